@@ -1,0 +1,128 @@
+#include "core/allocator.h"
+
+#include "core/errors.h"
+
+namespace memconform {
+namespace {
+constexpr std::uint64_t kAddressSpace = std::uint64_t{1} << 32;  // wasm32
+constexpr std::uint64_t kMaxRequest = std::uint64_t{1} << 31;     // sqlite3_malloc takes an int
+
+std::uint64_t roundUp(std::uint64_t x, std::uint64_t multiple) { return (x + multiple - 1) / multiple * multiple; }
+bool isPowerOfTwo(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+}  // namespace
+
+Allocator::Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, AllocatorConfig config)
+    : memory_(memory), resize_(std::move(resize)), log_(log), config_(config) {
+  if (config_.heapBase == 0 || config_.heapBase % kMinAlignment != 0 || config_.redzone % kMinAlignment != 0)
+    fail(ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8");
+  break_ = config_.heapBase;
+}
+
+Address Allocator::malloc(std::uint64_t size) { return memalign(kMinAlignment, size); }
+
+Address Allocator::memalign(std::uint64_t alignment, std::uint64_t size) {
+  if (!isPowerOfTwo(alignment) || size > kMaxRequest) return 0;
+  if (size == 0 && config_.zeroSize == ZeroSizeAlloc::Fails) return 0;
+  alignment = std::max(alignment, kMinAlignment);
+  // A zero-size block still takes 8 bytes, so its pointer is unique.
+  const std::uint64_t footprint = roundUp(std::max<std::uint64_t>(size, 1), kMinAlignment) + config_.redzone;
+  std::optional<Address> ptr = carveFromFreeList(alignment, footprint);
+  if (!ptr) ptr = extendBreak(alignment, footprint);
+  if (!ptr) return 0;
+  blocks_[*ptr] = Block{size, footprint};
+  memory_.unpoison(*ptr, size);  // only the requested bytes become addressable (SAFE-2)
+  if (log_) log_->record(AllocEvent{*ptr, size});
+  return *ptr;
+}
+
+Address Allocator::alloc(std::uint64_t size) {
+  const Address p = malloc(size);
+  if (p == 0) fail(ErrorKind::AllocFailed, "allocation of " + std::to_string(size) + " bytes failed");
+  return p;
+}
+
+std::optional<Address> Allocator::carveFromFreeList(std::uint64_t alignment, std::uint64_t footprint) {
+  for (auto it = freeRanges_.begin(); it != freeRanges_.end(); ++it) {  // first fit
+    const std::uint64_t start = it->first, end = start + it->second;
+    const std::uint64_t ptr = roundUp(start, alignment);
+    if (ptr <= end && footprint <= end - ptr) {
+      takeRange(it, static_cast<Address>(ptr), footprint);
+      return static_cast<Address>(ptr);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Address> Allocator::extendBreak(std::uint64_t alignment, std::uint64_t footprint) {
+  // Start from the free range that ends at the break, if any, so it is not wasted.
+  std::uint64_t start = break_;
+  if (!freeRanges_.empty()) {
+    auto last = std::prev(freeRanges_.end());
+    if (std::uint64_t{last->first} + last->second == break_) start = last->first;
+  }
+  const std::uint64_t ptr = roundUp(start, alignment);
+  const std::uint64_t newBreak = ptr + footprint;
+  if (newBreak >= kAddressSpace) return std::nullopt;
+  if (newBreak > memory_.byteLength()) {
+    if (!resize_ || !resize_(static_cast<double>(newBreak))) return std::nullopt;
+    if (newBreak > memory_.byteLength()) return std::nullopt;  // a resize that claimed success but did not grow
+  }
+  if (newBreak > break_) {
+    releaseRange(break_, newBreak - break_);  // the new bytes join the free list ...
+    break_ = static_cast<Address>(newBreak);
+  }
+  auto range = std::prev(freeRanges_.upper_bound(static_cast<Address>(ptr)));
+  takeRange(range, static_cast<Address>(ptr), footprint);  // ... and are carved at once
+  return static_cast<Address>(ptr);
+}
+
+void Allocator::takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint) {
+  const std::uint64_t start = range->first, end = start + range->second;
+  freeRanges_.erase(range);
+  if (ptr > start) freeRanges_[static_cast<Address>(start)] = ptr - start;  // alignment gap stays free
+  const std::uint64_t tail = std::uint64_t{ptr} + footprint;
+  if (tail < end) freeRanges_[static_cast<Address>(tail)] = end - tail;
+}
+
+void Allocator::releaseRange(Address start, std::uint64_t length) {
+  std::uint64_t s = start, e = std::uint64_t{start} + length;
+  auto next = freeRanges_.lower_bound(start);
+  if (next != freeRanges_.begin()) {
+    auto prev = std::prev(next);
+    if (std::uint64_t{prev->first} + prev->second == s) {
+      s = prev->first;
+      freeRanges_.erase(prev);
+    }
+  }
+  if (next != freeRanges_.end() && next->first == e) {
+    e += next->second;
+    freeRanges_.erase(next);
+  }
+  freeRanges_[static_cast<Address>(s)] = e - s;
+}
+
+void Allocator::dealloc(Address ptr) {
+  if (ptr == 0) return;
+  auto it = blocks_.find(ptr);
+  if (it == blocks_.end())
+    fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
+  const Block block = it->second;
+  blocks_.erase(it);
+  memory_.poison(ptr, block.footprint);  // freed bytes are no longer addressable (SAFE-2)
+  releaseRange(ptr, block.footprint);
+  if (log_) log_->record(DeallocEvent{ptr});
+}
+
+std::optional<std::uint64_t> Allocator::sizeOf(Address ptr) const {
+  auto it = blocks_.find(ptr);
+  if (it == blocks_.end()) return std::nullopt;
+  return it->second.size;
+}
+
+std::map<Address, std::uint64_t> Allocator::live() const {
+  std::map<Address, std::uint64_t> out;
+  for (const auto& [p, b] : blocks_) out[p] = b.size;
+  return out;
+}
+
+}  // namespace memconform

@@ -1,0 +1,80 @@
+// The reference allocator over linear memory (ALIGN-4, SCOPE-3, SAFE-1/2).
+//
+// Block bookkeeping lives outside linear memory, so no caller poke can corrupt
+// it. Every block is at least 8-byte aligned (ALIGN-4) and followed by a
+// redzone that is never handed out, so that an overflow of a block lands on
+// poisoned bytes under ASan (SAFE-2) instead of in its neighbour. When no free
+// range fits, the break moves up and, past the end of memory, the memory grows
+// through the resize policy, as Emscripten's sbrk calls emscripten_resize_heap.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "core/events.h"
+#include "core/memory.h"
+
+namespace memconform {
+
+// SCOPE-3: whether alloc(0) fails (like sqlite3_malloc(0)) or returns a
+// unique pointer (like Emscripten's malloc(0)); allocator-defined.
+enum class ZeroSizeAlloc { Fails, UniquePointer };
+
+struct AllocatorConfig {
+  Address heapBase = 1024;  // lowest address handed out; 0 is never returned
+  ZeroSizeAlloc zeroSize = ZeroSizeAlloc::Fails;
+  std::uint32_t redzone = 16;  // poisoned bytes after each block (a multiple of 8)
+};
+
+inline constexpr std::uint64_t kMinAlignment = 8;  // ALIGN-4
+
+class Allocator {
+ public:
+  // `resize(newBreak)` makes the memory at least `newBreak` bytes long or
+  // returns false (emscripten_resize_heap's contract).
+  using ResizeFn = std::function<bool(double newBreak)>;
+
+  Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, AllocatorConfig config = {});
+
+  // C malloc / memalign: the address, or 0 when the request cannot be met.
+  // `alignment` must be a power of two; it is raised to at least 8 (ALIGN-4).
+  Address malloc(std::uint64_t size);
+  Address memalign(std::uint64_t alignment, std::uint64_t size);
+
+  // SCOPE-3: alloc(n) throws AllocFailed when the allocator returns 0.
+  Address alloc(std::uint64_t size);
+
+  // Releases a live block. dealloc(0) does nothing (free(NULL)); any other
+  // address that is not a live block is an InvalidArgument error and changes
+  // nothing: the reference refuses a double free instead of corrupting itself.
+  void dealloc(Address ptr);
+
+  bool isLive(Address ptr) const { return blocks_.count(ptr) != 0; }
+  std::optional<std::uint64_t> sizeOf(Address ptr) const;
+  std::size_t liveCount() const { return blocks_.size(); }
+  std::map<Address, std::uint64_t> live() const;  // ptr -> requested size
+  Address heapBreak() const { return break_; }
+  const AllocatorConfig& config() const { return config_; }
+
+ private:
+  struct Block {
+    std::uint64_t size;       // requested bytes
+    std::uint64_t footprint;  // bytes reserved from ptr on: payload + redzone
+  };
+  std::optional<Address> carveFromFreeList(std::uint64_t alignment, std::uint64_t footprint);
+  std::optional<Address> extendBreak(std::uint64_t alignment, std::uint64_t footprint);
+  void takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint);
+  void releaseRange(Address start, std::uint64_t length);
+
+  LinearMemory& memory_;
+  ResizeFn resize_;
+  EventLog* log_;
+  AllocatorConfig config_;
+  Address break_;
+  std::map<Address, Block> blocks_;                // live blocks by address
+  std::map<Address, std::uint64_t> freeRanges_;    // start -> length, inside [heapBase, break)
+};
+
+}  // namespace memconform

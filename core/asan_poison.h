@@ -1,0 +1,63 @@
+// SAFE-2 support: mark bytes of linear memory that are not inside a live
+// allocation as poisoned, so that AddressSanitizer stops any instrumented
+// access to them. Without ASan these compile to nothing.
+#pragma once
+
+#include <cstddef>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MEMCONFORM_ASAN 1
+#endif
+#endif
+#if !defined(MEMCONFORM_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define MEMCONFORM_ASAN 1
+#endif
+
+#ifdef MEMCONFORM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+// Functions that perform the caller's explicit accesses (peek, poke, views,
+// zeroMemory): legal anywhere inside the memory, so not instrumented, and kept
+// from being turned into (intercepted) memcpy/memset calls.
+#define MEMCONFORM_CALLER_ACCESS __attribute__((no_sanitize("address"), no_builtin))
+
+namespace memconform::asan {
+
+constexpr bool enabled() {
+#ifdef MEMCONFORM_ASAN
+  return true;
+#else
+  return false;
+#endif
+}
+
+inline void poison(void* p, std::size_t n) {
+#ifdef MEMCONFORM_ASAN
+  ASAN_POISON_MEMORY_REGION(p, n);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+inline void unpoison(void* p, std::size_t n) {
+#ifdef MEMCONFORM_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, n);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+inline bool isPoisoned(const void* p) {
+#ifdef MEMCONFORM_ASAN
+  return __asan_address_is_poisoned(p) != 0;
+#else
+  (void)p;
+  return false;
+#endif
+}
+
+}  // namespace memconform::asan

@@ -1,0 +1,39 @@
+#include "core/errors.h"
+
+#include <array>
+#include <utility>
+
+namespace memconform {
+namespace {
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 10> kNames{{
+    {ErrorKind::NoActiveScope, "NoActiveScope"},
+    {ErrorKind::InvalidState, "InvalidState"},
+    {ErrorKind::AllocFailed, "AllocFailed"},
+    {ErrorKind::InvalidType, "InvalidType"},
+    {ErrorKind::InvalidArgument, "InvalidArgument"},
+    {ErrorKind::OutOfBounds, "OutOfBounds"},
+    {ErrorKind::ReadOnly, "ReadOnly"},
+    {ErrorKind::RangeError, "RangeError"},
+    {ErrorKind::TypeError, "TypeError"},
+    {ErrorKind::Thrown, "Thrown"},
+}};
+}  // namespace
+
+std::string_view errorKindName(ErrorKind kind) {
+  for (const auto& [k, name] : kNames)
+    if (k == kind) return name;
+  return "?";
+}
+
+std::optional<ErrorKind> errorKindFromName(std::string_view name) {
+  for (const auto& [k, n] : kNames)
+    if (n == name) return k;
+  return std::nullopt;
+}
+
+GlueError::GlueError(ErrorKind kind, const std::string& message)
+    : std::runtime_error(std::string(errorKindName(kind)) + ": " + message), kind_(kind) {}
+
+void fail(ErrorKind kind, const std::string& message) { throw GlueError(kind, message); }
+
+}  // namespace memconform

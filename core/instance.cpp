@@ -1,0 +1,42 @@
+#include "core/instance.h"
+
+#include "core/errors.h"
+#include "core/js_numbers.h"
+
+namespace memconform {
+
+Instance::Instance(InstanceConfig config)
+    : config_(std::move(config)),
+      memory_(config_.memory, config_.faults, &log_),
+      allocator_(
+          memory_,
+          [this](double newBreak) { return resizeHeap(memory_, config_.growth, newBreak, &log_).result; },
+          &log_, config_.allocator),
+      table_(&log_, config_.reservedTableSlots),
+      scopes_(memory_, allocator_, table_, &log_) {}
+
+void Instance::dealloc(Address ptr) {
+  if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}))
+    fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
+                                      ", which releases it when popped (LEAK-1)");
+  allocator_.dealloc(ptr);
+}
+
+FunctionRef Instance::uninstallFunction(TableIndex index) {
+  if (const auto owner = scopes_.ownerOf({EntryKind::Function, index}))
+    fail(ErrorKind::InvalidState, "uninstallFunction(" + std::to_string(index) + "): owned by scope " +
+                                      std::to_string(*owner) + ", which uninstalls it when popped (LEAK-1)");
+  return table_.uninstall(index);
+}
+
+std::uint32_t Instance::grow(double deltaPages) {
+  const std::uint32_t delta = enforceRangeUint32(deltaPages);
+  const auto old = memory_.grow(delta);
+  if (!old)
+    fail(ErrorKind::RangeError, "WebAssembly.Memory.grow(" + std::to_string(delta) + "): cannot grow " +
+                                    std::to_string(memory_.pages()) + " pages past the maximum of " +
+                                    std::to_string(memory_.maximumPages()));
+  return *old;
+}
+
+}  // namespace memconform

@@ -1,0 +1,95 @@
+// The safety invariants (SEMANTICS.md section 8, LEAK-1..2, SAFE-1..4),
+// checked after every operation from what an implementation observably did:
+// the events of the op, whether it failed, and the memory size it reports.
+// It keeps its own model of live allocations, installed functions and the
+// scope stack, so it checks any target that reports events, not only the
+// reference. SAFE-2 is enforced natively by AddressSanitizer (see memory.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/events.h"
+
+namespace memconform {
+
+struct Violation {
+  std::string rule;     // "LEAK-1", "SAFE-3", ...
+  std::string message;  // names the allocation, slot or scope, with numbers
+  bool operator==(const Violation&) const = default;
+};
+
+// Where the allocations and installs that an op makes belong.
+enum class Attribution {
+  Caller,    // alloc, allocPtr, installFunction, mmapAlloc: live until the caller releases them
+  TopScope,  // scopedAlloc and the other scoped helpers: owned by the top scope
+};
+
+struct OpRecord {
+  std::string op;  // for messages
+  Attribution attribution = Attribution::Caller;
+  // The op itself failed with an error (SAFE-4 then requires no net effect).
+  // An exception raised by a vector's body and propagating through the op is
+  // not the op failing.
+  bool failed = false;
+  std::vector<Event> events;
+  std::uint64_t byteLength = 0;  // the memory size the target reports after the op
+  // Optional digests of the memory contents before and after the op, for
+  // SAFE-4 ("same contents"); targets that cannot compute them leave them empty.
+  std::optional<std::uint64_t> contentsBefore, contentsAfter;
+};
+
+class InvariantChecker {
+ public:
+  explicit InvariantChecker(std::uint64_t initialByteLength) : byteLength_(initialByteLength) {}
+
+  // Checks one op; returns its violations (also kept in violations()).
+  std::vector<Violation> observe(const OpRecord& record);
+  // LEAK-2 at the end of a sequence: every scope still open is leaked, with
+  // its entries.
+  std::vector<Violation> finish();
+
+  const std::vector<Violation>& violations() const { return all_; }
+  std::size_t level() const { return scopes_.size(); }
+  const std::map<Address, std::uint64_t>& liveAllocations() const { return live_; }
+
+ private:
+  struct ModelEntry {
+    bool function;
+    std::uint32_t value;
+  };
+  struct ModelScope {
+    ScopeHandle handle;
+    std::vector<ModelEntry> entries;
+  };
+  struct Releasing {  // a scope popped during the current op
+    ScopeHandle handle;
+    std::vector<ModelEntry> pending;  // entries not yet released, in creation order
+  };
+
+  void onAlloc(const AllocEvent& e, const OpRecord& r);
+  void onRelease(bool function, std::uint32_t value, const OpRecord& r);
+  void onInstall(const InstallEvent& e, const OpRecord& r);
+  void onPush(const PushEvent& e, const OpRecord& r);
+  void onPop(const PopEvent& e, const OpRecord& r);
+  void attribute(bool function, std::uint32_t value, const OpRecord& r);
+  std::optional<ScopeHandle> ownerOnStack(bool function, std::uint32_t value) const;
+  void endOfOp(const OpRecord& r);
+  void report(std::string rule, std::string message);
+
+  std::uint64_t byteLength_;
+  std::map<Address, std::uint64_t> live_;  // ptr -> size
+  std::set<TableIndex> installed_;
+  std::vector<ModelScope> scopes_;
+  std::vector<Releasing> releasing_;
+  // Made during the current failed op; must be gone again by its end (SAFE-4).
+  std::set<std::pair<bool, std::uint32_t>> opLocal_;
+  std::size_t scopesAtOpStart_ = 0;
+  std::vector<Violation> current_, all_;
+};
+
+}  // namespace memconform

@@ -1,0 +1,103 @@
+// Linear memory (SEMANTICS.md section 1, MEM-1..5).
+//
+// A byte array of `pages * 65536` bytes that only grows. The whole maximum is
+// reserved as address space up front and pages are committed by the kernel
+// only when first touched, so growing to the 2 GiB maximum costs no RAM until
+// the bytes are used. Bytes outside live allocations are poisoned under ASan
+// (SAFE-2); the allocator unpoisons what it hands out.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/events.h"
+
+namespace memconform {
+
+inline constexpr std::uint64_t kPageSize = 65536;          // MEM-1
+inline constexpr std::uint32_t kWasm32MaxPages = 65536;    // 4 GiB, the wasm32 limit
+inline constexpr std::uint32_t kDefaultMaximumPages = 32768;  // MEM-4: 2 GiB
+inline constexpr std::uint32_t kDefaultInitialPages = 256;    // MEM-4: 16 MiB
+
+struct MemoryConfig {
+  std::uint32_t initialPages = kDefaultInitialPages;
+  std::uint32_t maximumPages = kDefaultMaximumPages;
+};
+
+// Injected growth faults (MEM-5), described as data so that the same fault
+// plays out identically in every implementation. A grow call fails if its
+// 1-based ordinal among all memory.grow calls of the run is in `failAttempts`,
+// or if the page count it would reach exceeds `failAbovePages`.
+struct GrowthFaults {
+  std::vector<std::uint64_t> failAttempts;
+  std::optional<std::uint32_t> failAbovePages;
+  bool empty() const { return failAttempts.empty() && !failAbovePages; }
+};
+
+class LinearMemory {
+ public:
+  // InvalidArgument unless initialPages <= maximumPages <= 65536.
+  explicit LinearMemory(MemoryConfig config = {}, GrowthFaults faults = {}, EventLog* log = nullptr);
+  ~LinearMemory();
+  LinearMemory(const LinearMemory&) = delete;
+  LinearMemory& operator=(const LinearMemory&) = delete;
+
+  std::uint64_t byteLength() const { return std::uint64_t{pages_} * kPageSize; }  // MEM-1
+  std::uint32_t pages() const { return pages_; }
+  std::uint32_t maximumPages() const { return config_.maximumPages; }
+  // Incremented by every successful grow, grow(0) included: the JS API
+  // refreshes (and so detaches) the buffer on each one (VIEW-2).
+  std::uint64_t generation() const { return generation_; }
+  std::uint64_t growCalls() const { return growCalls_; }
+
+  // MEM-2/3: adds `deltaPages` zero-filled pages and returns the old page
+  // count, or nullopt (wasm's -1) if the maximum or an injected fault (MEM-5)
+  // forbids it; then nothing changes. Records a GrowEvent.
+  std::optional<std::uint32_t> grow(std::uint32_t deltaPages);
+
+  // True if [address, address + length) lies inside [0, byteLength).
+  // Overflow-proof: compares each term with the size before adding.
+  bool contains(std::uint64_t address, std::uint64_t length) const {
+    const std::uint64_t size = byteLength();
+    return address <= size && length <= size - address;
+  }
+  // Throws OutOfBounds (PEEK-6) naming the access and the limit.
+  void checkAccess(std::int64_t address, std::uint64_t length, const char* what) const;
+
+  // The caller's explicit accesses (peek, poke, views, zeroMemory): legal at
+  // any in-bounds address, poisoned or not. Preconditions: contains(...).
+  void callerRead(Address address, void* out, std::size_t n) const;
+  void callerWrite(Address address, const void* in, std::size_t n);
+  void callerFill(Address address, std::uint8_t byte, std::uint64_t n);
+
+  // Accesses the implementation makes on its own behalf (filling its own
+  // allocations): instrumented, so under ASan touching a byte that is not
+  // inside a live allocation stops with a use-after-poison report (SAFE-2).
+  void internalWrite(Address address, const void* in, std::size_t n);
+  void internalFill(Address address, std::uint8_t byte, std::size_t n);
+
+  // SAFE-2 bookkeeping for the allocator.
+  void poison(Address address, std::uint64_t n);
+  void unpoison(Address address, std::uint64_t n);
+  bool isPoisoned(Address address) const;
+
+  std::uint8_t* hostBase() { return base_; }  // for tests and diagnostics
+  const std::uint8_t* hostBase() const { return base_; }
+
+ private:
+  bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
+
+  MemoryConfig config_;
+  GrowthFaults faults_;
+  EventLog* log_;
+  std::uint8_t* base_ = nullptr;
+  std::size_t reserved_ = 0;
+  std::uint32_t pages_ = 0;
+  std::uint64_t generation_ = 0;
+  std::uint64_t growCalls_ = 0;
+};
+
+}  // namespace memconform

@@ -1,0 +1,47 @@
+#include "core/resize_policy.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/js_numbers.h"
+
+namespace memconform {
+
+double alignUp(double x, double multiple) {
+  return x + std::fmod(multiple - std::fmod(x, multiple), multiple);  // JS % is fmod
+}
+
+bool growMemory(LinearMemory& memory, double size) {
+  const double byteLength = static_cast<double>(memory.byteLength());
+  const std::uint32_t pages = toUint32(size - byteLength + 65535) >> 16;  // GROW-5: `>>> 16`
+  return memory.grow(pages).has_value();
+}
+
+ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, double requestedSize, EventLog* log) {
+  ResizeOutcome out;
+  const double oldSize = static_cast<double>(memory.byteLength());  // GROW-3: before the call
+  const double requested = toUint32(requestedSize);                  // GROW-1: requestedSize >>>= 0
+  const double maxHeapSize = params.maxHeapSize;
+  if (requested > maxHeapSize) {  // GROW-2: no growth is attempted
+    out.finalByteLength = memory.byteLength();
+    return out;
+  }
+  for (double cutDown = 1; cutDown <= 4; cutDown *= 2) {  // GROW-3: cutDown 1, 2, 4
+    double overGrownHeapSize = oldSize * (1 + params.geometricStep / cutDown);
+    overGrownHeapSize = std::min(overGrownHeapSize, requested + params.overgrowthCap);
+    const double newSize =
+        std::min(maxHeapSize, alignUp(std::max(requested, overGrownHeapSize), params.alignment));
+    const bool ok = growMemory(memory, newSize);
+    out.attempts.push_back({newSize, ok});
+    if (log) log->record(ResizeAttemptEvent{newSize, ok});
+    if (ok) {
+      out.result = true;
+      break;
+    }
+  }
+  // GROW-4: three failed attempts leave the result false and memory unchanged.
+  out.finalByteLength = memory.byteLength();
+  return out;
+}
+
+}  // namespace memconform

@@ -1,0 +1,48 @@
+// Heap resize policy (SEMANTICS.md section 2, GROW-1..6): Emscripten's
+// `emscripten_resize_heap(requestedSize)` and its `growMemory(size)`,
+// reproduced in IEEE-754 double arithmetic exactly as JavaScript evaluates
+// them (core is compiled with -ffp-contract=off so no step is fused).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/events.h"
+#include "core/memory.h"
+
+namespace memconform {
+
+// GROW-6: the growth steps, with Emscripten's defaults.
+struct GrowthParams {
+  double geometricStep = 0.2;        // overGrown = oldSize * (1 + step / cutDown)
+  double overgrowthCap = 100663296;  // 96 MiB: at most this far past the request
+  double alignment = 65536;          // alignUp multiple of the new size
+  double maxHeapSize = 2147483648;   // getHeapMax(), 2 GiB
+};
+
+struct ResizeAttempt {
+  double newSize;
+  bool ok;
+  bool operator==(const ResizeAttempt&) const = default;
+};
+
+// The observable outcome of a resize: result, ordered attempts, final size.
+struct ResizeOutcome {
+  bool result = false;
+  std::vector<ResizeAttempt> attempts;
+  std::uint64_t finalByteLength = 0;
+};
+
+// GROW-5: pages = (size - byteLength + 65535) >>> 16; memory.grow(pages).
+// True if the grow succeeded (the reference's views refresh themselves, VIEW-2).
+bool growMemory(LinearMemory& memory, double size);
+
+// GROW-1..4. `requestedSize` is any JS Number; it is coerced with >>> 0.
+// Records a ResizeAttemptEvent after each attempt's GrowEvent.
+ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, double requestedSize,
+                         EventLog* log = nullptr);
+
+// alignUp(x, m) = x + ((m - (x % m)) % m), `%` being JS's truncating remainder.
+double alignUp(double x, double multiple);
+
+}  // namespace memconform

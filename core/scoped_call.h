@@ -1,0 +1,43 @@
+// scopedAllocCall (SEMANTICS.md section 7, CALL-1..3), with real C++
+// exceptions so that exception safety is exercised, not simulated.
+#pragma once
+
+#include <optional>
+#include <type_traits>
+
+#include "core/scope_stack.h"
+
+namespace memconform {
+
+// CALL-1: pushes a scope, runs `fn`, and on the way out — normal or by an
+// exception — pops the scope that it pushed (not whatever is on top), then
+// returns fn's result or rethrows fn's exception unchanged. CALL-2 follows:
+// each nested call pops its own scope as an exception unwinds through it.
+// If `fn` itself popped that scope, the pop fails with InvalidState, which,
+// like an exception thrown in a JS `finally`, replaces fn's outcome.
+template <class Fn>
+auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> std::invoke_result_t<Fn&> {
+  using Result = std::invoke_result_t<Fn&>;
+  const ScopeHandle scope = scopes.push();
+  if constexpr (std::is_void_v<Result>) {
+    try {
+      fn();
+    } catch (...) {
+      scopes.pop(scope);
+      throw;
+    }
+    scopes.pop(scope);
+  } else {
+    std::optional<Result> result;
+    try {
+      result.emplace(fn());
+    } catch (...) {
+      scopes.pop(scope);
+      throw;
+    }
+    scopes.pop(scope);
+    return std::move(*result);
+  }
+}
+
+}  // namespace memconform

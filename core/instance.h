@@ -65,6 +65,9 @@ class Instance {
   void poke(std::int64_t address, const JsNumeric& value, std::string_view type = kDefaultPeekType) {
     memconform::poke(memory_, address, value, parsePeekType(type));
   }
+  void poke(std::int64_t address, double value, std::string_view type = kDefaultPeekType) {
+    poke(address, JsNumeric{value}, type);
+  }
 
   // Scopes.
   ScopeHandle scopedAllocPush() { return scopes_.push(); }

@@ -1,0 +1,83 @@
+// SAFE-2: bytes of linear memory outside live allocations are poisoned, so an
+// implementation writing past its block or into freed memory through its own
+// (instrumented) paths stops with an AddressSanitizer report, while the
+// caller's explicit peek/poke stay legal anywhere in bounds.
+#include <gtest/gtest.h>
+
+#include "core/asan_poison.h"
+#include "support.h"
+
+namespace memconform {
+namespace {
+using testing::smallConfig;
+
+class AsanPoison : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!asan::enabled()) GTEST_SKIP() << "SAFE-2 is enforced by AddressSanitizer: build with the asan preset";
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+  }
+};
+
+// A planted bug of the kind real glue code has: a C-string copy that writes
+// one byte more than it allocated.
+void copyStringWithOffByOne(Instance& inst, const std::string& s) {
+  inst.scopedAllocPush();
+  const Address p = inst.scopedAlloc(s.size());  // forgot the NUL
+  inst.memory().internalWrite(p, s.c_str(), s.size() + 1);
+}
+
+TEST_F(AsanPoison, SAFE_2_AnOverflowThroughTheImplementationStopsWithAnAsanReport) {
+  EXPECT_DEATH(
+      {
+        Instance inst(smallConfig());
+        copyStringWithOffByOne(inst, "ten chars!");
+      },
+      "AddressSanitizer: use-after-poison");
+}
+
+TEST_F(AsanPoison, SAFE_2_AWriteIntoFreedMemoryStopsWithAnAsanReport) {
+  EXPECT_DEATH(
+      {
+        Instance inst(smallConfig());
+        const Address p = inst.alloc(64);
+        inst.dealloc(p);
+        inst.memory().internalFill(p, 0, 8);
+      },
+      "AddressSanitizer: use-after-poison");
+}
+
+TEST_F(AsanPoison, SAFE_2_ExactlyTheLiveBytesAreUnpoisoned) {
+  Instance inst(smallConfig());
+  const Address p = inst.alloc(10);
+  EXPECT_FALSE(inst.memory().isPoisoned(p));
+  EXPECT_FALSE(inst.memory().isPoisoned(p + 9));
+  EXPECT_TRUE(inst.memory().isPoisoned(p + 10));  // past the request, inside its granule
+  EXPECT_TRUE(inst.memory().isPoisoned(p + 16));  // the redzone
+  EXPECT_TRUE(inst.memory().isPoisoned(p - 1));
+  inst.dealloc(p);
+  EXPECT_TRUE(inst.memory().isPoisoned(p));
+}
+
+TEST_F(AsanPoison, SAFE_2_CallerPeekAndPokeStayLegalOnPoisonedBytes) {
+  Instance inst(smallConfig());
+  ASSERT_TRUE(inst.memory().isPoisoned(100));
+  inst.poke(100, 0x1234, "i32");  // no allocation there: still a legal explicit access
+  EXPECT_EQ(std::get<double>(inst.peek(100, "i32")), 0x1234);
+  inst.zeroMemory(100, 4);
+  EXPECT_EQ(std::get<double>(inst.peek(100, "i32")), 0);
+  View v = inst.heap(ElementType::U8);
+  v.set(200, 5.0);
+  EXPECT_EQ(std::get<double>(*v.get(200)), 5);
+}
+
+TEST_F(AsanPoison, SAFE_2_GrownMemoryStartsPoisoned) {
+  Instance inst(smallConfig());
+  const auto end = static_cast<Address>(inst.byteLength());
+  inst.grow(1);
+  EXPECT_TRUE(inst.memory().isPoisoned(end));
+  EXPECT_TRUE(inst.memory().isPoisoned(end + 65535));
+}
+
+}  // namespace
+}  // namespace memconform

@@ -1,0 +1,44 @@
+// The function table behind SCOPE-11.
+#include <gtest/gtest.h>
+
+#include "core/function_table.h"
+#include "support.h"
+
+namespace memconform {
+namespace {
+using testing::errorOf;
+
+TEST(FunctionTable, SCOPE_11_FreedIndexesAreReusedMostRecentFirst) {
+  FunctionTable table;
+  const TableIndex a = table.install({"a", "v"}), b = table.install({"b", "i(ii)"}), c = table.install({"c", "vp"});
+  EXPECT_EQ(a, 1u);  // slot 0 is the null function
+  EXPECT_EQ(b, 2u);
+  EXPECT_EQ(c, 3u);
+  EXPECT_EQ(table.uninstall(a).name, "a");
+  table.uninstall(c);
+  EXPECT_EQ(table.install({"d", "v"}), c);  // the most recently freed
+  EXPECT_EQ(table.install({"e", "v"}), a);
+  EXPECT_EQ(table.install({"f", "v"}), 4u);
+}
+
+TEST(FunctionTable, SCOPE_11_UninstallingAnEmptyOrReservedSlotIsRefused) {
+  FunctionTable table;
+  const TableIndex a = table.install({"a", "v"});
+  table.uninstall(a);
+  EXPECT_EQ(errorOf([&] { table.uninstall(a); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(errorOf([&] { table.uninstall(0); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(errorOf([&] { table.uninstall(99); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(table.install({"b", "v"}), a);  // the free list holds `a` once
+  EXPECT_EQ(table.install({"c", "v"}), 2u);
+}
+
+TEST(FunctionTable, SCOPE_11_SignaturesAreChecked) {
+  for (const char* ok : {"v", "i", "v(i)", "iii", "j(pP)", "d(fd)", "vs"}) EXPECT_TRUE(isValidSignature(ok)) << ok;
+  for (const char* bad : {"", "x", "vv", "i(i", "(i)", "v(v)"}) EXPECT_FALSE(isValidSignature(bad)) << bad;
+  FunctionTable table;
+  EXPECT_EQ(errorOf([&] { table.install({"f", "q"}); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(table.length(), 1u);
+}
+
+}  // namespace
+}  // namespace memconform

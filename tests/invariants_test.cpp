@@ -1,0 +1,302 @@
+// LEAK-1..2 and SAFE-1..4: the invariant checker. Each planted bug below is
+// the event stream a broken glue layer would produce; the checker must name
+// the rule it breaks. A long random workload on the reference must stay clean.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core/invariants.h"
+#include "support.h"
+
+namespace memconform {
+namespace {
+using testing::CheckedRun;
+using testing::describeAll;
+
+constexpr std::uint64_t kMemory = 1048576;
+
+OpRecord op(std::string name, std::vector<Event> events, Attribution a = Attribution::Caller, bool failed = false) {
+  return OpRecord{std::move(name), a, failed, std::move(events), kMemory, {}, {}};
+}
+
+std::vector<std::string> rules(const std::vector<Violation>& vs) {
+  std::vector<std::string> out;
+  for (const auto& v : vs) out.push_back(v.rule);
+  return out;
+}
+
+// A scope (handle 1) holding allocations 1024 and 2048.
+InvariantChecker withScopeOfTwo() {
+  InvariantChecker c(kMemory);
+  EXPECT_TRUE(c.observe(op("push", {PushEvent{1}})).empty());
+  EXPECT_TRUE(c.observe(op("scopedAlloc", {AllocEvent{1024, 16}}, Attribution::TopScope)).empty());
+  EXPECT_TRUE(c.observe(op("scopedAlloc", {AllocEvent{2048, 16}}, Attribution::TopScope)).empty());
+  return c;
+}
+
+TEST(Invariants, LEAK_1_CorrectPopIsClean) {
+  auto c = withScopeOfTwo();
+  EXPECT_TRUE(c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}, DeallocEvent{1024}})).empty());
+  EXPECT_TRUE(c.finish().empty());
+}
+
+TEST(Invariants, LEAK_1_AnEntryNotReleasedByItsPopIsALeak) {
+  auto c = withScopeOfTwo();
+  const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}}));
+  ASSERT_EQ(rules(v), std::vector<std::string>{"LEAK-1"}) << describeAll(v);
+  EXPECT_NE(v[0].message.find("allocation 1024"), std::string::npos);
+  EXPECT_NE(v[0].message.find("leaked"), std::string::npos);
+}
+
+TEST(Invariants, LEAK_1_ReleasingTwiceIsCaught) {
+  auto c = withScopeOfTwo();
+  const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}, DeallocEvent{1024}, DeallocEvent{1024}}));
+  EXPECT_EQ(rules(v), std::vector<std::string>{"LEAK-1"}) << describeAll(v);
+}
+
+TEST(Invariants, LEAK_1_ReleasingBeforeTheScopePopsIsCaught) {
+  auto c = withScopeOfTwo();
+  const auto v = c.observe(op("dealloc", {DeallocEvent{1024}}));
+  ASSERT_EQ(rules(v), std::vector<std::string>{"LEAK-1"}) << describeAll(v);
+  EXPECT_NE(v[0].message.find("still on the stack"), std::string::npos);
+}
+
+TEST(Invariants, LEAK_1_AFunctionOfAPoppedScopeMustBeUninstalled) {
+  InvariantChecker c(kMemory);
+  c.observe(op("push", {PushEvent{1}}));
+  c.observe(op("scopedInstallFunction", {InstallEvent{3}}, Attribution::TopScope));
+  // A pop that frees the slot index as if it were memory leaves the slot live.
+  const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{3}}));
+  EXPECT_EQ(rules(v), (std::vector<std::string>{"LEAK-1", "LEAK-1"})) << describeAll(v);
+}
+
+TEST(Invariants, LEAK_1_AScopedEntryWithNoScopeCanNeverBeReleased) {
+  InvariantChecker c(kMemory);
+  EXPECT_EQ(rules(c.observe(op("scopedAlloc", {AllocEvent{1024, 8}}, Attribution::TopScope))),
+            std::vector<std::string>{"LEAK-1"});
+}
+
+TEST(Invariants, SCOPE_6_FirstInFirstOutReleaseIsCaught) {
+  auto c = withScopeOfTwo();
+  const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{1024}, DeallocEvent{2048}}));
+  EXPECT_EQ(rules(v), std::vector<std::string>{"SCOPE-6"}) << describeAll(v);
+}
+
+TEST(Invariants, LEAK_2_ScopesStillOpenAtTheEndAreReportedWithTheirEntries) {
+  auto c = withScopeOfTwo();
+  const auto v = c.finish();
+  ASSERT_EQ(rules(v), std::vector<std::string>{"LEAK-2"});
+  EXPECT_NE(v[0].message.find("allocation 1024, allocation 2048"), std::string::npos) << v[0].message;
+}
+
+TEST(Invariants, SAFE_1_OverlappingAllocationsAreCaught) {
+  InvariantChecker c(kMemory);
+  c.observe(op("alloc", {AllocEvent{1024, 16}}));
+  EXPECT_EQ(rules(c.observe(op("alloc", {AllocEvent{1032, 8}}))), std::vector<std::string>{"SAFE-1"});
+  EXPECT_EQ(rules(c.observe(op("alloc", {AllocEvent{1000, 25}}))), std::vector<std::string>{"SAFE-1"});
+  EXPECT_TRUE(c.observe(op("alloc", {AllocEvent{1040, 8}})).empty());  // adjacent is fine
+}
+
+TEST(Invariants, SAFE_1_AllocationsOutsideTheMemoryAreCaught) {
+  InvariantChecker c(kMemory);
+  EXPECT_EQ(rules(c.observe(op("alloc", {AllocEvent{kMemory - 4, 8}}))), std::vector<std::string>{"SAFE-1"});
+  // After a grow event the same block fits.
+  c.observe(OpRecord{"grow", Attribution::Caller, false, {GrowEvent{1, true}}, kMemory + 65536, {}, {}});
+  EXPECT_TRUE(c.observe(OpRecord{"alloc", Attribution::Caller, false, {AllocEvent{kMemory + 8, 8}}, kMemory + 65536, {}, {}})
+                  .empty());
+}
+
+TEST(Invariants, SAFE_1_MemoryThatChangesSizeWithoutAGrowEventIsCaught) {
+  InvariantChecker c(kMemory);
+  EXPECT_EQ(rules(c.observe(OpRecord{"poke", Attribution::Caller, false, {}, kMemory + 65536, {}, {}})),
+            std::vector<std::string>{"SAFE-1"});
+}
+
+TEST(Invariants, SAFE_3_UseOfADetachedViewIsReported) {
+  CheckedRun run;
+  View view = run.instance.heap(ElementType::I32);
+  EXPECT_TRUE(run.op("grow", Attribution::Caller, [&] { run.instance.grow(1); }).empty());
+  const auto v = run.op("viewGet", Attribution::Caller, [&] { (void)view.get(0); });
+  EXPECT_EQ(rules(v), std::vector<std::string>{"SAFE-3"}) << describeAll(v);
+}
+
+TEST(Invariants, SAFE_4_AFailedOpThatLeavesAnAllocationIsCaught) {
+  auto c = withScopeOfTwo();
+  // A MainArgv that fails half-way and keeps what it allocated.
+  const auto v = c.observe(op("scopedAllocMainArgv", {AllocEvent{4096, 16}}, Attribution::TopScope, true));
+  EXPECT_EQ(rules(v), std::vector<std::string>{"SAFE-4"}) << describeAll(v);
+}
+
+TEST(Invariants, SAFE_4_AFailedOpThatChangesTheLevelOrContentsIsCaught) {
+  InvariantChecker c(kMemory);
+  EXPECT_EQ(rules(c.observe(op("pop", {PushEvent{5}}, Attribution::Caller, true))), std::vector<std::string>{"SAFE-4"});
+  OpRecord partialPoke = op("poke", {}, Attribution::Caller, true);
+  partialPoke.contentsBefore = 1;
+  partialPoke.contentsAfter = 2;
+  EXPECT_EQ(rules(c.observe(partialPoke)), std::vector<std::string>{"SAFE-4"});
+}
+
+TEST(Invariants, SAFE_4_TheReferenceRollsBackAFailedMainArgv) {
+  InstanceConfig config;
+  config.memory = {1, 1};
+  CheckedRun run(config);
+  run.op("push", Attribution::Caller, [&] { run.instance.scopedAllocPush(); });
+  const std::string big(40000, 'x');
+  const auto v = run.op("scopedAllocMainArgv", Attribution::TopScope,
+                        [&] { run.instance.scopes().scopedAllocMainArgv({"a", big, big}); });
+  EXPECT_TRUE(v.empty()) << describeAll(v);
+}
+
+// The reference under a long random mix of every API call, nested calls and
+// throws: no invariant may ever be violated. Each call is checked as its own
+// op, nested calls included: events are read from a cursor, and the push and
+// pop of a scopedAllocCall are checked as ops of their own.
+class RandomWork {
+ public:
+  explicit RandomWork(std::uint32_t seed) : rng_(seed), run_(config()) {}
+
+  void step(int depth) {
+    const auto pick = rng_() % 14;
+    switch (pick) {
+      case 0: leaf("push", Attribution::Caller, [&] { handles_.push_back(inst().scopedAllocPush()); }); break;
+      case 1: leaf("pop", Attribution::Caller, [&] { inst().scopedAllocPop(); }); break;
+      case 2: {
+        const ScopeHandle h = handles_.empty() ? 12345 : handles_[rng_() % handles_.size()];
+        leaf("pop(handle)", Attribution::Caller, [&] { inst().scopedAllocPop(h); });
+        break;
+      }
+      case 3: leaf("scopedAlloc", Attribution::TopScope, [&] { inst().scopedAlloc(size()); }); break;
+      case 4: leaf("alloc", Attribution::Caller, [&] { plain_.push_back(inst().alloc(size())); }); break;
+      case 5:
+        if (!plain_.empty()) {
+          const std::size_t i = rng_() % plain_.size();
+          leaf("dealloc", Attribution::Caller, [&] { inst().dealloc(plain_[i]); });
+          plain_.erase(plain_.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+        break;
+      case 6: {
+        const std::string s(rng_() % 30, 'c');
+        leaf("scopedAllocCString", Attribution::TopScope, [&] { inst().scopes().scopedAllocCString(s); });
+        break;
+      }
+      case 7: {
+        const auto n = 1 + static_cast<std::uint32_t>(rng_() % 4);
+        const bool safe = rng_() % 2 == 0;
+        leaf("scopedAllocPtr", Attribution::TopScope, [&] { inst().scopes().scopedAllocPtr(n, safe); });
+        break;
+      }
+      case 8: {
+        const std::vector<std::string> argv{"x", std::string(rng_() % 30000, 'y')};
+        leaf("scopedAllocMainArgv", Attribution::TopScope, [&] { inst().scopes().scopedAllocMainArgv(argv); });
+        break;
+      }
+      case 9: leaf("scopedInstallFunction", Attribution::TopScope, [&] { inst().scopes().scopedInstallFunction({"f", "v(i)"}); }); break;
+      case 10: leaf("installFunction", Attribution::Caller, [&] { functions_.push_back(inst().installFunction({"g", "i"})); }); break;
+      case 11: {
+        const double request = static_cast<double>(inst().byteLength() + rng_() % 300000);
+        leaf("resize", Attribution::Caller, [&] { inst().resize(request); });
+        break;
+      }
+      case 12:
+        if (depth < 3) call(depth);
+        break;
+      case 13:
+        if (!functions_.empty()) {
+          leaf("uninstallFunction", Attribution::Caller, [&] { inst().uninstallFunction(functions_.back()); });
+          functions_.pop_back();
+        }
+        break;
+    }
+  }
+
+  void finish() {
+    while (inst().level() > 0) leaf("drain", Attribution::Caller, [&] { inst().scopedAllocPop(); });
+    expectClean("finish", run_.checker.finish());
+  }
+
+  std::size_t ops() const { return ops_; }
+  std::size_t failures() const { return failures_; }
+  Instance& inst() { return run_.instance; }
+
+ private:
+  static InstanceConfig config() {
+    InstanceConfig c;
+    c.memory = {1, 64};
+    return c;
+  }
+  std::uint64_t size() { return rng_() % 4 == 0 ? rng_() % 40000 : rng_() % 64; }
+
+  void flush(const std::string& name, Attribution attribution, bool failed) {
+    const auto& all = inst().events().events();
+    std::vector<Event> events(all.begin() + static_cast<std::ptrdiff_t>(cursor_), all.end());
+    cursor_ = all.size();
+    ++ops_;
+    expectClean(name, run_.checker.observe(OpRecord{name, attribution, failed, std::move(events), inst().byteLength(), {}, {}}));
+  }
+
+  template <class Fn>
+  void leaf(const std::string& name, Attribution attribution, Fn&& body) {
+    bool failed = false;
+    try {
+      body();
+    } catch (const GlueError& e) {
+      failed = true;
+      ++failures_;
+    }
+    flush(name, attribution, failed);
+  }
+
+  // scopedAllocCall with a random body that may throw through several frames.
+  void call(int depth) {
+    try {
+      inst().scopedAllocCall([&] {
+        flush("call: push", Attribution::Caller, false);
+        for (int i = 0, n = static_cast<int>(rng_() % 4); i < n; ++i) step(depth + 1);
+        if (rng_() % 3 == 0) throw GlueError(ErrorKind::Thrown, "the vector throws");
+      });
+    } catch (const GlueError& e) {
+      // A body that popped the call's own scope makes the call's final pop
+      // fail with InvalidState (CALL-1); anything else must be the throw.
+      if (e.kind() != ErrorKind::Thrown) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState) << e.what();
+        ++failures_;
+      } else if (depth > 0 && rng_() % 2 == 0) {  // unwind one more frame
+        flush("call: pop", Attribution::Caller, false);
+        throw;
+      }
+    }
+    flush("call: pop", Attribution::Caller, false);
+  }
+
+  void expectClean(const std::string& name, const std::vector<Violation>& v) {
+    EXPECT_TRUE(v.empty()) << name << " (op " << ops_ << "):\n" << describeAll(v);
+  }
+
+  std::mt19937 rng_;
+  CheckedRun run_;
+  std::size_t cursor_ = 0, ops_ = 0, failures_ = 0;
+  std::vector<Address> plain_;
+  std::vector<TableIndex> functions_;
+  std::vector<ScopeHandle> handles_;
+};
+
+TEST(Invariants, LEAK_1_LEAK_2_SAFE_1_SAFE_4_ReferenceStaysCleanUnderRandomWork) {
+  for (std::uint32_t seed : {1u, 2u, 3u, 2026u}) {
+    RandomWork work(seed);
+    for (int i = 0; i < 600; ++i) {
+      try {
+        work.step(0);
+      } catch (const GlueError& e) {
+        ADD_FAILURE() << "unexpected error escaped: " << e.what();
+      }
+      if (HasFailure()) return;
+    }
+    work.finish();
+    std::printf("seed %u: %zu ops checked, %zu refused with an error, %zu bytes of memory\n", seed, work.ops(),
+                work.failures(), static_cast<std::size_t>(work.inst().byteLength()));
+    EXPECT_GT(work.ops(), 600u);
+  }
+}
+
+}  // namespace
+}  // namespace memconform

@@ -1,0 +1,148 @@
+// MEM-1..5: linear memory.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include "core/asan_poison.h"
+#include "core/memory.h"
+#include "core/resize_policy.h"
+#include "support.h"
+
+namespace memconform {
+namespace {
+using testing::errorOf;
+
+std::uint8_t byteAt(const LinearMemory& m, Address a) {
+  std::uint8_t b;
+  m.callerRead(a, &b, 1);
+  return b;
+}
+
+TEST(Memory, MEM_1_ByteLengthIsPagesTimes65536) {
+  LinearMemory m({3, 10});
+  EXPECT_EQ(m.byteLength(), 196608u);
+  ASSERT_TRUE(m.grow(2));
+  EXPECT_EQ(m.byteLength(), 327680u);
+  EXPECT_EQ(m.byteLength() % 65536, 0u);
+}
+
+TEST(Memory, MEM_1_LimitsAreValidated) {
+  EXPECT_EQ(errorOf([] { LinearMemory m({11, 10}); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(errorOf([] { LinearMemory m({1, 65537}); }), ErrorKind::InvalidArgument);
+  LinearMemory empty({0, 0});
+  EXPECT_EQ(empty.byteLength(), 0u);
+}
+
+TEST(Memory, MEM_2_GrowReturnsOldPageCountAndAddsZeroedPages) {
+  EventLog log;
+  LinearMemory m({1, 4}, {}, &log);
+  auto old = m.grow(2);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(*old, 1u);
+  EXPECT_EQ(m.pages(), 3u);
+  for (Address a : {65536u, 100000u, 196607u}) EXPECT_EQ(byteAt(m, a), 0);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(std::get<GrowEvent>(log.events()[0]), (GrowEvent{2, true}));
+}
+
+TEST(Memory, MEM_2_GrowPastTheMaximumFailsAndChangesNothing) {
+  EventLog log;
+  LinearMemory m({1, 2}, {}, &log);
+  const auto generation = m.generation();
+  EXPECT_FALSE(m.grow(2));
+  EXPECT_FALSE(m.grow(4294967295u));
+  EXPECT_EQ(m.pages(), 1u);
+  EXPECT_EQ(m.generation(), generation);
+  EXPECT_EQ(std::get<GrowEvent>(log.events()[0]), (GrowEvent{2, false}));
+}
+
+TEST(Memory, MEM_2_GrowZeroSucceedsAndChangesNothing) {
+  LinearMemory m({2, 2});
+  auto old = m.grow(0);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(*old, 2u);
+  EXPECT_EQ(m.byteLength(), 131072u);
+}
+
+TEST(Memory, MEM_2_JsGrowThrowsRangeErrorAndTypeError) {
+  InstanceConfig c;
+  c.memory = {1, 2};
+  Instance inst(c);
+  EXPECT_EQ(inst.grow(1), 1u);
+  EXPECT_EQ(errorOf([&] { inst.grow(1); }), ErrorKind::RangeError);
+  EXPECT_EQ(errorOf([&] { inst.grow(-1); }), ErrorKind::TypeError);           // [EnforceRange]
+  EXPECT_EQ(errorOf([&] { inst.grow(4294967296.0); }), ErrorKind::TypeError);  // > 2^32 - 1
+  EXPECT_EQ(errorOf([&] { inst.grow(std::nan("")); }), ErrorKind::TypeError);
+  EXPECT_EQ(inst.grow(0.7), 2u);  // the integer part: grow(0)
+  EXPECT_EQ(inst.byteLength(), 131072u);
+}
+
+TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
+  LinearMemory m({1, 8});
+  for (Address a = 0; a < 65536; a += 997) {
+    const auto b = static_cast<std::uint8_t>(a * 7 + 1);
+    m.callerWrite(a, &b, 1);
+  }
+  ASSERT_TRUE(m.grow(7));
+  for (Address a = 0; a < 65536; a += 997) EXPECT_EQ(byteAt(m, a), static_cast<std::uint8_t>(a * 7 + 1)) << a;
+}
+
+TEST(Memory, MEM_4_DefaultsAre16MiBGrowableTo2GiB) {
+  LinearMemory m;
+  EXPECT_EQ(m.byteLength(), 16u * 1024 * 1024);
+  EXPECT_EQ(m.maximumPages(), 32768u);
+  EXPECT_EQ(GrowthParams{}.maxHeapSize, 2147483648.0);
+}
+
+std::uint64_t residentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  return 0;
+}
+
+TEST(Memory, MEM_4_GrowingToTheMaximumDoesNotCommitIt) {
+  const std::uint64_t before = residentBytes();
+  LinearMemory m({256, kDefaultMaximumPages});
+  ASSERT_TRUE(m.grow(kDefaultMaximumPages - 256));
+  ASSERT_EQ(m.byteLength(), 2147483648u);
+  const std::uint8_t one = 1;
+  m.callerWrite(0, &one, 1);
+  m.callerWrite(2147483647u, &one, 1);  // the last byte is really there
+  EXPECT_EQ(byteAt(m, 2147483647u), 1);
+  const std::uint64_t after = residentBytes();
+  const std::uint64_t grown = after > before ? after - before : 0;
+  // Under ASan the poisoned shadow of the memory (1 byte per 8) is committed.
+  const std::uint64_t budget = (asan::enabled() ? 2147483648u / 8 : 0) + 64u * 1024 * 1024;
+  RecordProperty("rss_growth_bytes", std::to_string(grown));
+  std::printf("RSS grew by %.1f MiB after growing to 2 GiB (ASan %s)\n", grown / 1048576.0,
+              asan::enabled() ? "on" : "off");
+  EXPECT_LT(grown, budget);
+}
+
+TEST(Memory, MEM_5_InjectedFaultFailsTheChosenGrowCalls) {
+  GrowthFaults faults;
+  faults.failAttempts = {2, 4};
+  LinearMemory m({1, 100}, faults);
+  EXPECT_TRUE(m.grow(1));   // call 1
+  EXPECT_FALSE(m.grow(1));  // call 2: injected
+  EXPECT_TRUE(m.grow(0));   // call 3
+  EXPECT_FALSE(m.grow(0));  // call 4: injected, even grow(0)
+  EXPECT_EQ(m.pages(), 2u);
+}
+
+TEST(Memory, MEM_5_FailAbovePagesRefusesGrowthPastALimit) {
+  GrowthFaults faults;
+  faults.failAbovePages = 4;
+  LinearMemory m({2, 100}, faults);
+  EXPECT_TRUE(m.grow(2));
+  EXPECT_FALSE(m.grow(1));
+  EXPECT_TRUE(m.grow(0));
+  EXPECT_EQ(m.pages(), 4u);
+}
+
+}  // namespace
+}  // namespace memconform

@@ -1,0 +1,123 @@
+// CALL-1..3: scopedAllocCall with real C++ exceptions.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "core/scoped_call.h"
+#include "support.h"
+
+namespace memconform {
+namespace {
+using testing::smallConfig;
+
+struct BodyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+  int tag = 7;
+};
+
+class ScopedCall : public ::testing::Test {
+ protected:
+  Instance inst{smallConfig()};
+};
+
+TEST_F(ScopedCall, CALL_1_ReturnsTheResultAndFreesTheCallsScope) {
+  Address inside = 0;
+  const int result = inst.scopedAllocCall([&] {
+    inside = inst.scopedAlloc(32);
+    EXPECT_EQ(inst.level(), 1u);
+    return 42;
+  });
+  EXPECT_EQ(result, 42);
+  EXPECT_EQ(inst.level(), 0u);
+  EXPECT_FALSE(inst.allocator().isLive(inside));
+}
+
+TEST_F(ScopedCall, CALL_1_RethrowsTheBodysExceptionUnchanged) {
+  try {
+    inst.scopedAllocCall([&] {
+      inst.scopedAlloc(8);
+      BodyError e("boom");
+      e.tag = 99;
+      throw e;
+    });
+    FAIL() << "no exception";
+  } catch (const BodyError& e) {
+    EXPECT_STREQ(e.what(), "boom");
+    EXPECT_EQ(e.tag, 99);
+  }
+  EXPECT_EQ(inst.level(), 0u);
+  EXPECT_EQ(inst.allocator().liveCount(), 0u);
+}
+
+TEST_F(ScopedCall, CALL_1_PopsTheScopeItPushedNotTheTop) {
+  Address callsOwn = 0, leftOpen = 0;
+  ScopeHandle pushedInside = 0;
+  inst.scopedAllocCall([&] {
+    callsOwn = inst.scopedAlloc(8);
+    pushedInside = inst.scopedAllocPush();  // the body leaves this scope pushed
+    leftOpen = inst.scopedAlloc(8);
+  });
+  EXPECT_EQ(inst.level(), 1u);
+  EXPECT_EQ(inst.scopes().top(), pushedInside);
+  EXPECT_FALSE(inst.allocator().isLive(callsOwn));
+  EXPECT_TRUE(inst.allocator().isLive(leftOpen));
+}
+
+TEST_F(ScopedCall, CALL_1_ABodyThatPopsTheCallsScopeGetsInvalidState) {
+  EXPECT_THROW(inst.scopedAllocCall([&] { inst.scopedAllocPop(); }), GlueError);
+  EXPECT_EQ(inst.level(), 0u);
+}
+
+TEST_F(ScopedCall, CALL_2_AThrowUnwindsEveryNestedCallEachPoppingItsOwn) {
+  std::vector<Address> allocations;
+  inst.events().clear();
+  EXPECT_THROW(inst.scopedAllocCall([&] {
+    allocations.push_back(inst.scopedAlloc(8));
+    inst.scopedAllocCall([&] {
+      allocations.push_back(inst.scopedAlloc(8));
+      inst.scopedAllocCall([&] {
+        allocations.push_back(inst.scopedAlloc(8));
+        throw BodyError("deep");
+      });
+    });
+  }),
+               BodyError);
+  EXPECT_EQ(inst.level(), 0u);
+  EXPECT_EQ(inst.allocator().liveCount(), 0u);
+  std::vector<Event> frees;
+  for (const auto& e : inst.events().events())
+    if (std::holds_alternative<DeallocEvent>(e)) frees.push_back(e);
+  EXPECT_EQ(frees, (std::vector<Event>{DeallocEvent{allocations[2]}, DeallocEvent{allocations[1]},
+                                       DeallocEvent{allocations[0]}}));
+}
+
+TEST_F(ScopedCall, CALL_2_AHandlerInsideStopsTheUnwindThere) {
+  inst.scopedAllocCall([&] {
+    const Address kept = inst.scopedAlloc(8);
+    try {
+      inst.scopedAllocCall([&] {
+        inst.scopedAlloc(8);
+        throw BodyError("inner");
+      });
+    } catch (const BodyError&) {
+    }
+    EXPECT_EQ(inst.level(), 1u);
+    EXPECT_TRUE(inst.allocator().isLive(kept));
+  });
+  EXPECT_EQ(inst.allocator().liveCount(), 0u);
+}
+
+TEST_F(ScopedCall, CALL_3_APlainPushIsNotPoppedByAnException) {
+  Address leaked = 0;
+  try {
+    inst.scopedAllocPush();
+    leaked = inst.scopedAlloc(8);
+    throw BodyError("outside any call");
+  } catch (const BodyError&) {
+  }
+  EXPECT_EQ(inst.level(), 1u);
+  EXPECT_TRUE(inst.allocator().isLive(leaked));
+}
+
+}  // namespace
+}  // namespace memconform

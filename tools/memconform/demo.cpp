@@ -49,7 +49,7 @@ void scopeSession(std::ostream& out) {
       result = std::string("error ") + std::string(errorKindName(e.kind()));
       failed = true;
     }
-    out << "  " << std::left << std::setw(34) << what << std::setw(22) << result;
+    out << "  " << std::left << std::setw(40) << what << std::setw(22) << result;
     for (const auto& e : inst.events().since(mark)) out << describe(e) << " ";
     out << "\n";
     for (const auto& v : checker.observe({what, a, failed, inst.events().since(mark), inst.byteLength(), {}, {}}))

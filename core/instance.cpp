@@ -13,7 +13,9 @@ Instance::Instance(InstanceConfig config)
           [this](double newBreak) { return resizeHeap(memory_, config_.growth, newBreak, &log_).result; },
           &log_, config_.allocator),
       table_(&log_, config_.reservedTableSlots),
-      scopes_(memory_, allocator_, table_, &log_) {}
+      scopes_(memory_, allocator_, table_, &log_) {
+  checkGrowthParams(config_.growth);
+}
 
 void Instance::dealloc(Address ptr) {
   if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}))

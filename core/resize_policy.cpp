@@ -3,9 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/errors.h"
 #include "core/js_numbers.h"
 
 namespace memconform {
+
+void checkGrowthParams(const GrowthParams& p) {
+  const bool ok = std::isfinite(p.geometricStep) && p.geometricStep >= 0 && std::isfinite(p.overgrowthCap) &&
+                  p.overgrowthCap >= 0 && std::isfinite(p.alignment) && p.alignment > 0 &&
+                  std::isfinite(p.maxHeapSize) && p.maxHeapSize > 0;
+  if (!ok)
+    fail(ErrorKind::InvalidArgument, "growth parameters step=" + jsNumberToString(p.geometricStep) +
+                                         " cap=" + jsNumberToString(p.overgrowthCap) +
+                                         " alignment=" + jsNumberToString(p.alignment) +
+                                         " max=" + jsNumberToString(p.maxHeapSize) + " (GROW-6)");
+}
 
 double alignUp(double x, double multiple) {
   return x + std::fmod(multiple - std::fmod(x, multiple), multiple);  // JS % is fmod

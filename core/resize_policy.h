@@ -20,6 +20,11 @@ struct GrowthParams {
   double maxHeapSize = 2147483648;   // getHeapMax(), 2 GiB
 };
 
+// InvalidArgument unless the step and cap are finite and >= 0 and the
+// alignment and maximum are finite and > 0 (a zero alignment would make
+// alignUp NaN, which >>> 16 turns into a grow(0) that "succeeds").
+void checkGrowthParams(const GrowthParams& params);
+
 struct ResizeAttempt {
   double newSize;
   bool ok;

@@ -2,7 +2,6 @@
 // exceptions so that exception safety is exercised, not simulated.
 #pragma once
 
-#include <optional>
 #include <type_traits>
 
 #include "core/scope_stack.h"
@@ -19,24 +18,21 @@ template <class Fn>
 auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> std::invoke_result_t<Fn&> {
   using Result = std::invoke_result_t<Fn&>;
   const ScopeHandle scope = scopes.push();
-  if constexpr (std::is_void_v<Result>) {
-    try {
+  bool returned = false;  // past fn: an exception now comes from the pop itself
+  try {
+    if constexpr (std::is_void_v<Result>) {
       fn();
-    } catch (...) {
+      returned = true;
       scopes.pop(scope);
-      throw;
-    }
-    scopes.pop(scope);
-  } else {
-    std::optional<Result> result;
-    try {
-      result.emplace(fn());
-    } catch (...) {
+    } else {
+      Result result = fn();
+      returned = true;
       scopes.pop(scope);
-      throw;
+      return result;
     }
-    scopes.pop(scope);
-    return std::move(*result);
+  } catch (...) {
+    if (!returned) scopes.pop(scope);  // the `finally` of an exception from fn
+    throw;
   }
 }
 

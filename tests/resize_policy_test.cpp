@@ -2,6 +2,8 @@
 // from the JavaScript oracle is in grow_oracle_test.cpp.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/resize_policy.h"
 #include "support.h"
 
@@ -120,6 +122,17 @@ TEST(ResizePolicy, GROW_6_GrowthParametersReplaceTheDefaults) {
   params = {};
   params.maxHeapSize = 64 * MiB;  // getHeapMax() lowered
   EXPECT_FALSE(resizeOn({256, 32768}, 64 * MiB + 1, {}, params).outcome.result);
+}
+
+TEST(ResizePolicy, GROW_6_InvalidParametersAreRejected) {
+  for (auto broken : {+[](GrowthParams& p) { p.alignment = 0; }, +[](GrowthParams& p) { p.geometricStep = -0.1; },
+                      +[](GrowthParams& p) { p.overgrowthCap = std::nan(""); },
+                      +[](GrowthParams& p) { p.maxHeapSize = 0; }}) {
+    InstanceConfig c;
+    broken(c.growth);
+    EXPECT_EQ(testing::errorOf([&] { Instance inst(c); }), ErrorKind::InvalidArgument);
+  }
+  EXPECT_NO_THROW(checkGrowthParams(GrowthParams{}));
 }
 
 TEST(ResizePolicy, GROW_3_AlignUpIsJavaScriptsFormula) {

@@ -63,6 +63,23 @@ TEST_F(ScopedCall, CALL_1_PopsTheScopeItPushedNotTheTop) {
   EXPECT_TRUE(inst.allocator().isLive(leftOpen));
 }
 
+TEST_F(ScopedCall, CALL_1_OnAThrowPopsItsOwnScopeNotTheTop) {
+  Address callsOwn = 0, leftOpen = 0;
+  ScopeHandle pushedInside = 0;
+  EXPECT_THROW(inst.scopedAllocCall([&] {
+    callsOwn = inst.scopedAlloc(8);
+    pushedInside = inst.scopedAllocPush();
+    leftOpen = inst.scopedAlloc(8);
+    if (leftOpen != 0) throw BodyError("after pushing a scope");
+    return 1;  // a value-returning body
+  }),
+               BodyError);
+  EXPECT_EQ(inst.level(), 1u);
+  EXPECT_EQ(inst.scopes().top(), pushedInside);
+  EXPECT_FALSE(inst.allocator().isLive(callsOwn));
+  EXPECT_TRUE(inst.allocator().isLive(leftOpen));
+}
+
 TEST_F(ScopedCall, CALL_1_ABodyThatPopsTheCallsScopeGetsInvalidState) {
   EXPECT_THROW(inst.scopedAllocCall([&] { inst.scopedAllocPop(); }), GlueError);
   EXPECT_EQ(inst.level(), 0u);

@@ -76,10 +76,9 @@ void scopeSession(std::ostream& out) {
     inst.scopedAllocPop();
     return std::string("ok");
   });
-  const auto end = checker.finish();
+  for (const auto& v : checker.finish()) out << "    VIOLATION " << v.rule << ": " << v.message << "\n";
   out << "  level " << inst.level() << ", " << inst.allocator().liveCount() << " live allocations, "
       << checker.violations().size() << " invariant violations\n";
-  (void)end;
 }
 
 void growToMaximum(std::ostream& out) {

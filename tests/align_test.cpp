@@ -18,6 +18,7 @@ std::uint8_t byteAt(const Instance& inst, Address a) {
 }
 void dirty(Instance& inst, Address a, std::uint64_t n) { inst.memory().callerFill(a, 0xAB, n); }
 
+// Rule ALIGN-1.
 TEST(Align, ALIGN_1_RoundsUpToAMultipleOfAnyPositiveAlignment) {
   EXPECT_EQ(alignMemory(13, 8), 16);
   EXPECT_EQ(alignMemory(16, 8), 16);
@@ -31,12 +32,14 @@ TEST(Align, ALIGN_1_RoundsUpToAMultipleOfAnyPositiveAlignment) {
   EXPECT_TRUE(std::signbit(negative));
 }
 
+// Rule ALIGN-1.
 TEST(Align, ALIGN_1_NonPositiveAlignmentIsInvalid) {
   EXPECT_EQ(errorOf([] { alignMemory(8, 0); }), ErrorKind::InvalidArgument);
   EXPECT_EQ(errorOf([] { alignMemory(8, -8); }), ErrorKind::InvalidArgument);
   EXPECT_EQ(errorOf([] { alignMemory(8, std::nan("")); }), ErrorKind::InvalidArgument);
 }
 
+// Rule ALIGN-2.
 TEST(Align, ALIGN_2_ZeroMemoryClearsExactlyTheRangeAndReturnsTheAddress) {
   Instance inst(smallConfig());
   dirty(inst, 5000, 20);
@@ -48,6 +51,7 @@ TEST(Align, ALIGN_2_ZeroMemoryClearsExactlyTheRangeAndReturnsTheAddress) {
   EXPECT_EQ(byteAt(inst, 5000), 0xAB);
 }
 
+// Rule ALIGN-2.
 TEST(Align, ALIGN_2_ZeroMemoryOutOfBoundsWritesNothing) {
   Instance inst(smallConfig());
   const auto end = static_cast<std::int64_t>(inst.byteLength());
@@ -59,6 +63,7 @@ TEST(Align, ALIGN_2_ZeroMemoryOutOfBoundsWritesNothing) {
   EXPECT_EQ(inst.zeroMemory(end - 4, 4), end - 4);
 }
 
+// Rule ALIGN-3.
 TEST(Align, ALIGN_3_MmapAllocIsPageAlignedPageSizedAndZeroed) {
   Instance inst(smallConfig());
   const Address first = inst.mmapAlloc(65537);  // aligned up to 131072
@@ -76,6 +81,7 @@ TEST(Align, ALIGN_3_MmapAllocIsPageAlignedPageSizedAndZeroed) {
   EXPECT_EQ(byteAt(inst, second + 65535), 0);
 }
 
+// Rule ALIGN-3.
 TEST(Align, ALIGN_3_MmapAllocReturnsZeroOnFailure) {
   InstanceConfig c;
   c.memory = {2, 2};  // cannot grow
@@ -84,11 +90,13 @@ TEST(Align, ALIGN_3_MmapAllocReturnsZeroOnFailure) {
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
 }
 
+// Rule ALIGN-4.
 TEST(Align, ALIGN_4_EveryAllocationIsAMultipleOf8) {
   Instance inst(smallConfig());
   for (std::uint64_t n = 1; n <= 100; ++n) EXPECT_EQ(inst.alloc(n) % 8, 0u) << n;
 }
 
+// Rule ALIGN-5.
 TEST(Align, ALIGN_5_ZeroedOnlyWhereTheRulesPromiseIt) {
   // Reused memory keeps old bytes for plain alloc (not guaranteed zeroed),
   // but pointer slots (SCOPE-9) and mmapAlloc (ALIGN-3) are always zeroed.

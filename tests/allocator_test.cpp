@@ -12,6 +12,7 @@ namespace {
 using testing::errorOf;
 using testing::smallConfig;
 
+// Rule SCOPE-3.
 TEST(Allocator, SCOPE_3_AllocThrowsAllocFailedWhenTheAllocatorReturnsZero) {
   InstanceConfig c;
   c.memory = {1, 1};  // 64 KiB that cannot grow
@@ -22,6 +23,7 @@ TEST(Allocator, SCOPE_3_AllocThrowsAllocFailedWhenTheAllocatorReturnsZero) {
   EXPECT_NE(inst.alloc(1000), 0u);  // a fitting request still works
 }
 
+// Rule SCOPE-3.
 TEST(Allocator, SCOPE_3_AllocZeroFailsOrIsUniqueAsConfigured) {
   Instance fails(smallConfig());
   EXPECT_EQ(errorOf([&] { fails.alloc(0); }), ErrorKind::AllocFailed);
@@ -34,6 +36,7 @@ TEST(Allocator, SCOPE_3_AllocZeroFailsOrIsUniqueAsConfigured) {
   EXPECT_NE(a, b);
 }
 
+// Rule SCOPE-3.
 TEST(Allocator, SCOPE_3_HugeRequestsFailCleanly) {
   Instance inst(smallConfig());
   EXPECT_EQ(inst.allocator().malloc(std::uint64_t{1} << 40), 0u);
@@ -41,6 +44,7 @@ TEST(Allocator, SCOPE_3_HugeRequestsFailCleanly) {
   EXPECT_EQ(inst.byteLength(), 16u * 65536);
 }
 
+// Rule GROW-3.
 TEST(Allocator, GROW_3_RunningOutOfMemoryResizesThroughThePolicy) {
   InstanceConfig c;
   c.memory = {1, 100};
@@ -55,6 +59,7 @@ TEST(Allocator, GROW_3_RunningOutOfMemoryResizesThroughThePolicy) {
   EXPECT_TRUE(resized);
 }
 
+// Rule SAFE-1.
 TEST(Allocator, SAFE_1_RandomWorkloadKeepsBlocksDisjointAndInBounds) {
   InstanceConfig c;
   c.memory = {1, 64};
@@ -86,6 +91,7 @@ TEST(Allocator, SAFE_1_RandomWorkloadKeepsBlocksDisjointAndInBounds) {
   EXPECT_EQ(blocks.size(), live.size());
 }
 
+// Rule SAFE-4.
 TEST(Allocator, SAFE_4_DoubleFreeIsRefusedAndChangesNothing) {
   Instance inst(smallConfig());
   const Address p = inst.alloc(32);
@@ -97,6 +103,7 @@ TEST(Allocator, SAFE_4_DoubleFreeIsRefusedAndChangesNothing) {
   inst.dealloc(0);  // free(NULL)
 }
 
+// Rule ALIGN-4.
 TEST(Allocator, ALIGN_4_FreedSpaceIsReusedAndCoalesced) {
   Instance inst(smallConfig());
   const Address a = inst.alloc(100), b = inst.alloc(100), c = inst.alloc(100);

@@ -27,6 +27,7 @@ void copyStringWithOffByOne(Instance& inst, const std::string& s) {
   inst.memory().internalWrite(p, s.c_str(), s.size() + 1);
 }
 
+// Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_AnOverflowThroughTheImplementationStopsWithAnAsanReport) {
   EXPECT_DEATH(
       {
@@ -36,6 +37,7 @@ TEST_F(AsanPoison, SAFE_2_AnOverflowThroughTheImplementationStopsWithAnAsanRepor
       "AddressSanitizer: use-after-poison");
 }
 
+// Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_AWriteIntoFreedMemoryStopsWithAnAsanReport) {
   EXPECT_DEATH(
       {
@@ -47,6 +49,7 @@ TEST_F(AsanPoison, SAFE_2_AWriteIntoFreedMemoryStopsWithAnAsanReport) {
       "AddressSanitizer: use-after-poison");
 }
 
+// Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_ExactlyTheLiveBytesAreUnpoisoned) {
   Instance inst(smallConfig());
   const Address p = inst.alloc(10);
@@ -59,6 +62,7 @@ TEST_F(AsanPoison, SAFE_2_ExactlyTheLiveBytesAreUnpoisoned) {
   EXPECT_TRUE(inst.memory().isPoisoned(p));
 }
 
+// Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_CallerPeekAndPokeStayLegalOnPoisonedBytes) {
   Instance inst(smallConfig());
   ASSERT_TRUE(inst.memory().isPoisoned(100));
@@ -71,6 +75,7 @@ TEST_F(AsanPoison, SAFE_2_CallerPeekAndPokeStayLegalOnPoisonedBytes) {
   EXPECT_EQ(std::get<double>(*v.get(200)), 5);
 }
 
+// Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_GrownMemoryStartsPoisoned) {
   Instance inst(smallConfig());
   const auto end = static_cast<Address>(inst.byteLength());

@@ -8,6 +8,7 @@ namespace memconform {
 namespace {
 using testing::errorOf;
 
+// Rule SCOPE-11.
 TEST(FunctionTable, SCOPE_11_FreedIndexesAreReusedMostRecentFirst) {
   FunctionTable table;
   const TableIndex a = table.install({"a", "v"}), b = table.install({"b", "i(ii)"}), c = table.install({"c", "vp"});
@@ -21,6 +22,7 @@ TEST(FunctionTable, SCOPE_11_FreedIndexesAreReusedMostRecentFirst) {
   EXPECT_EQ(table.install({"f", "v"}), 4u);
 }
 
+// Rule SCOPE-11.
 TEST(FunctionTable, SCOPE_11_UninstallingAnEmptyOrReservedSlotIsRefused) {
   FunctionTable table;
   const TableIndex a = table.install({"a", "v"});
@@ -32,6 +34,7 @@ TEST(FunctionTable, SCOPE_11_UninstallingAnEmptyOrReservedSlotIsRefused) {
   EXPECT_EQ(table.install({"c", "v"}), 2u);
 }
 
+// Rule SCOPE-11.
 TEST(FunctionTable, SCOPE_11_SignaturesAreChecked) {
   for (const char* ok : {"v", "i", "v(i)", "iii", "j(pP)", "d(fd)", "vs"}) EXPECT_TRUE(isValidSignature(ok)) << ok;
   for (const char* bad : {"", "x", "vv", "i(i", "(i)", "v(v)"}) EXPECT_FALSE(isValidSignature(bad)) << bad;

@@ -24,6 +24,7 @@ double decodeNumber(const nlohmann::json& j) {  // SEMANTICS.md section 10
   throw std::runtime_error("unknown number encoding " + s);
 }
 
+// Rules GROW-1, GROW-2, GROW-3, GROW-4, GROW-5, GROW-6.
 TEST(GrowOracle, GROW_1_2_3_4_5_6_MatchTheJavaScriptOracleBitForBit) {
   std::ifstream in(MEMCONFORM_GROW_ORACLE);
   ASSERT_TRUE(in) << "missing " << MEMCONFORM_GROW_ORACLE << " (built by the grow_oracle target)";

@@ -34,12 +34,14 @@ InvariantChecker withScopeOfTwo() {
   return c;
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_CorrectPopIsClean) {
   auto c = withScopeOfTwo();
   EXPECT_TRUE(c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}, DeallocEvent{1024}})).empty());
   EXPECT_TRUE(c.finish().empty());
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_AnEntryNotReleasedByItsPopIsALeak) {
   auto c = withScopeOfTwo();
   const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}}));
@@ -48,12 +50,14 @@ TEST(Invariants, LEAK_1_AnEntryNotReleasedByItsPopIsALeak) {
   EXPECT_NE(v[0].message.find("leaked"), std::string::npos);
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_ReleasingTwiceIsCaught) {
   auto c = withScopeOfTwo();
   const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}, DeallocEvent{1024}, DeallocEvent{1024}}));
   EXPECT_EQ(rules(v), std::vector<std::string>{"LEAK-1"}) << describeAll(v);
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_ReleasingBeforeTheScopePopsIsCaught) {
   auto c = withScopeOfTwo();
   const auto v = c.observe(op("dealloc", {DeallocEvent{1024}}));
@@ -61,6 +65,7 @@ TEST(Invariants, LEAK_1_ReleasingBeforeTheScopePopsIsCaught) {
   EXPECT_NE(v[0].message.find("still on the stack"), std::string::npos);
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_AFunctionOfAPoppedScopeMustBeUninstalled) {
   InvariantChecker c(kMemory);
   c.observe(op("push", {PushEvent{1}}));
@@ -70,18 +75,21 @@ TEST(Invariants, LEAK_1_AFunctionOfAPoppedScopeMustBeUninstalled) {
   EXPECT_EQ(rules(v), (std::vector<std::string>{"LEAK-1", "LEAK-1"})) << describeAll(v);
 }
 
+// Rule LEAK-1.
 TEST(Invariants, LEAK_1_AScopedEntryWithNoScopeCanNeverBeReleased) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(op("scopedAlloc", {AllocEvent{1024, 8}}, Attribution::TopScope))),
             std::vector<std::string>{"LEAK-1"});
 }
 
+// Rule SCOPE-6.
 TEST(Invariants, SCOPE_6_FirstInFirstOutReleaseIsCaught) {
   auto c = withScopeOfTwo();
   const auto v = c.observe(op("pop", {PopEvent{1}, DeallocEvent{1024}, DeallocEvent{2048}}));
   EXPECT_EQ(rules(v), std::vector<std::string>{"SCOPE-6"}) << describeAll(v);
 }
 
+// Rule LEAK-2.
 TEST(Invariants, LEAK_2_ScopesStillOpenAtTheEndAreReportedWithTheirEntries) {
   auto c = withScopeOfTwo();
   const auto v = c.finish();
@@ -89,6 +97,7 @@ TEST(Invariants, LEAK_2_ScopesStillOpenAtTheEndAreReportedWithTheirEntries) {
   EXPECT_NE(v[0].message.find("allocation 1024, allocation 2048"), std::string::npos) << v[0].message;
 }
 
+// Rule SAFE-1.
 TEST(Invariants, SAFE_1_OverlappingAllocationsAreCaught) {
   InvariantChecker c(kMemory);
   c.observe(op("alloc", {AllocEvent{1024, 16}}));
@@ -97,6 +106,7 @@ TEST(Invariants, SAFE_1_OverlappingAllocationsAreCaught) {
   EXPECT_TRUE(c.observe(op("alloc", {AllocEvent{1040, 8}})).empty());  // adjacent is fine
 }
 
+// Rule SAFE-1.
 TEST(Invariants, SAFE_1_AllocationsOutsideTheMemoryAreCaught) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(op("alloc", {AllocEvent{kMemory - 4, 8}}))), std::vector<std::string>{"SAFE-1"});
@@ -106,12 +116,14 @@ TEST(Invariants, SAFE_1_AllocationsOutsideTheMemoryAreCaught) {
                   .empty());
 }
 
+// Rule SAFE-1.
 TEST(Invariants, SAFE_1_MemoryThatChangesSizeWithoutAGrowEventIsCaught) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(OpRecord{"poke", Attribution::Caller, false, {}, kMemory + 65536, {}, {}})),
             std::vector<std::string>{"SAFE-1"});
 }
 
+// Rule SAFE-3.
 TEST(Invariants, SAFE_3_UseOfADetachedViewIsReported) {
   CheckedRun run;
   View view = run.instance.heap(ElementType::I32);
@@ -120,6 +132,7 @@ TEST(Invariants, SAFE_3_UseOfADetachedViewIsReported) {
   EXPECT_EQ(rules(v), std::vector<std::string>{"SAFE-3"}) << describeAll(v);
 }
 
+// Rule SAFE-4.
 TEST(Invariants, SAFE_4_AFailedOpThatLeavesAnAllocationIsCaught) {
   auto c = withScopeOfTwo();
   // A MainArgv that fails half-way and keeps what it allocated.
@@ -127,6 +140,7 @@ TEST(Invariants, SAFE_4_AFailedOpThatLeavesAnAllocationIsCaught) {
   EXPECT_EQ(rules(v), std::vector<std::string>{"SAFE-4"}) << describeAll(v);
 }
 
+// Rule SAFE-4.
 TEST(Invariants, SAFE_4_AFailedOpThatChangesTheLevelOrContentsIsCaught) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(op("pop", {PushEvent{5}}, Attribution::Caller, true))), std::vector<std::string>{"SAFE-4"});
@@ -136,6 +150,7 @@ TEST(Invariants, SAFE_4_AFailedOpThatChangesTheLevelOrContentsIsCaught) {
   EXPECT_EQ(rules(c.observe(partialPoke)), std::vector<std::string>{"SAFE-4"});
 }
 
+// Rule SAFE-4.
 TEST(Invariants, SAFE_4_TheReferenceRollsBackAFailedMainArgv) {
   InstanceConfig config;
   config.memory = {1, 1};
@@ -280,6 +295,7 @@ class RandomWork {
   std::vector<ScopeHandle> handles_;
 };
 
+// Rules LEAK-1, LEAK-2, SAFE-1, SAFE-4.
 TEST(Invariants, LEAK_1_LEAK_2_SAFE_1_SAFE_4_ReferenceStaysCleanUnderRandomWork) {
   for (std::uint32_t seed : {1u, 2u, 3u, 2026u}) {
     RandomWork work(seed);

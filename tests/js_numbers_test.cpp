@@ -13,6 +13,7 @@ namespace {
 using testing::errorOf;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Rule GROW-1.
 TEST(JsNumbers, GROW_1_ToUint32WrapsModulo2To32AndTruncates) {
   EXPECT_EQ(toUint32(-1), 4294967295u);
   EXPECT_EQ(toUint32(4294967296.0), 0u);
@@ -26,6 +27,7 @@ TEST(JsNumbers, GROW_1_ToUint32WrapsModulo2To32AndTruncates) {
   EXPECT_EQ(toUint32(-0.0), 0u);
 }
 
+// Rule PEEK-4.
 TEST(JsNumbers, PEEK_4_ToIntNTruncatesAndWraps) {
   EXPECT_EQ(toInt8(300), 44);
   EXPECT_EQ(toInt8(128), -128);
@@ -43,6 +45,7 @@ TEST(JsNumbers, PEEK_4_ToIntNTruncatesAndWraps) {
   EXPECT_EQ(toUint16(-1), 65535);
 }
 
+// Rule PEEK-4.
 TEST(JsNumbers, PEEK_4_FroundRoundsToNearestEven) {
   EXPECT_EQ(fround(16777217), 16777216.0f);
   EXPECT_EQ(static_cast<double>(fround(0.1)), 0.10000000149011612);
@@ -53,6 +56,7 @@ TEST(JsNumbers, PEEK_4_FroundRoundsToNearestEven) {
   EXPECT_TRUE(std::signbit(fround(-0.0)));
 }
 
+// Rule PEEK-4.
 TEST(JsNumbers, PEEK_4_BigIntOfANumberNeedsAnInteger) {
   EXPECT_EQ(errorOf([] { bigIntFromNumber(1.5); }), ErrorKind::RangeError);
   EXPECT_EQ(errorOf([] { bigIntFromNumber(std::nan("")); }), ErrorKind::RangeError);
@@ -63,6 +67,7 @@ TEST(JsNumbers, PEEK_4_BigIntOfANumberNeedsAnInteger) {
   EXPECT_EQ(bigIntFromNumber(-0.0), BigInt{});
 }
 
+// Rule PEEK-4.
 TEST(JsNumbers, PEEK_4_BigIntLiteralsParseAndWrap) {
   EXPECT_EQ(BigInt::parse("18446744073709551617n")->wrap64(), 1u);
   EXPECT_EQ(BigInt::parse("-9223372036854775808n")->wrap64(), 0x8000000000000000ull);

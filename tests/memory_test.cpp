@@ -20,6 +20,7 @@ std::uint8_t byteAt(const LinearMemory& m, Address a) {
   return b;
 }
 
+// Rule MEM-1.
 TEST(Memory, MEM_1_ByteLengthIsPagesTimes65536) {
   LinearMemory m({3, 10});
   EXPECT_EQ(m.byteLength(), 196608u);
@@ -28,6 +29,7 @@ TEST(Memory, MEM_1_ByteLengthIsPagesTimes65536) {
   EXPECT_EQ(m.byteLength() % 65536, 0u);
 }
 
+// Rule MEM-1.
 TEST(Memory, MEM_1_LimitsAreValidated) {
   EXPECT_EQ(errorOf([] { LinearMemory m({11, 10}); }), ErrorKind::InvalidArgument);
   EXPECT_EQ(errorOf([] { LinearMemory m({1, 65537}); }), ErrorKind::InvalidArgument);
@@ -35,6 +37,7 @@ TEST(Memory, MEM_1_LimitsAreValidated) {
   EXPECT_EQ(empty.byteLength(), 0u);
 }
 
+// Rule MEM-2.
 TEST(Memory, MEM_2_GrowReturnsOldPageCountAndAddsZeroedPages) {
   EventLog log;
   LinearMemory m({1, 4}, {}, &log);
@@ -47,6 +50,7 @@ TEST(Memory, MEM_2_GrowReturnsOldPageCountAndAddsZeroedPages) {
   EXPECT_EQ(std::get<GrowEvent>(log.events()[0]), (GrowEvent{2, true}));
 }
 
+// Rule MEM-2.
 TEST(Memory, MEM_2_GrowPastTheMaximumFailsAndChangesNothing) {
   EventLog log;
   LinearMemory m({1, 2}, {}, &log);
@@ -58,6 +62,7 @@ TEST(Memory, MEM_2_GrowPastTheMaximumFailsAndChangesNothing) {
   EXPECT_EQ(std::get<GrowEvent>(log.events()[0]), (GrowEvent{2, false}));
 }
 
+// Rule MEM-2.
 TEST(Memory, MEM_2_GrowZeroSucceedsAndChangesNothing) {
   LinearMemory m({2, 2});
   auto old = m.grow(0);
@@ -66,6 +71,7 @@ TEST(Memory, MEM_2_GrowZeroSucceedsAndChangesNothing) {
   EXPECT_EQ(m.byteLength(), 131072u);
 }
 
+// Rule MEM-2.
 TEST(Memory, MEM_2_JsGrowThrowsRangeErrorAndTypeError) {
   InstanceConfig c;
   c.memory = {1, 2};
@@ -79,6 +85,7 @@ TEST(Memory, MEM_2_JsGrowThrowsRangeErrorAndTypeError) {
   EXPECT_EQ(inst.byteLength(), 131072u);
 }
 
+// Rule MEM-3.
 TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
   LinearMemory m({1, 8});
   for (Address a = 0; a < 65536; a += 997) {
@@ -89,6 +96,7 @@ TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
   for (Address a = 0; a < 65536; a += 997) EXPECT_EQ(byteAt(m, a), static_cast<std::uint8_t>(a * 7 + 1)) << a;
 }
 
+// Rule MEM-4.
 TEST(Memory, MEM_4_DefaultsAre16MiBGrowableTo2GiB) {
   LinearMemory m;
   EXPECT_EQ(m.byteLength(), 16u * 1024 * 1024);
@@ -104,6 +112,7 @@ std::uint64_t residentBytes() {
   return 0;
 }
 
+// Rule MEM-4.
 TEST(Memory, MEM_4_GrowingToTheMaximumDoesNotCommitIt) {
   const std::uint64_t before = residentBytes();
   LinearMemory m({256, kDefaultMaximumPages});
@@ -123,6 +132,7 @@ TEST(Memory, MEM_4_GrowingToTheMaximumDoesNotCommitIt) {
   EXPECT_LT(grown, budget);
 }
 
+// Rule MEM-5.
 TEST(Memory, MEM_5_InjectedFaultFailsTheChosenGrowCalls) {
   GrowthFaults faults;
   faults.failAttempts = {2, 4};
@@ -134,6 +144,7 @@ TEST(Memory, MEM_5_InjectedFaultFailsTheChosenGrowCalls) {
   EXPECT_EQ(m.pages(), 2u);
 }
 
+// Rule MEM-5.
 TEST(Memory, MEM_5_FailAbovePagesRefusesGrowthPastALimit) {
   GrowthFaults faults;
   faults.failAbovePages = 4;

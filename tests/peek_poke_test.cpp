@@ -26,6 +26,7 @@ class PeekPoke : public ::testing::Test {
   Instance inst{smallConfig()};
 };
 
+// Rule PEEK-1.
 TEST_F(PeekPoke, PEEK_1_TypesAliasesAndPointers) {
   EXPECT_EQ(parsePeekType("i1").element, ElementType::I8);
   EXPECT_EQ(parsePeekType("float").element, ElementType::F32);
@@ -37,6 +38,7 @@ TEST_F(PeekPoke, PEEK_1_TypesAliasesAndPointers) {
   EXPECT_EQ(kDefaultPeekType, "i8");
 }
 
+// Rule PEEK-1.
 TEST_F(PeekPoke, PEEK_1_UnknownTypeIsInvalidTypeAndTouchesNothing) {
   for (const char* bad : {"i128", "", "u8", "I32", "int", "f16", "*i32"})
     EXPECT_EQ(errorOf([&] { inst.poke(P, 1.0, bad); }), ErrorKind::InvalidType) << bad;
@@ -44,6 +46,7 @@ TEST_F(PeekPoke, PEEK_1_UnknownTypeIsInvalidTypeAndTouchesNothing) {
   EXPECT_EQ(errorOf([&] { inst.peek(P, "u32"); }), ErrorKind::InvalidType);
 }
 
+// Rule PEEK-2.
 TEST_F(PeekPoke, PEEK_2_LittleEndianAndRoundedDownAddresses) {
   inst.poke(P, 0x01020304, "i32");
   EXPECT_EQ(byteAt(inst, P), 0x04);
@@ -57,6 +60,7 @@ TEST_F(PeekPoke, PEEK_2_LittleEndianAndRoundedDownAddresses) {
   EXPECT_EQ(alignedAddress(-1, parsePeekType("i32")), -4);
 }
 
+// Rule PEEK-3.
 TEST_F(PeekPoke, PEEK_3_SignedIntegersFloatsAsDoublesI64AsBigInt) {
   inst.poke(P, 255, "i8");
   EXPECT_EQ(num(inst.peek(P, "i8")), -1);
@@ -73,6 +77,7 @@ TEST_F(PeekPoke, PEEK_3_SignedIntegersFloatsAsDoublesI64AsBigInt) {
   EXPECT_EQ(std::get<BigInt>(inst.peek(P, "i64")).toString(), "-9223372036854775808n");
 }
 
+// Rule PEEK-4.
 TEST_F(PeekPoke, PEEK_4_IntegerStoresTruncateAndWrap) {
   const struct {
     double in;
@@ -91,6 +96,7 @@ TEST_F(PeekPoke, PEEK_4_IntegerStoresTruncateAndWrap) {
   }
 }
 
+// Rule PEEK-4.
 TEST_F(PeekPoke, PEEK_4_F32RoundsToNearestFloat) {
   inst.poke(P, 16777217, "f32");
   EXPECT_EQ(num(inst.peek(P, "f32")), 16777216);
@@ -102,6 +108,7 @@ TEST_F(PeekPoke, PEEK_4_F32RoundsToNearestFloat) {
   EXPECT_TRUE(std::isnan(num(inst.peek(P, "f64"))));
 }
 
+// Rule PEEK-4.
 TEST_F(PeekPoke, PEEK_4_I64TakesIntegralNumbersAndBigIntsModulo2To64) {
   inst.poke(P, -1, "i64");
   EXPECT_EQ(std::get<BigInt>(inst.peek(P, "i64")), BigInt::fromSigned(-1));
@@ -113,6 +120,7 @@ TEST_F(PeekPoke, PEEK_4_I64TakesIntegralNumbersAndBigIntsModulo2To64) {
   EXPECT_EQ(std::get<BigInt>(inst.peek(P, "i64")), BigInt::fromSigned(9007199254740992));
 }
 
+// Rule PEEK-4.
 TEST_F(PeekPoke, PEEK_4_ConversionErrorsWriteNothing) {
   inst.poke(P, 5, "i64");
   EXPECT_EQ(errorOf([&] { inst.poke(P, 1.5, "i64"); }), ErrorKind::RangeError);  // BigInt(1.5)
@@ -124,6 +132,7 @@ TEST_F(PeekPoke, PEEK_4_ConversionErrorsWriteNothing) {
   EXPECT_EQ(std::get<BigInt>(inst.peek(P, "i64")), BigInt::fromSigned(5));
 }
 
+// Rule PEEK-5.
 TEST_F(PeekPoke, PEEK_5_ListsReadInOrderAndLeaveTheListAlone) {
   inst.poke(P, 1, "i32");
   inst.poke(P + 4, 2, "i32");
@@ -140,6 +149,7 @@ TEST_F(PeekPoke, PEEK_5_ListsReadInOrderAndLeaveTheListAlone) {
   EXPECT_TRUE(peek(inst.memory(), std::vector<std::int64_t>{}, parsePeekType("i32")).empty());
 }
 
+// Rule PEEK-5.
 TEST_F(PeekPoke, PEEK_5_PokeListWritesEveryAddressOrNone) {
   poke(inst.memory(), std::vector<std::int64_t>{P, P + 16, P + 32}, 9.0, parsePeekType("i8"));
   EXPECT_EQ(byteAt(inst, P), 9);
@@ -152,6 +162,7 @@ TEST_F(PeekPoke, PEEK_5_PokeListWritesEveryAddressOrNone) {
   EXPECT_EQ(byteAt(inst, 0), 0);
 }
 
+// Rule PEEK-6.
 TEST_F(PeekPoke, PEEK_6_EveryOutOfBoundsShapeIsAnError) {
   const auto end = static_cast<std::int64_t>(inst.byteLength());
   for (std::int64_t a : {std::int64_t{-1}, std::int64_t{-8}, end, end + 1, std::int64_t{1} << 32,
@@ -164,6 +175,7 @@ TEST_F(PeekPoke, PEEK_6_EveryOutOfBoundsShapeIsAnError) {
   EXPECT_EQ(std::get<BigInt>(inst.peek(end - 2, "i64")), BigInt{});
 }
 
+// Rule PEEK-6.
 TEST_F(PeekPoke, PEEK_6_OutOfBoundsPokeWritesNothing) {
   const auto end = static_cast<std::int64_t>(inst.byteLength());
   EXPECT_EQ(errorOf([&] { inst.poke(end, 1, "i8"); }), ErrorKind::OutOfBounds);

@@ -23,6 +23,7 @@ Resized resizeOn(MemoryConfig memory, double requested, GrowthFaults faults = {}
   return r;
 }
 
+// Rule GROW-1.
 TEST(ResizePolicy, GROW_1_RequestIsCoercedWithUnsignedShift) {
   // -1 >>> 0 is 4294967295, above the 2 GiB maximum: false, no attempt.
   auto negative = resizeOn({256, 32768}, -1);
@@ -38,6 +39,7 @@ TEST(ResizePolicy, GROW_1_RequestIsCoercedWithUnsignedShift) {
   EXPECT_EQ(wrapped.outcome.finalByteLength, 20185088u);
 }
 
+// Rule GROW-2.
 TEST(ResizePolicy, GROW_2_RequestAboveTheMaximumFailsWithoutAnAttempt) {
   auto r = resizeOn({256, 32768}, 2147483649.0);
   EXPECT_FALSE(r.outcome.result);
@@ -48,6 +50,7 @@ TEST(ResizePolicy, GROW_2_RequestAboveTheMaximumFailsWithoutAnAttempt) {
   EXPECT_TRUE(resizeOn({256, 32768}, 2147483648.0).outcome.result);
 }
 
+// Rule GROW-3.
 TEST(ResizePolicy, GROW_3_AttemptsCutDown1Then2Then4) {
   // 16 MiB, request 16 MiB + 1; the first two attempts are made to fail.
   //   cutDown 1: 16 MiB * 1.2  = 20132659.2 -> 20185088 (52 pages more)
@@ -65,6 +68,7 @@ TEST(ResizePolicy, GROW_3_AttemptsCutDown1Then2Then4) {
                                           GrowEvent{13, true}, ResizeAttemptEvent{17629184, true}}));
 }
 
+// Rule GROW-3.
 TEST(ResizePolicy, GROW_3_OvergrowthIsCappedAt96MiBPastTheRequest) {
   // 1 GiB, request 1 GiB + 1: 20% would be 1288490188.8, but the cap is
   // request + 96 MiB = 1174405121, aligned up to 17921 pages = 1174470656.
@@ -74,6 +78,7 @@ TEST(ResizePolicy, GROW_3_OvergrowthIsCappedAt96MiBPastTheRequest) {
   EXPECT_EQ(r.events.front(), Event(GrowEvent{1537, true}));
 }
 
+// Rule GROW-3.
 TEST(ResizePolicy, GROW_3_NewSizeNeverExceedsTheMaximum) {
   // 32000 pages, one byte more: request + 96 MiB = 2197815297 is past 2 GiB,
   // so the attempt is clamped to exactly 2 GiB (768 pages more).
@@ -83,6 +88,7 @@ TEST(ResizePolicy, GROW_3_NewSizeNeverExceedsTheMaximum) {
   EXPECT_EQ(r.events.front(), Event(GrowEvent{768, true}));
 }
 
+// Rule GROW-4.
 TEST(ResizePolicy, GROW_4_ThreeFailedAttemptsReturnFalseAndChangeNothing) {
   GrowthFaults faults;
   faults.failAttempts = {1, 2, 3};
@@ -92,6 +98,7 @@ TEST(ResizePolicy, GROW_4_ThreeFailedAttemptsReturnFalseAndChangeNothing) {
   EXPECT_EQ(r.outcome.finalByteLength, 16 * MiB);
 }
 
+// Rule GROW-5.
 TEST(ResizePolicy, GROW_5_SizeBelowByteLengthWrapsToAHugePageCount) {
   // At 96 MiB + 64 KiB, resize(0): every attempt asks for 96 MiB, so
   // (96 MiB - byteLength + 65535) is -1 and -1 >>> 16 is 65535 pages: fails.
@@ -102,6 +109,7 @@ TEST(ResizePolicy, GROW_5_SizeBelowByteLengthWrapsToAHugePageCount) {
   EXPECT_EQ(r.events.front(), Event(GrowEvent{65535, false}));
 }
 
+// Rule GROW-5.
 TEST(ResizePolicy, GROW_5_GrowMemoryRoundsThePageCountUp) {
   LinearMemory m({1, 10});
   EXPECT_TRUE(growMemory(m, 65537));  // (65537 - 65536 + 65535) >>> 16 = 1
@@ -110,6 +118,7 @@ TEST(ResizePolicy, GROW_5_GrowMemoryRoundsThePageCountUp) {
   EXPECT_EQ(m.pages(), 2u);
 }
 
+// Rule GROW-6.
 TEST(ResizePolicy, GROW_6_GrowthParametersReplaceTheDefaults) {
   GrowthParams params;
   params.geometricStep = 0.5;  // 16 MiB * 1.5 = 24 MiB exactly
@@ -124,6 +133,7 @@ TEST(ResizePolicy, GROW_6_GrowthParametersReplaceTheDefaults) {
   EXPECT_FALSE(resizeOn({256, 32768}, 64 * MiB + 1, {}, params).outcome.result);
 }
 
+// Rule GROW-6.
 TEST(ResizePolicy, GROW_6_InvalidParametersAreRejected) {
   for (auto broken : {+[](GrowthParams& p) { p.alignment = 0; }, +[](GrowthParams& p) { p.geometricStep = -0.1; },
                       +[](GrowthParams& p) { p.overgrowthCap = std::nan(""); },
@@ -135,6 +145,7 @@ TEST(ResizePolicy, GROW_6_InvalidParametersAreRejected) {
   EXPECT_NO_THROW(checkGrowthParams(GrowthParams{}));
 }
 
+// Rule GROW-3.
 TEST(ResizePolicy, GROW_3_AlignUpIsJavaScriptsFormula) {
   EXPECT_EQ(alignUp(0, 65536), 0);
   EXPECT_EQ(alignUp(1, 65536), 65536);

@@ -32,6 +32,7 @@ class Scopes : public ::testing::Test {
   ScopeStack& scopes = inst.scopes();
 };
 
+// Rule SCOPE-1.
 TEST_F(Scopes, SCOPE_1_PushReturnsANewHandleAndRaisesTheLevel) {
   EXPECT_EQ(scopes.level(), 0u);
   const ScopeHandle a = scopes.push();
@@ -42,12 +43,14 @@ TEST_F(Scopes, SCOPE_1_PushReturnsANewHandleAndRaisesTheLevel) {
   EXPECT_NE(scopes.push(), b);  // handles are never reused
 }
 
+// Rule SCOPE-2.
 TEST_F(Scopes, SCOPE_2_ScopedAllocWithoutAScopeAllocatesNothing) {
   EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(8); }), ErrorKind::NoActiveScope);
   EXPECT_TRUE(inst.events().events().empty());
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
 }
 
+// Rule SCOPE-2.
 TEST_F(Scopes, SCOPE_2_ScopedAllocRecordsInTheTopScope) {
   const ScopeHandle outer = scopes.push();
   const Address a = scopes.scopedAlloc(8);
@@ -57,12 +60,14 @@ TEST_F(Scopes, SCOPE_2_ScopedAllocRecordsInTheTopScope) {
   EXPECT_EQ(scopes.scopes().back().entries, (std::vector<ScopeEntry>{{EntryKind::Allocation, b}}));
 }
 
+// Rule SCOPE-3.
 TEST_F(Scopes, SCOPE_3_AFailedScopedAllocRecordsNothing) {
   scopes.push();
   EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(std::uint64_t{1} << 32); }), ErrorKind::AllocFailed);
   EXPECT_TRUE(scopes.scopes().back().entries.empty());
 }
 
+// Rule SCOPE-4.
 TEST_F(Scopes, SCOPE_4_PopWithoutAScopeIsInvalidState) {
   EXPECT_EQ(errorOf([&] { scopes.pop(); }), ErrorKind::InvalidState);
   const ScopeHandle a = scopes.push();
@@ -72,6 +77,7 @@ TEST_F(Scopes, SCOPE_4_PopWithoutAScopeIsInvalidState) {
   EXPECT_TRUE(scopes.contains(a));
 }
 
+// Rule SCOPE-5.
 TEST_F(Scopes, SCOPE_5_PoppingANonTopScopeFreesOnlyThatScope) {
   const ScopeHandle s1 = scopes.push();
   const Address a = scopes.scopedAlloc(8);
@@ -85,6 +91,7 @@ TEST_F(Scopes, SCOPE_5_PoppingANonTopScopeFreesOnlyThatScope) {
   EXPECT_TRUE(inst.allocator().isLive(b));
 }
 
+// Rule SCOPE-5.
 TEST_F(Scopes, SCOPE_5_StaleAndUnknownHandlesAreInvalidStateAndFreeNothing) {
   const ScopeHandle s1 = scopes.push();
   scopes.scopedAlloc(8);
@@ -99,6 +106,7 @@ TEST_F(Scopes, SCOPE_5_StaleAndUnknownHandlesAreInvalidStateAndFreeNothing) {
   EXPECT_EQ(scopes.level(), 1u);
 }
 
+// Rule SCOPE-6.
 TEST_F(Scopes, SCOPE_6_PopReleasesLastInFirstOutByRecordedKind) {
   scopes.push();
   const Address a = scopes.scopedAlloc(8);
@@ -111,6 +119,7 @@ TEST_F(Scopes, SCOPE_6_PopReleasesLastInFirstOutByRecordedKind) {
             (std::vector<Event>{UninstallEvent{g}, DeallocEvent{b}, UninstallEvent{f}, DeallocEvent{a}}));
 }
 
+// Rule SCOPE-6.
 TEST_F(Scopes, SCOPE_6_AnAllocationNumericallyEqualToALiveSlotIsStillFreed) {
   // Upstream decides at pop time with functionEntry(p); the reference goes by
   // the recorded kind, so address 1024 and table slot 1024 are told apart.
@@ -127,12 +136,14 @@ TEST_F(Scopes, SCOPE_6_AnAllocationNumericallyEqualToALiveSlotIsStillFreed) {
   EXPECT_EQ(releases(clash.events().events()), (std::vector<Event>{UninstallEvent{1024}, DeallocEvent{1024}}));
 }
 
+// Rule SCOPE-7.
 TEST_F(Scopes, SCOPE_7_LevelIsReadOnly) {
   scopes.push();
   EXPECT_EQ(errorOf([&] { scopes.setLevel(0); }), ErrorKind::ReadOnly);
   EXPECT_EQ(scopes.level(), 1u);
 }
 
+// Rule SCOPE-8.
 TEST_F(Scopes, SCOPE_8_CStringIsUtf8PlusNulInTheTopScope) {
   scopes.push();
   const auto s = scopes.scopedAllocCString("h\xC3\xA9llo");  // "héllo": 6 UTF-8 bytes
@@ -146,6 +157,7 @@ TEST_F(Scopes, SCOPE_8_CStringIsUtf8PlusNulInTheTopScope) {
   EXPECT_EQ(scopes.scopes().back().entries.size(), 2u);
 }
 
+// Rule SCOPE-8.
 TEST_F(Scopes, SCOPE_8_ANonStringGivesNullAndAllocatesNothing) {
   EXPECT_FALSE(scopes.scopedAllocCString(std::nullopt));  // even with no scope
   scopes.push();
@@ -155,6 +167,7 @@ TEST_F(Scopes, SCOPE_8_ANonStringGivesNullAndAllocatesNothing) {
   EXPECT_EQ(errorOf([&] { scopes.scopedAllocCString("x"); }), ErrorKind::NoActiveScope);
 }
 
+// Rule SCOPE-9.
 TEST_F(Scopes, SCOPE_9_PointerSlotsAreOneZeroedAllocation) {
   scopes.push();
   const Address dirty = scopes.scopedAlloc(64);
@@ -175,6 +188,7 @@ TEST_F(Scopes, SCOPE_9_PointerSlotsAreOneZeroedAllocation) {
   EXPECT_EQ(errorOf([&] { scopes.scopedAllocPtr(0); }), ErrorKind::InvalidArgument);
 }
 
+// Rule SCOPE-9.
 TEST_F(Scopes, SCOPE_9_AllocPtrIsTheSameWithoutAScope) {
   const auto slots = inst.allocPtr(2, true);
   EXPECT_EQ(inst.allocator().sizeOf(slots[0]), 16u);
@@ -182,6 +196,7 @@ TEST_F(Scopes, SCOPE_9_AllocPtrIsTheSameWithoutAScope) {
   inst.dealloc(slots[0]);  // the caller's to free
 }
 
+// Rule SCOPE-10.
 TEST_F(Scopes, SCOPE_10_MainArgvIsAPointerTablePlusStringsEndingInZero) {
   scopes.push();
   const Address argv = scopes.scopedAllocMainArgv({"prog", "-v", ""});
@@ -201,6 +216,7 @@ TEST_F(Scopes, SCOPE_10_MainArgvIsAPointerTablePlusStringsEndingInZero) {
   EXPECT_EQ(freed.back(), Event(DeallocEvent{argv}));  // the table is released last
 }
 
+// Rule SCOPE-10.
 TEST_F(Scopes, SCOPE_10_AFailedMainArgvLeavesTheScopeAsItWas) {
   InstanceConfig c;
   c.memory = {1, 1};
@@ -214,6 +230,7 @@ TEST_F(Scopes, SCOPE_10_AFailedMainArgvLeavesTheScopeAsItWas) {
   EXPECT_EQ(errorOf([&] { inst.scopes().scopedAllocMainArgv({"a"}); }), ErrorKind::NoActiveScope);
 }
 
+// Rule SCOPE-11.
 TEST_F(Scopes, SCOPE_11_ScopedInstallNeedsAScopeAndPopUninstalls) {
   EXPECT_EQ(errorOf([&] { scopes.scopedInstallFunction({"f", "v"}); }), ErrorKind::NoActiveScope);
   EXPECT_TRUE(inst.table().installed().empty());
@@ -225,6 +242,7 @@ TEST_F(Scopes, SCOPE_11_ScopedInstallNeedsAScopeAndPopUninstalls) {
   EXPECT_EQ(inst.installFunction({"g", "v"}), i);  // the freed index is reused
 }
 
+// Rule LEAK-1.
 TEST_F(Scopes, LEAK_1_OnlyItsScopesPopMayReleaseAScopedEntry) {
   scopes.push();
   const Address p = scopes.scopedAlloc(8);

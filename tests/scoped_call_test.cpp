@@ -20,6 +20,7 @@ class ScopedCall : public ::testing::Test {
   Instance inst{smallConfig()};
 };
 
+// Rule CALL-1.
 TEST_F(ScopedCall, CALL_1_ReturnsTheResultAndFreesTheCallsScope) {
   Address inside = 0;
   const int result = inst.scopedAllocCall([&] {
@@ -32,6 +33,7 @@ TEST_F(ScopedCall, CALL_1_ReturnsTheResultAndFreesTheCallsScope) {
   EXPECT_FALSE(inst.allocator().isLive(inside));
 }
 
+// Rule CALL-1.
 TEST_F(ScopedCall, CALL_1_RethrowsTheBodysExceptionUnchanged) {
   try {
     inst.scopedAllocCall([&] {
@@ -49,6 +51,7 @@ TEST_F(ScopedCall, CALL_1_RethrowsTheBodysExceptionUnchanged) {
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
 }
 
+// Rule CALL-1.
 TEST_F(ScopedCall, CALL_1_PopsTheScopeItPushedNotTheTop) {
   Address callsOwn = 0, leftOpen = 0;
   ScopeHandle pushedInside = 0;
@@ -63,6 +66,7 @@ TEST_F(ScopedCall, CALL_1_PopsTheScopeItPushedNotTheTop) {
   EXPECT_TRUE(inst.allocator().isLive(leftOpen));
 }
 
+// Rule CALL-1.
 TEST_F(ScopedCall, CALL_1_OnAThrowPopsItsOwnScopeNotTheTop) {
   Address callsOwn = 0, leftOpen = 0;
   ScopeHandle pushedInside = 0;
@@ -80,11 +84,13 @@ TEST_F(ScopedCall, CALL_1_OnAThrowPopsItsOwnScopeNotTheTop) {
   EXPECT_TRUE(inst.allocator().isLive(leftOpen));
 }
 
+// Rule CALL-1.
 TEST_F(ScopedCall, CALL_1_ABodyThatPopsTheCallsScopeGetsInvalidState) {
   EXPECT_THROW(inst.scopedAllocCall([&] { inst.scopedAllocPop(); }), GlueError);
   EXPECT_EQ(inst.level(), 0u);
 }
 
+// Rule CALL-2.
 TEST_F(ScopedCall, CALL_2_AThrowUnwindsEveryNestedCallEachPoppingItsOwn) {
   std::vector<Address> allocations;
   inst.events().clear();
@@ -108,6 +114,7 @@ TEST_F(ScopedCall, CALL_2_AThrowUnwindsEveryNestedCallEachPoppingItsOwn) {
                                        DeallocEvent{allocations[0]}}));
 }
 
+// Rule CALL-2.
 TEST_F(ScopedCall, CALL_2_AHandlerInsideStopsTheUnwindThere) {
   inst.scopedAllocCall([&] {
     const Address kept = inst.scopedAlloc(8);
@@ -124,6 +131,7 @@ TEST_F(ScopedCall, CALL_2_AHandlerInsideStopsTheUnwindThere) {
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
 }
 
+// Rule CALL-3.
 TEST_F(ScopedCall, CALL_3_APlainPushIsNotPoppedByAnException) {
   Address leaked = 0;
   try {

@@ -9,6 +9,7 @@ namespace {
 using testing::errorOf;
 using testing::smallConfig;
 
+// Rule VIEW-1.
 TEST(Views, VIEW_1_LengthIsByteLengthOverElementSize) {
   Instance inst(smallConfig());  // 1 MiB
   for (ElementType t : {ElementType::I8, ElementType::U8, ElementType::I16, ElementType::U16, ElementType::I32,
@@ -16,6 +17,7 @@ TEST(Views, VIEW_1_LengthIsByteLengthOverElementSize) {
     EXPECT_EQ(inst.heap(t).length(), 1048576u / elementSize(t)) << elementTypeName(t);
 }
 
+// Rule VIEW-1.
 TEST(Views, VIEW_1_ViewsShareTheMemoryLittleEndian) {
   Instance inst(smallConfig());
   View u8 = inst.heap(ElementType::U8);
@@ -27,6 +29,7 @@ TEST(Views, VIEW_1_ViewsShareTheMemoryLittleEndian) {
   EXPECT_EQ(std::get<BigInt>(*inst.heap(ElementType::U64).get(50)), BigInt::fromUnsigned(0xFFFFFFFEull));
 }
 
+// Rule VIEW-1.
 TEST(Views, VIEW_1_InvalidIndicesReadUndefinedAndWritesAreIgnored) {
   Instance inst(smallConfig());
   View v = inst.heap(ElementType::I16);
@@ -38,6 +41,7 @@ TEST(Views, VIEW_1_InvalidIndicesReadUndefinedAndWritesAreIgnored) {
   EXPECT_TRUE(inst.events().events().empty());
 }
 
+// Rule VIEW-2.
 TEST(Views, VIEW_2_GrowthDetachesOldViewsAndRefreshesNewOnes) {
   Instance inst(smallConfig());
   View before = inst.heap(ElementType::I32);
@@ -56,6 +60,7 @@ TEST(Views, VIEW_2_GrowthDetachesOldViewsAndRefreshesNewOnes) {
   EXPECT_EQ(stale, 2u);
 }
 
+// Rule VIEW-2.
 TEST(Views, VIEW_2_GrowZeroDetachesAndAFailedGrowDoesNot) {
   InstanceConfig c;
   c.memory = {1, 1};
@@ -67,6 +72,7 @@ TEST(Views, VIEW_2_GrowZeroDetachesAndAFailedGrowDoesNot) {
   EXPECT_TRUE(v.detached());
 }
 
+// Rule VIEW-2.
 TEST(Views, VIEW_2_ConversionErrorsComeBeforeTheDetachCheck) {
   Instance inst(smallConfig());
   View v = inst.heap(ElementType::I64);
@@ -74,6 +80,7 @@ TEST(Views, VIEW_2_ConversionErrorsComeBeforeTheDetachCheck) {
   EXPECT_EQ(errorOf([&] { v.set(0, 5.0); }), ErrorKind::TypeError);  // a Number into a BigInt view
 }
 
+// Rule VIEW-3.
 TEST(Views, VIEW_3_HeapForSizeSelectsByWidthAndSignedness) {
   Instance inst(smallConfig());
   EXPECT_EQ(inst.heapForSize(8).type(), ElementType::U8);  // unsigned by default
@@ -87,6 +94,7 @@ TEST(Views, VIEW_3_HeapForSizeSelectsByWidthAndSignedness) {
   EXPECT_EQ(heapForSize(inst.memory(), "BigUint64Array").type(), ElementType::U64);
 }
 
+// Rule VIEW-3.
 TEST(Views, VIEW_3_AnyOtherSizeIsInvalidArgument) {
   Instance inst(smallConfig());
   for (double bad : {0.0, 1.0, 12.0, 128.0, 8.5, -8.0})

@@ -67,10 +67,9 @@ std::optional<Address> Allocator::extendBreak(std::uint64_t alignment, std::uint
     if (!resize_ || !resize_(static_cast<double>(newBreak))) return std::nullopt;
     if (newBreak > memory_.byteLength()) return std::nullopt;  // a resize that claimed success but did not grow
   }
-  if (newBreak > break_) {
-    releaseRange(break_, newBreak - break_);  // the new bytes join the free list ...
-    break_ = static_cast<Address>(newBreak);
-  }
+  // No free range could hold the block, so newBreak is past the old break.
+  releaseRange(break_, newBreak - break_);  // the new bytes join the free list ...
+  break_ = static_cast<Address>(newBreak);
   auto range = std::prev(freeRanges_.upper_bound(static_cast<Address>(ptr)));
   takeRange(range, static_cast<Address>(ptr), footprint);  // ... and are carved at once
   return static_cast<Address>(ptr);

@@ -55,8 +55,6 @@ class Allocator {
   std::optional<std::uint64_t> sizeOf(Address ptr) const;
   std::size_t liveCount() const { return blocks_.size(); }
   std::map<Address, std::uint64_t> live() const;  // ptr -> requested size
-  Address heapBreak() const { return break_; }
-  const AllocatorConfig& config() const { return config_; }
 
  private:
   struct Block {

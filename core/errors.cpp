@@ -25,12 +25,6 @@ std::string_view errorKindName(ErrorKind kind) {
   return "?";
 }
 
-std::optional<ErrorKind> errorKindFromName(std::string_view name) {
-  for (const auto& [k, n] : kNames)
-    if (n == name) return k;
-  return std::nullopt;
-}
-
 GlueError::GlueError(ErrorKind kind, const std::string& message)
     : std::runtime_error(std::string(errorKindName(kind)) + ": " + message), kind_(kind) {}
 

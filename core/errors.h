@@ -3,7 +3,6 @@
 // the numbers involved; vectors and drivers compare kinds, never messages.
 #pragma once
 
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,7 +24,6 @@ enum class ErrorKind {
 
 // The spelling used in SEMANTICS.md, vectors and reports.
 std::string_view errorKindName(ErrorKind kind);
-std::optional<ErrorKind> errorKindFromName(std::string_view name);
 
 class GlueError : public std::runtime_error {
  public:

@@ -61,23 +61,18 @@ using Event = std::variant<AllocEvent, DeallocEvent, InstallEvent, UninstallEven
 
 std::string describe(const Event& e);
 
-// Where components report events. Recording can be switched off for speed.
+// Where components report events.
 class EventLog {
  public:
-  void record(const Event& e) {
-    if (enabled_) events_.push_back(e);
-  }
+  void record(const Event& e) { events_.push_back(e); }
   const std::vector<Event>& events() const { return events_; }
   std::size_t size() const { return events_.size(); }
   // Events recorded since `mark` (a previous size()).
   std::vector<Event> since(std::size_t mark) const;
   void clear() { events_.clear(); }
-  void setEnabled(bool on) { enabled_ = on; }
-  bool enabled() const { return enabled_; }
 
  private:
   std::vector<Event> events_;
-  bool enabled_ = true;
 };
 
 }  // namespace memconform

@@ -50,11 +50,6 @@ FunctionRef FunctionTable::uninstall(TableIndex index) {
 
 bool FunctionTable::isInstalled(TableIndex index) const { return index < slots_.size() && slots_[index].has_value(); }
 
-std::optional<FunctionRef> FunctionTable::get(TableIndex index) const {
-  if (!isInstalled(index)) return std::nullopt;
-  return slots_[index];
-}
-
 std::vector<TableIndex> FunctionTable::installed() const {
   std::vector<TableIndex> out;
   for (TableIndex i = reserved_; i < slots_.size(); ++i)

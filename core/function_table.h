@@ -34,7 +34,6 @@ class FunctionTable {
   FunctionRef uninstall(TableIndex index);
 
   bool isInstalled(TableIndex index) const;
-  std::optional<FunctionRef> get(TableIndex index) const;
   std::size_t length() const { return slots_.size(); }
   std::vector<TableIndex> installed() const;  // excluding reserved slots
 

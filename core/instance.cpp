@@ -10,7 +10,7 @@ Instance::Instance(InstanceConfig config)
       memory_(config_.memory, config_.faults, &log_),
       allocator_(
           memory_,
-          [this](double newBreak) { return resizeHeap(memory_, config_.growth, newBreak, &log_).result; },
+          [this](double newBreak) { return resize(newBreak).result; },  // as sbrk calls emscripten_resize_heap
           &log_, config_.allocator),
       table_(&log_, config_.reservedTableSlots),
       scopes_(memory_, allocator_, table_, &log_) {

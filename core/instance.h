@@ -89,7 +89,6 @@ class Instance {
   const FunctionTable& table() const { return table_; }
   ScopeStack& scopes() { return scopes_; }
   const ScopeStack& scopes() const { return scopes_; }
-  const InstanceConfig& config() const { return config_; }
 
  private:
   InstanceConfig config_;

@@ -55,7 +55,6 @@ class InvariantChecker {
 
   const std::vector<Violation>& violations() const { return all_; }
   std::size_t level() const { return scopes_.size(); }
-  const std::map<Address, std::uint64_t>& liveAllocations() const { return live_; }
 
  private:
   struct ModelEntry {

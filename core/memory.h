@@ -51,7 +51,6 @@ class LinearMemory {
   // Incremented by every successful grow, grow(0) included: the JS API
   // refreshes (and so detaches) the buffer on each one (VIEW-2).
   std::uint64_t generation() const { return generation_; }
-  std::uint64_t growCalls() const { return growCalls_; }
 
   // MEM-2/3: adds `deltaPages` zero-filled pages and returns the old page
   // count, or nullopt (wasm's -1) if the maximum or an injected fault (MEM-5)
@@ -83,9 +82,6 @@ class LinearMemory {
   void poison(Address address, std::uint64_t n);
   void unpoison(Address address, std::uint64_t n);
   bool isPoisoned(Address address) const;
-
-  std::uint8_t* hostBase() { return base_; }  // for tests and diagnostics
-  const std::uint8_t* hostBase() const { return base_; }
 
  private:
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;

@@ -33,13 +33,7 @@ const ElementInfo& info(ElementType t) { return kElements[static_cast<std::size_
 std::uint32_t elementSize(ElementType t) { return info(t).size; }
 bool isBigIntElement(ElementType t) { return t == ElementType::I64 || t == ElementType::U64; }
 std::string_view elementTypeName(ElementType t) { return info(t).name; }
-std::string_view typedArrayName(ElementType t) { return info(t).typedArray; }
 
-std::optional<ElementType> elementTypeFromName(std::string_view name) {
-  for (const auto& e : kElements)
-    if (e.name == name) return e.type;
-  return std::nullopt;
-}
 std::optional<ElementType> elementTypeFromTypedArrayName(std::string_view name) {
   for (const auto& e : kElements)
     if (e.typedArray == name) return e.type;

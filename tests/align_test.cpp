@@ -11,11 +11,7 @@ namespace {
 using testing::errorOf;
 using testing::smallConfig;
 
-std::uint8_t byteAt(const Instance& inst, Address a) {
-  std::uint8_t b;
-  inst.memory().callerRead(a, &b, 1);
-  return b;
-}
+std::uint8_t byteAt(const Instance& inst, Address a) { return testing::byteAt(inst.memory(), a); }
 void dirty(Instance& inst, Address a, std::uint64_t n) { inst.memory().callerFill(a, 0xAB, n); }
 
 // Rule ALIGN-1.

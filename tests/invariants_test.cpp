@@ -230,7 +230,7 @@ class RandomWork {
   }
 
   std::size_t ops() const { return ops_; }
-  std::size_t failures() const { return failures_; }
+  std::size_t failures() const { return failures_ + run_.failedOps; }
   Instance& inst() { return run_.instance; }
 
  private:
@@ -242,23 +242,14 @@ class RandomWork {
   std::uint64_t size() { return rng_() % 4 == 0 ? rng_() % 40000 : rng_() % 64; }
 
   void flush(const std::string& name, Attribution attribution, bool failed) {
-    const auto& all = inst().events().events();
-    std::vector<Event> events(all.begin() + static_cast<std::ptrdiff_t>(cursor_), all.end());
-    cursor_ = all.size();
     ++ops_;
-    expectClean(name, run_.checker.observe(OpRecord{name, attribution, failed, std::move(events), inst().byteLength(), {}, {}}));
+    expectClean(name, run_.flush(name, attribution, failed));
   }
 
   template <class Fn>
   void leaf(const std::string& name, Attribution attribution, Fn&& body) {
-    bool failed = false;
-    try {
-      body();
-    } catch (const GlueError& e) {
-      failed = true;
-      ++failures_;
-    }
-    flush(name, attribution, failed);
+    ++ops_;
+    expectClean(name, run_.op(name, attribution, body));
   }
 
   // scopedAllocCall with a random body that may throw through several frames.
@@ -289,7 +280,7 @@ class RandomWork {
 
   std::mt19937 rng_;
   CheckedRun run_;
-  std::size_t cursor_ = 0, ops_ = 0, failures_ = 0;
+  std::size_t ops_ = 0, failures_ = 0;
   std::vector<Address> plain_;
   std::vector<TableIndex> functions_;
   std::vector<ScopeHandle> handles_;

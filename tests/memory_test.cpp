@@ -2,23 +2,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <string>
 
 #include "core/asan_poison.h"
 #include "core/memory.h"
+#include "core/resident_memory.h"
 #include "core/resize_policy.h"
 #include "support.h"
 
 namespace memconform {
 namespace {
+using testing::byteAt;
 using testing::errorOf;
-
-std::uint8_t byteAt(const LinearMemory& m, Address a) {
-  std::uint8_t b;
-  m.callerRead(a, &b, 1);
-  return b;
-}
 
 // Rule MEM-1.
 TEST(Memory, MEM_1_ByteLengthIsPagesTimes65536) {
@@ -102,14 +97,6 @@ TEST(Memory, MEM_4_DefaultsAre16MiBGrowableTo2GiB) {
   EXPECT_EQ(m.byteLength(), 16u * 1024 * 1024);
   EXPECT_EQ(m.maximumPages(), 32768u);
   EXPECT_EQ(GrowthParams{}.maxHeapSize, 2147483648.0);
-}
-
-std::uint64_t residentBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
 }
 
 // Rule MEM-4.

@@ -15,11 +15,7 @@ using testing::smallConfig;
 constexpr Address P = 4096;  // a fixed, in-bounds address
 
 double num(const JsNumeric& v) { return std::get<double>(v); }
-std::uint8_t byteAt(const Instance& inst, Address a) {
-  std::uint8_t b;
-  inst.memory().callerRead(a, &b, 1);
-  return b;
-}
+std::uint8_t byteAt(const Instance& inst, Address a) { return testing::byteAt(inst.memory(), a); }
 
 class PeekPoke : public ::testing::Test {
  protected:

@@ -21,26 +21,46 @@ inline InstanceConfig smallConfig() {
   return c;
 }
 
-// Runs `body` as one op on the instance, checks invariants after it, and
-// returns the violations; an GlueError from the body marks the op as failed.
+// The byte at `a`, read as the caller would.
+inline std::uint8_t byteAt(const LinearMemory& memory, Address a) {
+  std::uint8_t b;
+  memory.callerRead(a, &b, 1);
+  return b;
+}
+
+// Checks invariants op by op, as an executor does: each check reads the
+// events recorded since the previous one.
 class CheckedRun {
  public:
   explicit CheckedRun(InstanceConfig config = smallConfig())
       : instance(std::move(config)), checker(instance.byteLength()) {}
 
+  // Runs `body` as one op and checks it; a GlueError from the body marks the
+  // op as failed.
   std::vector<Violation> op(const std::string& name, Attribution attribution, const std::function<void()>& body) {
-    const std::size_t mark = instance.events().size();
     bool failed = false;
     try {
       body();
     } catch (const GlueError&) {
       failed = true;
+      ++failedOps;
     }
-    return checker.observe(OpRecord{name, attribution, failed, instance.events().since(mark), instance.byteLength(), {}, {}});
+    return flush(name, attribution, failed);
+  }
+
+  // Checks the events recorded since the last check as one op.
+  std::vector<Violation> flush(const std::string& name, Attribution attribution, bool failed) {
+    std::vector<Event> events = instance.events().since(cursor_);
+    cursor_ = instance.events().size();
+    return checker.observe(OpRecord{name, attribution, failed, std::move(events), instance.byteLength(), {}, {}});
   }
 
   Instance instance;
   InvariantChecker checker;
+  std::size_t failedOps = 0;  // ops that ended with a GlueError
+
+ private:
+  std::size_t cursor_ = 0;
 };
 
 // The kind of the GlueError `fn` throws, failing the test if it throws none.

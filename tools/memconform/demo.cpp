@@ -1,7 +1,6 @@
 #include "tools/memconform/demo.h"
 
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <string>
 
@@ -9,16 +8,10 @@
 #include "core/instance.h"
 #include "core/invariants.h"
 #include "core/js_numbers.h"
+#include "core/resident_memory.h"
 
 namespace memconform::cli {
 namespace {
-
-std::uint64_t residentBytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  return 0;
-}
 
 void growTable(std::ostream& out) {
   out << "GROW: emscripten_resize_heap(request) from a 16 MiB heap (GROW-1..5)\n";

@@ -41,19 +41,20 @@ JsNumeric peek(const LinearMemory& memory, std::int64_t address, PeekType type) 
   return loadElement(memory, static_cast<Address>(alignedAddress(address, type)), type.element);
 }
 
-std::vector<JsNumeric> peek(const LinearMemory& memory, const std::vector<std::int64_t>& addresses, PeekType type) {
+std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type) {
   for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "peek");
   std::vector<JsNumeric> values;
   values.reserve(addresses.size());
-  for (std::int64_t a : addresses) values.push_back(peek(memory, a, type));
+  for (std::int64_t a : addresses)
+    values.push_back(loadElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element));  // checked above
   return values;
 }
 
 void poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type) {
-  poke(memory, std::vector<std::int64_t>{address}, value, type);
+  poke(memory, std::span(&address, 1), value, type);
 }
 
-void poke(LinearMemory& memory, const std::vector<std::int64_t>& addresses, const JsNumeric& value, PeekType type) {
+void poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type) {
   const std::uint64_t bits = pokeBits(value, type);
   for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "poke");
   for (std::int64_t a : addresses)

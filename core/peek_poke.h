@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -31,8 +32,8 @@ std::int64_t alignedAddress(std::int64_t address, PeekType type);
 // OutOfBounds unless all bytes of the (rounded-down) access are in memory.
 JsNumeric peek(const LinearMemory& memory, std::int64_t address, PeekType type);
 // PEEK-5: one value per address, in order; an empty list reads nothing. The
-// caller's list is taken by const reference and never modified.
-std::vector<JsNumeric> peek(const LinearMemory& memory, const std::vector<std::int64_t>& addresses, PeekType type);
+// caller's list is a read-only view and is never modified.
+std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type);
 
 // PEEK-4 / PEEK-6: converts `value` (i64: BigInt(value) for a Number, so a
 // fraction is a RangeError; a BigInt into another type is a TypeError), then
@@ -41,6 +42,6 @@ std::vector<JsNumeric> peek(const LinearMemory& memory, const std::vector<std::i
 void poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type);
 // PEEK-5: writes the value at every address; if any address is out of bounds
 // nothing at all is written (SAFE-4).
-void poke(LinearMemory& memory, const std::vector<std::int64_t>& addresses, const JsNumeric& value, PeekType type);
+void poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type);
 
 }  // namespace memconform

@@ -152,7 +152,8 @@ TEST_F(PeekPoke, PEEK_5_PokeListWritesEveryAddressOrNone) {
   EXPECT_EQ(byteAt(inst, P + 16), 9);
   EXPECT_EQ(byteAt(inst, P + 32), 9);
   const auto end = static_cast<std::int64_t>(inst.byteLength());
-  EXPECT_EQ(errorOf([&] { poke(inst.memory(), {P + 48, end}, 7.0, parsePeekType("i8")); }), ErrorKind::OutOfBounds);
+  const std::vector<std::int64_t> oneOutOfBounds{P + 48, end};
+  EXPECT_EQ(errorOf([&] { poke(inst.memory(), oneOutOfBounds, 7.0, parsePeekType("i8")); }), ErrorKind::OutOfBounds);
   EXPECT_EQ(byteAt(inst, P + 48), 0);  // the in-bounds address was not written either
   poke(inst.memory(), std::vector<std::int64_t>{}, 7.0, parsePeekType("i8"));  // writes nothing
   EXPECT_EQ(byteAt(inst, 0), 0);
@@ -165,6 +166,8 @@ TEST_F(PeekPoke, PEEK_6_EveryOutOfBoundsShapeIsAnError) {
                          std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()})
     EXPECT_EQ(errorOf([&] { inst.peek(a, "i8"); }), ErrorKind::OutOfBounds) << a;
   EXPECT_EQ(errorOf([&] { inst.peek(end, "i64"); }), ErrorKind::OutOfBounds);
+  const std::vector<std::int64_t> listWithOneOutside{P, end + 65536};  // past the end of memory
+  EXPECT_EQ(errorOf([&] { peek(inst.memory(), listWithOneOutside, parsePeekType("i32")); }), ErrorKind::OutOfBounds);
   // The bounds apply to the rounded-down access: these are in bounds.
   EXPECT_EQ(num(inst.peek(end - 1, "i8")), 0);
   EXPECT_EQ(num(inst.peek(end - 1, "i32")), 0);  // reads end-4 .. end-1

@@ -12,6 +12,10 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
+std::string describe(const ScopeEntry& e) {
+  return (e.kind == EntryKind::Function ? "function slot " : "allocation ") + std::to_string(e.value);
+}
+
 std::string describe(const Event& e) {
   return std::visit(
       Overloaded{

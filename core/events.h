@@ -15,6 +15,16 @@ using Address = std::uint32_t;  // wasm32 linear-memory address
 using ScopeHandle = std::uint64_t;
 using TableIndex = std::uint32_t;
 
+// What a scope records (SCOPE-6): an allocation or a function-table slot.
+enum class EntryKind { Allocation, Function };
+struct ScopeEntry {
+  EntryKind kind;
+  std::uint32_t value;  // an Address or a TableIndex
+  bool operator==(const ScopeEntry&) const = default;
+  auto operator<=>(const ScopeEntry&) const = default;
+};
+std::string describe(const ScopeEntry& e);  // "allocation 1024", "function slot 3"
+
 struct AllocEvent {  // an allocation became live
   Address ptr;
   std::uint64_t size;

@@ -3,12 +3,6 @@
 #include <algorithm>
 
 namespace memconform {
-namespace {
-std::string entryName(bool function, std::uint32_t value) {
-  return (function ? "function slot " : "allocation ") + std::to_string(value);
-}
-}  // namespace
-
 void InvariantChecker::report(std::string rule, std::string message) {
   current_.push_back(Violation{std::move(rule), std::move(message)});
 }
@@ -19,9 +13,9 @@ std::vector<Violation> InvariantChecker::observe(const OpRecord& r) {
   scopesAtOpStart_ = scopes_.size();
   for (const Event& ev : r.events) {
     if (const auto* a = std::get_if<AllocEvent>(&ev)) onAlloc(*a, r);
-    else if (const auto* d = std::get_if<DeallocEvent>(&ev)) onRelease(false, d->ptr, r);
+    else if (const auto* d = std::get_if<DeallocEvent>(&ev)) onRelease({EntryKind::Allocation, d->ptr}, r);
     else if (const auto* i = std::get_if<InstallEvent>(&ev)) onInstall(*i, r);
-    else if (const auto* u = std::get_if<UninstallEvent>(&ev)) onRelease(true, u->index, r);
+    else if (const auto* u = std::get_if<UninstallEvent>(&ev)) onRelease({EntryKind::Function, u->index}, r);
     else if (const auto* p = std::get_if<PushEvent>(&ev)) onPush(*p, r);
     else if (const auto* p = std::get_if<PopEvent>(&ev)) onPop(*p, r);
     else if (const auto* g = std::get_if<GrowEvent>(&ev)) {
@@ -57,61 +51,64 @@ void InvariantChecker::onAlloc(const AllocEvent& e, const OpRecord& r) {
                            std::to_string(prev->second));
   }
   live_[e.ptr] = e.size;
-  attribute(false, e.ptr, r);
+  attribute({EntryKind::Allocation, e.ptr}, r);
 }
 
 void InvariantChecker::onInstall(const InstallEvent& e, const OpRecord& r) {
   if (!installed_.insert(e.index).second)
     report("LEAK-1", r.op + ": function slot " + std::to_string(e.index) +
                          " installed again while still live (its function is lost)");
-  attribute(true, e.index, r);
+  attribute({EntryKind::Function, e.index}, r);
 }
 
-void InvariantChecker::attribute(bool function, std::uint32_t value, const OpRecord& r) {
+void InvariantChecker::attribute(ScopeEntry entry, const OpRecord& r) {
   if (r.failed) {  // SAFE-4: whatever a failed op makes must be gone by its end
-    opLocal_.insert({function, value});
+    opLocal_.insert(entry);
     return;
   }
   if (r.attribution != Attribution::TopScope) return;
   if (scopes_.empty()) {
-    report("LEAK-1", r.op + ": " + entryName(function, value) +
+    report("LEAK-1", r.op + ": " + describe(entry) +
                          " was made through a scope while no scope is active, so no pop can release it");
     return;
   }
-  scopes_.back().entries.push_back({function, value});
+  scopes_.back().entries.push_back(entry);
 }
 
-std::optional<ScopeHandle> InvariantChecker::ownerOnStack(bool function, std::uint32_t value) const {
+bool InvariantChecker::isLive(ScopeEntry entry) const {
+  return entry.kind == EntryKind::Function ? installed_.count(entry.value) != 0 : live_.count(entry.value) != 0;
+}
+
+std::optional<ScopeHandle> InvariantChecker::ownerOnStack(ScopeEntry entry) const {
   for (const auto& s : scopes_)
-    for (const auto& e : s.entries)
-      if (e.function == function && e.value == value) return s.handle;
+    if (std::find(s.entries.begin(), s.entries.end(), entry) != s.entries.end()) return s.handle;
   return std::nullopt;
 }
 
-void InvariantChecker::onRelease(bool function, std::uint32_t value, const OpRecord& r) {
-  const bool wasLive = function ? installed_.erase(value) != 0 : live_.erase(value) != 0;
+void InvariantChecker::onRelease(ScopeEntry entry, const OpRecord& r) {
+  const bool wasLive = entry.kind == EntryKind::Function ? installed_.erase(entry.value) != 0
+                                                         : live_.erase(entry.value) != 0;
   if (!wasLive) {
-    report("LEAK-1", r.op + ": " + entryName(function, value) + " released but not live (released twice, or never made)");
+    report("LEAK-1", r.op + ": " + describe(entry) + " released but not live (released twice, or never made)");
     return;
   }
-  if (opLocal_.erase({function, value}) != 0) return;  // a failed op undoing its own work
+  if (opLocal_.erase(entry) != 0) return;  // a failed op undoing its own work
   // Released by the pop of its scope during this op: fine, in LIFO order (SCOPE-6).
   for (auto& rel : releasing_) {
-    auto it = std::find_if(rel.pending.begin(), rel.pending.end(),
-                           [&](const ModelEntry& e) { return e.function == function && e.value == value; });
+    auto it = std::find(rel.pending.begin(), rel.pending.end(), entry);
     if (it == rel.pending.end()) continue;
     if (std::next(it) != rel.pending.end())
-      report("SCOPE-6", r.op + ": " + entryName(function, value) + " of scope " + std::to_string(rel.handle) +
-                            " released before " + entryName(rel.pending.back().function, rel.pending.back().value) +
+      report("SCOPE-6", r.op + ": " + describe(entry) + " of scope " + std::to_string(rel.handle) +
+                            " released before " + describe(rel.pending.back()) +
                             ", which was made after it (not last-in, first-out)");
     rel.pending.erase(it);
     return;
   }
-  if (const auto owner = ownerOnStack(function, value)) {
-    report("LEAK-1", r.op + ": " + entryName(function, value) + " of scope " + std::to_string(*owner) +
+  if (const auto owner = ownerOnStack(entry)) {
+    report("LEAK-1", r.op + ": " + describe(entry) + " of scope " + std::to_string(*owner) +
                          " released while that scope is still on the stack (its pop would release it again)");
     for (auto& s : scopes_)
-      std::erase_if(s.entries, [&](const ModelEntry& e) { return e.function == function && e.value == value; });
+      std::erase(s.entries, entry);
   }
 }
 
@@ -135,16 +132,14 @@ void InvariantChecker::endOfOp(const OpRecord& r) {
   // LEAK-1: every entry of a scope popped by this op was released by it.
   for (const auto& rel : releasing_)
     for (const auto& e : rel.pending) {
-      const bool stillLive = e.function ? installed_.count(e.value) != 0 : live_.count(e.value) != 0;
-      if (stillLive)
-        report("LEAK-1", r.op + ": " + entryName(e.function, e.value) + " of popped scope " +
+      if (isLive(e))
+        report("LEAK-1", r.op + ": " + describe(e) + " of popped scope " +
                              std::to_string(rel.handle) + " was not released (leaked)");
     }
   releasing_.clear();
   if (r.failed) {
     // SAFE-4: a failed op leaves no allocation, slot or scope behind.
-    for (const auto& [function, value] : opLocal_)
-      report("SAFE-4", r.op + " failed but left " + entryName(function, value) + " live");
+    for (const auto& e : opLocal_) report("SAFE-4", r.op + " failed but left " + describe(e) + " live");
     if (scopes_.size() != scopesAtOpStart_)
       report("SAFE-4", r.op + " failed but changed the level from " + std::to_string(scopesAtOpStart_) + " to " +
                            std::to_string(scopes_.size()));
@@ -164,7 +159,7 @@ std::vector<Violation> InvariantChecker::finish() {
   current_.clear();
   for (const auto& s : scopes_) {  // LEAK-2
     std::string entries;
-    for (const auto& e : s.entries) entries += (entries.empty() ? "" : ", ") + entryName(e.function, e.value);
+    for (const auto& e : s.entries) entries += (entries.empty() ? "" : ", ") + describe(e);
     report("LEAK-2", "scope " + std::to_string(s.handle) + " is still open at the end" +
                          (entries.empty() ? " (no entries)" : " with " + entries));
   }

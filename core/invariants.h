@@ -57,26 +57,23 @@ class InvariantChecker {
   std::size_t level() const { return scopes_.size(); }
 
  private:
-  struct ModelEntry {
-    bool function;
-    std::uint32_t value;
-  };
   struct ModelScope {
     ScopeHandle handle;
-    std::vector<ModelEntry> entries;
+    std::vector<ScopeEntry> entries;
   };
   struct Releasing {  // a scope popped during the current op
     ScopeHandle handle;
-    std::vector<ModelEntry> pending;  // entries not yet released, in creation order
+    std::vector<ScopeEntry> pending;  // entries not yet released, in creation order
   };
 
   void onAlloc(const AllocEvent& e, const OpRecord& r);
-  void onRelease(bool function, std::uint32_t value, const OpRecord& r);
+  void onRelease(ScopeEntry entry, const OpRecord& r);
   void onInstall(const InstallEvent& e, const OpRecord& r);
   void onPush(const PushEvent& e, const OpRecord& r);
   void onPop(const PopEvent& e, const OpRecord& r);
-  void attribute(bool function, std::uint32_t value, const OpRecord& r);
-  std::optional<ScopeHandle> ownerOnStack(bool function, std::uint32_t value) const;
+  void attribute(ScopeEntry entry, const OpRecord& r);
+  bool isLive(ScopeEntry entry) const;
+  std::optional<ScopeHandle> ownerOnStack(ScopeEntry entry) const;
   void endOfOp(const OpRecord& r);
   void report(std::string rule, std::string message);
 
@@ -86,7 +83,7 @@ class InvariantChecker {
   std::vector<ModelScope> scopes_;
   std::vector<Releasing> releasing_;
   // Made during the current failed op; must be gone again by its end (SAFE-4).
-  std::set<std::pair<bool, std::uint32_t>> opLocal_;
+  std::set<ScopeEntry> opLocal_;
   std::size_t scopesAtOpStart_ = 0;
   std::vector<Violation> current_, all_;
 };

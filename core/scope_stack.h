@@ -18,14 +18,6 @@
 
 namespace memconform {
 
-enum class EntryKind { Allocation, Function };
-
-struct ScopeEntry {
-  EntryKind kind;
-  std::uint32_t value;  // an Address or a TableIndex
-  bool operator==(const ScopeEntry&) const = default;
-};
-
 struct Scope {
   ScopeHandle handle;
   std::vector<ScopeEntry> entries;  // in order of creation

@@ -1,6 +1,7 @@
 #include "core/instance.h"
 
 #include "core/errors.h"
+#include "core/mutants.h"
 #include "core/js_numbers.h"
 
 namespace memconform {
@@ -18,7 +19,7 @@ Instance::Instance(InstanceConfig config)
 }
 
 void Instance::dealloc(Address ptr) {
-  if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}))
+  if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !planted(Mutant::DeallocOwnedEntry))
     fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
                                       ", which releases it when popped (LEAK-1)");
   allocator_.dealloc(ptr);

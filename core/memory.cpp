@@ -81,12 +81,14 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerRead(Address address, void* ou
 }
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const void* in, std::size_t n) {
+  callerWrites_ += n != 0;
   volatile std::uint8_t* dst = base_ + address;
   const auto* src = static_cast<const std::uint8_t*>(in);
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uint8_t byte, std::uint64_t n) {
+  callerWrites_ += n != 0;
   volatile std::uint8_t* dst = base_ + address;
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;
 }

@@ -25,6 +25,7 @@ inline constexpr std::uint32_t kDefaultInitialPages = 256;    // MEM-4: 16 MiB
 struct MemoryConfig {
   std::uint32_t initialPages = kDefaultInitialPages;
   std::uint32_t maximumPages = kDefaultMaximumPages;
+  bool operator==(const MemoryConfig&) const = default;
 };
 
 // Injected growth faults (MEM-5), described as data so that the same fault
@@ -35,6 +36,7 @@ struct GrowthFaults {
   std::vector<std::uint64_t> failAttempts;
   std::optional<std::uint32_t> failAbovePages;
   bool empty() const { return failAttempts.empty() && !failAbovePages; }
+  bool operator==(const GrowthFaults&) const = default;
 };
 
 class LinearMemory {
@@ -71,6 +73,10 @@ class LinearMemory {
   void callerRead(Address address, void* out, std::size_t n) const;
   void callerWrite(Address address, const void* in, std::size_t n);
   void callerFill(Address address, std::uint8_t byte, std::uint64_t n);
+  // How many caller writes changed memory so far: a failed op must not move
+  // it (SAFE-4, "same contents"); the implementation's own writes into its
+  // fresh allocations do not count.
+  std::uint64_t callerWrites() const { return callerWrites_; }
 
   // Accesses the implementation makes on its own behalf (filling its own
   // allocations): instrumented, so under ASan touching a byte that is not
@@ -94,6 +100,7 @@ class LinearMemory {
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
   std::uint64_t growCalls_ = 0;
+  std::uint64_t callerWrites_ = 0;
 };
 
 }  // namespace memconform

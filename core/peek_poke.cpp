@@ -1,6 +1,10 @@
 #include "core/peek_poke.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/errors.h"
+#include "core/mutants.h"
 
 namespace memconform {
 namespace {
@@ -11,6 +15,20 @@ void checkPeekAccess(const LinearMemory& memory, std::int64_t address, PeekType 
 
 // PEEK-4: the bits a poke stores for `value`.
 std::uint64_t pokeBits(const JsNumeric& value, PeekType type) {
+  if (planted(Mutant::PokeSaturates) && std::holds_alternative<double>(value)) {
+    const double x = std::get<double>(value);
+    const int bits = static_cast<int>(elementSize(type.element)) * 8;
+    if (type.element != ElementType::F32 && type.element != ElementType::F64 && std::isfinite(x) && bits < 64) {
+      const double hi = std::ldexp(1.0, bits - 1) - 1, lo = -std::ldexp(1.0, bits - 1);
+      return elementBits(type.element, std::clamp(std::trunc(x), lo, hi));
+    }
+  }
+  if (planted(Mutant::I64ThroughDouble) && type.element == ElementType::I64) {
+    if (const auto* b = std::get_if<BigInt>(&value)) {
+      const double d = static_cast<double>(static_cast<std::int64_t>(b->wrap64()));
+      return elementBits(type.element, bigIntFromNumber(d));
+    }
+  }
   if (type.element == ElementType::I64) {
     if (const auto* n = std::get_if<double>(&value)) return elementBits(type.element, bigIntFromNumber(*n));
   }
@@ -31,17 +49,26 @@ PeekType parsePeekType(std::string_view name) {
 }
 
 std::int64_t alignedAddress(std::int64_t address, PeekType type) {
+  if (planted(Mutant::PeekNoRoundDown)) return address;
   // ptr >> log2(size) then back to bytes: a floor, also for negative addresses.
   const auto size = static_cast<std::int64_t>(elementSize(type.element));
   return address & ~(size - 1);
 }
 
 JsNumeric peek(const LinearMemory& memory, std::int64_t address, PeekType type) {
+  if (planted(Mutant::PeekNoBoundsCheck) && !memory.contains(static_cast<std::uint64_t>(alignedAddress(address, type)),
+                                                             elementSize(type.element)))
+    return elementValue(type.element, 0);  // reads as if the memory went on with zeros
   checkPeekAccess(memory, address, type, "peek");
   return loadElement(memory, static_cast<Address>(alignedAddress(address, type)), type.element);
 }
 
 std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type) {
+  if (planted(Mutant::PeekNoBoundsCheck)) {
+    std::vector<JsNumeric> values;
+    for (std::int64_t a : addresses) values.push_back(peek(memory, a, type));
+    return values;
+  }
   for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "peek");
   std::vector<JsNumeric> values;
   values.reserve(addresses.size());
@@ -56,6 +83,13 @@ void poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, Pe
 
 void poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type) {
   const std::uint64_t bits = pokeBits(value, type);
+  if (planted(Mutant::PokePartialOnOutOfBounds)) {
+    for (std::int64_t a : addresses) {
+      checkPeekAccess(memory, a, type, "poke");
+      storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, bits);
+    }
+    return;
+  }
   for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "poke");
   for (std::int64_t a : addresses)
     storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, bits);

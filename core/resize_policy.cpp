@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/js_numbers.h"
+#include "core/mutants.h"
 
 namespace memconform {
 
@@ -20,11 +21,16 @@ void checkGrowthParams(const GrowthParams& p) {
 }
 
 double alignUp(double x, double multiple) {
+  if (planted(Mutant::AlignUpExtraPage)) return x + (multiple - std::fmod(x, multiple));
   return x + std::fmod(multiple - std::fmod(x, multiple), multiple);  // JS % is fmod
 }
 
 bool growMemory(LinearMemory& memory, double size) {
   const double byteLength = static_cast<double>(memory.byteLength());
+  if (planted(Mutant::GrowPagesOrZero)) {
+    const std::int32_t pages = toInt32((size - byteLength + 65535) / 65536);
+    return pages >= 0 && memory.grow(static_cast<std::uint32_t>(pages)).has_value();
+  }
   const std::uint32_t pages = toUint32(size - byteLength + 65535) >> 16;  // GROW-5: `>>> 16`
   return memory.grow(pages).has_value();
 }
@@ -40,7 +46,8 @@ ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, doubl
   }
   for (double cutDown = 1; cutDown <= 4; cutDown *= 2) {  // GROW-3: cutDown 1, 2, 4
     double overGrownHeapSize = oldSize * (1 + params.geometricStep / cutDown);
-    overGrownHeapSize = std::min(overGrownHeapSize, requested + params.overgrowthCap);
+    if (!planted(Mutant::NoOvergrowthCap))
+      overGrownHeapSize = std::min(overGrownHeapSize, requested + params.overgrowthCap);
     const double newSize =
         std::min(maxHeapSize, alignUp(std::max(requested, overGrownHeapSize), params.alignment));
     const bool ok = growMemory(memory, newSize);
@@ -50,6 +57,7 @@ ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, doubl
       out.result = true;
       break;
     }
+    if (planted(Mutant::FirstAttemptOnly)) break;
   }
   // GROW-4: three failed attempts leave the result false and memory unchanged.
   out.finalByteLength = memory.byteLength();

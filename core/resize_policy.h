@@ -18,6 +18,7 @@ struct GrowthParams {
   double overgrowthCap = 100663296;  // 96 MiB: at most this far past the request
   double alignment = 65536;          // alignUp multiple of the new size
   double maxHeapSize = 2147483648;   // getHeapMax(), 2 GiB
+  bool operator==(const GrowthParams&) const = default;
 };
 
 // InvalidArgument unless the step and cap are finite and >= 0 and the

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/js_numbers.h"
+#include "core/mutants.h"
 
 namespace memconform {
 namespace {
@@ -17,7 +18,7 @@ void checkHowMany(std::uint32_t howMany) {
 // SCOPE-9: zero every slot of a fresh block and list the slot addresses.
 std::vector<Address> pointerSlots(LinearMemory& memory, Address block, std::uint32_t howMany, bool safePtrSize) {
   const std::uint32_t size = slotSize(safePtrSize);
-  memory.internalFill(block, 0, std::size_t{howMany} * size);
+  if (!planted(Mutant::AllocPtrNotZeroed)) memory.internalFill(block, 0, std::size_t{howMany} * size);
   std::vector<Address> slots(howMany);
   for (std::uint32_t i = 0; i < howMany; ++i) slots[i] = block + i * size;
   return slots;
@@ -47,6 +48,7 @@ void ScopeStack::pop() {
 }
 
 void ScopeStack::pop(ScopeHandle scope) {
+  if (planted(Mutant::PopHandlePopsTop) && contains(scope)) scope = scopes_.back().handle;
   auto it = std::find_if(scopes_.begin(), scopes_.end(), [&](const Scope& s) { return s.handle == scope; });
   if (it == scopes_.end())
     fail(ErrorKind::InvalidState, "scopedAllocPop(" + std::to_string(scope) + "): not an active scope");
@@ -58,16 +60,25 @@ void ScopeStack::pop(ScopeHandle scope) {
 
 void ScopeStack::release(const Scope& scope) {
   // SCOPE-6: last in, first out; each entry by the kind it was recorded with.
-  for (auto e = scope.entries.rbegin(); e != scope.entries.rend(); ++e) {
-    owners_.erase(key(*e));
-    if (e->kind == EntryKind::Function)
-      table_.uninstall(e->value);
-    else
-      allocator_.dealloc(e->value);
+  std::vector<ScopeEntry> order(scope.entries.rbegin(), scope.entries.rend());
+  if (planted(Mutant::PopFifo)) std::reverse(order.begin(), order.end());
+  for (const ScopeEntry& e : order) {
+    owners_.erase(key(e));
+    if (planted(Mutant::FailedAllocRecorded) && e.value == 0) return;  // upstream's loop stops at 0
+    if (e.kind == EntryKind::Function && planted(Mutant::FunctionEntriesDeallocated)) {
+      if (log_) log_->record(DeallocEvent{e.value});  // free() of a table index; the slot stays
+    } else if (e.kind == EntryKind::Function) {
+      table_.uninstall(e.value);
+    } else if (planted(Mutant::DeallocOwnedEntry) && !allocator_.isLive(e.value)) {
+      if (log_) log_->record(DeallocEvent{e.value});  // a second free() of a block the caller freed
+    } else {
+      allocator_.dealloc(e.value);
+    }
   }
 }
 
 void ScopeStack::setLevel(double value) const {
+  if (planted(Mutant::LevelWritable)) return;
   fail(ErrorKind::ReadOnly, "scopedAlloc.level is read-only (tried to set " + jsNumberToString(value) + ")");
 }
 
@@ -91,7 +102,16 @@ void ScopeStack::rollbackTo(std::size_t entryCount) {
 }
 
 Address ScopeStack::scopedAlloc(std::uint64_t size) {
-  requireTop("scopedAlloc");               // SCOPE-2
+  requireTop("scopedAlloc");  // SCOPE-2
+  if (planted(Mutant::FailedAllocRecorded)) {
+    try {
+      record({EntryKind::Allocation, allocator_.alloc(size)});
+    } catch (const GlueError&) {
+      record({EntryKind::Allocation, 0});
+      throw;
+    }
+    return scopes_.back().entries.back().value;
+  }
   const Address p = allocator_.alloc(size);  // SCOPE-3: throws before anything is recorded
   record({EntryKind::Allocation, p});
   return p;
@@ -99,7 +119,7 @@ Address ScopeStack::scopedAlloc(std::uint64_t size) {
 
 std::optional<ScopeStack::CString> ScopeStack::scopedAllocCString(std::optional<std::string_view> utf8) {
   if (!utf8) return std::nullopt;  // SCOPE-8: a non-string gives null
-  const Address p = scopedAlloc(utf8->size() + 1);
+  const Address p = scopedAlloc(utf8->size() + (planted(Mutant::CStringNoNulRoom) ? 0 : 1));
   memory_.internalWrite(p, utf8->data(), utf8->size());
   memory_.internalFill(p + static_cast<Address>(utf8->size()), 0, 1);
   return CString{p, utf8->size()};

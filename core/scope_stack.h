@@ -37,7 +37,7 @@ class ScopeStack {
   void pop(ScopeHandle scope);
 
   std::size_t level() const { return scopes_.size(); }  // SCOPE-7
-  [[noreturn]] void setLevel(double value) const;        // SCOPE-7: always ReadOnly
+  void setLevel(double value) const;  // SCOPE-7: always ReadOnly
 
   // SCOPE-2/3: NoActiveScope with no scope; AllocFailed if alloc(n) fails;
   // in both cases nothing is recorded.

@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "core/mutants.h"
 #include "core/scope_stack.h"
 
 namespace memconform {
@@ -17,21 +18,23 @@ namespace memconform {
 template <class Fn>
 auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> std::invoke_result_t<Fn&> {
   using Result = std::invoke_result_t<Fn&>;
-  const ScopeHandle scope = scopes.push();
+  const ScopeHandle pushed = scopes.push();
+  // CALL-1's mutant pops what is on top, as upstream's `finally` does.
+  auto popOwn = [&] { planted(Mutant::CallPopsTop) ? scopes.pop() : scopes.pop(pushed); };
   bool returned = false;  // past fn: an exception now comes from the pop itself
   try {
     if constexpr (std::is_void_v<Result>) {
       fn();
       returned = true;
-      scopes.pop(scope);
+      popOwn();
     } else {
       Result result = fn();
       returned = true;
-      scopes.pop(scope);
+      popOwn();
       return result;
     }
   } catch (...) {
-    if (!returned) scopes.pop(scope);  // the `finally` of an exception from fn
+    if (!returned && !planted(Mutant::ThrowSkipsPop)) popOwn();  // the `finally` of an exception from fn
     throw;
   }
 }

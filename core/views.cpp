@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/errors.h"
+#include "core/mutants.h"
 
 namespace memconform {
 namespace {
@@ -95,7 +96,9 @@ void storeElement(LinearMemory& memory, Address address, ElementType t, std::uin
 }
 
 View::View(LinearMemory& memory, ElementType type, EventLog* log)
-    : memory_(&memory), type_(type), log_(log), generation_(memory.generation()) {}
+    : memory_(&memory), type_(type), log_(log),
+      // The mutant hands out a view as it was when the module started (generation 0).
+      generation_(planted(Mutant::ViewsNotRefreshed) ? 0 : memory.generation()) {}
 
 std::uint64_t View::length() const { return detached() ? 0 : memory_->byteLength() / elementSize(type_); }
 

@@ -13,61 +13,7 @@
 //
 // Usage: node scripts/grow_oracle.mjs > grow_oracle.json
 
-const PAGE = 65536;
-const MiB = 1024 * 1024;
-
-class FaultyMemory {  // WebAssembly.Memory.grow semantics + MEM-5 faults
-  constructor({ initialPages, maximumPages, faults = {} }) {
-    this.pages = initialPages;
-    this.maximum = maximumPages;
-    this.faults = faults;
-    this.calls = 0;
-  }
-  get buffer() { return { byteLength: this.pages * PAGE }; }
-  grow(delta) {
-    const ordinal = ++this.calls;
-    if (this.pages + delta > this.maximum) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
-    if ((this.faults.failAttempts ?? []).includes(ordinal)) throw new RangeError('injected fault');
-    if (this.faults.failAbovePages !== undefined && this.pages + delta > this.faults.failAbovePages)
-      throw new RangeError('injected fault');
-    const old = this.pages;
-    this.pages += delta;
-    return old;
-  }
-}
-
-// GROW-1..5, as Emscripten's library_memory.js / library.js write them.
-function makeResize(wasmMemory, params) {
-  const attempts = [];
-  const getHeapMax = () => params.maxHeapSize;
-  const growMemory = (size) => {
-    const b = wasmMemory.buffer;
-    const pages = (size - b.byteLength + 65535) >>> 16;
-    try {
-      wasmMemory.grow(pages);
-      return 1;
-    } catch (e) {}
-  };
-  const emscripten_resize_heap = (requestedSize) => {
-    const oldSize = wasmMemory.buffer.byteLength;
-    requestedSize >>>= 0;
-    const maxHeapSize = getHeapMax();
-    if (requestedSize > maxHeapSize) return false;
-    const alignUp = (x, multiple) => x + (multiple - x % multiple) % multiple;
-    for (let cutDown = 1; cutDown <= 4; cutDown *= 2) {
-      let overGrownHeapSize = oldSize * (1 + params.geometricStep / cutDown);
-      overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + params.overgrowthCap);
-      const newSize = Math.min(maxHeapSize, alignUp(Math.max(requestedSize, overGrownHeapSize), params.alignment));
-      const replacement = growMemory(newSize);
-      attempts.push({ newSize, ok: !!replacement });
-      if (replacement) return true;
-    }
-    return false;
-  };
-  return { resize: emscripten_resize_heap, attempts };
-}
-
-const DEFAULT_PARAMS = { geometricStep: 0.2, overgrowthCap: 96 * MiB, alignment: PAGE, maxHeapSize: 2147483648 };
+import { PAGE, MiB, DEFAULT_PARAMS, FaultyMemory, makeResize } from '../conformance/generators/grow_oracle.mjs';
 
 function run(c, memory) {
   const { resize, attempts } = makeResize(memory, c.params);

@@ -9,7 +9,7 @@ packages=(
   libgtest-dev                           # unit tests
   nlohmann-json3-dev                     # vectors and reports
   wabt                                   # wasm targets (later issues)
-  libcli11-dev                           # the memconform command line
+  libcli11-dev libvalijson-dev                           # the memconform command line
   libbenchmark-dev                       # benchmarks
 )
 # Node.js 20 + npm: the GROW oracle and the JavaScript driver. Machines of this

@@ -9,7 +9,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "tools/memconform/corpus_checks.h"
 #include "tools/memconform/demo.h"
+#include "tools/memconform/replay_command.h"
 #include "tools/memconform/rules.h"
 
 namespace fs = std::filesystem;
@@ -89,10 +91,52 @@ int main(int argc, char** argv) {
 
   auto* demoCmd = app.add_subcommand("demo", "GROW table, a scope-stack session and the cost of a 2 GiB memory");
 
+  const std::string defaultVectors = MEMCONFORM_SOURCE_DIR "/conformance/vectors";
+  ReplayCommand replay;
+  auto* replayCmd = app.add_subcommand("replay", "Replay conformance vectors against a target and report; exit 0 if "
+                                                 "nothing failed or unexpectedly passed, 1 otherwise, 2 for bad usage "
+                                                 "or unreadable input");
+  replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
+  replayCmd->add_option("-t,--target", replay.target, "reference, or mutant:NAME (memconform mutants --list)")
+      ->capture_default_str();
+  replayCmd->add_option("-e,--expectations", replay.expectations, "expectations file: vector id -> reason");
+  replayCmd->add_option("-f,--filter", replay.filter, "glob over vector ids, e.g. 'scope/*'");
+  replayCmd->add_option("--json", replay.jsonPath, "write the JSON report here ('-' for stdout)");
+  replayCmd->add_option("--junit", replay.junitPath, "write a JUnit XML report here");
+  replayCmd->add_option("--repeat", replay.repeat, "run the corpus N times and print the throughput")
+      ->check(CLI::PositiveNumber);
+  replayCmd->add_flag("-v,--verbose", replay.verbose, "print expected failures, skips and the op trace of failures");
+  replayCmd->add_flag("--progress", replay.progress, "print progress on stderr");
+
+  MutantsCommand mutants;
+  auto* mutantsCmd = app.add_subcommand("mutants", "Replay the corpus against every planted bug and print the kill table; "
+                                                   "exit 1 if a mutant survives");
+  mutantsCmd->add_option("paths", mutants.paths, "vector files or directories (default: the project's corpus)");
+  mutantsCmd->add_option("--json", mutants.jsonPath, "write the kill table as JSON here");
+  mutantsCmd->add_flag("--list", mutants.list, "list the mutants and exit");
+
+  std::vector<std::string> checkPaths;
+  std::string schema = MEMCONFORM_SOURCE_DIR "/conformance/schema/vectors.schema.json";
+  auto* validateCmd = app.add_subcommand("validate", "Check vector files: JSON Schema, loader rules, unique ids, rule IDs "
+                                                     "that exist in the spec");
+  validateCmd->add_option("paths", checkPaths, "vector files or directories (default: the project's corpus)");
+  validateCmd->add_option("--schema", schema, "the JSON Schema")->check(CLI::ExistingFile)->capture_default_str();
+  validateCmd->add_option("--spec", spec, "the specification")->check(CLI::ExistingFile)->capture_default_str();
+  auto* coverageCmd = app.add_subcommand("coverage", "Rules x vectors; exit 1 if a rule has no vector");
+  coverageCmd->add_option("paths", checkPaths, "vector files or directories (default: the project's corpus)");
+  coverageCmd->add_option("--spec", spec, "the specification")->check(CLI::ExistingFile)->capture_default_str();
+  coverageCmd->add_flag("-v,--verbose", verbose, "list the vectors of every rule");
+
   CLI11_PARSE(app, argc, argv);
+  for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths})
+    if (paths->empty()) paths->push_back(defaultVectors);
   try {
     if (*rulesCmd) return rules(spec, tests, verbose);
     if (*demoCmd) return runDemo(std::cout);
+    if (*replayCmd) return runReplay(replay);
+    if (*mutantsCmd) return runMutants(mutants);
+    if (*validateCmd) return runValidate(checkPaths, schema, spec.string());
+    if (*coverageCmd) return runCoverage(checkPaths, spec.string(), verbose);
   } catch (const std::exception& e) {
     std::cerr << "memconform: " << e.what() << "\n";
     return 2;

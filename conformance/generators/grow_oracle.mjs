@@ -1,0 +1,67 @@
+// The GROW oracle: Emscripten's emscripten_resize_heap / growMemory written out
+// in JavaScript as GROW-1..5 state them, over a memory with
+// WebAssembly.Memory's grow contract plus the injected faults of MEM-5.
+// Used by scripts/grow_oracle.mjs (unit-test table) and gen_grow.mjs (vectors).
+export const PAGE = 65536;
+export const MiB = 1024 * 1024;
+export const DEFAULT_PARAMS = { geometricStep: 0.2, overgrowthCap: 96 * MiB, alignment: PAGE, maxHeapSize: 2147483648 };
+
+export class FaultyMemory {  // WebAssembly.Memory.grow semantics + MEM-5 faults
+  constructor({ initialPages, maximumPages, faults = {} }) {
+    this.pages = initialPages;
+    this.maximum = maximumPages;
+    this.faults = faults;
+    this.calls = 0;
+    this.grows = [];  // every grow call: { pages, ok }
+  }
+  get buffer() { return { byteLength: this.pages * PAGE }; }
+  grow(delta) {
+    const ordinal = ++this.calls;
+    const refuse = this.pages + delta > this.maximum || (this.faults.failAttempts ?? []).includes(ordinal)
+      || (this.faults.failAbovePages !== undefined && this.pages + delta > this.faults.failAbovePages);
+    this.grows.push({ pages: delta, ok: !refuse });
+    if (refuse) throw new RangeError('WebAssembly.Memory.grow(): refused');
+    const old = this.pages;
+    this.pages += delta;
+    return old;
+  }
+}
+
+// GROW-1..5, as Emscripten's library_memory.js / library.js write them.
+export function makeResize(wasmMemory, params) {
+  const attempts = [];
+  const getHeapMax = () => params.maxHeapSize;
+  const growMemory = (size) => {
+    const b = wasmMemory.buffer;
+    const pages = (size - b.byteLength + 65535) >>> 16;
+    try {
+      wasmMemory.grow(pages);
+      return 1;
+    } catch (e) {}
+  };
+  const emscripten_resize_heap = (requestedSize) => {
+    const oldSize = wasmMemory.buffer.byteLength;
+    requestedSize >>>= 0;
+    const maxHeapSize = getHeapMax();
+    if (requestedSize > maxHeapSize) return false;
+    const alignUp = (x, multiple) => x + (multiple - x % multiple) % multiple;
+    for (let cutDown = 1; cutDown <= 4; cutDown *= 2) {
+      let overGrownHeapSize = oldSize * (1 + params.geometricStep / cutDown);
+      overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + params.overgrowthCap);
+      const newSize = Math.min(maxHeapSize, alignUp(Math.max(requestedSize, overGrownHeapSize), params.alignment));
+      const replacement = growMemory(newSize);
+      attempts.push({ newSize, ok: !!replacement });
+      if (replacement) return true;
+    }
+    return false;
+  };
+  return { resize: emscripten_resize_heap, attempts };
+}
+
+// The observable outcome of one resize on a fresh memory.
+export function resizeOutcome({ initialPages, maximumPages = 32768, faults = {}, params = {} }, requested) {
+  const memory = new FaultyMemory({ initialPages, maximumPages, faults });
+  const { resize, attempts } = makeResize(memory, { ...DEFAULT_PARAMS, ...params });
+  const result = resize(requested);
+  return { result, attempts, grows: memory.grows, finalByteLength: memory.buffer.byteLength, memory };
+}

@@ -1,0 +1,103 @@
+#include "conformance/runner/args.h"
+
+#include <cmath>
+
+namespace memconform::conformance::args {
+namespace {
+[[noreturn]] void wrong(const std::string& name, const Value& v, const std::string& wanted) {
+  throw VectorError("argument \"" + name + "\" is " + toText(v) + ", expected " + wanted);
+}
+const Value& required(const Args& a, const std::string& name) {
+  const Value* v = find(a, name);
+  if (!v) throw VectorError("argument \"" + name + "\" is missing");
+  return *v;
+}
+}  // namespace
+
+const Value* find(const Args& a, const std::string& name) {
+  auto it = a.find(name);
+  return it == a.end() ? nullptr : &it->second;
+}
+
+double number(const Args& a, const std::string& name) {
+  const Value& v = required(a, name);
+  if (const auto* d = v.get<double>()) return *d;
+  wrong(name, v, "a Number");
+}
+
+double number(const Args& a, const std::string& name, double fallback) {
+  return find(a, name) ? number(a, name) : fallback;
+}
+
+std::int64_t integer(const Args& a, const std::string& name, double lo, double hi) {
+  const double d = number(a, name);
+  if (!(std::trunc(d) == d && d >= lo && d <= hi))
+    wrong(name, Value(d), "an integer in [" + toText(Value(lo)) + ", " + toText(Value(hi)) + "]");
+  return static_cast<std::int64_t>(d);
+}
+
+std::int64_t integer(const Args& a, const std::string& name, double lo, double hi, std::int64_t fallback) {
+  return find(a, name) ? integer(a, name, lo, hi) : fallback;
+}
+
+JsNumeric numeric(const Args& a, const std::string& name) {
+  const Value& v = required(a, name);
+  if (auto n = v.numeric()) return *n;
+  wrong(name, v, "a Number or a BigInt");
+}
+
+std::string string(const Args& a, const std::string& name) {
+  const Value& v = required(a, name);
+  if (const auto* s = v.get<std::string>()) return *s;
+  wrong(name, v, "a string");
+}
+
+std::string string(const Args& a, const std::string& name, const std::string& fallback) {
+  return find(a, name) ? string(a, name) : fallback;
+}
+
+bool boolean(const Args& a, const std::string& name, bool fallback) {
+  const Value* v = find(a, name);
+  if (!v) return fallback;
+  if (const auto* b = v->get<bool>()) return *b;
+  wrong(name, *v, "true or false");
+}
+
+std::vector<std::string> strings(const Args& a, const std::string& name) {
+  const Value& v = required(a, name);
+  std::vector<std::string> out;
+  if (const auto* list = v.get<std::vector<Value>>())
+    for (const auto& e : *list)
+      if (const auto* s = e.get<std::string>()) out.push_back(*s);
+      else wrong(name, v, "a list of strings");
+  else wrong(name, v, "a list of strings");
+  return out;
+}
+
+std::vector<std::int64_t> addresses(const Args& a, const std::string& name, bool& isList) {
+  const Value& v = required(a, name);
+  auto one = [&](const Value& e) -> std::int64_t {
+    const auto* d = e.get<double>();
+    if (!d || std::trunc(*d) != *d || std::fabs(*d) > 9007199254740992.0) wrong(name, e, "an integer address");
+    return static_cast<std::int64_t>(*d);
+  };
+  std::vector<std::int64_t> out;
+  isList = v.get<std::vector<Value>>() != nullptr;
+  if (isList)
+    for (const auto& e : *v.get<std::vector<Value>>()) out.push_back(one(e));
+  else
+    out.push_back(one(v));
+  return out;
+}
+
+std::optional<Handle> handle(const Args& a, const std::string& name, Handle::Kind kind, std::uint64_t& orInteger) {
+  const Value& v = required(a, name);
+  if (const auto* h = v.get<Handle>(); h && h->kind == kind) return *h;
+  if (const auto* d = v.get<double>(); d && std::trunc(*d) == *d && *d >= 0 && *d <= 4294967295.0) {
+    orInteger = static_cast<std::uint64_t>(*d);
+    return std::nullopt;
+  }
+  wrong(name, v, kind == Handle::Kind::Scope ? "a scope" : "a view");
+}
+
+}  // namespace memconform::conformance::args

@@ -1,0 +1,31 @@
+// Reading resolved op arguments (target.h Args) with the parameter's default,
+// for any target. A value of the wrong kind is a VectorError naming the
+// parameter: the vector, not the target, is wrong.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/target.h"
+
+namespace memconform::conformance::args {
+
+const Value* find(const Args& a, const std::string& name);
+double number(const Args& a, const std::string& name);
+double number(const Args& a, const std::string& name, double fallback);
+// An integral Number in [lo, hi].
+std::int64_t integer(const Args& a, const std::string& name, double lo, double hi);
+std::int64_t integer(const Args& a, const std::string& name, double lo, double hi, std::int64_t fallback);
+JsNumeric numeric(const Args& a, const std::string& name);
+std::string string(const Args& a, const std::string& name);
+std::string string(const Args& a, const std::string& name, const std::string& fallback);
+bool boolean(const Args& a, const std::string& name, bool fallback);
+std::vector<std::string> strings(const Args& a, const std::string& name);
+// A single integral address, or a list of them (`isList` tells which).
+std::vector<std::int64_t> addresses(const Args& a, const std::string& name, bool& isList);
+// A Handle of `kind`, or a plain integer (which never names a live handle).
+std::optional<Handle> handle(const Args& a, const std::string& name, Handle::Kind kind, std::uint64_t& orInteger);
+
+}  // namespace memconform::conformance::args

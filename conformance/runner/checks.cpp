@@ -1,0 +1,241 @@
+#include "conformance/runner/checks.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace memconform::conformance {
+namespace {
+
+Value resolveName(const NameRef& ref, const Bindings& bindings) {
+  auto it = bindings.find(ref.name);
+  if (it == bindings.end())
+    throw UnboundName("name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)");
+  if (ref.offset == 0) return it->second;
+  const auto* d = it->second.get<double>();
+  if (!d) throw UnboundName("name \"" + ref.name + "\" is " + toText(it->second) + ", not a number, so it takes no offset");
+  return Value(*d + static_cast<double>(ref.offset));
+}
+
+std::string patternText(const EventPattern& p, const Bindings& b) {
+  std::string subject;
+  if (const auto* ref = std::get_if<NameRef>(&p.subject.form); ref && !b.count(ref->name))
+    subject = ref->name + " (unbound)";
+  else
+    try {
+      subject = toText(resolve(p.subject, b));
+      if (const auto* r = std::get_if<NameRef>(&p.subject.form)) subject = r->name + "=" + subject;
+    } catch (const UnboundName&) {
+      subject = "?";
+    }
+  switch (p.kind) {
+    case EventPattern::Kind::Alloc: return "alloc " + subject + (p.size ? " size " + toText(Value(*p.size)) : "");
+    case EventPattern::Kind::Dealloc: return "dealloc " + subject;
+    case EventPattern::Kind::Install: return "install " + subject;
+    case EventPattern::Kind::Uninstall: return "uninstall " + subject;
+    case EventPattern::Kind::Grow: return "grow " + subject + (*p.ok ? " ok" : " failed");
+    case EventPattern::Kind::ResizeAttempt: return "resizeAttempt " + subject + (*p.ok ? " ok" : " failed");
+  }
+  return "?";
+}
+
+std::string describePatterns(const std::vector<EventPattern>& ps, const Bindings& b) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ps.size(); ++i) out += (i ? ", " : "") + patternText(ps[i], b);
+  return out + "]";
+}
+
+// Matches `subject` (a bound value, or an unbound name to bind) with `actual`.
+bool matchSubject(const Expr& subject, double actual, Bindings& b) {
+  if (const auto* ref = std::get_if<NameRef>(&subject.form); ref && ref->offset == 0 && !b.count(ref->name)) {
+    b[ref->name] = Value(actual);
+    return true;
+  }
+  try {
+    return sameValue(resolve(subject, b), Value(actual));
+  } catch (const UnboundName&) {
+    return false;
+  }
+}
+
+bool matchEvent(const EventPattern& p, const Event& e, Bindings& b) {
+  using K = EventPattern::Kind;
+  if (const auto* a = std::get_if<AllocEvent>(&e))
+    return p.kind == K::Alloc && (!p.size || *p.size == double(a->size)) && matchSubject(p.subject, a->ptr, b);
+  if (const auto* d = std::get_if<DeallocEvent>(&e)) return p.kind == K::Dealloc && matchSubject(p.subject, d->ptr, b);
+  if (const auto* i = std::get_if<InstallEvent>(&e)) return p.kind == K::Install && matchSubject(p.subject, i->index, b);
+  if (const auto* u = std::get_if<UninstallEvent>(&e))
+    return p.kind == K::Uninstall && matchSubject(p.subject, u->index, b);
+  if (const auto* g = std::get_if<GrowEvent>(&e))
+    return p.kind == K::Grow && *p.ok == g->ok && matchSubject(p.subject, g->pages, b);
+  if (const auto* r = std::get_if<ResizeAttemptEvent>(&e))
+    return p.kind == K::ResizeAttempt && *p.ok == r->ok && matchSubject(p.subject, r->newSize, b);
+  return false;
+}
+
+std::vector<Event> resourceEvents(const std::vector<Event>& events) {
+  std::vector<Event> out;
+  std::copy_if(events.begin(), events.end(), std::back_inserter(out), isResourceEvent);
+  return out;
+}
+
+// Checks one outcome; on success `b` holds the new bindings.
+std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const Outcome& o, const Observed& obs,
+                                  Bindings& b) {
+  std::vector<Failure> out;
+  const std::string name(opSpec(op.kind).name);
+  auto fail = [&](std::string expected, std::string actual, const std::string& suffix = "") {
+    out.push_back({op.pointer + suffix, name, rule, std::move(expected), std::move(actual)});
+  };
+  if (o.error) {
+    if (obs.error != o.error) fail("error " + std::string(errorKindName(*o.error)), describe(obs));
+  } else if (obs.error) {
+    fail(o.value ? "value " + [&] {
+      try {
+        return toText(resolve(*o.value, b));
+      } catch (const UnboundName& e) {
+        return std::string(e.what());
+      }
+    }() : "success", describe(obs));
+  } else {
+    if (o.value) {
+      try {
+        const Value want = resolve(*o.value, b);
+        if (!sameValue(want, obs.value)) fail("value " + toText(want), "value " + toText(obs.value), "/expect/value");
+      } catch (const UnboundName& e) {
+        fail("value (" + std::string(e.what()) + ")", "value " + toText(obs.value), "/expect/value");
+      }
+    }
+    const auto* number = obs.value.get<double>();
+    if (o.multipleOf && !(number && std::fmod(*number, *o.multipleOf) == 0))
+      fail("a multiple of " + toText(Value(*o.multipleOf)), "value " + toText(obs.value), "/expect/multipleOf");
+    if (o.nonZero && !(number && *number != 0)) fail("a non-zero number", "value " + toText(obs.value), "/expect/nonZero");
+  }
+  if (o.events) {
+    const auto actual = resourceEvents(obs.events);
+    Bindings trial = b;
+    bool same = actual.size() == o.events->size();
+    for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], trial);
+    if (same) b = std::move(trial);
+    else fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
+  }
+  // Violations: exactly the expected rules must be violated.
+  std::vector<std::string> seen;
+  for (const auto& v : obs.violations) seen.push_back(v.rule);
+  for (const auto& want : o.violations)
+    if (std::find(seen.begin(), seen.end(), want) == seen.end())
+      fail("a " + want + " violation reported", "none", "/expect/violations");
+  return out;
+}
+
+}  // namespace
+
+Value resolve(const Expr& e, const Bindings& bindings) {
+  if (const auto* v = std::get_if<Value>(&e.form)) return *v;
+  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings);
+  std::vector<Value> list;
+  for (const auto& item : std::get<std::vector<Expr>>(e.form)) list.push_back(resolve(item, bindings));
+  return Value(std::move(list));
+}
+
+bool isResourceEvent(const Event& e) {
+  return !std::holds_alternative<PushEvent>(e) && !std::holds_alternative<PopEvent>(e) &&
+         !std::holds_alternative<StaleViewEvent>(e);
+}
+
+std::string describeEvents(const std::vector<Event>& events) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& e : events) {
+    if (!isResourceEvent(e)) continue;
+    out += (first ? "" : ", ") + describe(e);
+    first = false;
+  }
+  return out + "]";
+}
+
+std::string describe(const Observed& o) {
+  if (o.error) {
+    const std::string kind(errorKindName(*o.error));
+    std::string message = o.message;
+    if (message.rfind(kind + ": ", 0) == 0) message = message.substr(kind.size() + 2);
+    return "error " + kind + (message.empty() ? "" : " (" + message + ")");
+  }
+  return "value " + toText(o.value);
+}
+
+CheckResult checkOp(const Op& op, const std::string& rule, const Observed& observed, Bindings& bindings) {
+  CheckResult result;
+  const std::string opRule = op.rule.empty() ? rule : op.rule;
+  const Outcome success;
+  const Outcome& base = op.expect ? op.expect->outcome : success;
+  std::vector<std::string> expectedViolations = base.violations;
+  if (!op.expect || op.expect->acceptable.empty()) {
+    result.failures = checkOutcome(op, opRule, base, observed, bindings);
+  } else {
+    std::string tried;
+    for (const auto& [flag, alternative] : op.expect->acceptable) {
+      Bindings trial = bindings;
+      if (checkOutcome(op, opRule, alternative, observed, trial).empty()) {
+        bindings = std::move(trial);
+        result.flag = flag;
+        expectedViolations = alternative.violations;
+        break;
+      }
+      tried += (tried.empty() ? "" : " or ") + flag;
+    }
+    if (!result.flag)
+      result.failures.push_back({op.pointer + "/expect/acceptable", std::string(opSpec(op.kind).name), opRule,
+                                 "one of the acceptable outcomes (" + tried + ")", describe(observed)});
+  }
+  // Every violation the vector did not ask for is a failure of its own rule.
+  for (const auto& v : observed.violations)
+    if (std::find(expectedViolations.begin(), expectedViolations.end(), v.rule) == expectedViolations.end())
+      result.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), v.rule, "no " + v.rule + " violation", v.message});
+  return result;
+}
+
+std::vector<Failure> checkFinal(const FinalState& final, const std::string& rule, const TargetState& state,
+                                const Bindings& bindings) {
+  std::vector<Failure> out;
+  auto fail = [&](const std::string& field, std::string expected, std::string actual) {
+    out.push_back({final.pointer + "/" + field, "final", rule, std::move(expected), std::move(actual)});
+  };
+  if (final.level && *final.level != state.level)
+    fail("level", "level " + std::to_string(*final.level), "level " + std::to_string(state.level));
+  if (final.byteLength && *final.byteLength != double(state.byteLength))
+    fail("byteLength", "byteLength " + toText(Value(*final.byteLength)), "byteLength " + std::to_string(state.byteLength));
+  // Names of live things: every expected name resolves to one of them, and
+  // nothing else is live.
+  auto compare = [&](const char* field, const std::vector<std::string>& names, std::vector<std::uint32_t> actual) {
+    std::vector<std::string> missing;
+    for (const auto& n : names) {
+      auto it = bindings.find(n);
+      const auto* d = it == bindings.end() ? nullptr : it->second.get<double>();
+      auto pos = d ? std::find(actual.begin(), actual.end(), static_cast<std::uint32_t>(*d)) : actual.end();
+      if (pos == actual.end()) missing.push_back(n);
+      else actual.erase(pos);
+    }
+    if (missing.empty() && actual.empty()) return;
+    std::string extra;
+    for (auto a : actual) {
+      std::string label = std::to_string(a);
+      for (const auto& [name, value] : bindings)
+        if (const auto* d = value.get<double>(); d && *d == a) label = name + "=" + label;
+      extra += (extra.empty() ? "" : ", ") + label;
+    }
+    std::string want;
+    for (const auto& n : names) want += (want.empty() ? "" : ", ") + n;
+    std::string miss;
+    for (const auto& n : missing) miss += (miss.empty() ? "" : ", ") + n;
+    fail(field, std::string(field) + " [" + want + "]",
+         (miss.empty() ? "" : "not live: [" + miss + "]") + (miss.empty() || extra.empty() ? "" : "; ") +
+             (extra.empty() ? "" : "also live: [" + extra + "]"));
+  };
+  if (final.live) compare("live", *final.live, {state.live.begin(), state.live.end()});
+  if (final.installed) compare("installed", *final.installed, {state.installed.begin(), state.installed.end()});
+  return out;
+}
+
+}  // namespace memconform::conformance

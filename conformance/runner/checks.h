@@ -1,0 +1,65 @@
+// The expectation check (VECTORS.md `expect`, `final`): compares what a target
+// did in one op with what the vector says, binds names that event patterns
+// introduce, and describes every difference as a Failure that names the op,
+// the rule, the expected and the actual outcome.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/target.h"
+#include "conformance/runner/vector.h"
+#include "core/invariants.h"
+
+namespace memconform::conformance {
+
+using Bindings = std::map<std::string, Value>;
+
+struct Failure {
+  std::string pointer;  // the op ("/vectors/3/ops/2/body/0") or "/vectors/3/final"
+  std::string op;       // the op's name, or "final"
+  std::string rule;     // "SCOPE-5", or the vector's rules, or an invariant's
+  std::string expected;
+  std::string actual;
+};
+
+// What an op did, as the executor observed it.
+struct Observed {
+  Value value;
+  std::optional<ErrorKind> error;
+  std::string message;  // the target's error message, for reports
+  std::vector<Event> events;
+  std::vector<Violation> violations;  // invariant violations of this op
+};
+
+// Unbound at run time (the op that binds it failed): reported, never a crash.
+class UnboundName : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Resolves names and offsets; throws UnboundName.
+Value resolve(const Expr& e, const Bindings& bindings);
+
+std::string describe(const Observed& o);
+std::string describeEvents(const std::vector<Event>& events);  // resource events only
+
+struct CheckResult {
+  std::vector<Failure> failures;
+  std::optional<std::string> flag;  // the acceptable outcome that matched
+};
+
+// Checks one op. `rule` is what failures cite. Bindings gain the names that
+// matched event patterns introduce.
+CheckResult checkOp(const Op& op, const std::string& rule, const Observed& observed, Bindings& bindings);
+
+// Checks `final` against the target's state.
+std::vector<Failure> checkFinal(const FinalState& final, const std::string& rule, const TargetState& state,
+                                const Bindings& bindings);
+
+// True for the events a vector's `expect.events` lists (alloc, dealloc,
+// install, uninstall, grow, resizeAttempt).
+bool isResourceEvent(const Event& e);
+
+}  // namespace memconform::conformance

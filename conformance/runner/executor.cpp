@@ -1,0 +1,186 @@
+#include "conformance/runner/executor.h"
+
+#include "core/invariants.h"
+
+namespace memconform::conformance {
+namespace {
+
+Attribution attributionOf(OpKind kind) {
+  return opSpec(kind).ownership == Ownership::TopScope ? Attribution::TopScope : Attribution::Caller;
+}
+
+class Executor {
+ public:
+  Executor(const Vector& vector, Target& target, VectorRun& run)
+      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()) {
+    for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
+  }
+
+  void runAll() {
+    runOps(vector_.ops);
+    const auto leaks = checker_.finish();  // LEAK-2
+    for (const auto& v : leaks)
+      run_.failures.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
+    if (vector_.final) {
+      auto f = checkFinal(*vector_.final, rule_, target_.state(), bindings_);
+      run_.failures.insert(run_.failures.end(), f.begin(), f.end());
+    }
+  }
+
+ private:
+  void runOps(const std::vector<Op>& ops) {
+    for (const auto& op : ops) {
+      if (op.kind == OpKind::Call) runCall(op);
+      else if (op.kind == OpKind::Throw) throwFrames(op);
+      else runOp(op);
+    }
+  }
+
+  Args resolveArgs(const Op& op) {
+    Args args;
+    for (const auto& [name, expr] : op.args) args.emplace(name, resolve(expr, bindings_));
+    return args;
+  }
+
+  // Feeds the events since the last record to the invariant checker as one op.
+  std::vector<Violation> record(const std::string& name, Attribution attribution, bool failed,
+                                std::vector<Event> events, std::optional<std::uint64_t> contentsBefore) {
+    return checker_.observe(OpRecord{name, attribution, failed, std::move(events), target_.byteLength(), contentsBefore,
+                                     contentsBefore ? target_.contentsVersion() : std::nullopt});
+  }
+
+  void conclude(const Op& op, Observed& observed) {
+    auto checked = checkOp(op, rule_, observed, bindings_);
+    run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
+    if (checked.flag) run_.flags.insert(*checked.flag);
+    run_.trace.push_back({op.pointer, std::string(opSpec(op.kind).name), describe(observed), describeEvents(observed.events)});
+    if (!observed.error) bind(op, observed.value);
+  }
+
+  void bind(const Op& op, const Value& value) {
+    if (op.as.size() == 1) {
+      bindings_[op.as.front()] = value;
+      return;
+    }
+    const auto* list = value.get<std::vector<Value>>();
+    if (op.as.empty()) return;
+    if (!list || list->size() != op.as.size()) {
+      run_.failures.push_back({op.pointer + "/as", std::string(opSpec(op.kind).name), rule_,
+                               "a list of " + std::to_string(op.as.size()) + " values to bind", "value " + toText(value)});
+      return;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) bindings_[op.as[i]] = (*list)[i];
+  }
+
+  // An op whose arguments name a value that an earlier failed op never bound
+  // cannot run; that is a failure of this op, not a crash.
+  bool unresolvable(const Op& op, const UnboundName& e) {
+    run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", e.what()});
+    run_.trace.push_back({op.pointer, std::string(opSpec(op.kind).name), "not run", ""});
+    return true;
+  }
+
+  void runOp(const Op& op) {
+    Args args;
+    try {
+      args = resolveArgs(op);
+    } catch (const UnboundName& e) {
+      unresolvable(op, e);
+      return;
+    }
+    const auto before = target_.contentsVersion();
+    Observed observed;
+    try {
+      observed.value = target_.execute(op.kind, args);
+    } catch (const GlueError& e) {
+      observed.error = e.kind();
+      observed.message = e.what();
+    }
+    observed.events = target_.takeEvents();
+    observed.violations =
+        record(std::string(opSpec(op.kind).name), attributionOf(op.kind), observed.error.has_value(), observed.events, before);
+    conclude(op, observed);
+  }
+
+  // scopedAllocCall: the push and the pop are records of their own, the body's
+  // ops are checked one by one in between (CALL-1, CALL-2).
+  void runCall(const Op& op) {
+    std::optional<VectorThrow> unwinding;
+    Observed observed;
+    bool bodyStarted = false;
+    try {
+      observed.value = target_.call([&]() -> Value {
+        bodyStarted = true;
+        auto pushed = target_.takeEvents();
+        auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt);
+        for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
+        runOps(op.body);
+        const auto it = op.args.find("result");
+        return it == op.args.end() ? Value(Undefined{}) : resolve(it->second, bindings_);
+      });
+    } catch (const VectorThrow& t) {
+      observed.error = ErrorKind::Thrown;
+      observed.message = "thrown by the vector";
+      if (t.frames > 1) unwinding = VectorThrow{t.frames - 1};
+    } catch (const GlueError& e) {
+      observed.error = e.kind();
+      observed.message = e.what();
+    } catch (const UnboundName& e) {
+      // The call's `result` names a value its body failed to bind.
+      observed.error = ErrorKind::Thrown;
+      observed.message = e.what();
+    }
+    observed.events = target_.takeEvents();
+    const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
+    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, observed.events, std::nullopt);
+    conclude(op, observed);
+    if (unwinding) throw *unwinding;
+  }
+
+  [[noreturn]] void throwFrames(const Op& op) {
+    const auto it = op.args.find("frames");
+    const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
+    run_.trace.push_back({op.pointer, "throw", "thrown through " + std::to_string(frames) + " call(s)", ""});
+    throw VectorThrow{frames};
+  }
+
+  const Vector& vector_;
+  Target& target_;
+  VectorRun& run_;
+  InvariantChecker checker_;
+  Bindings bindings_;
+  std::string rule_;
+};
+
+}  // namespace
+
+std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target) {
+  std::vector<std::string> missing;
+  for (const auto& c : vector.requires_)
+    if (!target.capabilities().count(c)) missing.push_back(c);
+  return missing;
+}
+
+VectorRun runVector(const Vector& vector, Target& target) {
+  VectorRun run;
+  try {
+    target.start(vector.setup);
+    Executor(vector, target, run).runAll();
+  } catch (const Unsupported& e) {
+    run.status = VectorRun::Status::Skipped;
+    run.reason = e.what();
+  } catch (const VectorError& e) {
+    run.status = VectorRun::Status::Error;
+    run.reason = e.what();
+  } catch (const GlueError& e) {
+    // Only start() can get here: the setup itself is refused.
+    run.status = VectorRun::Status::Error;
+    run.reason = std::string("setup refused: ") + e.what();
+  } catch (const VectorThrow&) {
+    run.status = VectorRun::Status::Error;
+    run.reason = "a throw escaped every call (the loader should have refused it)";
+  }
+  return run;
+}
+
+}  // namespace memconform::conformance

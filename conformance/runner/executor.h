@@ -1,0 +1,40 @@
+// The executor (ARCHITECTURE.md): runs one vector's ops against a Target,
+// binds `as` names, resolves symbolic addresses, runs call bodies inside the
+// target's scopedAllocCall and unwinds `throw` frames, and after every op
+// runs both checks: the vector's expectation and the LEAK/SAFE invariants.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/checks.h"
+#include "conformance/runner/target.h"
+#include "conformance/runner/vector.h"
+
+namespace memconform::conformance {
+
+struct OpTrace {
+  std::string pointer;
+  std::string op;
+  std::string result;  // describe(Observed)
+  std::string events;  // describeEvents
+};
+
+struct VectorRun {
+  enum class Status { Completed, Skipped, Error } status = Status::Completed;
+  std::string reason;  // why skipped, or the vector error
+  std::vector<Failure> failures;
+  std::set<std::string> flags;  // implementation-defined outcomes taken
+  std::vector<OpTrace> trace;   // every op as it ran, for reports of failures
+};
+
+// Runs `vector` on `target`. The target must declare every capability the
+// vector requires (the caller skips it otherwise).
+VectorRun runVector(const Vector& vector, Target& target);
+
+// The capabilities `vector` needs that `target` lacks.
+std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target);
+
+}  // namespace memconform::conformance

@@ -1,0 +1,43 @@
+// Loads vector files (conformance/README.md) into the in-memory form of
+// vector.h. Nothing in a file can crash it: every problem becomes a LoadError
+// that names the file, the vector id and the JSON pointer of the bad field,
+// and the other vectors of the file still load.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/runner/vector.h"
+
+namespace memconform::conformance {
+
+struct LoadError {
+  std::string file;
+  std::string vectorId;  // empty when the problem is not inside a vector
+  std::string pointer;   // JSON pointer of the bad place ("" is the whole file)
+  std::string message;
+};
+std::string describe(const LoadError& e);  // "file: vector id: /pointer: message"
+
+inline constexpr std::string_view kSchemaName = "memconform-vectors/1";
+inline constexpr std::size_t kMaxCallDepth = 64;  // nesting of call bodies
+
+// Parses one file's text. Vectors with problems are left out of the result
+// and reported in `errors`.
+VectorFile loadVectorFile(const std::string& path, std::string_view text, std::vector<LoadError>& errors);
+
+struct Corpus {
+  std::vector<VectorFile> files;
+  std::vector<LoadError> errors;
+  std::size_t vectorCount() const;
+};
+// Loads files and directories (every *.json below a directory, in sorted
+// order). An unreadable path is a LoadError too.
+Corpus loadCorpus(const std::vector<std::string>& paths);
+
+// True for a valid binding name: [A-Za-z_][A-Za-z0-9_]*, except the words
+// that section 10 gives a meaning (NaN, Infinity, undefined).
+bool isValidName(std::string_view name);
+
+}  // namespace memconform::conformance

@@ -1,0 +1,91 @@
+#include "conformance/runner/replay.h"
+
+#include <fnmatch.h>
+
+#include <chrono>
+#include <set>
+
+#include "conformance/runner/executor.h"
+
+namespace memconform::conformance {
+
+bool matchesFilter(const std::string& id, const std::string& glob) {
+  return glob.empty() || fnmatch(glob.c_str(), id.c_str(), 0) == 0;
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& options) {
+  VectorResult r{v.id, v.file, v.area, v.rules, Status::Pass, {}, {}, {}, {}, 0};
+  const auto start = Clock::now();
+  if (const auto missing = missingCapabilities(v, target); !missing.empty()) {
+    r.status = Status::Skipped;
+    for (const auto& c : missing) r.reason += (r.reason.empty() ? "requires " : ", ") + c;
+    r.reason += " (not declared by " + target.name() + ")";
+    return r;
+  }
+  VectorRun run = runVector(v, target);
+  r.seconds = secondsSince(start);
+  r.flags = std::move(run.flags);
+  if (run.status == VectorRun::Status::Skipped) {
+    r.status = Status::Skipped;
+    r.reason = run.reason;
+    return r;
+  }
+  if (run.status == VectorRun::Status::Error) {
+    r.status = Status::Error;
+    r.reason = run.reason;
+    return r;
+  }
+  r.failures = std::move(run.failures);
+  r.status = r.failures.empty() ? Status::Pass : Status::Fail;
+  if (r.status == Status::Fail || options.keepTrace) r.trace = std::move(run.trace);
+  if (const std::string* reason = options.expectations ? options.expectations->reasonFor(v.id) : nullptr) {
+    r.reason = *reason;
+    r.status = r.status == Status::Fail ? Status::ExpectedFail : Status::UnexpectedPass;
+  }
+  return r;
+}
+}  // namespace
+
+Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options) {
+  Report report;
+  report.target = target.name();
+  report.files = corpus.files.size();
+  const auto start = Clock::now();
+  // Malformed vectors are results too, so a report never silently shrinks.
+  for (const auto& e : corpus.errors)
+    if (matchesFilter(e.vectorId, options.filter) || e.vectorId.empty())
+      report.results.push_back({e.vectorId.empty() ? e.file : e.vectorId, e.file, "", {}, Status::Error, describe(e), {}, {}, {}, 0});
+  std::size_t total = 0;
+  for (const auto& f : corpus.files)
+    for (const auto& v : f.vectors) total += matchesFilter(v.id, options.filter);
+  total *= options.repeat;
+  std::size_t done = 0;
+  std::set<std::string> seen;
+  for (std::size_t round = 0; round < options.repeat; ++round)
+    for (const auto& f : corpus.files)
+      for (const auto& v : f.vectors) {
+        if (!matchesFilter(v.id, options.filter)) continue;
+        seen.insert(v.id);
+        VectorResult r = runOne(v, target, options);
+        const bool killing = r.status == Status::Fail || r.status == Status::Error;
+        if (round == 0) report.results.push_back(std::move(r));
+        if (options.progress && (++done % 1000 == 0 || done == total)) options.progress(done, total);
+        if (killing && options.stopAtFirstFailure) {
+          report.seconds = secondsSince(start);
+          return report;
+        }
+      }
+  if (options.expectations)
+    for (const auto& [id, reason] : options.expectations->reasons)
+      if (!seen.count(id) && options.filter.empty())
+        report.warnings.push_back(options.expectations->path + ": \"" + id + "\" is not a vector of this corpus (stale entry?)");
+  report.seconds = secondsSince(start);
+  return report;
+}
+
+}  // namespace memconform::conformance

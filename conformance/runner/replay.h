@@ -1,0 +1,29 @@
+// A conformance run: every vector of a corpus against one target, classified
+// with the target's expectations into a Report. Load errors become `error`
+// results that name the file, vector and JSON pointer; the rest still runs.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "conformance/runner/expectations.h"
+#include "conformance/runner/loader.h"
+#include "conformance/runner/report.h"
+#include "conformance/runner/target.h"
+
+namespace memconform::conformance {
+
+struct ReplayOptions {
+  std::string filter;                     // glob over vector ids ("scope/*"); empty: all
+  const Expectations* expectations = nullptr;
+  std::size_t repeat = 1;                 // run the corpus this many times (throughput measurements)
+  bool keepTrace = false;                 // keep every op's trace in the results
+  bool stopAtFirstFailure = false;        // for mutant runs: the first killing vector is enough
+  std::function<void(std::size_t done, std::size_t total)> progress;  // called now and then
+};
+
+Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options);
+
+bool matchesFilter(const std::string& id, const std::string& glob);
+
+}  // namespace memconform::conformance

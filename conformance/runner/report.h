@@ -1,0 +1,47 @@
+// One result per vector (ARCHITECTURE.md "Report") and the writers that
+// render a run: a human-readable summary, JSON and JUnit XML for CI.
+#pragma once
+
+#include <iosfwd>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/runner/executor.h"
+#include "conformance/runner/loader.h"
+
+namespace memconform::conformance {
+
+enum class Status { Pass, Fail, ExpectedFail, UnexpectedPass, Skipped, Error };
+std::string_view statusName(Status s);  // "pass", "fail", "expected-fail", ...
+
+struct VectorResult {
+  std::string id;
+  std::string file;
+  std::string area;
+  std::vector<std::string> rules;
+  Status status = Status::Pass;
+  std::string reason;  // skip reason, vector error, or the expectation's reason
+  std::vector<Failure> failures;
+  std::set<std::string> flags;
+  std::vector<OpTrace> trace;
+  double seconds = 0;
+};
+
+struct Report {
+  std::string target;
+  std::vector<VectorResult> results;
+  std::vector<std::string> warnings;  // e.g. expectations for ids not in the corpus
+  std::size_t files = 0;
+  double seconds = 0;
+  std::size_t count(Status s) const;
+  // 0 unless a vector failed, unexpectedly passed or was malformed.
+  int exitCode() const;
+};
+
+void writeText(const Report& report, std::ostream& out, bool verbose);
+void writeJson(const Report& report, std::ostream& out);
+void writeJunit(const Report& report, std::ostream& out);
+
+}  // namespace memconform::conformance

@@ -1,0 +1,75 @@
+// The one interface through which every implementation is reached
+// (ARCHITECTURE.md "Target"): the reference, each mutant and, later, driver
+// processes and plugins. A target executes single ops with resolved
+// arguments, runs call bodies inside its own scopedAllocCall, reports the
+// events each op caused, and describes its state. It knows nothing about
+// vectors, names or expectations: the executor and the checks do.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/ops.h"
+#include "conformance/runner/value.h"
+#include "conformance/runner/vector.h"
+#include "core/events.h"
+
+namespace memconform::conformance {
+
+// Resolved arguments by parameter name; a parameter that the vector leaves
+// out is absent and takes its default.
+using Args = std::map<std::string, Value>;
+
+// The target cannot perform this op at all (distinct from an error result):
+// the vector is reported as skipped.
+class Unsupported : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A problem with the vector itself found while running it (an argument of the
+// wrong kind once names are resolved): the vector is reported as an error.
+class VectorError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The exception a vector's `throw` raises. Targets must let it propagate
+// through their scopedAllocCall unchanged (CALL-1, CALL-2).
+struct VectorThrow {
+  std::size_t frames;  // calls it still has to unwind
+};
+
+struct TargetState {
+  std::size_t level = 0;
+  std::vector<Address> live;          // live allocations
+  std::vector<TableIndex> installed;  // installed function-table slots (not reserved ones)
+  std::uint64_t byteLength = 0;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+  virtual std::string name() const = 0;
+  virtual const std::set<std::string>& capabilities() const = 0;
+
+  // A fresh instance as `setup` describes it, before each vector.
+  virtual void start(const Setup& setup) = 0;
+  // One op other than call and throw. Errors of the op are GlueErrors.
+  virtual Value execute(OpKind kind, const Args& args) = 0;
+  // scopedAllocCall(body): the body's exceptions (GlueError, VectorThrow)
+  // pass through the target's own finally.
+  virtual Value call(const std::function<Value()>& body) = 0;
+  // The events recorded since the previous call.
+  virtual std::vector<Event> takeEvents() = 0;
+  virtual std::uint64_t byteLength() = 0;
+  // A number that changes whenever memory contents change (SAFE-4), if the
+  // target can tell; nullopt otherwise.
+  virtual std::optional<std::uint64_t> contentsVersion() = 0;
+  virtual TargetState state() = 0;
+};
+
+}  // namespace memconform::conformance

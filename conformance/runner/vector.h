@@ -1,0 +1,116 @@
+// The in-memory form of a vector file (conformance/README.md): what the
+// loader produces and the executor runs. Every part remembers the JSON
+// pointer it came from, so that a report can name the exact place.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "conformance/runner/ops.h"
+#include "conformance/runner/value.h"
+#include "core/errors.h"
+#include "core/memory.h"
+#include "core/resize_policy.h"
+
+namespace memconform::conformance {
+
+// A reference to a name bound by an earlier op's `as`, with an offset
+// ("p+4"). Names are letters, digits and `_`, starting with a letter or `_`.
+struct NameRef {
+  std::string name;
+  std::int64_t offset = 0;
+};
+
+// An argument or an expected value before names are resolved.
+struct Expr {
+  std::variant<Value, NameRef, std::vector<Expr>> form;
+};
+
+// One expected event (VECTORS.md): the resource events only; push, pop and
+// stale-view events are the invariant checker's business. A name that is not
+// bound yet is bound to the actual value ("alloc": "s0" names a block that
+// the op allocated without returning it).
+struct EventPattern {
+  enum class Kind { Alloc, Dealloc, Install, Uninstall, Grow, ResizeAttempt } kind;
+  Expr subject;                    // alloc/dealloc: the pointer; install/uninstall: the index; grow: pages; resizeAttempt: newSize
+  std::optional<double> size;      // alloc: the requested size, if given
+  std::optional<bool> ok;          // grow, resizeAttempt
+  std::string pointer;
+};
+
+// What an op must do. Absent: it must succeed.
+struct Outcome {
+  std::optional<ErrorKind> error;
+  std::optional<Expr> value;
+  std::optional<std::vector<EventPattern>> events;
+  std::optional<double> multipleOf;  // the value is a Number, a multiple of this
+  bool nonZero = false;               // the value is a Number other than 0
+  // Invariant violations the op must cause (a deliberate stale-view access
+  // must be reported as SAFE-3); any other violation is a failure.
+  std::vector<std::string> violations;
+};
+
+struct Expectation {
+  Outcome outcome;
+  // Implementation-defined outcomes (VECTORS.md): the op passes if it matches
+  // any alternative; each names a flag that the file's `notes` explain.
+  std::vector<std::pair<std::string, Outcome>> acceptable;
+  std::string pointer;
+};
+
+struct Op {
+  OpKind kind;
+  std::string pointer;  // "/vectors/3/ops/2/body/0"
+  std::map<std::string, Expr> args;
+  std::vector<Op> body;               // call
+  std::vector<std::string> as;        // one name, or one per list element (destructuring)
+  std::optional<Expectation> expect;  // nullopt: must succeed
+  std::string rule;                   // the rule this op checks; empty: the vector's rules
+};
+
+struct Setup {
+  MemoryConfig memory;
+  GrowthParams growth;
+  GrowthFaults faults;
+  bool operator==(const Setup&) const = default;
+};
+
+struct FinalState {
+  std::optional<std::size_t> level;
+  std::optional<std::vector<std::string>> live;       // names of the live allocations, exactly
+  std::optional<std::vector<std::string>> installed;  // names of the installed table slots, exactly
+  std::optional<double> byteLength;
+  std::string pointer;
+};
+
+struct Vector {
+  std::string id;
+  std::string file;
+  std::string area;
+  std::string pointer;  // "/vectors/3"
+  std::vector<std::string> rules;
+  std::string source;  // seed, upstream, wasm, ecma, decided
+  std::set<std::string> tags;
+  std::set<std::string> requires_;
+  Setup setup;
+  std::vector<Op> ops;
+  std::optional<FinalState> final;
+};
+
+struct VectorFile {
+  std::string path;
+  std::string area;
+  std::string description;
+  std::map<std::string, std::string> notes;  // flag -> what differs and who does what
+  std::vector<Vector> vectors;
+};
+
+// The capabilities a vector may require (VECTORS.md "requires").
+const std::set<std::string>& knownCapabilities();
+
+}  // namespace memconform::conformance

@@ -1,0 +1,188 @@
+#include "conformance/targets/reference_target.h"
+
+#include <algorithm>
+
+#include "conformance/runner/args.h"
+#include "core/errors.h"
+
+namespace memconform::conformance {
+namespace {
+
+// A literal integer passed where a scope handle goes names no scope the
+// reference ever hands out (its handles count up from 1).
+constexpr ScopeHandle kForeignHandleBase = ScopeHandle{1} << 62;
+
+std::optional<ElementType> viewKind(const std::string& name) {
+  for (int t = 0; t <= static_cast<int>(ElementType::F64); ++t)
+    if (elementTypeName(static_cast<ElementType>(t)) == name) return static_cast<ElementType>(t);
+  return std::nullopt;
+}
+
+Value addressList(const std::vector<Address>& list) {
+  if (list.size() == 1) return Value(double(list.front()));
+  std::vector<Value> out;
+  for (Address a : list) out.emplace_back(double(a));
+  return Value(std::move(out));
+}
+
+}  // namespace
+
+ReferenceTarget::ReferenceTarget(Mutant mutant) : mutant_(mutant) {}
+
+std::string ReferenceTarget::name() const {
+  if (mutant_ == Mutant::None) return "reference";
+  for (const auto& m : allMutants())
+    if (m.id == mutant_) return "mutant:" + std::string(m.name);
+  return "mutant:?";
+}
+
+const std::set<std::string>& ReferenceTarget::capabilities() const { return knownCapabilities(); }
+
+void ReferenceTarget::start(const Setup& setup) {
+  PlantMutant planted(mutant_);
+  views_.clear();
+  instance_.reset();
+  InstanceConfig config;
+  config.memory = setup.memory;
+  config.growth = setup.growth;
+  config.faults = setup.faults;
+  instance_ = std::make_unique<Instance>(config);
+  eventCursor_ = 0;
+}
+
+Value ReferenceTarget::execute(OpKind kind, const Args& args) {
+  PlantMutant planted(mutant_);
+  return run(kind, args);
+}
+
+Value ReferenceTarget::call(const std::function<Value()>& body) {
+  PlantMutant planted(mutant_);
+  return instance_->scopedAllocCall(body);
+}
+
+std::vector<Event> ReferenceTarget::takeEvents() {
+  auto events = instance_->events().since(eventCursor_);
+  eventCursor_ = instance_->events().size();
+  return events;
+}
+
+std::uint64_t ReferenceTarget::byteLength() { return instance_->byteLength(); }
+
+std::optional<std::uint64_t> ReferenceTarget::contentsVersion() { return instance_->memory().callerWrites(); }
+
+TargetState ReferenceTarget::state() {
+  TargetState s;
+  s.level = instance_->level();
+  for (const auto& [ptr, size] : instance_->allocator().live()) s.live.push_back(ptr);
+  s.installed = instance_->table().installed();
+  s.byteLength = instance_->byteLength();
+  return s;
+}
+
+Value ReferenceTarget::makeView(View v) {
+  views_.push_back(v);
+  return Value(Handle{Handle::Kind::View, views_.size() - 1});
+}
+
+View& ReferenceTarget::view(const Args& a) {
+  std::uint64_t integer = 0;
+  const auto h = args::handle(a, "view", Handle::Kind::View, integer);
+  if (!h || h->id >= views_.size()) throw VectorError("argument \"view\" is not a view of this run");
+  return views_[h->id];
+}
+
+Value ReferenceTarget::run(OpKind kind, const Args& a) {
+  Instance& in = *instance_;
+  constexpr double kMaxSize = 9007199254740992.0;
+  switch (kind) {
+    case OpKind::Alloc: return Value(double(in.alloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize)))));
+    case OpKind::Dealloc: {
+      // Addresses outside wasm32 wrap as the i32 argument of free() would.
+      in.dealloc(static_cast<Address>(args::integer(a, "ptr", -kMaxSize, kMaxSize)));
+      return Value(Undefined{});
+    }
+    case OpKind::MmapAlloc: return Value(double(in.mmapAlloc(args::number(a, "size"))));
+    case OpKind::AlignMemory: return Value(alignMemory(args::number(a, "size"), args::number(a, "alignment")));
+    case OpKind::ZeroMemory:
+      return Value(double(in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size"))));
+    case OpKind::Resize: return Value(in.resize(args::number(a, "size")).result);
+    case OpKind::Grow: return Value(double(in.grow(args::number(a, "pages"))));
+    case OpKind::ByteLength: return Value(double(in.byteLength()));
+    case OpKind::Heap: {
+      const std::string type = args::string(a, "type");
+      const auto t = viewKind(type);
+      if (!t) throw VectorError("argument \"type\" is \"" + type + "\", expected i8 u8 i16 u16 i32 u32 i64 u64 f32 f64");
+      return makeView(in.heap(*t));
+    }
+    case OpKind::HeapForSize: {
+      const Value* size = args::find(a, "size");
+      if (size && size->get<std::string>()) return makeView(memconform::heapForSize(in.memory(), *size->get<std::string>(), &in.events()));
+      return makeView(in.heapForSize(args::number(a, "size"), args::boolean(a, "unsigned", true)));
+    }
+    case OpKind::ViewLength: return Value(double(view(a).length()));
+    case OpKind::ViewGet: {
+      const auto v = view(a).get(args::number(a, "index"));
+      return v ? Value::fromNumeric(*v) : Value(Undefined{});
+    }
+    case OpKind::ViewSet: view(a).set(args::number(a, "index"), args::numeric(a, "value")); return Value(Undefined{});
+    case OpKind::Peek: {
+      bool isList = false;
+      const auto addresses = args::addresses(a, "address", isList);
+      const PeekType type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
+      if (!isList) return Value::fromNumeric(memconform::peek(in.memory(), addresses.front(), type));
+      std::vector<Value> out;
+      for (const auto& v : memconform::peek(in.memory(), addresses, type)) out.push_back(Value::fromNumeric(v));
+      return Value(std::move(out));
+    }
+    case OpKind::Poke: {
+      bool isList = false;
+      const auto addresses = args::addresses(a, "address", isList);
+      const PeekType type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
+      memconform::poke(in.memory(), addresses, args::numeric(a, "value"), type);
+      return Value(Undefined{});
+    }
+    case OpKind::Push: return Value(Handle{Handle::Kind::Scope, in.scopedAllocPush()});
+    case OpKind::Pop: {
+      if (!args::find(a, "scope")) {
+        in.scopedAllocPop();
+        return Value(Undefined{});
+      }
+      std::uint64_t integer = 0;
+      const auto h = args::handle(a, "scope", Handle::Kind::Scope, integer);
+      in.scopedAllocPop(h ? h->id : kForeignHandleBase + integer);
+      return Value(Undefined{});
+    }
+    case OpKind::ScopedAlloc: return Value(double(in.scopedAlloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize)))));
+    case OpKind::ScopedAllocCString: {
+      const Value* v = args::find(a, "value");
+      const auto* s = v ? v->get<std::string>() : nullptr;
+      const auto r = in.scopes().scopedAllocCString(s ? std::optional<std::string_view>(*s) : std::nullopt);
+      if (!r) return Value(Null{});
+      if (!args::boolean(a, "withLength", false)) return Value(double(r->ptr));
+      return Value(std::vector<Value>{Value(double(r->ptr)), Value(double(r->byteLength))});
+    }
+    case OpKind::ScopedAllocPtr:
+    case OpKind::AllocPtr: {
+      const auto howMany = static_cast<std::uint32_t>(args::integer(a, "howMany", 0, 4294967295.0, 1));
+      const bool safe = args::boolean(a, "safePtrSize", true);
+      return addressList(kind == OpKind::AllocPtr ? in.allocPtr(howMany, safe)
+                                                  : in.scopes().scopedAllocPtr(howMany, safe));
+    }
+    case OpKind::ScopedAllocMainArgv: return Value(double(in.scopes().scopedAllocMainArgv(args::strings(a, "list"))));
+    case OpKind::InstallFunction:
+    case OpKind::ScopedInstallFunction: {
+      FunctionRef fn{args::string(a, "name", "fn"), args::string(a, "signature")};
+      return Value(double(kind == OpKind::InstallFunction ? in.installFunction(fn) : in.scopes().scopedInstallFunction(fn)));
+    }
+    case OpKind::UninstallFunction:
+      in.uninstallFunction(static_cast<TableIndex>(args::integer(a, "index", 0, 4294967295.0)));
+      return Value(Undefined{});
+    case OpKind::Level: return Value(double(in.level()));
+    case OpKind::SetLevel: in.scopes().setLevel(args::number(a, "value")); return Value(Undefined{});
+    case OpKind::Call:
+    case OpKind::Throw: break;  // the executor's
+  }
+  throw Unsupported(std::string(opSpec(kind).name) + " is run by the executor, not a target");
+}
+
+}  // namespace memconform::conformance

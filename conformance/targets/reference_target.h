@@ -1,0 +1,40 @@
+// The reference implementation (core/) as a Target, optionally with one
+// planted bug (core/mutants.h): `reference` and `mutant:NAME`.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/target.h"
+#include "core/instance.h"
+#include "core/mutants.h"
+
+namespace memconform::conformance {
+
+class ReferenceTarget : public Target {
+ public:
+  explicit ReferenceTarget(Mutant mutant = Mutant::None);
+
+  std::string name() const override;
+  const std::set<std::string>& capabilities() const override;
+  void start(const Setup& setup) override;
+  Value execute(OpKind kind, const Args& args) override;
+  Value call(const std::function<Value()>& body) override;
+  std::vector<Event> takeEvents() override;
+  std::uint64_t byteLength() override;
+  std::optional<std::uint64_t> contentsVersion() override;
+  TargetState state() override;
+
+ private:
+  Value run(OpKind kind, const Args& args);
+  Value makeView(View view);
+  View& view(const Args& args);
+
+  Mutant mutant_;
+  std::unique_ptr<Instance> instance_;
+  std::vector<View> views_;
+  std::size_t eventCursor_ = 0;
+};
+
+}  // namespace memconform::conformance

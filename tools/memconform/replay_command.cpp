@@ -1,0 +1,211 @@
+#include "tools/memconform/replay_command.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/replay.h"
+#include "conformance/targets/factory.h"
+#include "core/mutants.h"
+
+namespace memconform::cli {
+
+using namespace memconform::conformance;
+
+namespace {
+
+bool readAll(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return true;
+}
+
+// Paths that cannot be read at all make the input unusable (exit 2); a file
+// that can be read but is malformed gives `error` results (exit 1).
+bool unreadable(const Corpus& corpus) {
+  for (const auto& e : corpus.errors)
+    if (e.message == "no such file or directory" || e.message == "cannot read the file" ||
+        e.message.rfind("cannot list directory", 0) == 0)
+      return true;
+  return false;
+}
+
+void writeTo(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (path.empty()) return;
+  if (path == "-") return write(std::cout);
+  std::ofstream out(path);
+  write(out);
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace
+
+int runReplay(const ReplayCommand& c) {
+  std::unique_ptr<Target> target;
+  try {
+    target = makeTarget(c.target);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "memconform replay: " << e.what() << "\n";
+    return 2;
+  }
+  Expectations expectations;
+  if (!c.expectations.empty()) {
+    std::string text;
+    if (!readAll(c.expectations, text)) {
+      std::cerr << "memconform replay: cannot read expectations file " << c.expectations << "\n";
+      return 2;
+    }
+    std::vector<LoadError> errors;
+    expectations = loadExpectations(c.expectations, text, errors);
+    for (const auto& e : errors) std::cerr << "memconform replay: " << describe(e) << "\n";
+    if (!errors.empty()) return 2;
+  }
+  const Corpus corpus = loadCorpus(c.paths);
+  if (unreadable(corpus)) {
+    for (const auto& e : corpus.errors) std::cerr << "memconform replay: " << describe(e) << "\n";
+    return 2;
+  }
+  ReplayOptions options;
+  options.filter = c.filter;
+  options.expectations = c.expectations.empty() ? nullptr : &expectations;
+  options.repeat = c.repeat;
+  if (c.progress)
+    options.progress = [](std::size_t done, std::size_t total) {
+      std::cerr << "\r" << done << "/" << total << " vectors" << (done == total ? "\n" : "") << std::flush;
+    };
+  const Report report = replay(corpus, *target, options);
+  writeText(report, std::cout, c.verbose);
+  if (c.repeat > 1) {
+    const double n = double(report.results.size() - corpus.errors.size()) * double(c.repeat);
+    std::cout << "throughput: " << std::fixed << std::setprecision(0) << n / report.seconds << " vectors/s (" << n
+              << " vector runs in " << std::setprecision(3) << report.seconds << " s)\n";
+  }
+  writeTo(c.jsonPath, [&](std::ostream& out) { writeJson(report, out); });
+  writeTo(c.junitPath, [&](std::ostream& out) { writeJunit(report, out); });
+  return report.exitCode();
+}
+
+namespace {
+
+struct MutantOutcome {
+  std::string name, rule, description;
+  bool killed = false;
+  std::string by;      // the first killing vector
+  std::string how;     // its first failure, or the crash
+  double seconds = 0;
+};
+
+// Replays the corpus against one mutant in a child process, so that a mutant
+// that crashes (an ASan report, a segfault) is a kill, not the end of the run.
+MutantOutcome runMutant(const MutantInfo& m, const Corpus& corpus) {
+  MutantOutcome o;
+  o.name = m.name;
+  o.rule = m.rule;
+  o.description = m.description;
+  const auto start = std::chrono::steady_clock::now();
+  int out[2], err[2];
+  if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe() failed");
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork() failed");
+  if (pid == 0) {
+    close(out[0]);
+    close(err[0]);
+    dup2(err[1], STDERR_FILENO);
+    auto target = makeTarget("mutant:" + std::string(m.name));
+    ReplayOptions options;
+    options.stopAtFirstFailure = true;
+    const Report report = replay(corpus, *target, options);
+    nlohmann::json result{{"killed", false}};
+    for (const auto& r : report.results)
+      if (r.status == Status::Fail || r.status == Status::Error) {
+        std::string how = r.status == Status::Error ? r.reason : "";
+        if (!r.failures.empty())
+          how = r.failures.front().pointer + " [" + r.failures.front().rule + "] expected " + r.failures.front().expected +
+                "; actual " + r.failures.front().actual;
+        result = {{"killed", true}, {"by", r.id}, {"how", how}};
+        break;
+      }
+    const std::string line = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    [[maybe_unused]] auto n = write(out[1], line.data(), line.size());
+    _exit(0);
+  }
+  close(out[1]);
+  close(err[1]);
+  auto drain = [](int fd) {
+    std::string s;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) s.append(buf, std::size_t(n));
+    close(fd);
+    return s;
+  };
+  const std::string stderrText = drain(err[0]);
+  const std::string result = drain(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !result.empty()) {
+    const auto j = nlohmann::json::parse(result);
+    o.killed = j["killed"].get<bool>();
+    if (o.killed) {
+      o.by = j["by"].get<std::string>();
+      o.how = j["how"].get<std::string>();
+    }
+    return o;
+  }
+  // A crash is a kill: the sanitizer (or the kernel) caught the planted bug.
+  o.killed = true;
+  o.by = "(crash)";
+  const auto asan = stderrText.find("ERROR: AddressSanitizer");
+  if (asan != std::string::npos) o.how = stderrText.substr(asan, stderrText.find('\n', asan) - asan);
+  else o.how = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status)) : "exit status " + std::to_string(WEXITSTATUS(status));
+  return o;
+}
+
+}  // namespace
+
+int runMutants(const MutantsCommand& c) {
+  if (c.list) {
+    for (const auto& m : allMutants()) std::cout << std::left << std::setw(30) << m.name << std::setw(10) << m.rule << m.description << "\n";
+    return 0;
+  }
+  const Corpus corpus = loadCorpus(c.paths);
+  if (unreadable(corpus) || corpus.vectorCount() == 0) {
+    for (const auto& e : corpus.errors) std::cerr << "memconform mutants: " << describe(e) << "\n";
+    std::cerr << "memconform mutants: no vectors to replay\n";
+    return 2;
+  }
+  std::vector<MutantOutcome> outcomes;
+  std::size_t killed = 0;
+  std::cout << std::left << std::setw(30) << "mutant" << std::setw(10) << "rule" << std::setw(8) << "killed"
+            << "first killing vector\n";
+  for (const auto& m : allMutants()) {
+    outcomes.push_back(runMutant(m, corpus));
+    const auto& o = outcomes.back();
+    killed += o.killed;
+    std::cout << std::left << std::setw(30) << o.name << std::setw(10) << o.rule << std::setw(8) << (o.killed ? "yes" : "NO")
+              << (o.killed ? o.by : "-") << "\n";
+    if (o.killed) std::cout << std::setw(48) << "" << o.how.substr(0, 160) << "\n";
+  }
+  std::cout << killed << " of " << outcomes.size() << " mutants killed by " << corpus.vectorCount() << " vectors\n";
+  writeTo(c.jsonPath, [&](std::ostream& out) {
+    nlohmann::json doc = nlohmann::json::array();
+    for (const auto& o : outcomes)
+      doc.push_back({{"mutant", o.name}, {"rule", o.rule}, {"description", o.description}, {"killed", o.killed},
+                     {"by", o.by}, {"how", o.how}, {"seconds", o.seconds}});
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  });
+  return killed == outcomes.size() ? 0 : 1;
+}
+
+}  // namespace memconform::cli

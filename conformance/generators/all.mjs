@@ -4,7 +4,7 @@
 // Usage: node conformance/generators/all.mjs [--check]
 import { problems } from './lib.mjs';
 
-const modules = ['gen_grow.mjs', 'gen_peek.mjs'];
+const modules = ['gen_grow.mjs', 'gen_peek.mjs', 'gen_scope.mjs', 'gen_memory.mjs'];
 let total = 0;
 for (const m of modules) total += (await import(`./${m}`)).default;
 for (const p of problems) console.error(p);

@@ -45,7 +45,7 @@ function format(file) {
 export function emit(area, topic, description, vectors, notes) {
   const ids = new Set();
   for (const v of vectors) {
-    if (!v.id.startsWith(`${area}/${topic}/`)) throw new Error(`vector id ${v.id} is not under ${area}/${topic}/`);
+    if (!v.id.startsWith(`${area}/`)) throw new Error(`vector id ${v.id} is not under ${area}/`);
     if (ids.has(v.id)) throw new Error(`duplicate id ${v.id}`);
     ids.add(v.id);
   }

@@ -12,10 +12,12 @@ Value resolveName(const NameRef& ref, const Bindings& bindings) {
   auto it = bindings.find(ref.name);
   if (it == bindings.end())
     throw UnboundName("name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)");
-  if (ref.offset == 0) return it->second;
+  if (ref.offset == 0 && ref.shift == 0) return it->second;
   const auto* d = it->second.get<double>();
   if (!d) throw UnboundName("name \"" + ref.name + "\" is " + toText(it->second) + ", not a number, so it takes no offset");
-  return Value(*d + static_cast<double>(ref.offset));
+  const double x = *d + static_cast<double>(ref.offset);
+  if (ref.shift == 0) return Value(x);
+  return Value(std::floor(x / std::ldexp(1.0, ref.shift)));  // `>> shift` of a non-negative address
 }
 
 std::string patternText(const EventPattern& p, const Bindings& b) {
@@ -48,7 +50,7 @@ std::string describePatterns(const std::vector<EventPattern>& ps, const Bindings
 
 // Matches `subject` (a bound value, or an unbound name to bind) with `actual`.
 bool matchSubject(const Expr& subject, double actual, Bindings& b) {
-  if (const auto* ref = std::get_if<NameRef>(&subject.form); ref && ref->offset == 0 && !b.count(ref->name)) {
+  if (const auto* ref = std::get_if<NameRef>(&subject.form); ref && ref->offset == 0 && ref->shift == 0 && !b.count(ref->name)) {
     b[ref->name] = Value(actual);
     return true;
   }
@@ -88,6 +90,15 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
   auto fail = [&](std::string expected, std::string actual, const std::string& suffix = "") {
     out.push_back({op.pointer + suffix, name, rule, std::move(expected), std::move(actual)});
   };
+  // Events first: their patterns may bind names that the value uses.
+  if (o.events) {
+    const auto actual = resourceEvents(obs.events);
+    Bindings trial = b;
+    bool same = actual.size() == o.events->size();
+    for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], trial);
+    if (same) b = std::move(trial);
+    else fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
+  }
   if (o.error) {
     if (obs.error != o.error) fail("error " + std::string(errorKindName(*o.error)), describe(obs));
   } else if (obs.error) {
@@ -111,14 +122,6 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
     if (o.multipleOf && !(number && std::fmod(*number, *o.multipleOf) == 0))
       fail("a multiple of " + toText(Value(*o.multipleOf)), "value " + toText(obs.value), "/expect/multipleOf");
     if (o.nonZero && !(number && *number != 0)) fail("a non-zero number", "value " + toText(obs.value), "/expect/nonZero");
-  }
-  if (o.events) {
-    const auto actual = resourceEvents(obs.events);
-    Bindings trial = b;
-    bool same = actual.size() == o.events->size();
-    for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], trial);
-    if (same) b = std::move(trial);
-    else fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
   }
   // Violations: exactly the expected rules must be violated.
   std::vector<std::string> seen;

@@ -1,5 +1,7 @@
 #include "conformance/runner/executor.h"
 
+#include <algorithm>
+
 #include "core/invariants.h"
 
 namespace memconform::conformance {
@@ -19,8 +21,13 @@ class Executor {
   void runAll() {
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
+    const std::vector<std::string> expected = vector_.final ? vector_.final->violations : std::vector<std::string>{};
     for (const auto& v : leaks)
-      run_.failures.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
+      if (std::find(expected.begin(), expected.end(), v.rule) == expected.end())
+        run_.failures.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
+    for (const auto& rule : expected)
+      if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
+        run_.failures.push_back({vector_.final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
     if (vector_.final) {
       auto f = checkFinal(*vector_.final, rule_, target_.state(), bindings_);
       run_.failures.insert(run_.failures.end(), f.begin(), f.end());
@@ -50,11 +57,11 @@ class Executor {
   }
 
   void conclude(const Op& op, Observed& observed) {
+    if (!observed.error) bind(op, observed.value);  // before the check: `expect` may use the op's names
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
     run_.trace.push_back({op.pointer, std::string(opSpec(op.kind).name), describe(observed), describeEvents(observed.events)});
-    if (!observed.error) bind(op, observed.value);
   }
 
   void bind(const Op& op, const Value& value) {

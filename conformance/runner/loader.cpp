@@ -144,10 +144,17 @@ class Reader {
     return out;
   }
 
-  // "p", "p+4", "p-8".
-  std::optional<NameRef> nameRef(const std::string& text) {
+  // "p", "p+4", "p-8", "p>>2", "p+8>>3".
+  std::optional<NameRef> nameRef(std::string text) {
+    int shift = 0;
+    if (const auto s = text.find(">>"); s != std::string::npos) {
+      const std::string n = text.substr(s + 2);
+      if (n.size() != 1 || n[0] < '1' || n[0] > '3') return std::nullopt;
+      shift = n[0] - '0';
+      text = text.substr(0, s);
+    }
     const auto sign = text.find_first_of("+-");
-    NameRef ref{text.substr(0, sign), 0};
+    NameRef ref{text.substr(0, sign), 0, shift};
     if (!isValidName(ref.name)) return std::nullopt;
     if (sign == std::string::npos) return ref;
     const std::string digits = text.substr(sign + 1);
@@ -290,7 +297,7 @@ class Reader {
   std::optional<Expr> eventSubject(const json& j, const std::string& pointer) {
     if (j.is_string()) {
       auto ref = nameRef(j.get<std::string>());
-      if (ref && ref->offset == 0 && !bound_.count(ref->name)) {
+      if (ref && ref->offset == 0 && ref->shift == 0 && !bound_.count(ref->name)) {
         bound_.insert(ref->name);
         return Expr{*ref};
       }
@@ -435,7 +442,7 @@ class Reader {
                                     (list.empty() ? std::string(" (it takes none)") : " (it takes: " + list + ")"));
         continue;
       }
-      if (p->type == ParamType::Body) continue;
+      if (p->type == ParamType::Body || (spec->kind == OpKind::Call && key == "result")) continue;
       if (auto e = argument(*p, value, at(pointer, key))) op.args.emplace(key, *e);
     }
     for (const auto& p : spec->params)
@@ -456,10 +463,14 @@ class Reader {
       }
       op.body = ops(j["body"], at(pointer, "body"), callDepth + 1, notes);
     }
-    // The result of a call is resolved after its body ran.
+    // A call's result is evaluated after its body, so it may name what the body bound.
+    if (spec->kind == OpKind::Call && j.contains("result"))
+      if (auto e = argument(*findParam(*spec, "result"), j["result"], at(pointer, "result"))) op.args.emplace("result", *e);
+    // `as` binds before the expectation is checked, so `expect` may use the
+    // op's own names ({"alloc": "p"} for an op with "as": "p").
+    if (j.contains("as")) bind(j["as"], at(pointer, "as"), op);
     if (j.contains("expect")) op.expect = expectation(j["expect"], at(pointer, "expect"), notes);
     if (j.contains("rule")) op.rule = string(j["rule"], at(pointer, "rule")).value_or("");
-    if (j.contains("as")) bind(j["as"], at(pointer, "as"), op);
     return op;
   }
 
@@ -550,7 +561,9 @@ class Reader {
   FinalState finalState(const json& j, const std::string& pointer) {
     FinalState f;
     f.pointer = pointer;
-    if (!object(j, pointer, {"level", "live", "installed", "byteLength"})) return f;
+    if (!object(j, pointer, {"level", "live", "installed", "byteLength", "violations"})) return f;
+    if (j.contains("violations"))
+      if (auto list = strings(j["violations"], at(pointer, "violations"))) f.violations = *list;
     if (j.contains("level"))
       if (auto v = integer(j["level"], at(pointer, "level"), 0, 1e9)) f.level = std::size_t(*v);
     auto names = [&](const char* key) -> std::optional<std::vector<std::string>> {
@@ -656,7 +669,8 @@ std::optional<Vector> readVector(Reader& r, const json& j, const std::string& po
   if (j.contains("final")) v.final = r.finalState(j["final"], at(pointer, "final"));
   // Capabilities that the setup or the ops imply, whether or not `requires` says so.
   const Setup defaults;
-  if (!(v.setup.memory == defaults.memory)) v.requires_.insert("memory-config");
+  // A vector that states the memory depends on its size, even the default one.
+  if (j.contains("setup") && j["setup"].is_object() && j["setup"].contains("memory")) v.requires_.insert("memory-config");
   if (!v.setup.faults.empty()) v.requires_.insert("grow-faults");
   if (!(v.setup.growth == defaults.growth)) v.requires_.insert("growth-params");
   for (const auto& op : v.ops) inferRequirements(op, v.requires_);

@@ -59,7 +59,9 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
   // Malformed vectors are results too, so a report never silently shrinks.
   for (const auto& e : corpus.errors)
     if (matchesFilter(e.vectorId, options.filter) || e.vectorId.empty())
-      report.results.push_back({e.vectorId.empty() ? e.file : e.vectorId, e.file, "", {}, Status::Error, describe(e), {}, {}, {}, 0});
+      report.results.push_back({e.vectorId.empty() ? e.file : e.vectorId, e.file,
+                                e.vectorId.empty() ? "(file)" : e.vectorId.substr(0, e.vectorId.find('/')), {},
+                                Status::Error, describe(e), {}, {}, {}, 0});
   std::size_t total = 0;
   for (const auto& f : corpus.files)
     for (const auto& v : f.vectors) total += matchesFilter(v.id, options.filter);

@@ -19,11 +19,14 @@
 
 namespace memconform::conformance {
 
-// A reference to a name bound by an earlier op's `as`, with an offset
-// ("p+4"). Names are letters, digits and `_`, starting with a letter or `_`.
+// A reference to a name bound by an earlier op's `as`, with an offset and a
+// right shift, as glue code indexes its heap views: "p", "p+4", "p-8",
+// "p>>2" (an element index of a 32-bit view), "p+8>>3". Names are letters,
+// digits and `_`, starting with a letter or `_`.
 struct NameRef {
   std::string name;
   std::int64_t offset = 0;
+  int shift = 0;  // 0..3
 };
 
 // An argument or an expected value before names are resolved.
@@ -85,6 +88,9 @@ struct FinalState {
   std::optional<std::vector<std::string>> live;       // names of the live allocations, exactly
   std::optional<std::vector<std::string>> installed;  // names of the installed table slots, exactly
   std::optional<double> byteLength;
+  // Invariant violations the end of the sequence must report (LEAK-2 for a
+  // scope left open on purpose); any other is a failure.
+  std::vector<std::string> violations;
   std::string pointer;
 };
 

@@ -1,0 +1,278 @@
+// MEM, ALIGN and VIEW vectors. Expectations: alignMemory values computed in
+// Node with the ALIGN-1 formula, typed-array behaviour (lengths, unsigned
+// reads, detached buffers) taken from real ArrayBuffers and
+// WebAssembly.Memory in Node, the rest derived by hand from the rules.
+import { emit, num, vec } from './lib.mjs';
+
+const PAGE = 65536;
+const mem = (initialPages, maximumPages = 32768) => ({ memory: { initialPages, maximumPages } });
+let count = 0;
+
+// MEM-1..5, checked against a real WebAssembly.Memory where it applies.
+{
+  const vs = [];
+  const real = new WebAssembly.Memory({ initial: 4, maximum: 8 });
+  const grow = (pages) => { try { return { value: real.grow(pages) }; } catch (e) { return { error: e.constructor.name }; } };
+  const oracle = (ops) => ops.map(grow);
+  // The expected results of a grow sequence come from the real memory.
+  const seq = (name, rules, deltas) => {
+    const m = new WebAssembly.Memory({ initial: 4, maximum: 8 });
+    const ops = [];
+    for (const d of deltas) {
+      let r;
+      try { r = { value: m.grow(d) }; } catch (e) { r = { error: e.constructor.name }; }
+      ops.push({ op: 'grow', pages: num(d), expect: r });
+      ops.push({ op: 'byteLength', expect: { value: m.buffer.byteLength, multipleOf: PAGE } });
+    }
+    vs.push(vec(`mem/grow/${name}`, rules, 'wasm', ops, { setup: mem(4, 8), final: { byteLength: m.buffer.byteLength } }));
+  };
+  oracle([]);
+  seq('one-page', ['MEM-1', 'MEM-2'], [1]);
+  seq('zero-pages', ['MEM-2'], [0]);
+  seq('to-the-maximum', ['MEM-2'], [4]);
+  seq('past-the-maximum', ['MEM-2', 'SAFE-4'], [5]);
+  seq('step-by-step-to-the-maximum', ['MEM-2'], [1, 1, 1, 1, 1, 0]);
+  seq('fraction-truncated', ['MEM-2'], [1.5, 0.9]);
+  seq('negative-is-type-error', ['MEM-2'], [-1]);
+  seq('nan-is-type-error', ['MEM-2'], [NaN]);
+  seq('infinity-is-type-error', ['MEM-2'], [Infinity]);
+  seq('2-pow-32-is-type-error', ['MEM-2'], [2 ** 32]);
+  seq('2-pow-32-minus-1-is-range-error', ['MEM-2'], [2 ** 32 - 1]);
+  seq('minus-zero-is-zero', ['MEM-2'], [-0]);
+  vs.push(vec('mem/grow/new-pages-are-zero', ['MEM-2'], 'wasm', [
+    { op: 'byteLength', as: 'end' }, { op: 'grow', pages: 2, expect: { value: 4 } },
+    { op: 'peek', address: ['end', 'end+65536', 'end+131064'], type: 'i64', expect: { value: ['0n', '0n', '0n'] } }],
+  { setup: mem(4, 8) }));
+  vs.push(vec('mem/grow/preserves-bytes', ['MEM-3'], 'wasm', [
+    { op: 'alloc', size: 16, as: 'p' }, { op: 'poke', address: 'p', value: '-81985529216486896n', type: 'i64' },
+    { op: 'poke', address: 'p+8', value: 0.1, type: 'f64' }, { op: 'grow', pages: 3 },
+    { op: 'peek', address: 'p', type: 'i64', expect: { value: '-81985529216486896n' } },
+    { op: 'peek', address: 'p+8', type: 'f64', expect: { value: 0.1 } }, { op: 'dealloc', ptr: 'p' }], { setup: mem(4, 8) }));
+  vs.push(vec('mem/grow/resize-preserves-bytes', ['MEM-3', 'GROW-3'], 'wasm', [
+    { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: 123456789, type: 'i32' },
+    { op: 'resize', size: 8 * PAGE, expect: { value: true } },
+    { op: 'peek', address: 'p', type: 'i32', expect: { value: 123456789 } }, { op: 'dealloc', ptr: 'p' }], { setup: mem(4, 16) }));
+  vs.push(vec('mem/grow/never-shrinks', ['MEM-3', 'GROW-5'], 'wasm', [
+    { op: 'grow', pages: 2 }, { op: 'resize', size: PAGE, expect: { value: true } },
+    { op: 'byteLength', expect: { value: 6 * PAGE + Math.ceil((6 * PAGE * 0.2) / PAGE) * PAGE } }], { setup: mem(4, 16) }));
+  vs.push(vec('mem/defaults/initial-size', ['MEM-4', 'MEM-1'], 'seed', [
+    { op: 'byteLength', expect: { acceptable: [
+      { flag: 'initial-16mib', value: 16777216 }, { flag: 'initial-8mib', value: 8388608 }] } }]));
+  vs.push(vec('mem/defaults/maximum-2gib', ['MEM-4', 'MEM-2'], 'seed', [
+    { op: 'grow', pages: 32513, expect: { error: 'RangeError' } }, { op: 'byteLength', expect: { value: 16777216 } },
+    { op: 'grow', pages: 32512, expect: { value: 256 } }, { op: 'byteLength', expect: { value: 2147483648 } },
+    { op: 'grow', pages: 1, expect: { error: 'RangeError' } }, { op: 'grow', pages: 0, expect: { value: 32768 } }],
+  { setup: mem(256, 32768) }));
+  const faults = (name, growFaults, steps) => vs.push(vec(`mem/faults/${name}`, ['MEM-5', 'MEM-2'], 'decided',
+    steps.map(([pages, result]) => ({ op: 'grow', pages, expect: typeof result === 'number' ? { value: result, events: [{ grow: pages, ok: true }] } : { error: 'RangeError', events: [{ grow: pages, ok: false }] } })),
+    { setup: { ...mem(4, 16), growFaults } }));
+  faults('first-grow-fails', { failAttempts: [1] }, [[1, 'fail'], [1, 4], [1, 5]]);
+  faults('second-grow-fails', { failAttempts: [2] }, [[1, 4], [1, 'fail'], [1, 5]]);
+  faults('grow-zero-counts', { failAttempts: [2] }, [[0, 4], [1, 'fail'], [0, 4]]);
+  faults('failed-grows-count', { failAttempts: [1, 3] }, [[1, 'fail'], [1, 4], [1, 'fail'], [1, 5]]);
+  faults('above-page-count', { failAbovePages: 6 }, [[1, 4], [2, 'fail'], [1, 5], [1, 'fail'], [0, 6]]);
+  faults('above-current-size', { failAbovePages: 4 }, [[1, 'fail'], [0, 4]]);
+  count += emit('mem', 'memory', 'Linear memory (MEM-1..5): memory.grow results and failures (a RangeError past the ' +
+    'maximum, a TypeError for arguments outside [EnforceRange] unsigned long, section 12), zeroed new pages, bytes ' +
+    'kept across growth, the defaults, and injected faults counted over every grow call. Expectations for grow from ' +
+    'a real WebAssembly.Memory in Node; the rest derived by hand from the rules.', vs, {
+    'initial-16mib': 'MEM-4: the heap starts at 16 MiB, as in @sqlite.org/sqlite-wasm up to 3.50.x and the reference.',
+    'initial-8mib': 'MEM-4: the heap starts at 8 MiB, as in @sqlite.org/sqlite-wasm from 3.51.0.',
+  });
+}
+
+// The i32 words of `length` 0xff bytes after zeroing [from, from + n), read with a DataView.
+function zeroedWords(length, from, n) {
+  const view = new DataView(new ArrayBuffer(length));
+  for (let i = 0; i < length; i++) view.setUint8(i, i >= from && i < from + n ? 0 : 0xff);
+  return Array.from({ length: length / 4 }, (_, i) => view.getInt32(4 * i, true));
+}
+
+// ALIGN-1..5.
+{
+  const vs = [];
+  const alignMemory = (size, alignment) => Math.ceil(size / alignment) * alignment;  // ALIGN-1
+  const cases = [[0, 8], [1, 8], [7, 8], [8, 8], [9, 8], [15, 16], [17, 16], [10, 3], [7, 5], [100, 7], [1, 65536],
+    [65536, 65536], [65537, 65536], [1.5, 1], [5, 2.5], [6, 2.5], [-5, 8], [-8, 8], [-9, 8], [2 ** 31 + 1, 65536],
+    [2 ** 53, 3], [1e20, 7], [0.1, 0.1], [3, 0.5], [1, 1e-300], [5, Infinity], [NaN, 8], [Infinity, 8]];
+  for (const [size, alignment] of cases) {
+    const id = `align/align-memory/${String(num(size)).toLowerCase()}-by-${String(num(alignment)).toLowerCase()}`
+      .replace(/\./g, 'p').replace(/\+/g, '').replace(/-by--/, '-by-minus').replace(/\/-/, '/minus');
+    vs.push(vec(id, ['ALIGN-1'], 'seed', [
+      { op: 'alignMemory', size: num(size), alignment: num(alignment), expect: { value: num(alignMemory(size, alignment)) } }],
+    { tags: ['edge'] }));
+  }
+  for (const [name, alignment] of [['zero', 0], ['negative', -8], ['nan', NaN], ['minus-zero', -0]])
+    vs.push(vec(`align/align-memory/alignment-${name}`, ['ALIGN-1'], 'decided', [
+      { op: 'alignMemory', size: 8, alignment: num(alignment), expect: { error: 'InvalidArgument' } }]));
+  vs.push(vec('align/zero-memory/zeroes-and-returns-address', ['ALIGN-2'], 'upstream', [
+    { op: 'alloc', size: 16, as: 'p' }, { op: 'poke', address: ['p', 'p+4', 'p+8', 'p+12'], value: -1, type: 'i32' },
+    { op: 'zeroMemory', address: 'p', size: 16, expect: { value: 'p' } },
+    { op: 'peek', address: ['p', 'p+4', 'p+8', 'p+12'], type: 'i32', expect: { value: [0, 0, 0, 0] } }, { op: 'dealloc', ptr: 'p' }]));
+  vs.push(vec('align/zero-memory/exact-range', ['ALIGN-2'], 'upstream', [
+    { op: 'alloc', size: 16, as: 'p' }, { op: 'poke', address: ['p', 'p+4', 'p+8', 'p+12'], value: -1, type: 'i32' },
+    { op: 'zeroMemory', address: 'p+5', size: 6, expect: { value: 'p+5' } },
+    { op: 'peek', address: ['p', 'p+4', 'p+8', 'p+12'], type: 'i32', expect: { value: zeroedWords(16, 5, 6) } }, { op: 'dealloc', ptr: 'p' }]));
+  vs.push(vec('align/zero-memory/size-zero', ['ALIGN-2'], 'upstream', [
+    { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: 77, type: 'i8' },
+    { op: 'zeroMemory', address: 'p', size: 0, expect: { value: 'p' } }, { op: 'peek', address: 'p', expect: { value: 77 } },
+    { op: 'dealloc', ptr: 'p' }]));
+  vs.push(vec('align/zero-memory/last-bytes', ['ALIGN-2'], 'decided', [
+    { op: 'byteLength', as: 'end' }, { op: 'zeroMemory', address: 'end-8', size: 8, expect: { value: 'end-8' } }]));
+  for (const [name, address, size] of [['crossing-the-end', 'end-4', 8], ['at-the-end', 'end', 1], ['negative-address', -1, 2],
+    ['past-2-pow-32', 4294967296, 1]])
+    vs.push(vec(`align/zero-memory/out-of-bounds-${name}`, ['ALIGN-2', 'PEEK-6', 'SAFE-4'], 'decided', [
+      { op: 'byteLength', as: 'end' }, { op: 'poke', address: 'end-4', value: -1, type: 'i32' },
+      { op: 'zeroMemory', address, size, expect: { error: 'OutOfBounds' } },
+      { op: 'peek', address: 'end-4', type: 'i32', expect: { value: -1 } }]));
+  for (const [name, size] of [['negative', -1], ['fraction', 1.5], ['nan', NaN]])
+    vs.push(vec(`align/zero-memory/size-${name}`, ['ALIGN-2', 'SAFE-4'], 'decided', [
+      { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: 5, type: 'i8' },
+      { op: 'zeroMemory', address: 'p', size: num(size), expect: { error: 'InvalidArgument' } },
+      { op: 'peek', address: 'p', expect: { value: 5 } }, { op: 'dealloc', ptr: 'p' }]));
+  for (const [size, aligned] of [[1, PAGE], [PAGE, PAGE], [PAGE + 1, 2 * PAGE], [3 * PAGE - 1, 3 * PAGE]])
+    vs.push(vec(`align/mmap-alloc/size-${size}`, ['ALIGN-3'], 'seed', [
+      { op: 'mmapAlloc', size, as: 'm', expect: { multipleOf: PAGE, nonZero: true, events: [{ alloc: 'm', size: aligned }] } },
+      { op: 'peek', address: ['m', `m+${aligned - 8}`], type: 'i64', expect: { value: ['0n', '0n'] } },
+      { op: 'dealloc', ptr: 'm', expect: { events: [{ dealloc: 'm' }] } }], { final: { live: [] } }));
+  vs.push(vec('align/mmap-alloc/zeroed-over-dirty-memory', ['ALIGN-3', 'ALIGN-5'], 'seed', [
+    { op: 'mmapAlloc', size: PAGE, as: 'm' }, { op: 'poke', address: ['m', 'm+8', 'm+65528'], value: '-1n', type: 'i64' },
+    { op: 'dealloc', ptr: 'm' }, { op: 'mmapAlloc', size: PAGE, as: 'n', expect: { multipleOf: PAGE } },
+    { op: 'peek', address: ['n', 'n+8', 'n+65528'], type: 'i64', expect: { value: ['0n', '0n', '0n'] } },
+    { op: 'dealloc', ptr: 'n' }], { final: { live: [] } }));
+  vs.push(vec('align/mmap-alloc/failure-returns-zero', ['ALIGN-3'], 'seed', [
+    { op: 'mmapAlloc', size: 3000000000, expect: { value: 0 } }], { final: { live: [] } }));
+  for (const size of [1, 2, 3, 5, 7, 8, 9, 12, 15, 16, 17, 24, 100, 1000, 4097])
+    vs.push(vec(`align/alloc/size-${size}-is-8-aligned`, ['ALIGN-4', 'SAFE-1'], 'upstream', [
+      { op: 'alloc', size, as: 'a', expect: { multipleOf: 8, events: [{ alloc: 'a', size }] } },
+      { op: 'alloc', size, as: 'b', expect: { multipleOf: 8 } },
+      { op: 'push' }, { op: 'scopedAlloc', size, as: 'c', expect: { multipleOf: 8 } }, { op: 'pop' },
+      { op: 'dealloc', ptr: 'a' }, { op: 'dealloc', ptr: 'b' }], { final: { live: [] } }));
+  vs.push(vec('align/zeroed/alloc-after-free', ['ALIGN-5'], 'seed', [
+    { op: 'alloc', size: 32, as: 'x' }, { op: 'poke', address: ['x', 'x+8', 'x+16', 'x+24'], value: '-1n', type: 'i64' },
+    { op: 'dealloc', ptr: 'x' }, { op: 'alloc', size: 32, as: 'y' },
+    { op: 'peek', address: ['y', 'y+8', 'y+16', 'y+24'], type: 'i64', expect: { acceptable: [
+      { flag: 'alloc-zeroes', value: ['0n', '0n', '0n', '0n'] }, { flag: 'alloc-keeps-bytes', ok: true }] } },
+    { op: 'dealloc', ptr: 'y' }], { tags: ['doc-claim'] }));
+  vs.push(vec('align/zeroed/scoped-alloc-after-free', ['ALIGN-5'], 'seed', [
+    { op: 'push' }, { op: 'scopedAlloc', size: 24, as: 'x' }, { op: 'poke', address: ['x', 'x+8', 'x+16'], value: -1, type: 'f64' },
+    { op: 'pop' }, { op: 'push' }, { op: 'scopedAlloc', size: 24, as: 'y' },
+    { op: 'peek', address: ['y', 'y+8', 'y+16'], type: 'i64', expect: { acceptable: [
+      { flag: 'alloc-zeroes', value: ['0n', '0n', '0n'] }, { flag: 'alloc-keeps-bytes', ok: true }] } },
+    { op: 'pop' }], { tags: ['doc-claim'] }));
+  vs.push(vec('align/zeroed/the-seed-claim-holds-for-mmap-alloc', ['ALIGN-5', 'ALIGN-3'], 'seed', [
+    { op: 'mmapAlloc', size: 100, as: 'm' }, { op: 'peek', address: ['m', 'm+99'], type: 'i8', expect: { value: [0, 0] } },
+    { op: 'dealloc', ptr: 'm' }], { tags: ['doc-claim'] }));
+  vs.push(vec('align/zeroed/the-seed-claim-holds-for-alloc-ptr', ['ALIGN-5', 'SCOPE-9'], 'seed', [
+    { op: 'allocPtr', howMany: 2, as: ['a', 'b'] }, { op: 'peek', address: ['a', 'b'], type: 'i64', expect: { value: ['0n', '0n'] } },
+    { op: 'dealloc', ptr: 'a' }], { tags: ['doc-claim'] }));
+  count += emit('align', 'align', 'alignMemory for powers of two and other alignments, fractions, negatives and special ' +
+    'values (ALIGN-1, computed in Node with ceil(size / alignment) * alignment); zeroMemory and its bounds (ALIGN-2, ' +
+    'section 12); mmapAlloc (ALIGN-3); 8-byte alignment of alloc (ALIGN-4); which memory is zeroed (ALIGN-5, the ' +
+    'seed\'s claim, tag doc-claim). Expectations other than alignMemory derived by hand from the rules.', vs, {
+    'alloc-zeroes': 'ALIGN-5: a block that reuses freed memory reads as zeros (the seed\'s claim "all allocated memory is zeroed").',
+    'alloc-keeps-bytes': 'ALIGN-5: plain alloc memory keeps whatever bytes were there (Emscripten\'s malloc, sqlite3_malloc).',
+  });
+}
+
+// VIEW-1..3 and SAFE-3.
+{
+  const vs = [];
+  const kinds = { i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
+  for (const [type, size] of Object.entries(kinds))
+    vs.push(vec(`view/length/${type}`, ['VIEW-1'], 'seed', [
+      { op: 'heap', type, as: 'v' }, { op: 'viewLength', view: 'v', expect: { value: (4 * PAGE) / size } }], { setup: mem(4, 8) }));
+  // Reads and writes through views agree with peek/poke, at element indexes p >> log2(size).
+  const through = (type, shift, value, read, peekType) => vs.push(vec(`view/access/${type}`, ['VIEW-1', 'PEEK-2'], 'seed', [
+    { op: 'alloc', size: 16, as: 'p' }, { op: 'heap', type, as: 'v' },
+    { op: 'viewSet', view: 'v', index: shift ? `p>>${shift}` : 'p', value: num(value) },
+    { op: 'viewGet', view: 'v', index: shift ? `p>>${shift}` : 'p', expect: { value: num(read) } },
+    { op: 'peek', address: 'p', type: peekType, expect: { value: num(peekType === 'i64' ? BigInt.asIntN(64, BigInt(read)) : read > 2 ** 31 - 1 && peekType === 'i32' ? read - 2 ** 32 : read) } },
+    { op: 'dealloc', ptr: 'p' }]));
+  const rt = (C, v) => { const a = new C(1); a[0] = v; return a[0]; };
+  through('u8', 0, 300, rt(Uint8Array, 300), 'i8' === 'x' ? 'i8' : 'i8');
+  through('i16', 1, -2, rt(Int16Array, -2), 'i16');
+  through('u32', 2, -1, rt(Uint32Array, -1), 'i32');
+  through('i32', 2, 2 ** 31, rt(Int32Array, 2 ** 31), 'i32');
+  through('f32', 2, 0.1, rt(Float32Array, 0.1), 'f32');
+  through('f64', 3, -0, rt(Float64Array, -0), 'f64');
+  through('i64', 3, -5n, rt(BigInt64Array, -5n), 'i64');
+  through('u64', 3, -1n, rt(BigUint64Array, -1n), 'i64');
+  const buffer = new ArrayBuffer(8);
+  const u8 = new Uint8Array(buffer);
+  for (const [name, index] of [['negative', -1], ['fraction', 1.5], ['minus-zero', -0], ['length', 'end'], ['nan', NaN]]) {
+    vs.push(vec(`view/index/${name}-reads-undefined`, ['VIEW-1'], 'ecma', [
+      { op: 'byteLength', as: 'end' }, { op: 'heap', type: 'u8', as: 'v' },
+      { op: 'viewGet', view: 'v', index: typeof index === 'string' ? index : num(index), expect: { value: 'undefined' } },
+      { op: 'viewSet', view: 'v', index: typeof index === 'string' ? index : num(index), value: 1 }]));
+  }
+  if (u8[-1] !== undefined || u8[1.5] !== undefined) throw new Error('typed-array oracle disagrees');
+  vs.push(vec('view/index/number-into-bigint-view', ['VIEW-1', 'PEEK-4'], 'ecma', [
+    { op: 'heap', type: 'i64', as: 'v' }, { op: 'viewSet', view: 'v', index: 0, value: 1, expect: { error: 'TypeError' } }]));
+  vs.push(vec('view/index/bigint-into-number-view', ['VIEW-1', 'PEEK-4'], 'ecma', [
+    { op: 'heap', type: 'u8', as: 'v' }, { op: 'viewSet', view: 'v', index: 0, value: '1n', expect: { error: 'TypeError' } }]));
+  // Detach (VIEW-2, SAFE-3), checked against a real WebAssembly.Memory.
+  {
+    const m = new WebAssembly.Memory({ initial: 4, maximum: 8 });
+    const before = new Uint8Array(m.buffer);
+    m.grow(1);
+    if (before.length !== 0 || before[0] !== undefined) throw new Error('WebAssembly.Memory did not detach');
+    const after0 = new Uint8Array(m.buffer); m.grow(0);
+    if (after0.length !== 0) throw new Error('grow(0) did not detach');
+  }
+  vs.push(vec('view/detach/after-grow', ['VIEW-2', 'SAFE-3'], 'ecma', [
+    { op: 'heap', type: 'u8', as: 'v' }, { op: 'viewLength', view: 'v', expect: { value: 4 * PAGE } }, { op: 'grow', pages: 1 },
+    { op: 'viewLength', view: 'v', expect: { value: 0 } },
+    { op: 'viewGet', view: 'v', index: 0, expect: { value: 'undefined', violations: ['SAFE-3'] } },
+    { op: 'heap', type: 'u8', as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: 5 * PAGE } }], { setup: mem(4, 8) }));
+  vs.push(vec('view/detach/after-resize', ['VIEW-2', 'GROW-5'], 'ecma', [
+    { op: 'heap', type: 'i32', as: 'v' }, { op: 'resize', size: 6 * PAGE, expect: { value: true } },
+    { op: 'viewLength', view: 'v', expect: { value: 0 } }, { op: 'heap', type: 'i32', as: 'w' },
+    { op: 'viewLength', view: 'w', expect: { value: (6 * PAGE) / 4 } }], { setup: mem(4, 8) }));
+  vs.push(vec('view/detach/after-grow-zero', ['VIEW-2'], 'ecma', [
+    { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 0 }, { op: 'viewLength', view: 'v', expect: { value: 0 } },
+    { op: 'heap', type: 'u8', as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: 4 * PAGE } }], { setup: mem(4, 8) }));
+  vs.push(vec('view/detach/failed-grow-keeps-views', ['VIEW-2', 'MEM-2'], 'ecma', [
+    { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 5, expect: { error: 'RangeError' } },
+    { op: 'viewLength', view: 'v', expect: { value: 4 * PAGE } }, { op: 'viewGet', view: 'v', index: 0 }], { setup: mem(4, 8) }));
+  vs.push(vec('view/detach/write-through-stale-view-is-ignored', ['VIEW-2', 'SAFE-3'], 'ecma', [
+    { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: 5 }, { op: 'heap', type: 'u8', as: 'v' },
+    { op: 'grow', pages: 1 }, { op: 'viewSet', view: 'v', index: 'p', value: 9, expect: { violations: ['SAFE-3'] } },
+    { op: 'peek', address: 'p', expect: { value: 5 } }, { op: 'dealloc', ptr: 'p' }], { setup: mem(4, 8) }));
+  vs.push(vec('view/detach/allocation-growth-detaches', ['VIEW-2', 'SCOPE-3'], 'ecma', [
+    { op: 'heap', type: 'u8', as: 'v' }, { op: 'alloc', size: 8 * PAGE, as: 'big' },
+    { op: 'viewLength', view: 'v', expect: { value: 0 } }, { op: 'heap', type: 'u8', as: 'w' },
+    { op: 'viewSet', view: 'w', index: 'big', value: 1 }, { op: 'peek', address: 'big', expect: { value: 1 } },
+    { op: 'dealloc', ptr: 'big' }], { setup: mem(4, 32) }));
+  vs.push(vec('view/detach/type-error-before-stale-check', ['VIEW-2', 'PEEK-4'], 'ecma', [
+    { op: 'heap', type: 'i64', as: 'v' }, { op: 'grow', pages: 1 },
+    { op: 'viewSet', view: 'v', index: 0, value: 1, expect: { error: 'TypeError' } }], { setup: mem(4, 8) }));
+  // heapForSize (VIEW-3).
+  const hfs = (name, size, unsigned, type, value, read) => vs.push(vec(`view/heap-for-size/${name}`, ['VIEW-3'], 'upstream', [
+    { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: num(value), type },
+    { op: 'heapForSize', size, ...(unsigned === undefined ? {} : { unsigned }), as: 'v' },
+    { op: 'viewGet', view: 'v', index: `p>>${Math.log2(typeof size === 'number' ? size / 8 : { Int16Array: 2, Uint32Array: 4, Float64Array: 8, BigInt64Array: 8, Int8Array: 1 }[size])}`.replace('>>0', ''), expect: { value: num(read) } },
+    { op: 'dealloc', ptr: 'p' }]));
+  hfs('8-default-unsigned', 8, undefined, 'i8', -1, 255);
+  hfs('8-signed', 8, false, 'i8', -1, -1);
+  hfs('16-default-unsigned', 16, undefined, 'i16', -1, 65535);
+  hfs('16-signed', 16, false, 'i16', -1, -1);
+  hfs('32-default-unsigned', 32, undefined, 'i32', -1, 4294967295);
+  hfs('32-signed', 32, false, 'i32', -1, -1);
+  hfs('64-default-unsigned', 64, undefined, 'i64', '-1n', 18446744073709551615n);
+  hfs('64-signed', 64, false, 'i64', '-1n', -1n);
+  hfs('constructor-int16', 'Int16Array', undefined, 'i16', -3, -3);
+  hfs('constructor-uint32', 'Uint32Array', undefined, 'i32', -3, 4294967293);
+  hfs('constructor-float64', 'Float64Array', undefined, 'f64', 0.5, 0.5);
+  hfs('constructor-bigint64', 'BigInt64Array', undefined, 'i64', '-7n', -7n);
+  hfs('constructor-int8', 'Int8Array', undefined, 'i8', 200, -56);
+  for (const [name, size] of [['12', 12], ['0', 0], ['7p5', 7.5], ['nan', NaN], ['unknown-constructor', 'Foo'], ['lowercase-constructor', 'int8array']])
+    vs.push(vec(`view/heap-for-size/invalid-${name}`, ['VIEW-3'], 'upstream', [
+      { op: 'heapForSize', size: num(size), expect: { error: 'InvalidArgument' } }]));
+  count += emit('view', 'views', 'Heap views (VIEW-1..3): lengths, reads and writes at element indexes (p >> log2(size)), ' +
+    'invalid indexes reading undefined, BigInt/Number TypeErrors, views detached by every successful grow (also grow(0), ' +
+    'resize and an allocation that grows memory) and kept by a failed one, stale-view use reported as SAFE-3, and ' +
+    'heapForSize. Expectations from real typed arrays and WebAssembly.Memory in Node, and by hand from the rules.', vs);
+}
+
+export default count;

@@ -5,11 +5,53 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "core/asan_poison.h"
 #include "core/errors.h"
 
 namespace memconform {
+namespace {
+
+// Address-space reservations kept for reuse. A conformance run creates one
+// memory per vector, and mapping and unmapping a 2 GiB range each time costs
+// more than the vector itself. A returned range is decommitted first
+// (MADV_DONTNEED hands back zero pages, PROT_NONE closes it), so a reused
+// reservation is indistinguishable from a fresh one.
+class ReservationCache {
+ public:
+  std::uint8_t* take(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    for (auto it = free_.begin(); it != free_.end(); ++it)
+      if (it->second == bytes) {
+        auto* p = it->first;
+        free_.erase(it);
+        return p;
+      }
+    return nullptr;
+  }
+  void give(std::uint8_t* p, std::size_t bytes, std::size_t committed) {
+    const bool clean = committed == 0 || (madvise(p, committed, MADV_DONTNEED) == 0 &&
+                                          mprotect(p, committed, PROT_NONE) == 0);
+    std::lock_guard lock(mutex_);
+    if (clean && free_.size() < kKept) free_.emplace_back(p, bytes);
+    else munmap(p, bytes);
+  }
+
+ private:
+  static constexpr std::size_t kKept = 4;
+  std::mutex mutex_;
+  std::vector<std::pair<std::uint8_t*, std::size_t>> free_;
+};
+
+ReservationCache& reservations() {
+  static auto* cache = new ReservationCache;  // never destroyed: memories may outlive static destruction
+  return *cache;
+}
+
+}  // namespace
 
 LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* log)
     : config_(config), faults_(std::move(faults)), log_(log) {
@@ -18,7 +60,8 @@ LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* l
                                          " maximum=" + std::to_string(config_.maximumPages) +
                                          " pages: need initial <= maximum <= 65536");
   reserved_ = static_cast<std::size_t>(config_.maximumPages) * kPageSize;
-  if (reserved_ > 0) {
+  if (reserved_ > 0) base_ = reservations().take(reserved_);
+  if (reserved_ > 0 && base_ == nullptr) {
     // Reserve address space only; mprotect commits pages as the memory grows,
     // and the kernel backs them with RAM only when they are first touched.
     void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -38,7 +81,7 @@ LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* l
 LinearMemory::~LinearMemory() {
   if (base_ == nullptr) return;
   asan::unpoison(base_, static_cast<std::size_t>(byteLength()));  // the address range may be reused
-  munmap(base_, reserved_);
+  reservations().give(base_, reserved_, static_cast<std::size_t>(byteLength()));
 }
 
 bool LinearMemory::faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const {

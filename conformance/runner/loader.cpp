@@ -664,7 +664,7 @@ std::optional<Vector> readVector(Reader& r, const json& j, const std::string& po
   if (!j.contains("ops")) r.error(at(pointer, "ops"), "every vector has ops");
   else {
     v.ops = r.ops(j["ops"], at(pointer, "ops"), 0, notes);
-    if (v.ops.empty() && j["ops"].is_array()) r.error(at(pointer, "ops"), "a vector needs at least one op");
+    if (j["ops"].is_array() && j["ops"].empty()) r.error(at(pointer, "ops"), "a vector needs at least one op");
   }
   if (j.contains("final")) v.final = r.finalState(j["final"], at(pointer, "final"));
   // Capabilities that the setup or the ops imply, whether or not `requires` says so.

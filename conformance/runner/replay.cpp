@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "conformance/runner/executor.h"
@@ -56,12 +57,21 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
   report.target = target.name();
   report.files = corpus.files.size();
   const auto start = Clock::now();
-  // Malformed vectors are results too, so a report never silently shrinks.
-  for (const auto& e : corpus.errors)
-    if (matchesFilter(e.vectorId, options.filter) || e.vectorId.empty())
-      report.results.push_back({e.vectorId.empty() ? e.file : e.vectorId, e.file,
-                                e.vectorId.empty() ? "(file)" : e.vectorId.substr(0, e.vectorId.find('/')), {},
-                                Status::Error, describe(e), {}, {}, {}, 0});
+  // Malformed vectors are results too (one per vector, with every problem),
+  // so a report never silently shrinks.
+  std::map<std::pair<std::string, std::string>, std::size_t> errorResult;
+  for (const auto& e : corpus.errors) {
+    if (!e.vectorId.empty() && !matchesFilter(e.vectorId, options.filter)) continue;
+    const auto key = std::make_pair(e.file, e.vectorId);
+    if (auto it = errorResult.find(key); it != errorResult.end()) {
+      report.results[it->second].reason += "\n" + describe(e);
+      continue;
+    }
+    errorResult[key] = report.results.size();
+    report.results.push_back({e.vectorId.empty() ? e.file : e.vectorId, e.file,
+                              e.vectorId.empty() ? "(file)" : e.vectorId.substr(0, e.vectorId.find('/')), {},
+                              Status::Error, describe(e), {}, {}, {}, 0});
+  }
   std::size_t total = 0;
   for (const auto& f : corpus.files)
     for (const auto& v : f.vectors) total += matchesFilter(v.id, options.filter);

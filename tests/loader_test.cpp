@@ -1,0 +1,234 @@
+// The vector loader and runner on hostile input: truncated, mistyped, deeply
+// nested and oversized JSON, unknown ops, and a wrong value in every field of
+// a real vector file. Nothing may crash (this suite runs under ASan+UBSan);
+// every problem names the file, the vector id and the JSON pointer.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/loader.h"
+#include "conformance/runner/replay.h"
+#include "conformance/targets/reference_target.h"
+
+namespace memconform::conformance {
+namespace {
+
+using nlohmann::json;
+
+std::vector<LoadError> errorsOf(const std::string& text, VectorFile* out = nullptr) {
+  std::vector<LoadError> errors;
+  VectorFile f = loadVectorFile("t.json", text, errors);
+  if (out) *out = f;
+  return errors;
+}
+
+json fileWith(json vectors) {
+  return {{"schema", "memconform-vectors/1"}, {"area", "t"}, {"description", "d"}, {"vectors", vectors}};
+}
+
+json oneVector(json ops) {
+  return {{"id", "t/v"}, {"rules", {"SCOPE-1"}}, {"source", "seed"}, {"ops", ops}};
+}
+
+// The single error of loading `vector`, which must name file, id and pointer.
+LoadError onlyError(const json& vector) {
+  const auto errors = errorsOf(fileWith(json::array({vector})).dump());
+  EXPECT_EQ(errors.size(), 1u) << [&] {
+    std::string all;
+    for (const auto& e : errors) all += describe(e) + "\n";
+    return all;
+  }();
+  return errors.empty() ? LoadError{} : errors.front();
+}
+
+TEST(Loader, AValidFileLoads) {
+  VectorFile f;
+  const auto errors = errorsOf(fileWith(json::array({oneVector({{{"op", "push"}, {"as", "s"}}, {{"op", "pop"}, {"scope", "s"}}})})).dump(), &f);
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(f.vectors.size(), 1u);
+  EXPECT_EQ(f.vectors[0].ops.size(), 2u);
+}
+
+TEST(Loader, TruncatedJsonNamesTheFile) {
+  const std::string text = fileWith(json::array({oneVector({{{"op", "push"}}})})).dump();
+  for (std::size_t cut = 0; cut < text.size(); cut += 7) {
+    const auto errors = errorsOf(text.substr(0, cut));
+    ASSERT_FALSE(errors.empty()) << "cut at " << cut;
+    EXPECT_EQ(errors[0].file, "t.json");
+    EXPECT_NE(errors[0].message.find("not valid JSON"), std::string::npos);
+  }
+}
+
+TEST(Loader, DeepNestingIsRefusedNotOverflowed) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  EXPECT_FALSE(errorsOf(deep).empty());
+  // Deeply nested calls: refused at kMaxCallDepth with a pointer.
+  json body = json::array({{{"op", "push"}}});
+  for (int i = 0; i < 200; ++i) body = json::array({{{"op", "call"}, {"body", body}}});
+  const auto e = onlyError(oneVector(body));
+  EXPECT_NE(e.message.find("nested deeper"), std::string::npos);
+  EXPECT_EQ(e.vectorId, "t/v");
+  // Deeply nested literal and expected values.
+  json value = 1;
+  for (int i = 0; i < 100; ++i) value = json::array({value});
+  EXPECT_NE(onlyError(oneVector({{{"op", "level"}, {"expect", {{"value", value}}}}})).message.find("nested too deeply"), std::string::npos);
+  EXPECT_NE(onlyError(oneVector({{{"op", "push"}}, {{"op", "scopedAllocCString"}, {"value", value}}})).message.find("nested too deeply"),
+            std::string::npos);
+}
+
+TEST(Loader, HugeNumbersAreErrorsWithPointers) {
+  EXPECT_NE(errorsOf(R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[{"x":1e400}]})")[0].message.find("not valid JSON"),
+            std::string::npos);
+  const auto e = onlyError(oneVector({{{"op", "uninstallFunction"}, {"index", 1e300}}}));
+  EXPECT_EQ(e.pointer, "/vectors/0/ops/0/index");
+  const auto m = onlyError({{"id", "t/v"}, {"rules", {"MEM-1"}}, {"source", "wasm"}, {"setup", {{"memory", {{"maximumPages", 1e19}}}}},
+                           {"ops", {{{"op", "byteLength"}}}}});
+  EXPECT_EQ(m.pointer, "/vectors/0/setup/memory/maximumPages");
+}
+
+TEST(Loader, UnknownOpsAndFieldsAreNamed) {
+  EXPECT_EQ(onlyError(oneVector({{{"op", "frobnicate"}}})).pointer, "/vectors/0/ops/0/op");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "push"}, {"size", 8}}})).pointer, "/vectors/0/ops/0/size");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "alloc"}}})).pointer, "/vectors/0/ops/0/size");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "push"}, {"expect", {{"eror", "InvalidState"}}}}})).pointer, "/vectors/0/ops/0/expect/eror");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "push"}, {"expect", {{"error", "Oops"}}}}})).pointer, "/vectors/0/ops/0/expect/error");
+  auto v = oneVector({{{"op", "push"}}});
+  v["extra"] = 1;
+  EXPECT_EQ(onlyError(v).pointer, "/vectors/0/extra");
+}
+
+TEST(Loader, NamesMustBeBoundBeforeUse) {
+  EXPECT_EQ(onlyError(oneVector({{{"op", "dealloc"}, {"ptr", "p"}}})).pointer, "/vectors/0/ops/0/ptr");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "alloc"}, {"size", 8}, {"as", "p"}}, {{"op", "alloc"}, {"size", 8}, {"as", "p"}}})).pointer,
+            "/vectors/0/ops/1/as");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "peek"}, {"address", "p+x"}}})).pointer, "/vectors/0/ops/0/address");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "alloc"}, {"size", 8}, {"as", "NaN"}}})).pointer, "/vectors/0/ops/0/as");
+}
+
+TEST(Loader, ThrowOnlyInsideCallsAndNeverBeforeOtherOps) {
+  EXPECT_EQ(onlyError(oneVector({{{"op", "throw"}}})).pointer, "/vectors/0/ops/0");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "call"}, {"body", {{{"op", "throw"}, {"frames", 2}}}}}})).pointer,
+            "/vectors/0/ops/0/body/0/frames");
+  EXPECT_EQ(onlyError(oneVector({{{"op", "call"}, {"body", {{{"op", "throw"}}, {{"op", "push"}}}}}})).pointer,
+            "/vectors/0/ops/0/body/1");
+}
+
+TEST(Loader, DuplicateKeysAndIdsAreErrors) {
+  EXPECT_NE(errorsOf(R"({"schema":"memconform-vectors/1","schema":"x","area":"t","description":"d","vectors":[]})")[0]
+                .message.find("duplicate key"),
+            std::string::npos);
+  const auto errors = errorsOf(fileWith(json::array({oneVector({{{"op", "push"}}}), oneVector({{{"op", "push"}}})})).dump());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pointer, "/vectors/1/id");
+}
+
+TEST(Loader, CapabilitiesAndFlagsAreChecked) {
+  auto v = oneVector({{{"op", "push"}}});
+  v["requires"] = {"teleport"};
+  EXPECT_EQ(onlyError(v).pointer, "/vectors/0/requires/0");
+  const auto errors = errorsOf(fileWith(json::array({oneVector(
+      {{{"op", "level"}, {"expect", {{"acceptable", {{{"flag", "f"}, {"value", 0}}, {{"flag", "g"}, {"value", 1}}}}}}}})})).dump());
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].pointer, "/vectors/0/ops/0/expect/acceptable/0/flag");
+  EXPECT_EQ(errors[1].pointer, "/vectors/0/ops/0/expect/acceptable/1/flag");
+}
+
+TEST(Loader, OtherVectorsOfAFileStillLoad) {
+  VectorFile f;
+  const auto errors = errorsOf(
+      fileWith(json::array({oneVector({{{"op", "nope"}}}), {{"id", "t/ok"}, {"rules", {"SCOPE-1"}}, {"source", "seed"}, {"ops", {{{"op", "push"}}}}}}))
+          .dump(),
+      &f);
+  EXPECT_EQ(errors.size(), 1u);
+  ASSERT_EQ(f.vectors.size(), 1u);
+  EXPECT_EQ(f.vectors[0].id, "t/ok");
+}
+
+// Walks every value of `j` with its JSON pointer.
+void forEachPointer(const json& j, const std::string& pointer, const std::function<void(const std::string&)>& visit) {
+  visit(pointer);
+  if (j.is_object())
+    for (const auto& [k, v] : j.items()) forEachPointer(v, pointer + "/" + k, visit);
+  else if (j.is_array())
+    for (std::size_t i = 0; i < j.size(); ++i) forEachPointer(j[i], pointer + "/" + std::to_string(i), visit);
+}
+
+std::string readProjectFile(const std::string& relative) {
+  std::ifstream in(std::string(MEMCONFORM_SOURCE_DIR) + "/" + relative);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every field of real vector files replaced by every wrong kind of value: the
+// loader reports an error at (or above) that place, or the vector loads and
+// then runs on the reference without crashing.
+TEST(Loader, AWrongValueInEveryFieldNeverCrashes) {
+  const json wrongs = json::array({nullptr, true, -1, 1.5, 1e300, "zz", "5n", json::array({1, "a"}), json::object()});
+  std::size_t mutants = 0, refused = 0, ran = 0;
+  for (const char* file : {"conformance/vectors/call/scoped-call.json", "conformance/vectors/scope/ptr-argv.json",
+                           "conformance/vectors/view/views.json"}) {
+    const json doc = json::parse(readProjectFile(file));
+    json header = doc;
+    header.erase("vectors");
+    // Sample the vectors so that the suite stays fast: every third one.
+    for (std::size_t vi = 0; vi < doc["vectors"].size(); vi += 3) {
+      const json vector = doc["vectors"][vi];
+      if (vector.dump().size() > 4000) continue;  // the 64 KiB argv strings
+      forEachPointer(vector, "", [&](const std::string& pointer) {
+        if (pointer.empty()) return;
+        for (const auto& wrong : wrongs) {
+          json mutated = vector;
+          mutated[json::json_pointer(pointer)] = wrong;
+          json f = header;
+          f["vectors"] = json::array({mutated});
+          std::vector<LoadError> errors;
+          VectorFile loaded = loadVectorFile(file, f.dump(), errors);
+          ++mutants;
+          for (const auto& e : errors) {
+            ASSERT_EQ(e.file, file);
+            ASSERT_FALSE(e.pointer.empty()) << describe(e);
+            ASSERT_EQ(e.pointer.rfind("/vectors/0", 0), 0u) << describe(e);
+          }
+          if (!errors.empty()) {
+            ++refused;
+            continue;
+          }
+          for (const auto& v : loaded.vectors) {
+            ReferenceTarget target;
+            runVector(v, target);  // any outcome but a crash
+            ++ran;
+          }
+        }
+      });
+    }
+  }
+  EXPECT_GT(refused, mutants / 2);
+  EXPECT_GT(ran, 0u);
+  std::cout << mutants << " mutated vectors: " << refused << " refused by the loader, " << ran << " ran\n";
+}
+
+TEST(Replay, MalformedVectorsAreErrorResultsAndTheRestRuns) {
+  Corpus corpus;
+  corpus.files.push_back(loadVectorFile(
+      "t.json",
+      fileWith(json::array({oneVector({{{"op", "nope"}}}),
+                            {{"id", "t/ok"}, {"rules", {"SCOPE-1"}}, {"source", "seed"}, {"ops", {{{"op", "push"}}, {{"op", "pop"}}}}}}))
+          .dump(),
+      corpus.errors));
+  ReferenceTarget target;
+  const Report report = replay(corpus, target, {});
+  EXPECT_EQ(report.count(Status::Error), 1u);
+  EXPECT_EQ(report.count(Status::Pass), 1u);
+  EXPECT_EQ(report.exitCode(), 1);
+  std::ostringstream junit;
+  writeJunit(report, junit);
+  EXPECT_NE(junit.str().find("<error message=\"t.json: vector t/v: /vectors/0/ops/0/op: unknown op"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace memconform::conformance

@@ -1,17 +1,31 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds the `release` preset and runs
-# memconform: the rule coverage table and a tour of the reference (the GROW
-# table, a scope-stack session checked for leaks, a 2 GiB memory's cost).
-# Later issues add the corpus replay, a short fuzz run and the report here.
+# memconform: the rule coverage table, the conformance corpus replayed against
+# the reference (summary, JSON and JUnit reports, throughput), the mutant
+# kill table and a tour of the reference. A later issue adds a short fuzz run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake --preset release
 cmake --build --preset release -j "$(nproc)"
+mc=./build/release/bin/memconform
+reports=build/release/reports
+mkdir -p "$reports"
 
 echo "== memconform rules =="
-./build/release/bin/memconform rules
+$mc rules
+echo
+echo "== memconform coverage (rules x vectors) =="
+$mc coverage
+echo
+echo "== memconform replay --target reference =="
+$mc replay --json "$reports/replay-reference.json" --junit "$reports/replay-reference.xml"
+$mc replay --repeat 20 | tail -n 1
+echo "reports: $reports/replay-reference.json, $reports/replay-reference.xml"
+echo
+echo "== memconform mutants =="
+$mc mutants --json "$reports/mutants.json"
 echo
 echo "== memconform demo =="
-./build/release/bin/memconform demo
+$mc demo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds the `asan` preset
-# (AddressSanitizer + UBSan), checks that every rule of docs/SEMANTICS.md is
-# covered by a test, and runs every test with ctest.
+# (AddressSanitizer + UBSan), checks the corpus and the rule coverage, replays
+# the corpus against the reference (every vector must pass) and against every
+# planted bug (every one must be caught), and runs every test with ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,22 @@ bash scripts/check_spec.sh
 
 cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
-# Every rule of the spec must have a test (exit 1 otherwise) ...
-./build/asan/bin/memconform rules
-# ... and every test must pass under ASan + UBSan.
+mc=./build/asan/bin/memconform
+reports=build/asan/reports
+mkdir -p "$reports"
+
+echo "== every rule has a test =="
+$mc rules
+echo "== the corpus is valid (schema, names, ids, rule IDs) =="
+$mc validate
+echo "== every rule has vectors =="
+$mc coverage
+echo "== the reference passes every vector =="
+$mc replay --json "$reports/replay-reference.json" --junit "$reports/replay-reference.xml"
+echo "== an implementation of another GROW-5 variant passes with its expectations file =="
+$mc replay --target mutant:grow-pages-or-zero \
+  --expectations conformance/expectations/emscripten-3.1.70-grow.json | tail -n 4
+echo "== every planted bug is caught =="
+$mc mutants --json "$reports/mutants.json"
+echo "== unit tests under ASan + UBSan =="
 ctest --preset asan

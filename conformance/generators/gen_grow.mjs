@@ -3,8 +3,8 @@
 // parameters. Every expectation (result, each growMemory attempt with its
 // memory.grow page count, the final byteLength) is computed by the JavaScript
 // oracle in grow_oracle.mjs, which evaluates Emscripten's formula itself.
-import { emit, num, vec } from './lib.mjs';
-import { PAGE, MiB, DEFAULT_PARAMS, resizeOutcome } from './grow_oracle.mjs';
+import { emit, expectFailure, num, vec } from './lib.mjs';
+import { PAGE, MiB, DEFAULT_PARAMS, orZeroDivergence, resizeOutcome } from './grow_oracle.mjs';
 
 const label = (r) => String(num(r)).replace(/[^0-9a-zA-Z.-]+/g, '').replace(/^-/, 'minus').replace(/\./g, 'p').toLowerCase();
 
@@ -25,6 +25,8 @@ function resizeVector(id, c, requested, extraRules = [], tags = []) {
     events.push({ grow: o.grows[i].pages, ok: o.grows[i].ok });
     events.push({ resizeAttempt: num(a.newSize), ok: a.ok });
   });
+  const divergence = orZeroDivergence(c, requested);
+  if (divergence) expectFailure('emscripten-3.1.70-grow.json', 'mutant:grow-pages-or-zero', id, divergence);
   const setup = { memory: { initialPages: c.initialPages, maximumPages: c.maximumPages ?? 32768 } };
   if (c.params && Object.keys(c.params).length) setup.growth = c.params;
   if (c.faults && Object.keys(c.faults).length) setup.growFaults = c.faults;

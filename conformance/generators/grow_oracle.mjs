@@ -28,13 +28,17 @@ export class FaultyMemory {  // WebAssembly.Memory.grow semantics + MEM-5 faults
 }
 
 // GROW-1..5, as Emscripten's library_memory.js / library.js write them.
-export function makeResize(wasmMemory, params) {
+// `variant` selects growMemory's page computation (GROW-5): '>>>16' (this
+// spec, Emscripten up to 3.1.66) or '|0' (Emscripten 3.1.70 and later, where a
+// negative count makes memory.grow throw a TypeError before it grows anything).
+export function makeResize(wasmMemory, params, variant = '>>>16') {
   const attempts = [];
   const getHeapMax = () => params.maxHeapSize;
   const growMemory = (size) => {
     const b = wasmMemory.buffer;
-    const pages = (size - b.byteLength + 65535) >>> 16;
+    const pages = variant === '|0' ? (size - b.byteLength + 65535) / 65536 | 0 : (size - b.byteLength + 65535) >>> 16;
     try {
+      if (pages < 0) throw new TypeError('WebAssembly.Memory.grow(): negative delta');
       wasmMemory.grow(pages);
       return 1;
     } catch (e) {}
@@ -59,9 +63,23 @@ export function makeResize(wasmMemory, params) {
 }
 
 // The observable outcome of one resize on a fresh memory.
-export function resizeOutcome({ initialPages, maximumPages = 32768, faults = {}, params = {} }, requested) {
+export function resizeOutcome({ initialPages, maximumPages = 32768, faults = {}, params = {} }, requested, variant) {
   const memory = new FaultyMemory({ initialPages, maximumPages, faults });
-  const { resize, attempts } = makeResize(memory, { ...DEFAULT_PARAMS, ...params });
+  const { resize, attempts } = makeResize(memory, { ...DEFAULT_PARAMS, ...params }, variant);
   const result = resize(requested);
   return { result, attempts, grows: memory.grows, finalByteLength: memory.buffer.byteLength, memory };
+}
+
+// Why a resize from `c` of `requested` plays out differently under the '|0'
+// variant of GROW-5, or null if it does not.
+export function orZeroDivergence(c, requested) {
+  const a = resizeOutcome(c, requested, '>>>16');
+  const b = resizeOutcome(c, requested, '|0');
+  const same = a.result === b.result && a.finalByteLength === b.finalByteLength
+    && JSON.stringify(a.attempts) === JSON.stringify(b.attempts) && JSON.stringify(a.grows) === JSON.stringify(b.grows);
+  if (same) return null;
+  const grows = b.grows.map((g) => `grow(${g.pages}) ${g.ok ? 'ok' : 'refused'}`).join(', ') || 'no memory.grow call';
+  return `GROW-5: growMemory computes (size - byteLength + 65535) / 65536 | 0 (Emscripten >= 3.1.70), so this resize ` +
+    `returns ${b.result} with ${grows} instead of ${a.result} with ` +
+    `${a.grows.map((g) => `grow(${g.pages}) ${g.ok ? 'ok' : 'refused'}`).join(', ') || 'no memory.grow call'}`;
 }

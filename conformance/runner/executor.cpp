@@ -61,7 +61,7 @@ class Executor {
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    run_.trace.push_back({op.pointer, std::string(opSpec(op.kind).name), describe(observed), describeEvents(observed.events)});
+    run_.ops.push_back({&op, std::move(observed), {}});
   }
 
   void bind(const Op& op, const Value& value) {
@@ -83,7 +83,7 @@ class Executor {
   // cannot run; that is a failure of this op, not a crash.
   bool unresolvable(const Op& op, const UnboundName& e) {
     run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", e.what()});
-    run_.trace.push_back({op.pointer, std::string(opSpec(op.kind).name), "not run", ""});
+    run_.ops.push_back({&op, std::nullopt, "not run"});
     return true;
   }
 
@@ -147,7 +147,7 @@ class Executor {
   [[noreturn]] void throwFrames(const Op& op) {
     const auto it = op.args.find("frames");
     const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
-    run_.trace.push_back({op.pointer, "throw", "thrown through " + std::to_string(frames) + " call(s)", ""});
+    run_.ops.push_back({&op, std::nullopt, "thrown through " + std::to_string(frames) + " call(s)"});
     throw VectorThrow{frames};
   }
 
@@ -160,6 +160,14 @@ class Executor {
 };
 
 }  // namespace
+
+std::vector<OpTrace> formatTrace(const VectorRun& run) {
+  std::vector<OpTrace> out;
+  for (const auto& r : run.ops)
+    out.push_back({r.op->pointer, std::string(opSpec(r.op->kind).name), r.observed ? describe(*r.observed) : r.note,
+                   r.observed ? describeEvents(r.observed->events) : ""});
+  return out;
+}
 
 std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target) {
   std::vector<std::string> missing;

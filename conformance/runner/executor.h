@@ -15,10 +15,18 @@
 
 namespace memconform::conformance {
 
+// One op as it ran, kept raw: it is formatted only when a report needs it.
+struct OpRun {
+  const Op* op;
+  std::optional<Observed> observed;  // nullopt: the op did not run (see note)
+  std::string note;
+};
+
+// An op of the trace as reports print it.
 struct OpTrace {
   std::string pointer;
   std::string op;
-  std::string result;  // describe(Observed)
+  std::string result;  // describe(Observed), or why it did not run
   std::string events;  // describeEvents
 };
 
@@ -27,8 +35,10 @@ struct VectorRun {
   std::string reason;  // why skipped, or the vector error
   std::vector<Failure> failures;
   std::set<std::string> flags;  // implementation-defined outcomes taken
-  std::vector<OpTrace> trace;   // every op as it ran, for reports of failures
+  std::vector<OpRun> ops;        // every op as it ran, for reports of failures
 };
+
+std::vector<OpTrace> formatTrace(const VectorRun& run);
 
 // Runs `vector` on `target`. The target must declare every capability the
 // vector requires (the caller skips it otherwise).

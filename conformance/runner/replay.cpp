@@ -43,7 +43,7 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
   }
   r.failures = std::move(run.failures);
   r.status = r.failures.empty() ? Status::Pass : Status::Fail;
-  if (r.status == Status::Fail || options.keepTrace) r.trace = std::move(run.trace);
+  if (r.status == Status::Fail || options.keepTrace) r.trace = formatTrace(run);
   if (const std::string* reason = options.expectations ? options.expectations->reasonFor(v.id) : nullptr) {
     r.reason = *reason;
     r.status = r.status == Status::Fail ? Status::ExpectedFail : Status::UnexpectedPass;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `memconform replay` as CI sees it: exit codes, reports, expectations.
+# Usage: replay_cli_test.sh MEMCONFORM_BINARY SOURCE_DIR
+set -uo pipefail
+mc=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>&1
+  local got=$?
+  if [[ $got != "$want" ]]; then
+    echo "FAIL $name: exit $got, expected $want"; sed 's/^/  | /' "$tmp/out" | tail -n 20; failures=$((failures + 1))
+  else
+    echo "ok   $name (exit $got)"
+  fi
+}
+calls=$src/conformance/vectors/call
+
+check "a passing corpus" 0 "$mc" replay "$calls"
+check "a missing path is unreadable input" 2 "$mc" replay "$tmp/nope"
+check "an unknown target is a usage error" 2 "$mc" replay --target mutant:nope "$calls"
+echo '{' >"$tmp/bad.json"
+check "a malformed file is an error result" 1 "$mc" replay "$tmp/bad.json" "$calls"
+grep -q "ERROR $tmp/bad.json  $tmp/bad.json: (file): not valid JSON" "$tmp/out" || { echo "FAIL: no ERROR line naming the file"; failures=$((failures + 1)); }
+grep -q "26 vectors from 2 files" "$tmp/out" || { echo "FAIL: the other vectors did not run"; failures=$((failures + 1)); }
+echo '{"schema":"memconform-expectations/1","vectors":{"x":"no rule named"}}' >"$tmp/norule.json"
+check "an expectation without a rule is refused" 2 "$mc" replay -e "$tmp/norule.json" "$calls"
+echo '{"schema":"memconform-expectations/1","vectors":{"call/basic/pops-own-scope":"CALL-1: pretend it fails"}}' >"$tmp/xpass.json"
+check "an unexpected pass fails the run" 1 "$mc" replay -e "$tmp/xpass.json" "$calls"
+grep -q "^XPASS call/basic/pops-own-scope" "$tmp/out" || { echo "FAIL: no XPASS line"; failures=$((failures + 1)); }
+check "a mutant fails" 1 "$mc" replay --target mutant:call-pops-top --json "$tmp/r.json" --junit "$tmp/r.xml" "$calls"
+grep -q "^FAIL  call/basic/body-leaves-a-scope-pushed  /vectors/4/ops/0/expect/events (call) \[CALL-1 SCOPE-5\]" "$tmp/out" \
+  || { echo "FAIL: no failure line with id, pointer, op and rule"; failures=$((failures + 1)); }
+node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/r.json')); if (r.counts.fail < 1 || r.exitCode !== 1) process.exit(1)" \
+  || { echo "FAIL: JSON report"; failures=$((failures + 1)); }
+grep -q '<failure message=' "$tmp/r.xml" || { echo "FAIL: JUnit report has no failure"; failures=$((failures + 1)); }
+check "a mutant passes when its failures are expected" 0 "$mc" replay --target mutant:call-pops-top \
+  -e <(node -e "
+    const r = JSON.parse(require('fs').readFileSync('$tmp/r.json'));
+    const v = {}; for (const x of r.results) if (x.status === 'fail') v[x.id] = 'CALL-1: pops the top scope';
+    console.log(JSON.stringify({ schema: 'memconform-expectations/1', vectors: v }));") "$calls"
+exit $((failures > 0))

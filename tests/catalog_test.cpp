@@ -10,18 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/ops.h"
+#include "support.h"
 #include "conformance/runner/vector.h"
 #include "core/errors.h"
 
 namespace memconform::conformance {
 namespace {
 
-std::string readProjectFile(const std::string& relative) {
-  std::ifstream in(std::string(MEMCONFORM_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using memconform::testing::readProjectFile;
+
 
 TEST(OpCatalog, IndexedByKind) {
   for (std::size_t i = 0; i < allOps().size(); ++i) {

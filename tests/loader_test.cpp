@@ -11,11 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/loader.h"
+#include "support.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/reference_target.h"
 
 namespace memconform::conformance {
 namespace {
+
+using memconform::testing::readProjectFile;
 
 using nlohmann::json;
 
@@ -157,12 +160,6 @@ void forEachPointer(const json& j, const std::string& pointer, const std::functi
     for (std::size_t i = 0; i < j.size(); ++i) forEachPointer(j[i], pointer + "/" + std::to_string(i), visit);
 }
 
-std::string readProjectFile(const std::string& relative) {
-  std::ifstream in(std::string(MEMCONFORM_SOURCE_DIR) + "/" + relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Every field of real vector files replaced by every wrong kind of value: the
 // loader reports an error at (or above) that place, or the vector loads and

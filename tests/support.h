@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,14 @@ ErrorKind errorOf(Fn&& fn) {
   }
   ADD_FAILURE() << "expected a GlueError";
   return ErrorKind::Thrown;
+}
+
+// A file of the source tree (MEMCONFORM_SOURCE_DIR), e.g. a vector file.
+inline std::string readProjectFile(const std::string& relative) {
+  std::ifstream in(std::string(MEMCONFORM_SOURCE_DIR) + "/" + relative);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 inline std::string describeAll(const std::vector<Violation>& vs) {

@@ -195,26 +195,33 @@ class Reader {
     return std::nullopt;
   }
 
-  std::optional<Expr> literal(const json& j, const std::string& pointer, int depth) {
+  // A scalar, or a list of them nested at most 32 deep.
+  template <class Scalar>
+  std::optional<Expr> nested(const json& j, const std::string& pointer, int depth, const Scalar& scalar) {
     if (depth > 32) {
       error(pointer, "nested too deeply");
       return std::nullopt;
     }
-    if (j.is_null()) return Expr{Value(Null{})};
-    if (j.is_boolean()) return Expr{Value(j.get<bool>())};
-    if (j.is_number()) return Expr{Value(j.get<double>())};
-    if (j.is_string()) return Expr{Value(j.get<std::string>())};
-    if (j.is_array()) {
-      std::vector<Expr> items;
-      for (std::size_t i = 0; i < j.size(); ++i) {
-        auto e = literal(j[i], at(pointer, i), depth + 1);
-        if (!e) return std::nullopt;
-        items.push_back(*e);
-      }
-      return Expr{std::move(items)};
+    if (!j.is_array()) return scalar(j, pointer);
+    std::vector<Expr> items;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      auto e = nested(j[i], at(pointer, i), depth + 1, scalar);
+      if (!e) return std::nullopt;
+      items.push_back(*e);
     }
-    error(pointer, "expected a JSON scalar or list, found " + kindOf(j));
-    return std::nullopt;
+    return Expr{std::move(items)};
+  }
+
+  // scopedAllocCString's argument: any JSON scalar or list, taken literally.
+  std::optional<Expr> literal(const json& j, const std::string& pointer) {
+    return nested(j, pointer, 0, [&](const json& x, const std::string& p) -> std::optional<Expr> {
+      if (x.is_null()) return Expr{Value(Null{})};
+      if (x.is_boolean()) return Expr{Value(x.get<bool>())};
+      if (x.is_number()) return Expr{Value(x.get<double>())};
+      if (x.is_string()) return Expr{Value(x.get<std::string>())};
+      error(p, "expected a JSON scalar or list, found " + kindOf(x));
+      return std::nullopt;
+    });
   }
 
   std::optional<Expr> argument(const ParamSpec& p, const json& j, const std::string& pointer) {
@@ -254,7 +261,7 @@ class Reader {
       case ParamType::SizeOrConstructor:
         if (j.is_string() && !numberFromJson(j)) return Expr{Value(j.get<std::string>())};
         return number(j, pointer, false, false);
-      case ParamType::Literal: return literal(j, pointer, 0);
+      case ParamType::Literal: return literal(j, pointer);
       case ParamType::Count:
         if (auto v = integer(j, pointer, 1, static_cast<double>(kMaxCallDepth))) return Expr{Value(double(*v))};
         return std::nullopt;
@@ -265,31 +272,18 @@ class Reader {
 
   // An expected value: numbers, special strings, BigInts, "undefined", null,
   // booleans, bound names, and lists of those.
-  std::optional<Expr> expected(const json& j, const std::string& pointer, int depth) {
-    if (depth > 32) {
-      error(pointer, "nested too deeply");
+  std::optional<Expr> expected(const json& j, const std::string& pointer) {
+    return nested(j, pointer, 0, [&](const json& x, const std::string& p) -> std::optional<Expr> {
+      if (x.is_null()) return Expr{Value(Null{})};
+      if (x.is_boolean()) return Expr{Value(x.get<bool>())};
+      if (auto d = numberFromJson(x)) return Expr{Value(*d)};
+      if (auto b = bigIntFromJson(x)) return Expr{Value(*b)};
+      if (x.is_string() && x.get<std::string>() == "undefined") return Expr{Value(Undefined{})};
+      if (x.is_string()) return use(x.get<std::string>(), p);
+      error(p, "expected a value (number, \"NaN\", \"5n\", \"undefined\", null, a boolean, a name or a list), found " +
+                   kindOf(x));
       return std::nullopt;
-    }
-    if (j.is_null()) return Expr{Value(Null{})};
-    if (j.is_boolean()) return Expr{Value(j.get<bool>())};
-    if (auto d = numberFromJson(j)) return Expr{Value(*d)};
-    if (auto b = bigIntFromJson(j)) return Expr{Value(*b)};
-    if (j.is_string()) {
-      if (j.get<std::string>() == "undefined") return Expr{Value(Undefined{})};
-      return use(j.get<std::string>(), pointer);
-    }
-    if (j.is_array()) {
-      std::vector<Expr> items;
-      for (std::size_t i = 0; i < j.size(); ++i) {
-        auto e = expected(j[i], at(pointer, i), depth + 1);
-        if (!e) return std::nullopt;
-        items.push_back(*e);
-      }
-      return Expr{std::move(items)};
-    }
-    error(pointer, "expected a value (number, \"NaN\", \"5n\", \"undefined\", null, a boolean, a name or a list), found " +
-                       kindOf(j));
-    return std::nullopt;
+    });
   }
 
   // A pointer or index in an event: a bound name is checked, an unbound one
@@ -366,7 +360,7 @@ class Reader {
       if (j.contains("ok")) error(at(pointer, "ok"), "\"ok\" and \"error\" contradict each other");
       if (j.contains("value")) error(at(pointer, "value"), "an op that fails has no value");
     }
-    if (j.contains("value")) o.value = expected(j["value"], at(pointer, "value"), 0);
+    if (j.contains("value")) o.value = expected(j["value"], at(pointer, "value"));
     if (j.contains("multipleOf"))
       if (auto n = integer(j["multipleOf"], at(pointer, "multipleOf"), 1, 4294967296.0)) o.multipleOf = double(*n);
     if (j.contains("violations"))

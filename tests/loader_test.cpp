@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/expectations.h"
 #include "conformance/runner/loader.h"
 #include "support.h"
 #include "conformance/runner/replay.h"
@@ -225,6 +226,61 @@ TEST(Replay, MalformedVectorsAreErrorResultsAndTheRestRuns) {
   std::ostringstream junit;
   writeJunit(report, junit);
   EXPECT_NE(junit.str().find("<error message=\"t.json: vector t/v: /vectors/0/ops/0/op: unknown op"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+// The reference, declaring only some capabilities and refusing the views.
+class NarrowTarget : public ReferenceTarget {
+ public:
+  const std::set<std::string>& capabilities() const override { return caps_; }
+  Value execute(OpKind kind, const Args& args) override {
+    if (kind == OpKind::Heap) throw Unsupported("no views here");
+    return ReferenceTarget::execute(kind, args);
+  }
+
+ private:
+  std::set<std::string> caps_{"views"};
+};
+
+TEST(Replay, MissingCapabilitiesAndUnsupportedOpsAreSkipped) {
+  Corpus corpus;
+  corpus.files.push_back(loadVectorFile("t.json", fileWith(json::array({
+      {{"id", "t/i64"}, {"rules", {"PEEK-3"}}, {"source", "ecma"},
+       {"ops", {{{"op", "alloc"}, {"size", 8}, {"as", "p"}}, {{"op", "peek"}, {"address", "p"}, {"type", "i64"}}}}},
+      {{"id", "t/view"}, {"rules", {"VIEW-1"}}, {"source", "seed"}, {"ops", {{{"op", "heap"}, {"type", "u8"}}}}},
+      {{"id", "t/plain"}, {"rules", {"SCOPE-1"}}, {"source", "seed"}, {"ops", {{{"op", "push"}}, {{"op", "pop"}}}}}})).dump(),
+      corpus.errors));
+  ASSERT_TRUE(corpus.errors.empty());
+  NarrowTarget target;
+  const Report report = replay(corpus, target, {});
+  ASSERT_EQ(report.results.size(), 3u);
+  EXPECT_EQ(report.results[0].status, Status::Skipped);
+  EXPECT_NE(report.results[0].reason.find("requires i64"), std::string::npos);
+  EXPECT_EQ(report.results[1].status, Status::Skipped);
+  EXPECT_EQ(report.results[1].reason, "no views here");
+  EXPECT_EQ(report.results[2].status, Status::Pass);
+  EXPECT_EQ(report.exitCode(), 0);
+}
+
+TEST(Expectations, HostileFilesAreRefusedWithPointers) {
+  for (const std::string text : std::vector<std::string>{"", "{", "[]", "{\"schema\":1}", std::string(100000, '['),
+                                 R"({"schema":"memconform-expectations/1","vectors":[]})",
+                                 R"({"schema":"memconform-expectations/1","vectors":{"a":1}})",
+                                 R"({"schema":"memconform-expectations/1","vectors":{"a":"no rule"},"x":1})"}) {
+    std::vector<LoadError> errors;
+    loadExpectations("e.json", text, errors);
+    ASSERT_FALSE(errors.empty()) << text.substr(0, 40);
+    EXPECT_EQ(errors[0].file, "e.json");
+  }
+  std::vector<LoadError> errors;
+  const auto e = loadExpectations("e.json", R"({"schema":"memconform-expectations/1","vectors":{"a/b":"SCOPE-5: pops the top"}})", errors);
+  EXPECT_TRUE(errors.empty());
+  ASSERT_NE(e.reasonFor("a/b"), nullptr);
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   replayCmd->add_option("--repeat", replay.repeat, "run the corpus N times and print the throughput")
       ->check(CLI::PositiveNumber);
   replayCmd->add_flag("-v,--verbose", replay.verbose, "print expected failures, skips and the op trace of failures");
-  replayCmd->add_flag("--progress", replay.progress, "print progress on stderr");
+  replayCmd->add_flag("--progress", replay.progress, "print progress on stderr (default when stderr is a terminal)");
 
   MutantsCommand mutants;
   auto* mutantsCmd = app.add_subcommand("mutants", "Replay the corpus against every planted bug and print the kill table; "

@@ -79,7 +79,8 @@ int runReplay(const ReplayCommand& c) {
   options.filter = c.filter;
   options.expectations = c.expectations.empty() ? nullptr : &expectations;
   options.repeat = c.repeat;
-  if (c.progress)
+  // Progress on stderr when a person watches (a terminal) or when asked.
+  if (c.progress || isatty(STDERR_FILENO))
     options.progress = [](std::size_t done, std::size_t total) {
       std::cerr << "\r" << done << "/" << total << " vectors" << (done == total ? "\n" : "") << std::flush;
     };

@@ -268,7 +268,7 @@ TEST(Replay, MissingCapabilitiesAndUnsupportedOpsAreSkipped) {
 }
 
 TEST(Expectations, HostileFilesAreRefusedWithPointers) {
-  for (const std::string text : std::vector<std::string>{"", "{", "[]", "{\"schema\":1}", std::string(100000, '['),
+  for (const std::string& text : std::vector<std::string>{"", "{", "[]", "{\"schema\":1}", std::string(100000, '['),
                                  R"({"schema":"memconform-expectations/1","vectors":[]})",
                                  R"({"schema":"memconform-expectations/1","vectors":{"a":1}})",
                                  R"({"schema":"memconform-expectations/1","vectors":{"a":"no rule"},"x":1})"}) {

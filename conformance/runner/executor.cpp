@@ -72,6 +72,7 @@ class Executor {
     const auto* list = value.get<std::vector<Value>>();
     if (op.as.empty()) return;
     if (!list || list->size() != op.as.size()) {
+      if (op.anyOutcome) return;  // a generated op: its names stay unbound
       run_.failures.push_back({op.pointer + "/as", std::string(opSpec(op.kind).name), rule_,
                                "a list of " + std::to_string(op.as.size()) + " values to bind", "value " + toText(value)});
       return;
@@ -81,10 +82,10 @@ class Executor {
 
   // An op whose arguments name a value that an earlier failed op never bound
   // cannot run; that is a failure of this op, not a crash.
-  bool unresolvable(const Op& op, const UnboundName& e) {
-    run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", e.what()});
-    run_.ops.push_back({&op, std::nullopt, "not run"});
-    return true;
+  void unresolvable(const Op& op, const UnboundName& e) {
+    if (!op.anyOutcome)
+      run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", e.what()});
+    run_.ops.push_back({&op, std::nullopt, std::string("not run: ") + e.what()});
   }
 
   void runOp(const Op& op) {

@@ -72,8 +72,12 @@ struct Op {
   std::map<std::string, Expr> args;
   std::vector<Op> body;               // call
   std::vector<std::string> as;        // one name, or one per list element (destructuring)
-  std::optional<Expectation> expect;  // nullopt: must succeed
+  std::optional<Expectation> expect;  // nullopt: must succeed (unless anyOutcome)
   std::string rule;                   // the rule this op checks; empty: the vector's rules
+  // Generated sequences (fuzzing) accept any result of the op and check only
+  // the invariants; an op whose names an earlier failed op left unbound is
+  // skipped instead of failing. Vector files never set it.
+  bool anyOutcome = false;
 };
 
 struct Setup {

@@ -1,0 +1,112 @@
+#include "fuzz/differential.h"
+
+#include <cmath>
+
+namespace memconform::fuzz {
+
+using namespace memconform::conformance;
+
+namespace {
+
+bool returnsPointers(OpKind k) {
+  switch (k) {
+    case OpKind::Alloc: case OpKind::ScopedAlloc: case OpKind::MmapAlloc: case OpKind::ScopedAllocCString:
+    case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv: case OpKind::ZeroMemory:
+      return true;
+    default: return false;
+  }
+}
+
+bool returnsFunction(OpKind k) { return k == OpKind::InstallFunction || k == OpKind::ScopedInstallFunction; }
+
+std::string firstRule(OpKind k) {
+  const std::string_view rules = opSpec(k).rules;
+  return std::string(rules.substr(0, rules.find(' ')));
+}
+
+}  // namespace
+
+std::string Canonicalizer::pointer(double address) {
+  if (address == 0 || !std::isfinite(address)) return toText(Value(address));
+  auto [it, fresh] = pointers_.emplace(static_cast<std::uint64_t>(address), pointers_.size());
+  return "ptr#" + std::to_string(it->second);
+}
+
+std::string Canonicalizer::event(const Event& e) {
+  if (const auto* a = std::get_if<AllocEvent>(&e)) return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
+  if (const auto* d = std::get_if<DeallocEvent>(&e)) {
+    const auto it = pointers_.find(d->ptr);
+    return "dealloc " + (it == pointers_.end() ? "unknown" : "ptr#" + std::to_string(it->second));
+  }
+  if (const auto* i = std::get_if<InstallEvent>(&e)) {
+    auto [it, fresh] = functions_.emplace(i->index, functions_.size());
+    return "install fn#" + std::to_string(it->second);
+  }
+  if (const auto* u = std::get_if<UninstallEvent>(&e)) {
+    const auto it = functions_.find(u->index);
+    return "uninstall " + (it == functions_.end() ? "unknown" : "fn#" + std::to_string(it->second));
+  }
+  if (std::holds_alternative<PushEvent>(e) || std::holds_alternative<PopEvent>(e)) return "";  // handles are opaque
+  return describe(e);
+}
+
+std::string Canonicalizer::outcome(const OpRun& run) {
+  if (!run.observed) return run.note;
+  const Observed& o = *run.observed;
+  std::string out;
+  for (const auto& e : o.events)
+    if (auto s = event(e); !s.empty()) out += s + "; ";
+  if (o.error) return out + "error " + std::string(errorKindName(*o.error));
+  const OpKind k = run.op->kind;
+  auto canonical = [&](const Value& v) -> std::string {
+    if (const auto* d = v.get<double>()) {
+      if (returnsPointers(k) && k != OpKind::ZeroMemory) return pointer(*d);
+      if (returnsFunction(k)) {
+        auto [it, fresh] = functions_.emplace(static_cast<std::uint64_t>(*d), functions_.size());
+        return "fn#" + std::to_string(it->second);
+      }
+    }
+    if (v.get<Handle>()) return "handle";
+    return toText(v);
+  };
+  if (const auto* list = o.value.get<std::vector<Value>>(); list && k != OpKind::Peek) {
+    out += "[";
+    for (const auto& e : *list) out += canonical(e) + ",";
+    return out + "]";
+  }
+  return out + "value " + canonical(o.value);
+}
+
+std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target) {
+  Canonicalizer left, right;
+  const std::size_t n = std::min(reference.ops.size(), target.ops.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const OpRun& a = reference.ops[i];
+    const OpRun& b = target.ops[i];
+    const std::string name(opSpec(a.op->kind).name);
+    const std::string x = left.outcome(a), y = right.outcome(b);
+    if (x != y) return Difference{a.op->pointer, name, firstRule(a.op->kind), x, y};
+    const auto violations = [](const OpRun& r) {
+      std::string s;
+      if (r.observed)
+        for (const auto& v : r.observed->violations) s += v.rule + " ";
+      return s;
+    };
+    if (violations(a) != violations(b)) {
+      const std::string rule = b.observed && !b.observed->violations.empty() ? b.observed->violations.front().rule : firstRule(a.op->kind);
+      return Difference{a.op->pointer, name, rule, "violations: " + violations(a), "violations: " + violations(b)};
+    }
+  }
+  if (reference.ops.size() != target.ops.size())
+    return Difference{"", "sequence", "CALL-2", std::to_string(reference.ops.size()) + " ops ran",
+                      std::to_string(target.ops.size()) + " ops ran"};
+  // End-of-run checks (LEAK-2) and anything else the runs reported.
+  for (const auto& f : target.failures) {
+    bool shared = false;
+    for (const auto& g : reference.failures) shared |= g.rule == f.rule && g.pointer == f.pointer;
+    if (!shared) return Difference{f.pointer, f.op, f.rule, "no " + f.rule + " failure", f.actual};
+  }
+  return std::nullopt;
+}
+
+}  // namespace memconform::fuzz

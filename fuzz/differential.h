@@ -1,0 +1,38 @@
+// The differential check (ARCHITECTURE.md "Checks"): the same op sequence on
+// two targets must give the same results, events and invariant verdicts.
+// Pointers and table indexes are compared by the order in which each side
+// handed them out, so two allocators that place blocks differently agree.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "conformance/runner/executor.h"
+
+namespace memconform::fuzz {
+
+struct Difference {
+  std::string pointer;  // the op
+  std::string op;
+  std::string rule;     // the rule the op implements, or the violated invariant
+  std::string reference;
+  std::string target;
+};
+
+// The first op whose canonical outcome differs, or the first invariant
+// failure of `target` that `reference` does not have.
+std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target);
+
+// An op's outcome with pointers, table indexes and scope handles replaced by
+// their order of appearance in the run ("ptr#2"), so runs can be compared.
+class Canonicalizer {
+ public:
+  std::string outcome(const conformance::OpRun& run);
+
+ private:
+  std::string pointer(double address);
+  std::string event(const Event& e);
+  std::map<std::uint64_t, std::size_t> pointers_, functions_;
+};
+
+}  // namespace memconform::fuzz

@@ -1,0 +1,27 @@
+// What a fuzz target prints when it finds something, before it aborts: a
+// short stable signature (target, op, rule) on its own line, so that findings
+// deduplicate, then the op sequence with each side's outcome.
+#pragma once
+
+#include <string>
+
+#include "conformance/runner/executor.h"
+
+namespace memconform::fuzz {
+
+struct Finding {
+  std::string target;
+  std::string op;
+  std::string rule;
+  std::string detail;
+  std::string signature() const { return "memconform/" + target + "/" + op + "/" + rule; }
+};
+
+// The first failure of a single run (an invariant violation or a malformed
+// generated sequence), if any.
+std::optional<Finding> findingOf(const std::string& target, const conformance::VectorRun& run);
+
+[[noreturn]] void reportAndAbort(const Finding& finding, const conformance::VectorRun& run,
+                                 const conformance::VectorRun* reference = nullptr);
+
+}  // namespace memconform::fuzz

@@ -1,0 +1,44 @@
+// libFuzzer target: the same op sequence on the reference and on the target
+// named by MEMCONFORM_TARGET (e.g. mutant:pop-fifo); any difference in
+// results, events or invariant verdicts is a finding, reported with a stable
+// signature (target, op, rule) and both sides' outcomes.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "conformance/targets/factory.h"
+#include "conformance/targets/reference_target.h"
+#include "fuzz/differential.h"
+#include "fuzz/findings.h"
+#include "fuzz/op_decoder.h"
+
+using namespace memconform;
+
+namespace {
+std::unique_ptr<conformance::Target> other;
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* spec = std::getenv("MEMCONFORM_TARGET");
+  try {
+    other = conformance::makeTarget(spec ? spec : "reference");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_TARGET: %s\n", e.what());
+    std::exit(2);
+  }
+  std::fprintf(stderr, "fuzz_differential: reference vs %s\n", other->name().c_str());
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static conformance::ReferenceTarget reference;
+  const conformance::Vector vector = fuzz::decodeOps({data, size});
+  const conformance::VectorRun expected = conformance::runVector(vector, reference);
+  const conformance::VectorRun actual = conformance::runVector(vector, *other);
+  if (auto d = fuzz::compareRuns(expected, actual))
+    fuzz::reportAndAbort({other->name(), d->op, d->rule, d->pointer + ": reference " + d->reference + " | " + other->name() + " " + d->target},
+                         actual, &expected);
+  return 0;
+}

@@ -1,0 +1,19 @@
+// libFuzzer target: bytes -> an op sequence over the whole API (op_decoder.h)
+// -> the reference, with the LEAK/SAFE invariants checked after every op and
+// every byte outside a live allocation poisoned (SAFE-2, ASan).
+#include <cstddef>
+#include <cstdint>
+
+#include "conformance/targets/reference_target.h"
+#include "fuzz/findings.h"
+#include "fuzz/op_decoder.h"
+
+using namespace memconform;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static conformance::ReferenceTarget target;
+  const conformance::Vector vector = fuzz::decodeOps({data, size});
+  const conformance::VectorRun run = conformance::runVector(vector, target);
+  if (auto finding = fuzz::findingOf("reference", run)) fuzz::reportAndAbort(*finding, run);
+  return 0;
+}

@@ -1,0 +1,345 @@
+#include "fuzz/op_decoder.h"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace memconform::fuzz {
+
+using namespace memconform::conformance;
+
+namespace {
+
+// Reads the input front to back; past the end every read is 0.
+class Bytes {
+ public:
+  explicit Bytes(std::span<const std::uint8_t> d) : data_(d) {}
+  bool empty() const { return pos_ >= data_.size(); }
+  std::uint8_t byte() { return empty() ? 0 : data_[pos_++]; }
+  std::uint32_t u16() { return byte() | (std::uint32_t{byte()} << 8); }
+  std::uint32_t u32() { return u16() | (u16() << 16); }
+  std::uint64_t u64() { return u32() | (std::uint64_t{u32()} << 32); }
+  template <class T, std::size_t N>
+  const T& pick(const std::array<T, N>& table) { return table[byte() % N]; }
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : byte() % n; }
+
+ private:
+  std::span<const std::uint8_t> data_;
+  std::size_t pos_ = 0;
+};
+
+constexpr double kTwo31 = 2147483648.0, kTwo32 = 4294967296.0, kTwo53 = 9007199254740992.0;
+
+// Numbers that sit on the edges of the rules.
+constexpr std::array<double, 32> kNumbers{
+    0, -0.0, 1, -1, 1.5, -1.5, 127, 128, 255, 256, -129, 32767, 32768, 65535, 65536, -32769,
+    kTwo31 - 1, kTwo31, kTwo32 - 1, kTwo32, -kTwo31 - 1, kTwo53, kTwo53 + 2, 1e20,
+    std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+    -std::numeric_limits<double>::infinity(), 0.1, 16777217, 3.4028235677973366e38, 5e-324, 100663296};
+constexpr std::array<std::string_view, 12> kBigInts{"0n", "1n", "-1n", "127n", "9007199254740993n",
+                                                     "9223372036854775807n", "9223372036854775808n", "-9223372036854775808n",
+                                                     "18446744073709551615n", "18446744073709551616n", "-5n", "4294967296n"};
+constexpr std::array<std::string_view, 12> kPeekTypes{"i8", "i16", "i32", "i64", "f32", "f64", "i1", "float", "double", "i8*", "u8", "x"};
+constexpr std::array<std::string_view, 10> kViewTypes{"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64"};
+constexpr std::array<std::string_view, 6> kSignatures{"v(i)", "i(ii)", "v()", "iii", "j(pP)", "x("};
+constexpr std::array<std::string_view, 8> kStrings{"", "a", "hello", "h\xc3\xa9llo", "\xe6\x97\xa5\xe6\x9c\xac",
+                                                    std::string_view("a\0b", 3), "SELECT 1;", "12345678"};
+// Resize requests: around pages, the overgrowth cap, 2 GiB and 2^32.
+constexpr std::array<double, 16> kResizeRequests{0, 1, 65535, 65536, 65537, 131072, 262144, 1048576, 100663296, 100663297,
+                                                 kTwo31 - 1, kTwo31, kTwo31 + 1, kTwo32, -1, 1.5};
+
+Expr num(double d) { return Expr{Value(d)}; }
+Expr str(std::string_view s) { return Expr{Value(std::string(s))}; }
+Expr name(const std::string& n, std::int64_t offset = 0, int shift = 0) { return Expr{NameRef{n, offset, shift}}; }
+
+class Decoder {
+ public:
+  Decoder(std::span<const std::uint8_t> data, const DecoderLimits& limits) : in_(data), limits_(limits) {}
+
+  Vector decode() {
+    Vector v;
+    v.id = "fuzz/input";
+    v.area = "fuzz";
+    v.rules = {"LEAK-1", "LEAK-2", "SAFE-1", "SAFE-3", "SAFE-4"};
+    v.source = "decided";
+    v.tags = {"from-fuzz"};
+    v.setup = setup();
+    Op end = op(OpKind::ByteLength);
+    end.as = {"end"};
+    v.ops.push_back(end);
+    while (!in_.empty() && budget_ > 0) v.ops.push_back(next(0));
+    // Close every scope the sequence may have left open, so that LEAK-2 at
+    // the end judges the implementation, not the generated caller. Extra
+    // pops fail harmlessly (SCOPE-4).
+    for (std::size_t i = 0; i < scopes_.size(); ++i) v.ops.push_back(op(OpKind::Pop));
+    number(v.ops, "/vectors/0/ops");
+    return v;
+  }
+
+  static void number(std::vector<Op>& ops, const std::string& pointer) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      ops[i].pointer = pointer + "/" + std::to_string(i);
+      number(ops[i].body, ops[i].pointer + "/body");
+    }
+  }
+
+ private:
+  Setup setup() {
+    Setup s;
+    s.memory.initialPages = 1 + in_.byte() % limits_.maxInitialPages;
+    static constexpr std::array<std::uint32_t, 5> extra{0, 1, 4, 16, 64};
+    s.memory.maximumPages = s.memory.initialPages + in_.pick(extra);
+    const std::uint8_t f = in_.byte();
+    if (f % 8 == 0) s.faults.failAttempts = {1 + static_cast<std::uint64_t>(in_.byte() % 4)};
+    if (f % 8 == 1) s.faults.failAttempts = {1, 2 + static_cast<std::uint64_t>(in_.byte() % 3)};
+    if (f % 8 == 2) s.faults.failAbovePages = s.memory.initialPages + in_.byte() % 8;
+    return s;
+  }
+
+  Op op(OpKind kind) {
+    if (budget_ > 0) --budget_;
+    return Op{kind, {}, {}, {}, {}, std::nullopt, {}, true};
+  }
+
+  std::string fresh(char prefix) { return std::string(1, prefix) + std::to_string(counter_++); }
+
+  // An address: mostly inside or next to a bound block, sometimes at the
+  // memory's edges or far outside.
+  Expr address() {
+    const std::uint8_t how = in_.byte();
+    if (!pointers_.empty() && how < 200)
+      return name(pointers_[in_.below(pointers_.size())], static_cast<std::int64_t>(in_.byte() % 40) - 8);
+    static constexpr std::array<std::int64_t, 6> edges{-8, -4, -1, 0, 1, 7};
+    if (how < 240) return name("end", in_.pick(edges));
+    static constexpr std::array<double, 6> far{0, -1, kTwo32, kTwo32 - 1, -kTwo31, kTwo53};
+    return num(in_.pick(far));
+  }
+
+  Expr size() {
+    const std::uint8_t b = in_.byte();
+    if (b < 200) return num(b);
+    static constexpr std::array<double, 8> big{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, 100663296};
+    return num(in_.pick(big));
+  }
+
+  Expr numeric(bool bigint) {
+    const std::uint8_t b = in_.byte();
+    if (bigint && b % 4 != 0)
+      return Expr{Value(b < 128 ? *BigInt::parse(in_.pick(kBigInts)) : BigInt::fromSigned(static_cast<std::int64_t>(in_.u64())))};
+    if (b < 160) return num(in_.pick(kNumbers));
+    if (b < 200) return num(static_cast<double>(static_cast<std::int32_t>(in_.u32())));
+    double d;
+    const std::uint64_t bits = in_.u64();
+    static_assert(sizeof d == sizeof bits);
+    __builtin_memcpy(&d, &bits, sizeof d);
+    return num(d);
+  }
+
+  void bindPointer(Op& o) {
+    o.as = {fresh('p')};
+    pointers_.push_back(o.as.front());
+  }
+
+  Op next(std::size_t depth) {
+    const std::uint8_t choice = in_.byte() % 40;
+    switch (choice) {
+      case 0: case 1: case 2: {
+        Op o = op(OpKind::Push);
+        o.as = {fresh('s')};
+        scopes_.push_back(o.as.front());
+        return o;
+      }
+      case 3: case 4: return op(OpKind::Pop);
+      case 5: {
+        Op o = op(OpKind::Pop);
+        if (!scopes_.empty() && in_.byte() < 224) o.args["scope"] = name(scopes_[in_.below(scopes_.size())]);
+        else o.args["scope"] = num(in_.byte());
+        return o;
+      }
+      case 6: case 7: case 8: case 9: {
+        Op o = op(OpKind::ScopedAlloc);
+        o.args["size"] = size();
+        bindPointer(o);
+        return o;
+      }
+      case 10: case 11: {
+        Op o = op(OpKind::Alloc);
+        o.args["size"] = size();
+        bindPointer(o);
+        return o;
+      }
+      case 12: case 13: {
+        Op o = op(OpKind::Dealloc);
+        o.args["ptr"] = !pointers_.empty() && in_.byte() < 230 ? name(pointers_[in_.below(pointers_.size())]) : address();
+        return o;
+      }
+      case 14: {
+        Op o = op(OpKind::ScopedAllocCString);
+        const std::uint8_t b = in_.byte();
+        o.args["value"] = b % 8 == 7 ? num(b) : str(in_.pick(kStrings));
+        if (b % 8 != 7 && (b & 0x10)) {
+          o.args["withLength"] = Expr{Value(true)};
+          o.as = {fresh('p'), fresh('n')};
+          pointers_.push_back(o.as.front());
+        } else if (b % 8 != 7) {
+          bindPointer(o);
+        }
+        return o;
+      }
+      case 15: case 16: {
+        Op o = op(in_.byte() & 1 ? OpKind::ScopedAllocPtr : OpKind::AllocPtr);
+        const std::uint32_t howMany = in_.byte() % 5;
+        o.args["howMany"] = num(howMany);
+        o.args["safePtrSize"] = Expr{Value(bool(in_.byte() & 1))};
+        if (howMany == 1) bindPointer(o);
+        for (std::uint32_t i = 0; howMany > 1 && i < howMany; ++i) {
+          o.as.push_back(fresh('p'));
+          pointers_.push_back(o.as.back());
+        }
+        return o;
+      }
+      case 17: {
+        Op o = op(OpKind::ScopedAllocMainArgv);
+        std::vector<Expr> list;
+        for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(str(in_.pick(kStrings)));
+        o.args["list"] = Expr{std::move(list)};
+        bindPointer(o);
+        return o;
+      }
+      case 18: case 19: {
+        Op o = op(in_.byte() & 1 ? OpKind::ScopedInstallFunction : OpKind::InstallFunction);
+        o.args["signature"] = str(in_.pick(kSignatures));
+        o.as = {fresh('f')};
+        functions_.push_back(o.as.front());
+        return o;
+      }
+      case 20: {
+        Op o = op(OpKind::UninstallFunction);
+        o.args["index"] = !functions_.empty() && in_.byte() < 230 ? name(functions_[in_.below(functions_.size())]) : num(in_.byte() % 4);
+        return o;
+      }
+      case 21: case 22: case 23: {
+        Op o = op(OpKind::Peek);
+        o.args["type"] = str(in_.pick(kPeekTypes));
+        if (in_.byte() < 48) {
+          std::vector<Expr> list;
+          for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
+          o.args["address"] = Expr{std::move(list)};
+        } else {
+          o.args["address"] = address();
+        }
+        return o;
+      }
+      case 24: case 25: case 26: {
+        Op o = op(OpKind::Poke);
+        const std::string_view type = in_.pick(kPeekTypes);
+        o.args["type"] = str(type);
+        o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
+        if (in_.byte() < 48) {
+          std::vector<Expr> list;
+          for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
+          o.args["address"] = Expr{std::move(list)};
+        } else {
+          o.args["address"] = address();
+        }
+        return o;
+      }
+      case 27: {
+        Op o = op(OpKind::Heap);
+        o.args["type"] = str(in_.pick(kViewTypes));
+        o.as = {fresh('v')};
+        views_.push_back({o.as.front(), std::string(std::get<std::string>(std::get<Value>(o.args["type"].form).data))});
+        return o;
+      }
+      case 28: case 29: {
+        if (views_.empty()) return op(OpKind::Level);
+        const auto& [view, type] = views_[in_.below(views_.size())];
+        const bool set = in_.byte() & 1;
+        Op o = op(set ? OpKind::ViewSet : OpKind::ViewGet);
+        o.args["view"] = name(view);
+        static const std::array<int, 10> shifts{0, 0, 1, 1, 2, 2, 3, 3, 2, 3};
+        int shift = 0;
+        for (std::size_t i = 0; i < kViewTypes.size(); ++i)
+          if (kViewTypes[i] == type) shift = shifts[i];
+        if (!pointers_.empty() && in_.byte() < 200)
+          o.args["index"] = name(pointers_[in_.below(pointers_.size())], 0, shift);
+        else
+          o.args["index"] = num(in_.pick(kNumbers));
+        if (set) o.args["value"] = numeric(type == "i64" || type == "u64");
+        return o;
+      }
+      case 30: {
+        if (views_.empty()) return op(OpKind::ByteLength);
+        Op o = op(OpKind::ViewLength);
+        o.args["view"] = name(views_[in_.below(views_.size())].first);
+        return o;
+      }
+      case 31: {
+        Op o = op(OpKind::Resize);
+        const std::uint8_t b = in_.byte();
+        o.args["size"] = b < 128 ? num(in_.pick(kResizeRequests)) : num(65536.0 * (b % 80) + in_.u16());
+        return o;
+      }
+      case 32: {
+        Op o = op(OpKind::Grow);
+        static constexpr std::array<double, 8> pages{0, 1, 1, 2, 3, 64, -1, 1.5};
+        o.args["pages"] = num(in_.pick(pages));
+        return o;
+      }
+      case 33: {
+        Op o = op(OpKind::ZeroMemory);
+        o.args["address"] = address();
+        o.args["size"] = num(in_.byte() % 33);
+        return o;
+      }
+      case 34: {
+        Op o = op(OpKind::MmapAlloc);
+        o.args["size"] = size();
+        bindPointer(o);
+        return o;
+      }
+      case 35: {
+        Op o = op(OpKind::AlignMemory);
+        o.args["size"] = num(in_.pick(kNumbers));
+        static constexpr std::array<double, 8> alignments{1, 2, 3, 8, 16, 65536, 0, 2.5};
+        o.args["alignment"] = num(in_.pick(alignments));
+        return o;
+      }
+      case 36: {
+        Op o = op(in_.byte() & 1 ? OpKind::Level : OpKind::SetLevel);
+        if (o.kind == OpKind::SetLevel) o.args["value"] = num(in_.byte() % 4);
+        return o;
+      }
+      case 37: case 38: {
+        if (depth >= limits_.maxCallDepth) return op(OpKind::Level);
+        Op o = op(OpKind::Call);
+        for (std::size_t n = 1 + in_.byte() % 6; n > 0 && budget_ > 0 && !in_.empty(); --n) o.body.push_back(next(depth + 1));
+        // The body may end with a throw that unwinds some of the enclosing calls.
+        if (in_.byte() % 3 == 0 && budget_ > 0) {
+          Op t = op(OpKind::Throw);
+          t.args["frames"] = num(1 + static_cast<double>(in_.byte() % (depth + 1)));
+          o.body.push_back(std::move(t));
+        }
+        return o;
+      }
+      default: return op(OpKind::ByteLength);
+    }
+  }
+
+  Bytes in_;
+  DecoderLimits limits_;
+  std::size_t budget_ = limits_.maxOps;
+  std::size_t counter_ = 0;
+  std::vector<std::string> pointers_, scopes_, functions_;
+  std::vector<std::pair<std::string, std::string>> views_;
+};
+
+}  // namespace
+
+Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits) {
+  return Decoder(data, limits).decode();
+}
+
+}  // namespace memconform::fuzz

@@ -19,9 +19,11 @@ bool returnsPointers(OpKind k) {
 
 bool returnsFunction(OpKind k) { return k == OpKind::InstallFunction || k == OpKind::ScopedInstallFunction; }
 
+// The first rule ID the op implements ("GROW-1..6" gives GROW-1).
 std::string firstRule(OpKind k) {
-  const std::string_view rules = opSpec(k).rules;
-  return std::string(rules.substr(0, rules.find(' ')));
+  std::string_view rules = opSpec(k).rules;
+  rules = rules.substr(0, rules.find(' '));
+  return std::string(rules.substr(0, rules.find("..")));
 }
 
 }  // namespace
@@ -85,7 +87,11 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     const OpRun& b = target.ops[i];
     const std::string name(opSpec(a.op->kind).name);
     const std::string x = left.outcome(a), y = right.outcome(b);
-    if (x != y) return Difference{a.op->pointer, name, firstRule(a.op->kind), x, y};
+    if (x != y) {
+      // An invariant the target broke on this op names the finding best.
+      const bool violated = b.observed && !b.observed->violations.empty();
+      return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind), x, y};
+    }
     const auto violations = [](const OpRun& r) {
       std::string s;
       if (r.observed)

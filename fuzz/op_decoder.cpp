@@ -69,7 +69,7 @@ class Decoder {
     Op end = op(OpKind::ByteLength);
     end.as = {"end"};
     v.ops.push_back(end);
-    while (!in_.empty() && budget_ > 0) v.ops.push_back(next(0));
+    while (!in_.empty() && budget_ > 0) append(v.ops, 0);
     // Close every scope the sequence may have left open, so that LEAK-2 at
     // the end judges the implementation, not the generated caller. Extra
     // pops fail harmlessly (SCOPE-4).
@@ -95,6 +95,20 @@ class Decoder {
     if (f % 8 == 0) s.faults.failAttempts = {1 + static_cast<std::uint64_t>(in_.byte() % 4)};
     if (f % 8 == 1) s.faults.failAttempts = {1, 2 + static_cast<std::uint64_t>(in_.byte() % 3)};
     if (f % 8 == 2) s.faults.failAbovePages = s.memory.initialPages + in_.byte() % 8;
+    // Growth parameters scaled to these small memories (GROW-6), so that the
+    // overgrowth cap and a maximum below the heap matter as they do at 96 MiB
+    // and 2 GiB with the defaults.
+    const std::uint8_t g = in_.byte();
+    if (g % 2 == 1) {
+      static constexpr std::array<double, 4> caps{100663296, 0, 65536, 196608};
+      static constexpr std::array<double, 4> steps{0.2, 0, 0.5, 1};
+      s.growth.overgrowthCap = caps[(g >> 1) % 4];
+      s.growth.geometricStep = steps[(g >> 3) % 4];
+      const double initial = s.memory.initialPages * 65536.0;
+      const std::array<double, 4> maxima{2147483648.0, s.memory.maximumPages * 65536.0,
+                                         initial > 65536 ? initial - 65536 : 65536, initial + 65537};
+      s.growth.maxHeapSize = maxima[(g >> 5) % 4];
+    }
     return s;
   }
 
@@ -142,9 +156,30 @@ class Decoder {
     pointers_.push_back(o.as.front());
   }
 
+  // The next op, and any op that belongs with it (a read after a write).
+  void append(std::vector<Op>& out, std::size_t depth) {
+    out.push_back(next(depth));
+    for (auto& f : followUps_) out.push_back(std::move(f));
+    followUps_.clear();
+  }
+
   Op next(std::size_t depth) {
-    const std::uint8_t choice = in_.byte() % 40;
+    const std::uint8_t choice = in_.byte() % 42;
     switch (choice) {
+      case 40: case 41: {
+        // A write read back at once, as glue code does: the shortest path to
+        // a wrong conversion, byte order or rounding (PEEK-2..4).
+        Op o = op(OpKind::Poke);
+        const std::string_view type = in_.pick(kPeekTypes);
+        o.args["type"] = str(type);
+        o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
+        o.args["address"] = address();
+        Op read = op(OpKind::Peek);
+        read.args["type"] = in_.byte() < 192 ? str(type) : str(in_.pick(kPeekTypes));
+        read.args["address"] = o.args["address"];
+        followUps_.push_back(std::move(read));
+        return o;
+      }
       case 0: case 1: case 2: {
         Op o = op(OpKind::Push);
         o.as = {fresh('s')};
@@ -168,11 +203,23 @@ class Decoder {
         Op o = op(OpKind::Alloc);
         o.args["size"] = size();
         bindPointer(o);
+        // Callers fill what they allocate; freed and reused, those bytes are
+        // what SCOPE-9 and ALIGN-3 zeroing must clear.
+        if (in_.byte() < 128) {
+          Op fill = op(OpKind::Poke);
+          fill.args["address"] = name(o.as.front());
+          fill.args["value"] = Expr{Value(BigInt{true, 1})};
+          fill.args["type"] = str("i64");
+          followUps_.push_back(std::move(fill));
+        }
         return o;
       }
       case 12: case 13: {
         Op o = op(OpKind::Dealloc);
-        o.args["ptr"] = !pointers_.empty() && in_.byte() < 230 ? name(pointers_[in_.below(pointers_.size())]) : address();
+        const std::uint8_t b = in_.byte();
+        if (!pointers_.empty() && b < 128) o.args["ptr"] = name(pointers_.back());  // the block just made
+        else if (!pointers_.empty() && b < 230) o.args["ptr"] = name(pointers_[in_.below(pointers_.size())]);
+        else o.args["ptr"] = address();
         return o;
       }
       case 14: {
@@ -197,6 +244,15 @@ class Decoder {
         for (std::uint32_t i = 0; howMany > 1 && i < howMany; ++i) {
           o.as.push_back(fresh('p'));
           pointers_.push_back(o.as.back());
+        }
+        // The caller reads its out-parameters back (SCOPE-9: they start zeroed).
+        if (!o.as.empty()) {
+          Op read = op(OpKind::Peek);
+          std::vector<Expr> slots;
+          for (const auto& n : o.as) slots.push_back(name(n));
+          read.args["address"] = Expr{std::move(slots)};
+          read.args["type"] = str(o.args["safePtrSize"].form.index() == 0 && *std::get<Value>(o.args["safePtrSize"].form).get<bool>() ? "i64" : "i32");
+          followUps_.push_back(std::move(read));
         }
         return o;
       }
@@ -251,6 +307,10 @@ class Decoder {
         o.args["type"] = str(in_.pick(kViewTypes));
         o.as = {fresh('v')};
         views_.push_back({o.as.front(), std::string(std::get<std::string>(std::get<Value>(o.args["type"].form).data))});
+        // Glue code reads a fresh view's length at once (VIEW-1, VIEW-2).
+        Op length = op(OpKind::ViewLength);
+        length.args["view"] = name(o.as.front());
+        followUps_.push_back(std::move(length));
         return o;
       }
       case 28: case 29: {
@@ -315,7 +375,7 @@ class Decoder {
       case 37: case 38: {
         if (depth >= limits_.maxCallDepth) return op(OpKind::Level);
         Op o = op(OpKind::Call);
-        for (std::size_t n = 1 + in_.byte() % 6; n > 0 && budget_ > 0 && !in_.empty(); --n) o.body.push_back(next(depth + 1));
+        for (std::size_t n = 1 + in_.byte() % 6; n > 0 && budget_ > 0 && !in_.empty(); --n) append(o.body, depth + 1);
         // The body may end with a throw that unwinds some of the enclosing calls.
         if (in_.byte() % 3 == 0 && budget_ > 0) {
           Op t = op(OpKind::Throw);
@@ -334,6 +394,7 @@ class Decoder {
   std::size_t counter_ = 0;
   std::vector<std::string> pointers_, scopes_, functions_;
   std::vector<std::pair<std::string, std::string>> views_;
+  std::vector<Op> followUps_;
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "tools/memconform/corpus_checks.h"
 #include "tools/memconform/demo.h"
+#include "tools/memconform/from_crash.h"
 #include "tools/memconform/replay_command.h"
 #include "tools/memconform/rules.h"
 
@@ -127,6 +128,13 @@ int main(int argc, char** argv) {
   coverageCmd->add_option("--spec", spec, "the specification")->check(CLI::ExistingFile)->capture_default_str();
   coverageCmd->add_flag("-v,--verbose", verbose, "list the vectors of every rule");
 
+  FromCrashCommand fromCrash;
+  auto* fromCrashCmd = app.add_subcommand("from-crash", "Turn a fuzz_scope_ops / fuzz_differential input into a minimised "
+                                                        "stand-alone vector that fails the same way on TARGET");
+  fromCrashCmd->add_option("target", fromCrash.target, "reference or mutant:NAME")->required();
+  fromCrashCmd->add_option("input", fromCrash.input, "the crash file")->required()->check(CLI::ExistingFile);
+  fromCrashCmd->add_option("-o,--output", fromCrash.output, "the vector file to write")->required();
+
   CLI11_PARSE(app, argc, argv);
   for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths})
     if (paths->empty()) paths->push_back(defaultVectors);
@@ -137,6 +145,7 @@ int main(int argc, char** argv) {
     if (*mutantsCmd) return runMutants(mutants);
     if (*validateCmd) return runValidate(checkPaths, schema, spec.string());
     if (*coverageCmd) return runCoverage(checkPaths, spec.string(), verbose);
+    if (*fromCrashCmd) return runFromCrash(fromCrash);
   } catch (const std::exception& e) {
     std::cerr << "memconform: " << e.what() << "\n";
     return 2;

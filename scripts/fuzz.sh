@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Fuzzing: builds the `fuzz` preset (libFuzzer + ASan + UBSan) and runs the
+# targets with their seed corpus (corpus/<target>/), dictionary and options
+# (fuzz/<target>.dict, fuzz/<target>.options), time-bounded.
+#
+#   scripts/fuzz.sh [TARGET|all] [SECONDS]   run one target or all of them
+#                                            (default: all, 20 s each); exit 1
+#                                            on any finding
+#   scripts/fuzz.sh mutants [SECONDS]        fuzz_differential against every
+#                                            planted bug until it is found (at
+#                                            most SECONDS each, default 60);
+#                                            exit 1 if one survives
+#
+# For each run it prints exec/s, coverage and findings. A finding prints its
+# signature and, for the op-sequence targets, `memconform from-crash` turns
+# it into a minimised vector whose path is printed.
+#
+# Environment: MEMCONFORM_TARGET (fuzz_differential's other side, default
+# reference); FUZZ_JOBS=N runs N fuzzing processes on one machine with
+# libFuzzer's -fork=N (findings are collected in the artifact folder and the
+# run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
+# FUZZ_FLAGS adds libFuzzer flags (e.g. -jobs=4 -workers=2 for independent
+# runs, -use_value_profile=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+seconds=${2:-}
+targets=(fuzz_scope_ops fuzz_differential fuzz_vector_json)
+
+if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$(nproc)" >/dev/null
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target memconform >/dev/null
+fi
+bin=build/fuzz/bin
+mc=build/release/bin/memconform
+work=build/fuzz/work
+mkdir -p "$work"
+
+# libFuzzer flags and ASAN_OPTIONS from fuzz/<target>.options (ClusterFuzz format).
+options() {
+  local target=$1 section=""
+  flags=() asan=""
+  [[ -f fuzz/$target.options ]] || return 0
+  while IFS= read -r line; do
+    line=${line%%#*}
+    [[ $line =~ ^\[(.*)\]$ ]] && { section=${BASH_REMATCH[1]}; continue; }
+    [[ $line =~ ^[[:space:]]*([A-Za-z_]+)[[:space:]]*=[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]] || continue
+    case $section in
+      libfuzzer) flags+=("-${BASH_REMATCH[1]}=${BASH_REMATCH[2]}") ;;
+      asan) asan+="${asan:+:}${BASH_REMATCH[1]}=${BASH_REMATCH[2]}" ;;
+    esac
+  done <"fuzz/$target.options"
+}
+
+# Runs one target for $2 seconds; prints a summary line; returns 1 on a finding.
+run() {
+  local target=$1 secs=$2 label=${3:-$1}
+  local dir=$work/$label
+  rm -rf "$dir"
+  mkdir -p "$dir/corpus" "$dir/findings"
+  options "$target"
+  local dict=()
+  [[ -f fuzz/$target.dict ]] && dict=(-dict="fuzz/$target.dict")
+  local fork=()
+  [[ -n ${FUZZ_JOBS:-} ]] && fork=(-fork="$FUZZ_JOBS")
+  local seeds=()
+  [[ -d corpus/$target ]] && seeds=("corpus/$target")
+  local status=0
+  ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
+    -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1 || status=$?
+  local execs cov
+  execs=$(grep -m1 'stat::average_exec_per_sec' "$dir/log.txt" | awk '{print $2}')
+  cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
+  local finding
+  finding=$(ls "$dir/findings" 2>/dev/null | head -n 1 || true)
+  if [[ -z $finding && $status == 0 ]]; then
+    printf '%-34s %6s exec/s  %-22s no finding\n' "$label" "${execs:-?}" "$cov"
+    return 0
+  fi
+  printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
+  grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
+  if [[ -n $finding && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
+    local vector=$dir/findings/$finding.vector.json
+    if "$mc" from-crash "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then
+      echo "    vector: $vector"
+    fi
+  fi
+  return 1
+}
+
+case $what in
+  mutants)
+    secs=${seconds:-60}
+    survivors=0
+    times=()
+    for m in $("$mc" mutants --list | awk '{print $1}'); do
+      start=$(date +%s.%N)
+      if MEMCONFORM_TARGET=mutant:$m run fuzz_differential "$secs" "differential-$m" >"$work/mutant-$m.txt"; then
+        printf '%-34s survived %s s\n' "mutant:$m" "$secs"
+        survivors=$((survivors + 1))
+      else
+        took=$(echo "$(date +%s.%N) - $start" | bc)
+        times+=("$took")
+        printf '%-34s found in %6.2f s  %s\n' "mutant:$m" "$took" "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
+      fi
+    done
+    if ((${#times[@]})); then
+      sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+      n=${#times[@]}
+      median=$(echo "$sorted" | awk -v n="$n" 'NR == int((n + 1) / 2) {print}')
+      slowest=$(echo "$sorted" | tail -n 1)
+      printf 'time to find (wall clock, including start-up): median %.2f s, slowest %.2f s over %d mutants\n' "$median" "$slowest" "$n"
+    fi
+    ((survivors == 0)) || { echo "$survivors mutant(s) survived"; exit 1; }
+    ;;
+  all)
+    findings=0
+    for t in "${targets[@]}"; do run "$t" "${seconds:-20}" || findings=$((findings + 1)); done
+    ((findings == 0)) || { echo "$findings target(s) found something"; exit 1; }
+    ;;
+  *)
+    [[ -x $bin/$what ]] || { echo "unknown target $what (have: ${targets[*]} fuzz_empty)"; exit 2; }
+    run "$what" "${seconds:-20}"
+    ;;
+esac

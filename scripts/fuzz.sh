@@ -31,11 +31,9 @@ targets=(fuzz_scope_ops fuzz_differential fuzz_vector_json)
 if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)" >/dev/null
-  cmake --preset release >/dev/null
-  cmake --build --preset release -j "$(nproc)" --target memconform >/dev/null
 fi
 bin=build/fuzz/bin
-mc=build/release/bin/memconform
+mc=$bin/memconform
 work=build/fuzz/work
 mkdir -p "$work"
 
@@ -68,10 +66,12 @@ run() {
   [[ -n ${FUZZ_JOBS:-} ]] && fork=(-fork="$FUZZ_JOBS")
   local seeds=()
   [[ -d corpus/$target ]] && seeds=("corpus/$target")
-  local status=0
+  local status=0 start
+  start=$(date +%s.%N)
   ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
     -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1 || status=$?
+  echo "$(date +%s.%N) - $start" | bc >"$dir/seconds"
   local execs cov
   execs=$(grep -m1 'stat::average_exec_per_sec' "$dir/log.txt" | awk '{print $2}')
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
@@ -98,12 +98,11 @@ case $what in
     survivors=0
     times=()
     for m in $("$mc" mutants --list | awk '{print $1}'); do
-      start=$(date +%s.%N)
       if MEMCONFORM_TARGET=mutant:$m run fuzz_differential "$secs" "differential-$m" >"$work/mutant-$m.txt"; then
         printf '%-34s survived %s s\n' "mutant:$m" "$secs"
         survivors=$((survivors + 1))
       else
-        took=$(echo "$(date +%s.%N) - $start" | bc)
+        took=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
         times+=("$took")
         printf '%-34s found in %6.2f s  %s\n' "mutant:$m" "$took" "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
       fi

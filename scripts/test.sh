@@ -2,7 +2,9 @@
 # The test command: installs what is missing, builds the `asan` preset
 # (AddressSanitizer + UBSan), checks the corpus and the rule coverage, replays
 # the corpus against the reference (every vector must pass) and against every
-# planted bug (every one must be caught), and runs every test with ctest.
+# planted bug (every one must be caught), runs every test with ctest, then
+# every fuzz target for 20 s (no finding allowed) and fuzz_differential
+# against every planted bug (each must be found).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +32,7 @@ echo "== every planted bug is caught =="
 $mc mutants --json "$reports/mutants.json"
 echo "== unit tests under ASan + UBSan =="
 ctest --preset asan
+echo "== every fuzz target, 20 s from its seed corpus under ASan + UBSan, finds nothing =="
+bash scripts/fuzz.sh all 20
+echo "== fuzz_differential finds every planted bug (at most 60 s each) =="
+bash scripts/fuzz.sh mutants 60

@@ -4,6 +4,9 @@
 // caller's explicit peek/poke stay legal anywhere in bounds.
 #include <gtest/gtest.h>
 
+#include "conformance/runner/executor.h"
+#include "conformance/runner/loader.h"
+#include "conformance/targets/reference_target.h"
 #include "core/asan_poison.h"
 #include "support.h"
 
@@ -82,6 +85,29 @@ TEST_F(AsanPoison, SAFE_2_GrownMemoryStartsPoisoned) {
   inst.grow(1);
   EXPECT_TRUE(inst.memory().isPoisoned(end));
   EXPECT_TRUE(inst.memory().isPoisoned(end + 65535));
+}
+
+
+// Rule SAFE-2. The planted bug of mutant:cstring-no-nul-room (allocate strlen
+// bytes, write the NUL past them), replayed from a conformance vector, is
+// reported by AddressSanitizer itself, not only by the invariant checker.
+TEST_F(AsanPoison, SAFE_2_SCOPE_8_TheCStringMutantIsStoppedByAsanDuringReplay) {
+  std::vector<conformance::LoadError> errors;
+  const auto file = conformance::loadVectorFile(
+      "cstring.json", testing::readProjectFile("conformance/vectors/scope/cstring.json"), errors);
+  ASSERT_TRUE(errors.empty());
+  const conformance::Vector* vector = nullptr;
+  for (const auto& v : file.vectors)
+    if (v.id == "scope/cstring/eight-bytes") vector = &v;
+  ASSERT_NE(vector, nullptr);
+  conformance::ReferenceTarget reference;
+  EXPECT_TRUE(conformance::runVector(*vector, reference).failures.empty());
+  EXPECT_DEATH(
+      {
+        conformance::ReferenceTarget mutant(Mutant::CStringNoNulRoom);
+        conformance::runVector(*vector, mutant);
+      },
+      "ERROR: AddressSanitizer: use-after-poison");
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 # signature and, for the op-sequence targets, `memconform from-crash` turns
 # it into a minimised vector whose path is printed.
 #
-# Environment: MEMCONFORM_TARGET (fuzz_differential's other side, default
-# reference); FUZZ_JOBS=N runs N fuzzing processes on one machine with
+# Environment: MEMCONFORM_TARGET (fuzz_differential's other side, or the bug
+# planted in fuzz_resize / fuzz_peek_poke; default reference); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
 # FUZZ_FLAGS adds libFuzzer flags (e.g. -jobs=4 -workers=2 for independent
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 what=${1:-all}
 seconds=${2:-}
-targets=(fuzz_scope_ops fuzz_differential fuzz_vector_json)
+targets=(fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json)
 
 if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --preset fuzz >/dev/null

@@ -9,8 +9,9 @@ packages=(
   libgtest-dev                           # unit tests
   nlohmann-json3-dev                     # vectors and reports
   wabt                                   # wasm targets (later issues)
-  libcli11-dev libvalijson-dev                           # the memconform command line
+  libcli11-dev libvalijson-dev           # the memconform command line, JSON Schema
   libbenchmark-dev                       # benchmarks
+  zip unzip bc                           # seed corpus zips (ClusterFuzzLite), fuzz.sh timings
 )
 # Node.js 20 + npm: the GROW oracle and the JavaScript driver. Machines of this
 # kind ship Node 20 with its own npm (Debian's npm conflicts with that nodejs),

@@ -41,7 +41,7 @@ class ReservationCache {
   }
 
  private:
-  static constexpr std::size_t kKept = 4;
+  static constexpr std::size_t kKept = 32;  // fuzzers cycle through a few dozen memory sizes
   std::mutex mutex_;
   std::vector<std::pair<std::uint8_t*, std::size_t>> free_;
 };

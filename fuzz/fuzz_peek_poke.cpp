@@ -25,11 +25,7 @@ using namespace memconform;
 
 namespace {
 
-[[noreturn]] void broken(const char* rule, const std::string& what) {
-  std::fprintf(stderr, "\n== memconform finding ==\nsignature: memconform/%s/peek-poke/%s\n%s\n", fuzz::targetName().c_str(), rule,
-               what.c_str());
-  std::abort();
-}
+[[noreturn]] void broken(const char* rule, const std::string& what) { fuzz::brokenProperty("peek-poke", rule, what); }
 
 struct ModelType {
   int size;  // bytes

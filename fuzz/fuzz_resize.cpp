@@ -25,11 +25,7 @@ using namespace memconform;
 
 namespace {
 
-[[noreturn]] void broken(const char* rule, const std::string& what) {
-  std::fprintf(stderr, "\n== memconform finding ==\nsignature: memconform/%s/resize/%s\n%s\n", fuzz::targetName().c_str(), rule,
-               what.c_str());
-  std::abort();
-}
+[[noreturn]] void broken(const char* rule, const std::string& what) { fuzz::brokenProperty("resize", rule, what); }
 
 double request(FuzzedDataProvider& in, double oldSize) {
   switch (in.ConsumeIntegralInRange<int>(0, 5)) {

@@ -131,6 +131,14 @@ class Decoder {
     return num(in_.pick(far));
   }
 
+  // PEEK-5: now and then a list of addresses, possibly empty.
+  Expr addressOrList() {
+    if (in_.byte() >= 48) return address();
+    std::vector<Expr> list;
+    for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
+    return Expr{std::move(list)};
+  }
+
   Expr size() {
     const std::uint8_t b = in_.byte();
     if (b < 200) return num(b);
@@ -279,13 +287,7 @@ class Decoder {
       case 21: case 22: case 23: {
         Op o = op(OpKind::Peek);
         o.args["type"] = str(in_.pick(kPeekTypes));
-        if (in_.byte() < 48) {
-          std::vector<Expr> list;
-          for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
-          o.args["address"] = Expr{std::move(list)};
-        } else {
-          o.args["address"] = address();
-        }
+        o.args["address"] = addressOrList();
         return o;
       }
       case 24: case 25: case 26: {
@@ -293,13 +295,7 @@ class Decoder {
         const std::string_view type = in_.pick(kPeekTypes);
         o.args["type"] = str(type);
         o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
-        if (in_.byte() < 48) {
-          std::vector<Expr> list;
-          for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
-          o.args["address"] = Expr{std::move(list)};
-        } else {
-          o.args["address"] = address();
-        }
+        o.args["address"] = addressOrList();
         return o;
       }
       case 27: {

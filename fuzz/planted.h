@@ -29,4 +29,11 @@ inline std::string targetName() {
   return spec ? spec : "reference";
 }
 
+// A broken property: the finding's signature (target, area, rule), then abort.
+[[noreturn]] inline void brokenProperty(const char* area, const char* rule, const std::string& what) {
+  std::fprintf(stderr, "\n== memconform finding ==\nsignature: memconform/%s/%s/%s\n%s\n", targetName().c_str(), area, rule,
+               what.c_str());
+  std::abort();
+}
+
 }  // namespace memconform::fuzz

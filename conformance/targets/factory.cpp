@@ -1,5 +1,6 @@
 #include "conformance/targets/factory.h"
 
+#include <iostream>
 #include <stdexcept>
 
 #include "conformance/targets/reference_target.h"
@@ -16,6 +17,15 @@ std::unique_ptr<Target> makeTarget(const std::string& spec) {
     throw std::invalid_argument("unknown mutant \"" + name + "\" (known: " + known + ")");
   }
   throw std::invalid_argument("unknown target \"" + spec + "\" (use reference or mutant:NAME; `memconform mutants --list`)");
+}
+
+std::unique_ptr<Target> makeTargetOrReport(const std::string& command, const std::string& spec) {
+  try {
+    return makeTarget(spec);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "memconform " << command << ": " << e.what() << "\n";
+    return nullptr;
+  }
 }
 
 }  // namespace memconform::conformance

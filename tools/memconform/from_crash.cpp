@@ -155,13 +155,8 @@ int runFromCrash(const FromCrashCommand& c) {
     return 2;
   }
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::unique_ptr<Target> target;
-  try {
-    target = makeTarget(c.target);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "memconform from-crash: " << e.what() << "\n";
-    return 2;
-  }
+  const std::unique_ptr<Target> target = makeTargetOrReport("from-crash", c.target);
+  if (!target) return 2;
   ReferenceTarget reference;
   Vector v = fuzz::decodeOps(bytes);
   const auto signature = signatureOf(v, reference, *target);

@@ -51,13 +51,8 @@ void writeTo(const std::string& path, const std::function<void(std::ostream&)>& 
 }  // namespace
 
 int runReplay(const ReplayCommand& c) {
-  std::unique_ptr<Target> target;
-  try {
-    target = makeTarget(c.target);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "memconform replay: " << e.what() << "\n";
-    return 2;
-  }
+  const std::unique_ptr<Target> target = makeTargetOrReport("replay", c.target);
+  if (!target) return 2;
   Expectations expectations;
   if (!c.expectations.empty()) {
     std::string text;

@@ -8,8 +8,10 @@
 #                                            on any finding
 #   scripts/fuzz.sh mutants [SECONDS]        fuzz_differential against every
 #                                            planted bug until it is found (at
-#                                            most SECONDS each, default 60);
-#                                            exit 1 if one survives
+#                                            most SECONDS each, default 60),
+#                                            each finding turned into a vector
+#                                            by from-crash; exit 1 if one
+#                                            survives or cannot be turned
 #
 # For each run it prints exec/s, coverage and findings. A finding prints its
 # signature and, for the op-sequence targets, `memconform from-crash` turns
@@ -96,6 +98,7 @@ case $what in
   mutants)
     secs=${seconds:-60}
     survivors=0
+    unconverted=0
     times=()
     for m in $("$mc" mutants --list | awk '{print $1}'); do
       if MEMCONFORM_TARGET=mutant:$m run fuzz_differential "$secs" "differential-$m" >"$work/mutant-$m.txt"; then
@@ -104,7 +107,15 @@ case $what in
       else
         took=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
         times+=("$took")
-        printf '%-34s found in %6.2f s  %s\n' "mutant:$m" "$took" "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
+        # from-crash's verdict on the finding: the minimised vector's size.
+        ops=$(grep -m1 -oE '^    wrote .* \(([0-9]+) ops\): reference passes, mutant:[^ ]+ fails' "$work/mutant-$m.txt" | grep -oE '\([0-9]+ ops' | tr -dc 0-9 || true)
+        if [[ -z $ops ]]; then
+          printf '%-34s found in %6.2f s, but from-crash could not make a failing vector (see %s)\n' "mutant:$m" "$took" "$work/mutant-$m.txt"
+          unconverted=$((unconverted + 1))
+        else
+          printf '%-34s found in %6.2f s  vector of %2d ops  %s\n' "mutant:$m" "$took" "$ops" \
+            "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
+        fi
       fi
     done
     if ((${#times[@]})); then
@@ -115,6 +126,7 @@ case $what in
       printf 'time to find (wall clock, including start-up): median %.2f s, slowest %.2f s over %d mutants\n' "$median" "$slowest" "$n"
     fi
     ((survivors == 0)) || { echo "$survivors mutant(s) survived"; exit 1; }
+    ((unconverted == 0)) || { echo "$unconverted finding(s) could not be turned into a failing vector"; exit 1; }
     ;;
   all)
     findings=0

@@ -2,7 +2,8 @@
 # The main job: installs what is missing, builds the `release` preset and runs
 # memconform: the rule coverage table, the conformance corpus replayed against
 # the reference (summary, JSON and JUnit reports, throughput), the mutant
-# kill table and a tour of the reference. A later issue adds a short fuzz run.
+# kill table, a short fuzz run of every target (10 s each, ASan + UBSan) and a
+# tour of the reference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,9 @@ echo "reports: $reports/replay-reference.json, $reports/replay-reference.xml"
 echo
 echo "== memconform mutants =="
 $mc mutants --json "$reports/mutants.json"
+echo
+echo "== a short fuzz run: every target 10 s from its seed corpus (scripts/fuzz.sh) =="
+bash scripts/fuzz.sh all 10
 echo
 echo "== memconform demo =="
 $mc demo

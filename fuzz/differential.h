@@ -4,6 +4,8 @@
 // handed them out, so two allocators that place blocks differently agree.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 

@@ -3,6 +3,7 @@
 // deduplicate, then the op sequence with each side's outcome.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "conformance/runner/executor.h"

@@ -11,7 +11,7 @@ namespace {
 bool returnsPointers(OpKind k) {
   switch (k) {
     case OpKind::Alloc: case OpKind::ScopedAlloc: case OpKind::MmapAlloc: case OpKind::ScopedAllocCString:
-    case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv: case OpKind::ZeroMemory:
+    case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv:
       return true;
     default: return false;
   }
@@ -62,7 +62,7 @@ std::string Canonicalizer::outcome(const OpRun& run) {
   const OpKind k = run.op->kind;
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
-      if (returnsPointers(k) && k != OpKind::ZeroMemory) return pointer(*d);
+      if (returnsPointers(k)) return pointer(*d);
       if (returnsFunction(k)) {
         auto [it, fresh] = functions_.emplace(static_cast<std::uint64_t>(*d), functions_.size());
         return "fn#" + std::to_string(it->second);

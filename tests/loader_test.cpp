@@ -285,3 +285,27 @@ TEST(Expectations, HostileFilesAreRefusedWithPointers) {
 
 }  // namespace
 }  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+// A call's result names what its body failed to bind: a failure at
+// /result, while the call itself still pops its scope and returns (CALL-1).
+TEST(Replay, ACallResultLeftUnboundIsAFailureNotAnException) {
+  Corpus corpus;
+  corpus.files.push_back(loadVectorFile("t.json", fileWith(json::array({
+      {{"id", "t/result"}, {"rules", {"CALL-1"}}, {"source", "seed"},
+       {"ops", {{{"op", "call"}, {"result", "p"},
+                 {"body", {{{"op", "scopedAlloc"}, {"size", 3000000000.0}, {"as", "p"}, {"expect", {{"error", "AllocFailed"}}}}}}},
+                {{"op", "level"}, {"expect", {{"value", 0}}}}}}}})).dump(),
+      corpus.errors));
+  ASSERT_TRUE(corpus.errors.empty());
+  ReferenceTarget target;
+  const Report report = replay(corpus, target, {});
+  ASSERT_EQ(report.results.size(), 1u);
+  ASSERT_EQ(report.results[0].failures.size(), 1u);
+  EXPECT_EQ(report.results[0].failures[0].pointer, "/vectors/0/ops/0/result");
+}
+
+}  // namespace
+}  // namespace memconform::conformance

@@ -114,6 +114,7 @@ class Executor {
   // ops are checked one by one in between (CALL-1, CALL-2).
   void runCall(const Op& op) {
     std::optional<VectorThrow> unwinding;
+    std::optional<std::string> unboundResult;
     Observed observed;
     bool bodyStarted = false;
     try {
@@ -124,7 +125,13 @@ class Executor {
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
         runOps(op.body);
         const auto it = op.args.find("result");
-        return it == op.args.end() ? Value(Undefined{}) : resolve(it->second, bindings_);
+        if (it == op.args.end()) return Value(Undefined{});
+        try {
+          return resolve(it->second, bindings_);
+        } catch (const UnboundName& e) {
+          unboundResult = e.what();  // the body failed to bind it; the call itself still returns
+          return Value(Undefined{});
+        }
       });
     } catch (const VectorThrow& t) {
       observed.error = ErrorKind::Thrown;
@@ -133,11 +140,9 @@ class Executor {
     } catch (const GlueError& e) {
       observed.error = e.kind();
       observed.message = e.what();
-    } catch (const UnboundName& e) {
-      // The call's `result` names a value its body failed to bind.
-      observed.error = ErrorKind::Thrown;
-      observed.message = e.what();
     }
+    if (unboundResult && !op.anyOutcome)
+      run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});
     observed.events = target_.takeEvents();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
     observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, observed.events, std::nullopt);

@@ -736,11 +736,11 @@ Corpus loadCorpus(const std::vector<std::string>& paths) {
     if (fs::is_directory(p, ec)) {
       for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
         if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
-      if (ec) corpus.errors.push_back({p, "", "", "cannot list directory: " + ec.message()});
+      if (ec) corpus.errors.push_back({p, "", "", "cannot list directory: " + ec.message(), true});
     } else if (fs::is_regular_file(p, ec)) {
       files.emplace_back(p);
     } else {
-      corpus.errors.push_back({p, "", "", "no such file or directory"});
+      corpus.errors.push_back({p, "", "", "no such file or directory", true});
     }
   }
   std::sort(files.begin(), files.end());
@@ -749,7 +749,7 @@ Corpus loadCorpus(const std::vector<std::string>& paths) {
     std::ostringstream text;
     text << in.rdbuf();
     if (!in) {
-      corpus.errors.push_back({f.string(), "", "", "cannot read the file"});
+      corpus.errors.push_back({f.string(), "", "", "cannot read the file", true});
       continue;
     }
     corpus.files.push_back(loadVectorFile(f.string(), text.str(), corpus.errors));

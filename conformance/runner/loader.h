@@ -17,6 +17,7 @@ struct LoadError {
   std::string vectorId;  // empty when the problem is not inside a vector
   std::string pointer;   // JSON pointer of the bad place ("" is the whole file)
   std::string message;
+  bool unreadable = false;  // the path itself could not be read (not a problem in its content)
 };
 std::string describe(const LoadError& e);  // "file: vector id: /pointer: message"
 

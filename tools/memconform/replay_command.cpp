@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -33,11 +34,7 @@ bool readAll(const std::string& path, std::string& out) {
 // Paths that cannot be read at all make the input unusable (exit 2); a file
 // that can be read but is malformed gives `error` results (exit 1).
 bool unreadable(const Corpus& corpus) {
-  for (const auto& e : corpus.errors)
-    if (e.message == "no such file or directory" || e.message == "cannot read the file" ||
-        e.message.rfind("cannot list directory", 0) == 0)
-      return true;
-  return false;
+  return std::any_of(corpus.errors.begin(), corpus.errors.end(), [](const LoadError& e) { return e.unreadable; });
 }
 
 void writeTo(const std::string& path, const std::function<void(std::ostream&)>& write) {

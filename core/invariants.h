@@ -10,7 +10,9 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/events.h"
@@ -30,13 +32,13 @@ enum class Attribution {
 };
 
 struct OpRecord {
-  std::string op;  // for messages
+  std::string_view op;  // for messages; the op's name outlives the record
   Attribution attribution = Attribution::Caller;
   // The op itself failed with an error (SAFE-4 then requires no net effect).
   // An exception raised by a vector's body and propagating through the op is
   // not the op failing.
   bool failed = false;
-  std::vector<Event> events;
+  std::span<const Event> events;  // the op's events, owned by the caller
   std::uint64_t byteLength = 0;  // the memory size the target reports after the op
   // Optional digests of the memory contents before and after the op, for
   // SAFE-4 ("same contents"); targets that cannot compute them leave them empty.

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -16,39 +17,69 @@ namespace memconform {
 namespace {
 
 // Address-space reservations kept for reuse. A conformance run creates one
-// memory per vector, and mapping and unmapping a 2 GiB range each time costs
-// more than the vector itself. A returned range is decommitted first
-// (MADV_DONTNEED hands back zero pages, PROT_NONE closes it), so a reused
-// reservation is indistinguishable from a fresh one.
+// memory per vector and a fuzzer one per input; mapping a 2 GiB range,
+// committing its pages and writing its ASan shadow each time costs more than
+// the ops themselves. A returned range keeps its committed pages, zeroed
+// where they were written, and its shadow poisoned (nothing is allocated in
+// it), so that a reused reservation is indistinguishable from a fresh one
+// and, when it has the same size, needs no system call at all.
+struct Reservation {
+  std::uint8_t* base = nullptr;
+  std::size_t bytes = 0;      // reserved address space
+  std::size_t committed = 0;  // [0, committed) is readable, writable, zero and poisoned
+  std::size_t poisoned = 0;   // the shadow may be poisoned below this (committed at some time)
+};
+
 class ReservationCache {
  public:
-  std::uint8_t* take(std::size_t bytes) {
+  std::optional<Reservation> take(std::size_t bytes) {
     std::lock_guard lock(mutex_);
     for (auto it = free_.begin(); it != free_.end(); ++it)
-      if (it->second == bytes) {
-        auto* p = it->first;
+      if (it->bytes == bytes) {
+        const Reservation r = *it;
         free_.erase(it);
-        return p;
+        return r;
       }
-    return nullptr;
+    return std::nullopt;
   }
-  void give(std::uint8_t* p, std::size_t bytes, std::size_t committed) {
-    const bool clean = committed == 0 || (madvise(p, committed, MADV_DONTNEED) == 0 &&
-                                          mprotect(p, committed, PROT_NONE) == 0);
-    std::lock_guard lock(mutex_);
-    if (clean && free_.size() < kKept) free_.emplace_back(p, bytes);
-    else munmap(p, bytes);
+  void give(const Reservation& r) {
+    std::unique_lock lock(mutex_);
+    if (free_.size() < kKept) {
+      free_.push_back(r);
+      return;
+    }
+    lock.unlock();
+    release(r);
+  }
+  // Unmaps a range for good: its shadow must not stay poisoned for whatever
+  // is mapped there next.
+  static void release(const Reservation& r) {
+    asan::unpoison(r.base, r.poisoned);
+    munmap(r.base, r.bytes);
   }
 
  private:
   static constexpr std::size_t kKept = 32;  // fuzzers cycle through a few dozen memory sizes
   std::mutex mutex_;
-  std::vector<std::pair<std::uint8_t*, std::size_t>> free_;
+  std::vector<Reservation> free_;
 };
 
 ReservationCache& reservations() {
   static auto* cache = new ReservationCache;  // never destroyed: memories may outlive static destruction
   return *cache;
+}
+
+bool setAccess(std::uint8_t* p, std::size_t n, int protection) { return n == 0 || mprotect(p, n, protection) == 0; }
+
+// Zeroes bytes that may be poisoned (the memory's own cleanup, not an access
+// on anybody's behalf): uninstrumented, a word at a time.
+MEMCONFORM_CALLER_ACCESS void zeroUnchecked(std::uint8_t* p, std::size_t n) {
+  volatile std::uint8_t* b = p;
+  while (n > 0 && reinterpret_cast<std::uintptr_t>(b) % 8 != 0) *b++ = 0, --n;
+  volatile std::uint64_t* w = reinterpret_cast<volatile std::uint64_t*>(const_cast<std::uint8_t*>(b));
+  for (; n >= 8; n -= 8) *w++ = 0;
+  b = reinterpret_cast<volatile std::uint8_t*>(w);
+  while (n > 0) *b++ = 0, --n;
 }
 
 }  // namespace
@@ -60,28 +91,48 @@ LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* l
                                          " maximum=" + std::to_string(config_.maximumPages) +
                                          " pages: need initial <= maximum <= 65536");
   reserved_ = static_cast<std::size_t>(config_.maximumPages) * kPageSize;
-  if (reserved_ > 0) base_ = reservations().take(reserved_);
-  if (reserved_ > 0 && base_ == nullptr) {
+  if (reserved_ == 0) return;
+  const std::size_t initial = std::size_t{config_.initialPages} * kPageSize;
+  std::optional<Reservation> reused = reservations().take(reserved_);
+  if (!reused) {
     // Reserve address space only; mprotect commits pages as the memory grows,
     // and the kernel backs them with RAM only when they are first touched.
     void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
       throw std::runtime_error("cannot reserve " + std::to_string(reserved_) + " bytes: " + std::strerror(errno));
-    base_ = static_cast<std::uint8_t*>(p);
+    reused = Reservation{static_cast<std::uint8_t*>(p), reserved_, 0, 0};
   }
-  const std::uint32_t initial = config_.initialPages;
-  if (initial > 0) {
-    if (mprotect(base_, std::size_t{initial} * kPageSize, PROT_READ | PROT_WRITE) != 0)
-      throw std::runtime_error(std::string("cannot commit the initial memory: ") + std::strerror(errno));
-    pages_ = initial;
-    poison(0, byteLength());  // nothing is allocated yet (SAFE-2)
+  base_ = reused->base;
+  poisonedBelow_ = reused->poisoned;
+  // Pages above the initial size are closed; missing ones are opened, zero.
+  const std::size_t was = reused->committed;
+  const bool ok = initial < was ? setAccess(base_ + initial, was - initial, PROT_NONE)
+                                : setAccess(base_ + was, initial - was, PROT_READ | PROT_WRITE);
+  if (!ok) {
+    ReservationCache::release(*reused);
+    throw std::runtime_error(std::string("cannot commit the initial memory: ") + std::strerror(errno));
   }
+  pages_ = config_.initialPages;
+  if (initial > was) poison(was, initial - was);  // nothing is allocated yet (SAFE-2)
 }
 
 LinearMemory::~LinearMemory() {
   if (base_ == nullptr) return;
-  asan::unpoison(base_, static_cast<std::size_t>(byteLength()));  // the address range may be reused
-  reservations().give(base_, reserved_, static_cast<std::size_t>(byteLength()));
+  // Back to "zero and poisoned" where this memory changed it.
+  const std::size_t committed = static_cast<std::size_t>(byteLength());
+  if (dirtyEnd_ > dirtyBegin_) {
+    if (dirtyEnd_ - dirtyBegin_ <= kZeroInPlace) {
+      zeroUnchecked(base_ + dirtyBegin_, dirtyEnd_ - dirtyBegin_);
+    } else {
+      const std::size_t from = dirtyBegin_ / kPageSize * kPageSize;
+      if (madvise(base_ + from, committed - from, MADV_DONTNEED) != 0) {  // hands back zero pages
+        ReservationCache::release({base_, reserved_, committed, poisonedBelow_});
+        return;
+      }
+    }
+  }
+  if (unpoisonedEnd_ > unpoisonedBegin_) asan::poison(base_ + unpoisonedBegin_, unpoisonedEnd_ - unpoisonedBegin_);
+  reservations().give({base_, reserved_, committed, std::max(poisonedBelow_, committed)});
 }
 
 bool LinearMemory::faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const {
@@ -99,10 +150,10 @@ std::optional<std::uint32_t> LinearMemory::grow(std::uint32_t deltaPages) {
     const std::size_t from = std::size_t{old} * kPageSize;
     const std::size_t bytes = std::size_t{deltaPages} * kPageSize;
     // An engine refusing memory is a failed grow, exactly like MEM-5's faults.
-    ok = mprotect(base_ + from, bytes, PROT_READ | PROT_WRITE) == 0;
+    ok = setAccess(base_ + from, bytes, PROT_READ | PROT_WRITE);
     if (ok) {
       pages_ = old + deltaPages;
-      asan::poison(base_ + from, bytes);  // fresh bytes belong to no allocation (SAFE-2)
+      poison(from, bytes);  // fresh bytes belong to no allocation (SAFE-2)
     }
   }
   if (ok) ++generation_;  // every successful grow refreshes the buffer (VIEW-2)
@@ -123,8 +174,15 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerRead(Address address, void* ou
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
+void LinearMemory::written(Address address, std::uint64_t n) {
+  if (n == 0) return;
+  dirtyBegin_ = std::min<std::size_t>(dirtyBegin_, address);
+  dirtyEnd_ = std::max<std::size_t>(dirtyEnd_, address + n);
+}
+
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const void* in, std::size_t n) {
   callerWrites_ += n != 0;
+  written(address, n);
   volatile std::uint8_t* dst = base_ + address;
   const auto* src = static_cast<const std::uint8_t*>(in);
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
@@ -132,15 +190,18 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const v
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uint8_t byte, std::uint64_t n) {
   callerWrites_ += n != 0;
+  written(address, n);
   volatile std::uint8_t* dst = base_ + address;
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;
 }
 
 void LinearMemory::internalWrite(Address address, const void* in, std::size_t n) {
+  written(address, n);
   std::memcpy(base_ + address, in, n);  // ASan checks the range (SAFE-2)
 }
 
 void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t n) {
+  written(address, n);
   std::memset(base_ + address, byte, n);  // ASan checks the range (SAFE-2)
 }
 
@@ -148,6 +209,9 @@ void LinearMemory::poison(Address address, std::uint64_t n) {
   asan::poison(base_ + address, static_cast<std::size_t>(n));
 }
 void LinearMemory::unpoison(Address address, std::uint64_t n) {
+  if (n == 0) return;
+  unpoisonedBegin_ = std::min<std::size_t>(unpoisonedBegin_, address);
+  unpoisonedEnd_ = std::max<std::size_t>(unpoisonedEnd_, address + n);
   asan::unpoison(base_ + address, static_cast<std::size_t>(n));
 }
 bool LinearMemory::isPoisoned(Address address) const { return asan::isPoisoned(base_ + address); }

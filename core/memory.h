@@ -91,6 +91,11 @@ class LinearMemory {
 
  private:
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
+  void written(Address address, std::uint64_t n);
+
+  // Up to this many written bytes are zeroed in place when the memory goes;
+  // more, and their pages are handed back to the kernel.
+  static constexpr std::size_t kZeroInPlace = 256 * 1024;
 
   MemoryConfig config_;
   GrowthFaults faults_;
@@ -101,6 +106,12 @@ class LinearMemory {
   std::uint64_t generation_ = 0;
   std::uint64_t growCalls_ = 0;
   std::uint64_t callerWrites_ = 0;
+  // What a reused reservation must get back (memory.cpp, ReservationCache):
+  // the range of bytes written, the range unpoisoned, and how far its shadow
+  // was poisoned before.
+  std::size_t dirtyBegin_ = SIZE_MAX, dirtyEnd_ = 0;
+  std::size_t unpoisonedBegin_ = SIZE_MAX, unpoisonedEnd_ = 0;
+  std::size_t poisonedBelow_ = 0;
 };
 
 }  // namespace memconform

@@ -37,8 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const conformance::Vector vector = fuzz::decodeOps({data, size});
   const conformance::VectorRun expected = conformance::runVector(vector, reference);
   const conformance::VectorRun actual = conformance::runVector(vector, *other);
-  if (auto d = fuzz::compareRuns(expected, actual))
-    fuzz::reportAndAbort({other->name(), d->op, d->rule, d->pointer + ": reference " + d->reference + " | " + other->name() + " " + d->target},
-                         actual, &expected);
+  if (const auto first = fuzz::compareRuns(expected, actual)) {
+    // Again with JSON pointers, for the report.
+    conformance::Vector numbered = vector;
+    fuzz::numberOps(numbered);
+    const conformance::VectorRun expectedAgain = conformance::runVector(numbered, reference);
+    const conformance::VectorRun actualAgain = conformance::runVector(numbered, *other);
+    const auto d = fuzz::compareRuns(expectedAgain, actualAgain).value_or(*first);
+    fuzz::reportAndAbort({other->name(), d.op, d.rule, d.pointer + ": reference " + d.reference + " | " + other->name() + " " + d.target},
+                         actualAgain, &expectedAgain);
+  }
   return 0;
 }

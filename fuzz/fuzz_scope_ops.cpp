@@ -14,6 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static conformance::ReferenceTarget target;
   const conformance::Vector vector = fuzz::decodeOps({data, size});
   const conformance::VectorRun run = conformance::runVector(vector, target);
-  if (auto finding = fuzz::findingOf("reference", run)) fuzz::reportAndAbort(*finding, run);
+  if (auto finding = fuzz::findingOf("reference", run)) {
+    // Again with JSON pointers, for the report.
+    conformance::Vector numbered = vector;
+    fuzz::numberOps(numbered);
+    const conformance::VectorRun again = conformance::runVector(numbered, target);
+    fuzz::reportAndAbort(fuzz::findingOf("reference", again).value_or(*finding), again);
+  }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "fuzz/op_decoder.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -17,6 +18,7 @@ class Bytes {
  public:
   explicit Bytes(std::span<const std::uint8_t> d) : data_(d) {}
   bool empty() const { return pos_ >= data_.size(); }
+  std::size_t remaining() const { return empty() ? 0 : data_.size() - pos_; }
   std::uint8_t byte() { return empty() ? 0 : data_[pos_++]; }
   std::uint32_t u16() { return byte() | (std::uint32_t{byte()} << 8); }
   std::uint32_t u32() { return u16() | (u16() << 16); }
@@ -66,23 +68,19 @@ class Decoder {
     v.source = "decided";
     v.tags = {"from-fuzz"};
     v.setup = setup();
+    v.ops.reserve(std::min(in_.remaining(), limits_.maxOps) + 8);
     Op end = op(OpKind::ByteLength);
     end.as = {"end"};
-    v.ops.push_back(end);
+    v.ops.push_back(std::move(end));
     while (!in_.empty() && budget_ > 0) append(v.ops, 0);
-    // Close every scope the sequence may have left open, so that LEAK-2 at
-    // the end judges the implementation, not the generated caller. Extra
+    // Close every scope the sequence left open, so that LEAK-2 at the end
+    // judges the implementation, not the generated caller. The caller's
+    // model of the stack says how many; after a pop by a raw number (which
+    // may or may not name a live scope) it pops once per push, and the extra
     // pops fail harmlessly (SCOPE-4).
-    for (std::size_t i = 0; i < scopes_.size(); ++i) v.ops.push_back(op(OpKind::Pop));
-    number(v.ops, "/vectors/0/ops");
+    const std::size_t open = popsByNumber_ ? pushes_ : stack_.size();
+    for (std::size_t i = 0; i < open; ++i) v.ops.push_back(op(OpKind::Pop));
     return v;
-  }
-
-  static void number(std::vector<Op>& ops, const std::string& pointer) {
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      ops[i].pointer = pointer + "/" + std::to_string(i);
-      number(ops[i].body, ops[i].pointer + "/body");
-    }
   }
 
  private:
@@ -114,7 +112,7 @@ class Decoder {
 
   Op op(OpKind kind) {
     if (budget_ > 0) --budget_;
-    return Op{kind, {}, {}, {}, {}, std::nullopt, {}, true};
+    return Op{kind, {}, {}, {}, {}, nullptr, {}, true};
   }
 
   std::string fresh(char prefix) { return std::string(1, prefix) + std::to_string(counter_++); }
@@ -159,6 +157,14 @@ class Decoder {
     return num(d);
   }
 
+  Op push() {
+    Op o = op(OpKind::Push);
+    o.as = {fresh('s')};
+    scopes_.push_back(o.as.front());
+    model([&] { stack_.push_back(o.as.front()); ++pushes_; });
+    return o;
+  }
+
   void bindPointer(Op& o) {
     o.as = {fresh('p')};
     pointers_.push_back(o.as.front());
@@ -188,17 +194,24 @@ class Decoder {
         followUps_.push_back(std::move(read));
         return o;
       }
-      case 0: case 1: case 2: {
-        Op o = op(OpKind::Push);
-        o.as = {fresh('s')};
-        scopes_.push_back(o.as.front());
-        return o;
-      }
-      case 3: case 4: return op(OpKind::Pop);
+      case 0: case 1: case 2: return push();
+      case 3: case 4:
+        // With nothing pushed, a pop can only fail (SCOPE-4): keep a few of
+        // those, and push instead of most, so that inputs spend their ops
+        // on scopes that exist.
+        if (unwinding_ == 0 && stack_.empty() && in_.byte() >= 32) return push();
+        model([&] { if (!stack_.empty()) stack_.pop_back(); });  // SCOPE-4: the top, whatever it is
+        return op(OpKind::Pop);
       case 5: {
         Op o = op(OpKind::Pop);
-        if (!scopes_.empty() && in_.byte() < 224) o.args["scope"] = name(scopes_[in_.below(scopes_.size())]);
-        else o.args["scope"] = num(in_.byte());
+        if (!scopes_.empty() && in_.byte() < 224) {
+          const std::string& scope = scopes_[in_.below(scopes_.size())];
+          o.args["scope"] = name(scope);
+          model([&] { std::erase(stack_, scope); });  // SCOPE-5: wherever it is
+        } else {
+          o.args["scope"] = num(in_.byte());
+          model([&] { popsByNumber_ = true; });
+        }
         return o;
       }
       case 6: case 7: case 8: case 9: {
@@ -371,12 +384,27 @@ class Decoder {
       case 37: case 38: {
         if (depth >= limits_.maxCallDepth) return op(OpKind::Level);
         Op o = op(OpKind::Call);
+        // CALL-1: the call pushes a scope of its own and pops exactly that
+        // one at the end, even while an exception passes through it.
+        const bool runs = unwinding_ == 0;
+        const std::string own = "(call " + std::to_string(counter_++) + ")";
+        if (runs) stack_.push_back(own);
         for (std::size_t n = 1 + in_.byte() % 6; n > 0 && budget_ > 0 && !in_.empty(); --n) append(o.body, depth + 1);
-        // The body may end with a throw that unwinds some of the enclosing calls.
+        // The body may end with a throw that unwinds some of the enclosing
+        // calls: the rest of their bodies does not run.
         if (in_.byte() % 3 == 0 && budget_ > 0) {
           Op t = op(OpKind::Throw);
-          t.args["frames"] = num(1 + static_cast<double>(in_.byte() % (depth + 1)));
+          const std::size_t frames = 1 + in_.byte() % (depth + 1);
+          t.args["frames"] = num(static_cast<double>(frames));
           o.body.push_back(std::move(t));
+          if (unwinding_ == 0) unwinding_ = frames;
+        }
+        if (runs) {
+          // If the body popped the call's own scope, the call's final pop
+          // fails (SCOPE-5) and that error replaces the exception in flight:
+          // the caller of the call goes on.
+          if (std::erase(stack_, own) == 0) unwinding_ = 0;
+          else if (unwinding_ > 0) --unwinding_;
         }
         return o;
       }
@@ -391,6 +419,19 @@ class Decoder {
   std::vector<std::string> pointers_, scopes_, functions_;
   std::vector<std::pair<std::string, std::string>> views_;
   std::vector<Op> followUps_;
+  // The generated caller's model of the scope stack, for the closing pops:
+  // the scopes it pushed and has not popped (and each running call's own
+  // scope), in push order. Ops after a throw, up to the call that catches
+  // it, never run and leave the model alone.
+  std::vector<std::string> stack_;
+  std::size_t pushes_ = 0;
+  std::size_t unwinding_ = 0;  // calls the last throw still unwinds
+  bool popsByNumber_ = false;
+
+  template <class F>
+  void model(F&& change) {
+    if (unwinding_ == 0) change();
+  }
 };
 
 }  // namespace
@@ -398,5 +439,16 @@ class Decoder {
 Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits) {
   return Decoder(data, limits).decode();
 }
+
+namespace {
+void number(std::vector<Op>& ops, const std::string& pointer) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    ops[i].pointer = pointer + "/" + std::to_string(i);
+    number(ops[i].body, ops[i].pointer + "/body");
+  }
+}
+}  // namespace
+
+void numberOps(Vector& vector) { number(vector.ops, "/vectors/0/ops"); }
 
 }  // namespace memconform::fuzz

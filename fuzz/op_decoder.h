@@ -21,7 +21,13 @@ struct DecoderLimits {
   std::uint32_t maxInitialPages = 4;
 };
 
-// The generated vector: id "fuzz/input", every op with anyOutcome set.
+// The generated vector: id "fuzz/input", every op with anyOutcome set. Its
+// ops have no JSON pointers yet (building them costs more than running a
+// short sequence): numberOps adds them where a report or a file needs them.
 conformance::Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits = {});
+
+// Gives every op the pointer it will have as vector 0 of a file:
+// "/vectors/0/ops/3/body/1".
+void numberOps(conformance::Vector& vector);
 
 }  // namespace memconform::fuzz

@@ -15,8 +15,18 @@ using testing::describeAll;
 
 constexpr std::uint64_t kMemory = 1048576;
 
-OpRecord op(std::string name, std::vector<Event> events, Attribution a = Attribution::Caller, bool failed = false) {
-  return OpRecord{std::move(name), a, failed, std::move(events), kMemory, {}, {}};
+// An op's record together with the events it points to.
+struct RecordedOp {
+  std::vector<Event> events;
+  OpRecord record;
+  operator const OpRecord&() const { return record; }
+};
+
+RecordedOp op(std::string_view name, std::vector<Event> events, Attribution a = Attribution::Caller, bool failed = false,
+              std::uint64_t byteLength = kMemory) {
+  RecordedOp r{std::move(events), {}};
+  r.record = OpRecord{name, a, failed, r.events, byteLength, {}, {}};
+  return r;
 }
 
 std::vector<std::string> rules(const std::vector<Violation>& vs) {
@@ -111,15 +121,15 @@ TEST(Invariants, SAFE_1_AllocationsOutsideTheMemoryAreCaught) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(op("alloc", {AllocEvent{kMemory - 4, 8}}))), std::vector<std::string>{"SAFE-1"});
   // After a grow event the same block fits.
-  c.observe(OpRecord{"grow", Attribution::Caller, false, {GrowEvent{1, true}}, kMemory + 65536, {}, {}});
-  EXPECT_TRUE(c.observe(OpRecord{"alloc", Attribution::Caller, false, {AllocEvent{kMemory + 8, 8}}, kMemory + 65536, {}, {}})
+  c.observe(op("grow", {GrowEvent{1, true}}, Attribution::Caller, false, kMemory + 65536));
+  EXPECT_TRUE(c.observe(op("alloc", {AllocEvent{kMemory + 8, 8}}, Attribution::Caller, false, kMemory + 65536))
                   .empty());
 }
 
 // Rule SAFE-1.
 TEST(Invariants, SAFE_1_MemoryThatChangesSizeWithoutAGrowEventIsCaught) {
   InvariantChecker c(kMemory);
-  EXPECT_EQ(rules(c.observe(OpRecord{"poke", Attribution::Caller, false, {}, kMemory + 65536, {}, {}})),
+  EXPECT_EQ(rules(c.observe(op("poke", {}, Attribution::Caller, false, kMemory + 65536))),
             std::vector<std::string>{"SAFE-1"});
 }
 
@@ -144,9 +154,9 @@ TEST(Invariants, SAFE_4_AFailedOpThatLeavesAnAllocationIsCaught) {
 TEST(Invariants, SAFE_4_AFailedOpThatChangesTheLevelOrContentsIsCaught) {
   InvariantChecker c(kMemory);
   EXPECT_EQ(rules(c.observe(op("pop", {PushEvent{5}}, Attribution::Caller, true))), std::vector<std::string>{"SAFE-4"});
-  OpRecord partialPoke = op("poke", {}, Attribution::Caller, true);
-  partialPoke.contentsBefore = 1;
-  partialPoke.contentsAfter = 2;
+  RecordedOp partialPoke = op("poke", {}, Attribution::Caller, true);
+  partialPoke.record.contentsBefore = 1;
+  partialPoke.record.contentsAfter = 2;
   EXPECT_EQ(rules(c.observe(partialPoke)), std::vector<std::string>{"SAFE-4"});
 }
 

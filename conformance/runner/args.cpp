@@ -2,68 +2,80 @@
 
 #include <cmath>
 
+namespace memconform::conformance {
+
+void Args::add(std::string_view name, Value value) {
+  if (size_ == kMax) throw VectorError("more than " + std::to_string(kMax) + " arguments");
+  items_[size_++] = {name, std::move(value)};
+}
+
+const Value* Args::find(std::string_view name) const {
+  for (std::size_t i = 0; i < size_; ++i)
+    if (items_[i].first == name) return &items_[i].second;
+  return nullptr;
+}
+
+}  // namespace memconform::conformance
+
 namespace memconform::conformance::args {
 namespace {
-[[noreturn]] void wrong(const std::string& name, const Value& v, const std::string& wanted) {
-  throw VectorError("argument \"" + name + "\" is " + toText(v) + ", expected " + wanted);
+[[noreturn]] void wrong(std::string_view name, const Value& v, const std::string& wanted) {
+  throw VectorError("argument \"" + std::string(name) + "\" is " + toText(v) + ", expected " + wanted);
 }
-const Value& required(const Args& a, const std::string& name) {
+const Value& required(const Args& a, std::string_view name) {
   const Value* v = find(a, name);
-  if (!v) throw VectorError("argument \"" + name + "\" is missing");
+  if (!v) throw VectorError("argument \"" + std::string(name) + "\" is missing");
   return *v;
 }
 }  // namespace
 
-const Value* find(const Args& a, const std::string& name) {
-  auto it = a.find(name);
-  return it == a.end() ? nullptr : &it->second;
-}
+const Value* find(const Args& a, std::string_view name) { return a.find(name); }
 
-double number(const Args& a, const std::string& name) {
+double number(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   if (const auto* d = v.get<double>()) return *d;
   wrong(name, v, "a Number");
 }
 
-double number(const Args& a, const std::string& name, double fallback) {
+double number(const Args& a, std::string_view name, double fallback) {
   return find(a, name) ? number(a, name) : fallback;
 }
 
-std::int64_t integer(const Args& a, const std::string& name, double lo, double hi) {
+std::int64_t integer(const Args& a, std::string_view name, double lo, double hi) {
   const double d = number(a, name);
   if (!(std::trunc(d) == d && d >= lo && d <= hi))
     wrong(name, Value(d), "an integer in [" + toText(Value(lo)) + ", " + toText(Value(hi)) + "]");
   return static_cast<std::int64_t>(d);
 }
 
-std::int64_t integer(const Args& a, const std::string& name, double lo, double hi, std::int64_t fallback) {
+std::int64_t integer(const Args& a, std::string_view name, double lo, double hi, std::int64_t fallback) {
   return find(a, name) ? integer(a, name, lo, hi) : fallback;
 }
 
-JsNumeric numeric(const Args& a, const std::string& name) {
+JsNumeric numeric(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   if (auto n = v.numeric()) return *n;
   wrong(name, v, "a Number or a BigInt");
 }
 
-std::string string(const Args& a, const std::string& name) {
+std::string string(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   if (const auto* s = v.get<std::string>()) return *s;
   wrong(name, v, "a string");
 }
 
-std::string string(const Args& a, const std::string& name, const std::string& fallback) {
+std::string string(const Args& a, std::string_view name, const std::string& fallback) {
   return find(a, name) ? string(a, name) : fallback;
 }
 
-bool boolean(const Args& a, const std::string& name, bool fallback) {
+bool boolean(const Args& a, std::string_view name, bool fallback) {
   const Value* v = find(a, name);
   if (!v) return fallback;
   if (const auto* b = v->get<bool>()) return *b;
   wrong(name, *v, "true or false");
 }
 
-std::vector<std::string> strings(const Args& a, const std::string& name) {
+std::vector<std::string> strings(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   std::vector<std::string> out;
   if (const auto* list = v.get<std::vector<Value>>())
@@ -74,7 +86,7 @@ std::vector<std::string> strings(const Args& a, const std::string& name) {
   return out;
 }
 
-std::vector<std::int64_t> addresses(const Args& a, const std::string& name, bool& isList) {
+std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& isList) {
   const Value& v = required(a, name);
   auto one = [&](const Value& e) -> std::int64_t {
     const auto* d = e.get<double>();
@@ -90,7 +102,7 @@ std::vector<std::int64_t> addresses(const Args& a, const std::string& name, bool
   return out;
 }
 
-std::optional<Handle> handle(const Args& a, const std::string& name, Handle::Kind kind, std::uint64_t& orInteger) {
+std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger) {
   const Value& v = required(a, name);
   if (const auto* h = v.get<Handle>(); h && h->kind == kind) return *h;
   if (const auto* d = v.get<double>(); d && std::trunc(*d) == *d && *d >= 0 && *d <= 4294967295.0) {

@@ -6,26 +6,27 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/runner/target.h"
 
 namespace memconform::conformance::args {
 
-const Value* find(const Args& a, const std::string& name);
-double number(const Args& a, const std::string& name);
-double number(const Args& a, const std::string& name, double fallback);
+const Value* find(const Args& a, std::string_view name);
+double number(const Args& a, std::string_view name);
+double number(const Args& a, std::string_view name, double fallback);
 // An integral Number in [lo, hi].
-std::int64_t integer(const Args& a, const std::string& name, double lo, double hi);
-std::int64_t integer(const Args& a, const std::string& name, double lo, double hi, std::int64_t fallback);
-JsNumeric numeric(const Args& a, const std::string& name);
-std::string string(const Args& a, const std::string& name);
-std::string string(const Args& a, const std::string& name, const std::string& fallback);
-bool boolean(const Args& a, const std::string& name, bool fallback);
-std::vector<std::string> strings(const Args& a, const std::string& name);
+std::int64_t integer(const Args& a, std::string_view name, double lo, double hi);
+std::int64_t integer(const Args& a, std::string_view name, double lo, double hi, std::int64_t fallback);
+JsNumeric numeric(const Args& a, std::string_view name);
+std::string string(const Args& a, std::string_view name);
+std::string string(const Args& a, std::string_view name, const std::string& fallback);
+bool boolean(const Args& a, std::string_view name, bool fallback);
+std::vector<std::string> strings(const Args& a, std::string_view name);
 // A single integral address, or a list of them (`isList` tells which).
-std::vector<std::int64_t> addresses(const Args& a, const std::string& name, bool& isList);
+std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& isList);
 // A Handle of `kind`, or a plain integer (which never names a live handle).
-std::optional<Handle> handle(const Args& a, const std::string& name, Handle::Kind kind, std::uint64_t& orInteger);
+std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger);
 
 }  // namespace memconform::conformance::args

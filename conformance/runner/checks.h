@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/runner/target.h"
@@ -15,7 +16,20 @@
 
 namespace memconform::conformance {
 
-using Bindings = std::map<std::string, Value>;
+// Names bound by `as` and by event patterns, with their values, sorted by
+// name in one vector: a sequence binds a few dozen names, and a map would
+// allocate a node for each of them.
+class Bindings {
+ public:
+  const Value* find(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+  void set(std::string_view name, Value value);
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+
+ private:
+  std::vector<std::pair<std::string, Value>> items_;
+};
 
 struct Failure {
   std::string pointer;  // the op ("/vectors/3/ops/2/body/0") or "/vectors/3/final"

@@ -7,6 +7,12 @@
 namespace memconform::conformance {
 namespace {
 
+std::size_t countOps(const std::vector<Op>& ops) {
+  std::size_t n = ops.size();
+  for (const auto& op : ops) n += countOps(op.body);
+  return n;
+}
+
 Attribution attributionOf(OpKind kind) {
   return opSpec(kind).ownership == Ownership::TopScope ? Attribution::TopScope : Attribution::Caller;
 }
@@ -19,6 +25,7 @@ class Executor {
   }
 
   void runAll() {
+    run_.ops.reserve(countOps(vector_.ops));
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
     const std::vector<std::string> expected = vector_.final ? vector_.final->violations : std::vector<std::string>{};
@@ -45,14 +52,14 @@ class Executor {
 
   Args resolveArgs(const Op& op) {
     Args args;
-    for (const auto& [name, expr] : op.args) args.emplace(name, resolve(expr, bindings_));
+    for (const auto& [name, expr] : op.args) args.add(name, resolve(expr, bindings_));
     return args;
   }
 
   // Feeds the events since the last record to the invariant checker as one op.
-  std::vector<Violation> record(const std::string& name, Attribution attribution, bool failed,
-                                std::vector<Event> events, std::optional<std::uint64_t> contentsBefore) {
-    return checker_.observe(OpRecord{name, attribution, failed, std::move(events), target_.byteLength(), contentsBefore,
+  std::vector<Violation> record(std::string_view name, Attribution attribution, bool failed,
+                                std::span<const Event> events, std::optional<std::uint64_t> contentsBefore) {
+    return checker_.observe(OpRecord{name, attribution, failed, events, target_.byteLength(), contentsBefore,
                                      contentsBefore ? target_.contentsVersion() : std::nullopt});
   }
 
@@ -66,7 +73,7 @@ class Executor {
 
   void bind(const Op& op, const Value& value) {
     if (op.as.size() == 1) {
-      bindings_[op.as.front()] = value;
+      bindings_.set(op.as.front(), value);
       return;
     }
     const auto* list = value.get<std::vector<Value>>();
@@ -77,7 +84,7 @@ class Executor {
                                "a list of " + std::to_string(op.as.size()) + " values to bind", "value " + toText(value)});
       return;
     }
-    for (std::size_t i = 0; i < list->size(); ++i) bindings_[op.as[i]] = (*list)[i];
+    for (std::size_t i = 0; i < list->size(); ++i) bindings_.set(op.as[i], (*list)[i]);
   }
 
   // An op whose arguments name a value that an earlier failed op never bound
@@ -106,7 +113,7 @@ class Executor {
     }
     observed.events = target_.takeEvents();
     observed.violations =
-        record(std::string(opSpec(op.kind).name), attributionOf(op.kind), observed.error.has_value(), observed.events, before);
+        record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events, before);
     conclude(op, observed);
   }
 
@@ -184,6 +191,11 @@ std::vector<std::string> missingCapabilities(const Vector& vector, const Target&
 
 VectorRun runVector(const Vector& vector, Target& target) {
   VectorRun run;
+  // Releases the target's instance however the run ends.
+  struct Finish {
+    Target& target;
+    ~Finish() { target.finish(); }
+  } finish{target};
   try {
     target.start(vector.setup);
     Executor(vector, target, run).runAll();

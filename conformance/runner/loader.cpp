@@ -463,7 +463,8 @@ class Reader {
     // `as` binds before the expectation is checked, so `expect` may use the
     // op's own names ({"alloc": "p"} for an op with "as": "p").
     if (j.contains("as")) bind(j["as"], at(pointer, "as"), op);
-    if (j.contains("expect")) op.expect = expectation(j["expect"], at(pointer, "expect"), notes);
+    if (j.contains("expect"))
+      if (auto e = expectation(j["expect"], at(pointer, "expect"), notes)) op.expect = std::make_shared<const Expectation>(std::move(*e));
     if (j.contains("rule")) op.rule = string(j["rule"], at(pointer, "rule")).value_or("");
     return op;
   }

@@ -6,12 +6,15 @@
 // vectors, names or expectations: the executor and the checks do.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "conformance/runner/ops.h"
@@ -23,7 +26,21 @@ namespace memconform::conformance {
 
 // Resolved arguments by parameter name; a parameter that the vector leaves
 // out is absent and takes its default.
-using Args = std::map<std::string, Value>;
+// The resolved arguments of one op, by parameter name. Ops have at most
+// kMax parameters (ops.cpp), so they are kept in place: the executor builds
+// one Args per op, and a map would allocate for every argument. The names
+// point into the op's own argument names, which outlive the call.
+class Args {
+ public:
+  static constexpr std::size_t kMax = 4;
+  void add(std::string_view name, Value value);
+  const Value* find(std::string_view name) const;
+  std::size_t size() const { return size_; }
+
+ private:
+  std::array<std::pair<std::string_view, Value>, kMax> items_;
+  std::size_t size_ = 0;
+};
 
 // The target cannot perform this op at all (distinct from an error result):
 // the vector is reported as skipped.
@@ -58,6 +75,9 @@ class Target {
 
   // A fresh instance as `setup` describes it, before each vector.
   virtual void start(const Setup& setup) = 0;
+  // The vector is over: release what start() made. (A fuzzer counts the
+  // allocations of each run; whatever outlives it looks like a leak.)
+  virtual void finish() {}
   // One op other than call and throw. Errors of the op are GlueErrors.
   virtual Value execute(OpKind kind, const Args& args) = 0;
   // scopedAllocCall(body): the body's exceptions (GlueError, VectorThrow)

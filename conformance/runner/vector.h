@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -72,7 +73,9 @@ struct Op {
   std::map<std::string, Expr> args;
   std::vector<Op> body;               // call
   std::vector<std::string> as;        // one name, or one per list element (destructuring)
-  std::optional<Expectation> expect;  // nullopt: must succeed (unless anyOutcome)
+  // Null: must succeed (unless anyOutcome). Shared and immutable: ops are
+  // copied while a sequence is minimised, and most have no expectation.
+  std::shared_ptr<const Expectation> expect;
   std::string rule;                   // the rule this op checks; empty: the vector's rules
   // Generated sequences (fuzzing) accept any result of the op and check only
   // the invariants; an op whose names an earlier failed op left unbound is

@@ -50,6 +50,12 @@ void ReferenceTarget::start(const Setup& setup) {
   eventCursor_ = 0;
 }
 
+void ReferenceTarget::finish() {
+  PlantMutant planted(mutant_);
+  views_ = {};
+  instance_.reset();
+}
+
 Value ReferenceTarget::execute(OpKind kind, const Args& args) {
   PlantMutant planted(mutant_);
   return run(kind, args);

@@ -19,6 +19,7 @@ class ReferenceTarget : public Target {
   std::string name() const override;
   const std::set<std::string>& capabilities() const override;
   void start(const Setup& setup) override;
+  void finish() override;
   Value execute(OpKind kind, const Args& args) override;
   Value call(const std::function<Value()>& body) override;
   std::vector<Event> takeEvents() override;

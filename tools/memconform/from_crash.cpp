@@ -94,7 +94,7 @@ class ExpectationWriter {
       }
       expected.events = events(o.events);
       for (const auto& violation : o.violations) expected.violations.push_back(violation.rule);
-      op.expect = Expectation{expected, {}, {}};
+      op.expect = std::make_shared<const Expectation>(Expectation{expected, {}, {}});
       kept.push_back(std::move(op));
     }
     ops = std::move(kept);
@@ -163,6 +163,7 @@ int runFromCrash(const FromCrashCommand& c) {
   if (!target) return 2;
   ReferenceTarget reference;
   Vector v = fuzz::decodeOps(bytes);
+  fuzz::numberOps(v);
   const auto signature = signatureOf(v, reference, *target);
   if (!signature) {
     std::cerr << "memconform from-crash: " << c.input << " finds nothing on " << target->name()

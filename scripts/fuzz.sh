@@ -6,6 +6,11 @@
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]   run one target or all of them
 #                                            (default: all, 20 s each); exit 1
 #                                            on any finding
+#   scripts/fuzz.sh time-to-find [RUNS] [SECONDS]
+#                                            every mutant RUNS times (default
+#                                            5, libFuzzer seeds 1..RUNS): the
+#                                            median and slowest time to find
+#                                            it; exit 1 if a run misses
 #   scripts/fuzz.sh mutants [SECONDS]        fuzz_differential against every
 #                                            planted bug until it is found (at
 #                                            most SECONDS each, default 60),
@@ -22,7 +27,8 @@
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
 # FUZZ_FLAGS adds libFuzzer flags (e.g. -jobs=4 -workers=2 for independent
-# runs, -use_value_profile=1).
+# runs, -use_value_profile=1); FUZZ_SEEDS=0 starts from an empty corpus
+# instead of corpus/<target>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,7 +73,7 @@ run() {
   local fork=()
   [[ -n ${FUZZ_JOBS:-} ]] && fork=(-fork="$FUZZ_JOBS")
   local seeds=()
-  [[ -d corpus/$target ]] && seeds=("corpus/$target")
+  [[ -d corpus/$target && ${FUZZ_SEEDS:-1} == 1 ]] && seeds=("corpus/$target")
   local status=0 start
   start=$(date +%s.%N)
   ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
@@ -85,7 +91,7 @@ run() {
   fi
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
   grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
-  if [[ -n $finding && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
+  if [[ -n $finding && ${MEMCONFORM_FROM_CRASH:-1} == 1 && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
     local vector=$dir/findings/$finding.vector.json
     if "$mc" from-crash "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then
       echo "    vector: $vector"
@@ -127,6 +133,33 @@ case $what in
     fi
     ((survivors == 0)) || { echo "$survivors mutant(s) survived"; exit 1; }
     ((unconverted == 0)) || { echo "$unconverted finding(s) could not be turned into a failing vector"; exit 1; }
+    ;;
+  time-to-find)
+    # Each mutant fuzzed RUNS times with libFuzzer seeds 1..RUNS: the median
+    # and slowest time to find it, per mutant and over all runs.
+    runs=${seconds:-5}
+    secs=${3:-60}
+    all=()
+    missed=0
+    printf '%-34s %8s %8s  (%s runs each, at most %s s per run)\n' "mutant" "median" "slowest" "$runs" "$secs"
+    for m in $("$mc" mutants --list | awk '{print $1}'); do
+      took=()
+      for ((k = 1; k <= runs; k++)); do
+        if MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:$m FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" \
+          run fuzz_differential "$secs" "ttf-$m-$k" >/dev/null; then
+          missed=$((missed + 1))
+          took+=(999999)
+        else
+          took+=("$(cat "$work/ttf-$m-$k/seconds")")
+        fi
+      done
+      all+=("${took[@]}")
+      sorted=$(printf '%s\n' "${took[@]}" | sort -n)
+      printf '%-34s %8.2f %8.2f\n' "mutant:$m" "$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)"
+    done
+    sorted=$(printf '%s\n' "${all[@]}" | sort -n)
+    printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
+    ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
   all)
     findings=0

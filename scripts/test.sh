@@ -36,5 +36,7 @@ echo "== every fuzz target, 20 s from its seed corpus under ASan + UBSan, finds 
 bash scripts/fuzz.sh all 20
 echo "== fuzz_differential finds every planted bug (at most 60 s each) =="
 bash scripts/fuzz.sh mutants 60
+echo "== time to find each mutant over 3 libFuzzer seeds (scripts/fuzz.sh time-to-find) =="
+MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh time-to-find 3 60
 echo "== .clusterfuzzlite/build.sh builds every target the OSS-Fuzz way, with its corpus zip, and each runs =="
 bash tests/clusterfuzzlite_build_test.sh

@@ -20,13 +20,18 @@ void Bindings::set(std::string_view name, Value value) {
 
 namespace {
 
-Value resolveName(const NameRef& ref, const Bindings& bindings) {
+std::optional<Value> resolveName(const NameRef& ref, const Bindings& bindings, std::string& why) {
   const Value* bound = bindings.find(ref.name);
-  if (!bound)
-    throw UnboundName("name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)");
+  if (!bound) {
+    why = "name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)";
+    return std::nullopt;
+  }
   if (ref.offset == 0 && ref.shift == 0) return *bound;
   const auto* d = bound->get<double>();
-  if (!d) throw UnboundName("name \"" + ref.name + "\" is " + toText(*bound) + ", not a number, so it takes no offset");
+  if (!d) {
+    why = "name \"" + ref.name + "\" is " + toText(*bound) + ", not a number, so it takes no offset";
+    return std::nullopt;
+  }
   const double x = *d + static_cast<double>(ref.offset);
   if (ref.shift == 0) return Value(x);
   return Value(std::floor(x / std::ldexp(1.0, ref.shift)));  // `>> shift` of a non-negative address
@@ -66,11 +71,9 @@ bool matchSubject(const Expr& subject, double actual, Bindings& b) {
     b.set(ref->name, Value(actual));
     return true;
   }
-  try {
-    return sameValue(resolve(subject, b), Value(actual));
-  } catch (const UnboundName&) {
-    return false;
-  }
+  std::string why;
+  const auto expected = tryResolve(subject, b, why);
+  return expected && sameValue(*expected, Value(actual));
 }
 
 bool matchEvent(const EventPattern& p, const Event& e, Bindings& b) {
@@ -146,12 +149,22 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
 
 }  // namespace
 
-Value resolve(const Expr& e, const Bindings& bindings) {
+std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why) {
   if (const auto* v = std::get_if<Value>(&e.form)) return *v;
-  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings);
+  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings, why);
   std::vector<Value> list;
-  for (const auto& item : std::get<std::vector<Expr>>(e.form)) list.push_back(resolve(item, bindings));
+  for (const auto& item : std::get<std::vector<Expr>>(e.form)) {
+    auto v = tryResolve(item, bindings, why);
+    if (!v) return std::nullopt;
+    list.push_back(std::move(*v));
+  }
   return Value(std::move(list));
+}
+
+Value resolve(const Expr& e, const Bindings& bindings) {
+  std::string why;
+  if (auto v = tryResolve(e, bindings, why)) return std::move(*v);
+  throw UnboundName(why);
 }
 
 bool isResourceEvent(const Event& e) {

@@ -54,7 +54,10 @@ class UnboundName : public std::runtime_error {
 };
 
 // Resolves names and offsets; throws UnboundName.
-Value resolve(const Expr& e, const Bindings& bindings);
+// The value of `e` with names replaced by what they are bound to; nullopt
+// and `why` if a name is unbound or takes an offset it cannot.
+std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why);
+Value resolve(const Expr& e, const Bindings& bindings);  // tryResolve, or UnboundName
 
 std::string describe(const Observed& o);
 std::string describeEvents(const std::vector<Event>& events);  // resource events only

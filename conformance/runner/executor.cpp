@@ -50,9 +50,15 @@ class Executor {
     }
   }
 
-  Args resolveArgs(const Op& op) {
+  // The op's arguments with names resolved; nullopt and `why` if one names
+  // a value that an earlier failed op never bound.
+  std::optional<Args> resolveArgs(const Op& op, std::string& why) {
     Args args;
-    for (const auto& [name, expr] : op.args) args.add(name, resolve(expr, bindings_));
+    for (const auto& [name, expr] : op.args) {
+      auto value = tryResolve(expr, bindings_, why);
+      if (!value) return std::nullopt;
+      args.add(name, std::move(*value));
+    }
     return args;
   }
 
@@ -89,24 +95,23 @@ class Executor {
 
   // An op whose arguments name a value that an earlier failed op never bound
   // cannot run; that is a failure of this op, not a crash.
-  void unresolvable(const Op& op, const UnboundName& e) {
+  void unresolvable(const Op& op, const std::string& why) {
     if (!op.anyOutcome)
-      run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", e.what()});
-    run_.ops.push_back({&op, std::nullopt, std::string("not run: ") + e.what()});
+      run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why});
+    run_.ops.push_back({&op, std::nullopt, "not run: " + why});
   }
 
   void runOp(const Op& op) {
-    Args args;
-    try {
-      args = resolveArgs(op);
-    } catch (const UnboundName& e) {
-      unresolvable(op, e);
+    std::string why;
+    const std::optional<Args> args = resolveArgs(op, why);
+    if (!args) {
+      unresolvable(op, why);
       return;
     }
     const auto before = target_.contentsVersion();
     Observed observed;
     try {
-      observed.value = target_.execute(op.kind, args);
+      observed.value = target_.execute(op.kind, *args);
     } catch (const GlueError& e) {
       observed.error = e.kind();
       observed.message = e.what();
@@ -133,12 +138,10 @@ class Executor {
         runOps(op.body);
         const auto it = op.args.find("result");
         if (it == op.args.end()) return Value(Undefined{});
-        try {
-          return resolve(it->second, bindings_);
-        } catch (const UnboundName& e) {
-          unboundResult = e.what();  // the body failed to bind it; the call itself still returns
-          return Value(Undefined{});
-        }
+        std::string why;
+        if (auto result = tryResolve(it->second, bindings_, why)) return std::move(*result);
+        unboundResult = why;  // the body failed to bind it; the call itself still returns
+        return Value(Undefined{});
       });
     } catch (const VectorThrow& t) {
       observed.error = ErrorKind::Thrown;

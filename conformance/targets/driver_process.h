@@ -1,0 +1,79 @@
+// The transport of the driver protocol (VECTORS.md "The driver protocol"): a
+// driver is any program that reads one JSON object per line on stdin and
+// writes one per line on stdout. This class starts it, exchanges lines with
+// a deadline and a size limit, and keeps the tail of its stderr for reports.
+// Whatever the driver does wrong (dies, hangs, floods a line, closes its
+// input) becomes a DriverFailure naming what happened; the process is then
+// gone, and start() runs a fresh one. It knows nothing about JSON.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace memconform::conformance {
+
+struct DriverLimits {
+  std::chrono::milliseconds timeout{5000};   // for one line, either way
+  std::size_t maxLineBytes = 64 << 20;        // a longer response line is a protocol error
+  std::size_t stderrTailBytes = 4096;         // how much of stderr reports quote
+};
+
+class DriverFailure : public std::runtime_error {
+ public:
+  enum class Kind { Crash, Timeout, Protocol };
+  DriverFailure(Kind kind, const std::string& what, std::string stderrTail)
+      : std::runtime_error(what), kind_(kind), stderrTail_(std::move(stderrTail)) {}
+  Kind kind() const { return kind_; }
+  const std::string& stderrTail() const { return stderrTail_; }
+
+ private:
+  Kind kind_;
+  std::string stderrTail_;
+};
+
+std::string_view driverFailureKindName(DriverFailure::Kind kind);  // crash, timeout, protocol-error
+
+class DriverProcess {
+ public:
+  // `command` runs with /bin/sh -c, so it may carry arguments and quoting.
+  explicit DriverProcess(std::string command, DriverLimits limits = {});
+  ~DriverProcess();
+  DriverProcess(const DriverProcess&) = delete;
+  DriverProcess& operator=(const DriverProcess&) = delete;
+
+  // Starts the driver (stopping a previous one). A command that cannot be
+  // started shows up as a Crash on the first read.
+  void start();
+  void stop();  // kills the driver and reaps it
+  bool running() const { return pid_ > 0; }
+
+  void writeLine(const std::string& line);  // adds the newline
+  std::string readLine();                   // without the newline
+
+  std::string stderrTail() const { return stderr_; }
+  const std::string& command() const { return command_; }
+
+ private:
+  [[noreturn]] void failed(DriverFailure::Kind kind, const std::string& what);
+  void drainStderr();
+  std::string exitDescription();
+  using Clock = std::chrono::steady_clock;
+  // Waits until `fd` is ready for `events` (POLLIN/POLLOUT), reading stderr
+  // meanwhile; false at the deadline.
+  bool waitFor(int fd, short events, Clock::time_point deadline);
+
+  std::string command_;
+  DriverLimits limits_;
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1, err_ = -1;  // the driver's stdin, stdout, stderr (our ends)
+  std::string pending_;                // stdout bytes after the last line read
+  std::string stderr_;                 // the last limits_.stderrTailBytes of stderr
+};
+
+}  // namespace memconform::conformance

@@ -12,15 +12,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
-DriverFailure::Kind failureOf(DriverProcess& driver, const std::string& send) {
+// What the driver's failure was, after sending `send` (if any) and reading a line.
+DriverFailure failureFrom(DriverProcess& driver, const std::string& send) {
   try {
     if (!send.empty()) driver.writeLine(send);
-    driver.readLine();
+    const std::string line = driver.readLine();
+    ADD_FAILURE() << "expected a DriverFailure, read: " << line.substr(0, 80);
   } catch (const DriverFailure& f) {
-    return f.kind();
+    return f;
   }
-  ADD_FAILURE() << "expected a DriverFailure";
-  return DriverFailure::Kind::Protocol;
+  return DriverFailure(DriverFailure::Kind::Protocol, "no failure", "");
+}
+
+DriverFailure::Kind failureOf(DriverProcess& driver, const std::string& send) { return failureFrom(driver, send).kind(); }
+
+void expectContains(const std::string& text, const std::string& part) {
+  EXPECT_NE(text.find(part), std::string::npos) << "\"" << part << "\" not in: " << text;
 }
 
 TEST(DriverProcess, ExchangesLinesInOrder) {
@@ -32,31 +39,28 @@ TEST(DriverProcess, ExchangesLinesInOrder) {
   EXPECT_EQ(echo.readLine(), "got {\"id\":2}");
 }
 
+// Runs `command`, sends `send`, and expects a crash whose message and stderr
+// tail say what happened.
+void expectCrash(const std::string& command, const std::string& send, const std::string& says, const std::string& stderrSays) {
+  DriverProcess driver(command);
+  driver.start();
+  const DriverFailure f = failureFrom(driver, send);
+  EXPECT_EQ(f.kind(), DriverFailure::Kind::Crash);
+  expectContains(f.what(), says);
+  expectContains(f.stderrTail(), stderrSays);
+  EXPECT_FALSE(driver.running());
+}
+
 TEST(DriverProcess, ADriverThatDiesIsACrashWithItsExitStatusAndStderr) {
-  DriverProcess dies("read -r line; echo 'driver: out of memory' >&2; exit 3");
-  dies.start();
-  try {
-    dies.writeLine("{}");
-    dies.readLine();
-    FAIL() << "no failure";
-  } catch (const DriverFailure& f) {
-    EXPECT_EQ(f.kind(), DriverFailure::Kind::Crash);
-    EXPECT_NE(std::string(f.what()).find("exited with status 3"), std::string::npos) << f.what();
-    EXPECT_NE(f.stderrTail().find("driver: out of memory"), std::string::npos) << f.stderrTail();
-  }
-  EXPECT_FALSE(dies.running());
+  expectCrash("read -r line; echo 'driver: out of memory' >&2; exit 3", "{}", "exited with status 3", "driver: out of memory");
 }
 
 TEST(DriverProcess, ADriverKilledBySignalSaysWhichSignal) {
-  DriverProcess killed("kill -KILL $$");
-  killed.start();
-  try {
-    killed.readLine();
-    FAIL() << "no failure";
-  } catch (const DriverFailure& f) {
-    EXPECT_EQ(f.kind(), DriverFailure::Kind::Crash);
-    EXPECT_NE(std::string(f.what()).find("killed by signal 9"), std::string::npos) << f.what();
-  }
+  expectCrash("kill -KILL $$", "", "killed by signal 9", "");
+}
+
+TEST(DriverProcess, ACommandThatDoesNotExistIsACrashWithTheShellsMessage) {
+  expectCrash("/nonexistent/driver --flag", "", "exited with status 127", "/nonexistent/driver");
 }
 
 TEST(DriverProcess, ADriverThatHangsIsATimeoutAndIsKilled) {
@@ -87,19 +91,6 @@ TEST(DriverProcess, ADriverThatStopsReadingIsATimeoutOnWrite) {
   deaf.start();
   const std::string big(1 << 20, 'x');  // more than a pipe holds
   EXPECT_EQ(failureOf(deaf, big), DriverFailure::Kind::Timeout);
-}
-
-TEST(DriverProcess, ACommandThatDoesNotExistIsACrashWithTheShellsMessage) {
-  DriverProcess missing("/nonexistent/driver --flag");
-  missing.start();
-  try {
-    missing.readLine();
-    FAIL() << "no failure";
-  } catch (const DriverFailure& f) {
-    EXPECT_EQ(f.kind(), DriverFailure::Kind::Crash);
-    EXPECT_NE(std::string(f.what()).find("exited with status 127"), std::string::npos) << f.what();
-    EXPECT_NE(f.stderrTail().find("/nonexistent/driver"), std::string::npos) << f.stderrTail();
-  }
 }
 
 TEST(DriverProcess, StartsAgainAfterAFailure) {

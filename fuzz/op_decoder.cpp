@@ -157,6 +157,11 @@ class Decoder {
     return num(d);
   }
 
+  // With no scope pushed, a pop or a scoped allocation can only fail
+  // (SCOPE-4, SCOPE-2): keep a few of those, and push instead of most, so
+  // that inputs spend their ops on scopes that exist.
+  bool noScopeYet() { return unwinding_ == 0 && stack_.empty() && in_.byte() >= 32; }
+
   Op push() {
     Op o = op(OpKind::Push);
     o.as = {fresh('s')};
@@ -196,10 +201,7 @@ class Decoder {
       }
       case 0: case 1: case 2: return push();
       case 3: case 4:
-        // With nothing pushed, a pop can only fail (SCOPE-4): keep a few of
-        // those, and push instead of most, so that inputs spend their ops
-        // on scopes that exist.
-        if (unwinding_ == 0 && stack_.empty() && in_.byte() >= 32) return push();
+        if (noScopeYet()) return push();  // SCOPE-4
         model([&] { if (!stack_.empty()) stack_.pop_back(); });  // SCOPE-4: the top, whatever it is
         return op(OpKind::Pop);
       case 5: {
@@ -215,6 +217,7 @@ class Decoder {
         return o;
       }
       case 6: case 7: case 8: case 9: {
+        if (noScopeYet()) return push();  // SCOPE-2
         Op o = op(OpKind::ScopedAlloc);
         o.args["size"] = size();
         bindPointer(o);
@@ -244,6 +247,7 @@ class Decoder {
         return o;
       }
       case 14: {
+        if (noScopeYet()) return push();  // SCOPE-2
         Op o = op(OpKind::ScopedAllocCString);
         const std::uint8_t b = in_.byte();
         o.args["value"] = b % 8 == 7 ? num(b) : str(in_.pick(kStrings));
@@ -278,6 +282,7 @@ class Decoder {
         return o;
       }
       case 17: {
+        if (noScopeYet()) return push();  // SCOPE-2
         Op o = op(OpKind::ScopedAllocMainArgv);
         std::vector<Expr> list;
         for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(str(in_.pick(kStrings)));

@@ -46,6 +46,7 @@ struct Observed {
   std::string message;  // the target's error message, for reports
   std::vector<Event> events;
   std::vector<Violation> violations;  // invariant violations of this op
+  std::uint64_t byteLength = 0;       // the memory size after the op
 };
 
 // Unbound at run time (the op that binds it failed): reported, never a crash.

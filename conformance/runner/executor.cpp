@@ -19,8 +19,8 @@ Attribution attributionOf(OpKind kind) {
 
 class Executor {
  public:
-  Executor(const Vector& vector, Target& target, VectorRun& run)
-      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()) {
+  Executor(const Vector& vector, Target& target, VectorRun& run, bool keepEndState)
+      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()), keepEndState_(keepEndState) {
     for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
   }
 
@@ -35,9 +35,13 @@ class Executor {
     for (const auto& rule : expected)
       if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
         run_.failures.push_back({vector_.final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
-    if (vector_.final) {
-      auto f = checkFinal(*vector_.final, rule_, target_.state(), bindings_);
-      run_.failures.insert(run_.failures.end(), f.begin(), f.end());
+    if (vector_.final || keepEndState_) {
+      TargetState state = target_.state();
+      if (vector_.final) {
+        auto f = checkFinal(*vector_.final, rule_, state, bindings_);
+        run_.failures.insert(run_.failures.end(), f.begin(), f.end());
+      }
+      if (keepEndState_) run_.endState = std::move(state);
     }
   }
 
@@ -64,8 +68,9 @@ class Executor {
 
   // Feeds the events since the last record to the invariant checker as one op.
   std::vector<Violation> record(std::string_view name, Attribution attribution, bool failed,
-                                std::span<const Event> events, std::optional<std::uint64_t> contentsBefore) {
-    return checker_.observe(OpRecord{name, attribution, failed, events, target_.byteLength(), contentsBefore,
+                                std::span<const Event> events, std::optional<std::uint64_t> contentsBefore,
+                                std::uint64_t byteLength) {
+    return checker_.observe(OpRecord{name, attribution, failed, events, byteLength, contentsBefore,
                                      contentsBefore ? target_.contentsVersion() : std::nullopt});
   }
 
@@ -117,8 +122,9 @@ class Executor {
       observed.message = e.what();
     }
     observed.events = target_.takeEvents();
-    observed.violations =
-        record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events, before);
+    observed.byteLength = target_.byteLength();
+    observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
+                                 before, observed.byteLength);
     conclude(op, observed);
   }
 
@@ -133,7 +139,7 @@ class Executor {
       observed.value = target_.call([&]() -> Value {
         bodyStarted = true;
         auto pushed = target_.takeEvents();
-        auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt);
+        auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
         runOps(op.body);
         const auto it = op.args.find("result");
@@ -154,8 +160,10 @@ class Executor {
     if (unboundResult && !op.anyOutcome)
       run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});
     observed.events = target_.takeEvents();
+    observed.byteLength = target_.byteLength();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
-    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, observed.events, std::nullopt);
+    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, observed.events,
+                                 std::nullopt, observed.byteLength);
     conclude(op, observed);
     if (unwinding) throw *unwinding;
   }
@@ -173,6 +181,7 @@ class Executor {
   InvariantChecker checker_;
   Bindings bindings_;
   std::string rule_;
+  bool keepEndState_;
 };
 
 }  // namespace
@@ -192,7 +201,7 @@ std::vector<std::string> missingCapabilities(const Vector& vector, const Target&
   return missing;
 }
 
-VectorRun runVector(const Vector& vector, Target& target) {
+VectorRun runVector(const Vector& vector, Target& target, bool keepEndState) {
   VectorRun run;
   // Releases the target's instance however the run ends.
   struct Finish {
@@ -201,7 +210,7 @@ VectorRun runVector(const Vector& vector, Target& target) {
   } finish{target};
   try {
     target.start(vector.setup);
-    Executor(vector, target, run).runAll();
+    Executor(vector, target, run, keepEndState).runAll();
   } catch (const Unsupported& e) {
     run.status = VectorRun::Status::Skipped;
     run.reason = e.what();

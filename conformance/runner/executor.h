@@ -36,13 +36,14 @@ struct VectorRun {
   std::vector<Failure> failures;
   std::set<std::string> flags;  // implementation-defined outcomes taken
   std::vector<OpRun> ops;        // every op as it ran, for reports of failures
+  std::optional<TargetState> endState;  // the target's state at the end, if asked for
 };
 
 std::vector<OpTrace> formatTrace(const VectorRun& run);
 
 // Runs `vector` on `target`. The target must declare every capability the
 // vector requires (the caller skips it otherwise).
-VectorRun runVector(const Vector& vector, Target& target);
+VectorRun runVector(const Vector& vector, Target& target, bool keepEndState = false);
 
 // The capabilities `vector` needs that `target` lacks.
 std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target);

@@ -12,6 +12,7 @@
 #include "tools/memconform/corpus_checks.h"
 #include "tools/memconform/demo.h"
 #include "tools/memconform/from_crash.h"
+#include "tools/memconform/driver_command.h"
 #include "tools/memconform/replay_command.h"
 #include "tools/memconform/rules.h"
 
@@ -135,6 +136,11 @@ int main(int argc, char** argv) {
   fromCrashCmd->add_option("input", fromCrash.input, "the crash file")->required()->check(CLI::ExistingFile);
   fromCrashCmd->add_option("-o,--output", fromCrash.output, "the vector file to write")->required();
 
+  DriverCommand driver;
+  auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "
+                                                 "stdin/stdout, as another implementation's driver would");
+  driverCmd->add_option("--target", driver.target, "reference or mutant:NAME")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths})
     if (paths->empty()) paths->push_back(defaultVectors);
@@ -146,6 +152,7 @@ int main(int argc, char** argv) {
     if (*validateCmd) return runValidate(checkPaths, schema, spec.string());
     if (*coverageCmd) return runCoverage(checkPaths, spec.string(), verbose);
     if (*fromCrashCmd) return runFromCrash(fromCrash);
+    if (*driverCmd) return runDriver(driver);
   } catch (const std::exception& e) {
     std::cerr << "memconform: " << e.what() << "\n";
     return 2;

@@ -1,0 +1,270 @@
+#include "conformance/runner/protocol.h"
+
+#include <algorithm>
+#include <map>
+
+#include "conformance/runner/writer.h"
+
+namespace memconform::conformance::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+std::string at(const std::string& pointer, const std::string& key) { return pointer + "/" + key; }
+std::string at(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
+
+const json& field(const json& j, const std::string& pointer, const char* key) {
+  if (!j.is_object()) throw ProtocolError(pointer, "expected an object");
+  if (!j.contains(key)) throw ProtocolError(pointer, std::string("missing \"") + key + "\"");
+  return j[key];
+}
+
+bool isNonNegativeInteger(const json& v) {
+  return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+}
+
+std::uint64_t unsignedField(const json& j, const std::string& pointer, const char* key) {
+  const json& v = field(j, pointer, key);
+  if (!isNonNegativeInteger(v)) throw ProtocolError(at(pointer, key), "expected a non-negative integer, got " + v.dump());
+  return v.get<std::uint64_t>();
+}
+
+std::uint32_t u32Field(const json& j, const std::string& pointer, const char* key) {
+  const std::uint64_t v = unsignedField(j, pointer, key);
+  if (v > 0xffffffffu) throw ProtocolError(at(pointer, key), "expected a wasm32 address or index, got " + std::to_string(v));
+  return static_cast<std::uint32_t>(v);
+}
+
+bool boolField(const json& j, const std::string& pointer, const char* key) {
+  const json& v = field(j, pointer, key);
+  if (!v.is_boolean()) throw ProtocolError(at(pointer, key), "expected true or false, got " + v.dump());
+  return v.get<bool>();
+}
+
+double numberField(const json& j, const std::string& pointer, const char* key) {
+  const json& v = field(j, pointer, key);
+  const auto d = numberFromJson(v);
+  if (!d) throw ProtocolError(at(pointer, key), "expected a number, got " + v.dump());
+  return *d;
+}
+
+const json& arrayField(const json& j, const std::string& pointer, const char* key) {
+  const json& v = field(j, pointer, key);
+  if (!v.is_array()) throw ProtocolError(at(pointer, key), "expected a list");
+  return v;
+}
+
+std::vector<std::uint32_t> unsignedList(const json& j, const std::string& pointer, const char* key) {
+  std::vector<std::uint32_t> out;
+  const json& list = arrayField(j, pointer, key);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!isNonNegativeInteger(list[i]) || list[i].get<std::uint64_t>() > 0xffffffffu)
+      throw ProtocolError(at(at(pointer, key), i), "expected a wasm32 address or index, got " + list[i].dump());
+    out.push_back(static_cast<std::uint32_t>(list[i].get<std::uint64_t>()));
+  }
+  return out;
+}
+
+std::optional<OpResult> parseResult(const json& j, const std::string& pointer, const Op& op);
+
+std::vector<std::optional<OpResult>> parseResults(const json& list, const std::string& pointer, const std::vector<Op>& ops) {
+  if (!list.is_array()) throw ProtocolError(pointer, "expected a list");
+  if (list.size() != ops.size())
+    throw ProtocolError(pointer, "expected " + std::to_string(ops.size()) + " results (one per op, null if it did not run), got " +
+                                     std::to_string(list.size()));
+  std::vector<std::optional<OpResult>> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) out.push_back(parseResult(list[i], at(pointer, i), ops[i]));
+  return out;
+}
+
+std::optional<OpResult> parseResult(const json& j, const std::string& pointer, const Op& op) {
+  if (j.is_null()) return std::nullopt;
+  if (!j.is_object()) throw ProtocolError(pointer, "expected a result object or null");
+  for (const auto& [key, _] : j.items())
+    if (key != "value" && key != "error" && key != "message" && key != "events" && key != "byteLength" && key != "body")
+      throw ProtocolError(at(pointer, key), "unknown field");
+  OpResult r;
+  if (j.contains("error")) {
+    const json& kind = j["error"];
+    std::optional<ErrorKind> parsed;
+    if (kind.is_string())
+      for (int k = 0; k <= static_cast<int>(ErrorKind::Thrown); ++k)
+        if (errorKindName(static_cast<ErrorKind>(k)) == kind.get<std::string>()) parsed = static_cast<ErrorKind>(k);
+    if (!parsed) throw ProtocolError(at(pointer, "error"), "not an error kind of SEMANTICS.md section 9: " + kind.dump());
+    r.error = parsed;
+    if (j.contains("value")) throw ProtocolError(at(pointer, "value"), "an op that fails has no value");
+    if (j.contains("message")) {
+      if (!j["message"].is_string()) throw ProtocolError(at(pointer, "message"), "expected a string");
+      r.message = j["message"].get<std::string>();
+    }
+  } else {
+    r.value = parseValue(field(j, pointer, "value"), at(pointer, "value"));
+  }
+  if (j.contains("events")) {
+    const json& events = arrayField(j, pointer, "events");
+    for (std::size_t i = 0; i < events.size(); ++i) r.events.push_back(parseEvent(events[i], at(at(pointer, "events"), i)));
+  }
+  if (j.contains("byteLength")) r.byteLength = unsignedField(j, pointer, "byteLength");
+  if (op.kind == OpKind::Call) {
+    if (j.contains("body")) r.body = parseResults(j["body"], at(pointer, "body"), op.body);
+    else r.body.resize(op.body.size());
+  } else if (j.contains("body")) {
+    throw ProtocolError(at(pointer, "body"), "only a call has a body");
+  }
+  return r;
+}
+
+json resultsJson(const std::vector<Op>& ops, const std::map<const Op*, const Observed*>& observed) {
+  json out = json::array();
+  for (const Op& op : ops) {
+    const auto it = observed.find(&op);
+    if (it == observed.end()) {
+      out.push_back(nullptr);
+      continue;
+    }
+    const Observed& o = *it->second;
+    json r;
+    if (o.error) {
+      r["error"] = std::string(errorKindName(*o.error));
+      r["message"] = o.message;
+    } else {
+      r["value"] = toJson(o.value);
+    }
+    r["events"] = json::array();
+    for (const auto& e : o.events) r["events"].push_back(eventJson(e));
+    r["byteLength"] = o.byteLength;
+    if (op.kind == OpKind::Call) r["body"] = resultsJson(op.body, observed);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+json helloJson(const Hello& hello) {
+  return {{"hello", kHello},
+          {"protocol", kVersion},
+          {"implementation", hello.implementation},
+          {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
+}
+
+Hello parseHello(const json& j) {
+  const json& hello = field(j, "", "hello");
+  if (hello != kHello) throw ProtocolError("/hello", "expected \"" + std::string(kHello) + "\", got " + hello.dump());
+  const json& version = field(j, "", "protocol");
+  if (version != kVersion)
+    throw ProtocolError("/protocol", "this runner speaks protocol " + std::to_string(kVersion) + ", the driver " + version.dump());
+  Hello h;
+  const json& name = field(j, "", "implementation");
+  if (!name.is_string()) throw ProtocolError("/implementation", "expected a string");
+  h.implementation = name.get<std::string>();
+  const json& capabilities = arrayField(j, "", "capabilities");
+  for (std::size_t i = 0; i < capabilities.size(); ++i) {
+    if (!capabilities[i].is_string() || !knownCapabilities().count(capabilities[i].get<std::string>()))
+      throw ProtocolError(at("/capabilities", i), "not a capability of conformance/README.md: " + capabilities[i].dump());
+    h.capabilities.insert(capabilities[i].get<std::string>());
+  }
+  return h;
+}
+
+json requestJson(std::uint64_t id, const Vector& vector) { return {{"id", id}, {"vector", toJson(vector)}}; }
+
+Response parseResponse(const json& j, std::uint64_t id, const Vector& vector) {
+  if (unsignedField(j, "", "id") != id) throw ProtocolError("/id", "expected the request's id " + std::to_string(id));
+  Response r;
+  if (j.contains("error")) {
+    if (!j["error"].is_string()) throw ProtocolError("/error", "expected a string");
+    r.error = j["error"].get<std::string>();
+    return r;
+  }
+  r.results = parseResults(field(j, "", "results"), "/results", vector.ops);
+  const json& final = field(j, "", "final");
+  r.final.level = unsignedField(final, "/final", "level");
+  const auto live = unsignedList(final, "/final", "live");
+  r.final.live.assign(live.begin(), live.end());
+  const auto installed = unsignedList(final, "/final", "installed");
+  r.final.installed.assign(installed.begin(), installed.end());
+  r.final.byteLength = unsignedField(final, "/final", "byteLength");
+  return r;
+}
+
+json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run, const TargetState& final) {
+  std::map<const Op*, const Observed*> observed;
+  for (const auto& r : run.ops)
+    if (r.observed) observed[r.op] = &*r.observed;
+  return {{"id", id},
+          {"results", resultsJson(vector.ops, observed)},
+          {"final",
+           {{"level", final.level}, {"live", final.live}, {"installed", final.installed}, {"byteLength", final.byteLength}}}};
+}
+
+json eventJson(const Event& e) {
+  return std::visit(
+      [](const auto& ev) -> json {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, AllocEvent>) return {{"alloc", ev.ptr}, {"size", ev.size}};
+        else if constexpr (std::is_same_v<T, DeallocEvent>) return {{"dealloc", ev.ptr}};
+        else if constexpr (std::is_same_v<T, InstallEvent>) return {{"install", ev.index}};
+        else if constexpr (std::is_same_v<T, UninstallEvent>) return {{"uninstall", ev.index}};
+        else if constexpr (std::is_same_v<T, PushEvent>) return {{"push", ev.scope}};
+        else if constexpr (std::is_same_v<T, PopEvent>) return {{"pop", ev.scope}};
+        else if constexpr (std::is_same_v<T, GrowEvent>) return {{"grow", ev.pages}, {"ok", ev.ok}};
+        else if constexpr (std::is_same_v<T, ResizeAttemptEvent>) return {{"resizeAttempt", toJson(Value(ev.newSize))}, {"ok", ev.ok}};
+        else return {{"staleView", ev.viewGeneration}, {"memory", ev.memoryGeneration}};
+      },
+      e);
+}
+
+Event parseEvent(const json& j, const std::string& pointer) {
+  if (!j.is_object() || j.empty()) throw ProtocolError(pointer, "expected an event object");
+  static const std::map<std::string, std::vector<std::string>, std::less<>> kFields{
+      {"alloc", {"alloc", "size"}}, {"dealloc", {"dealloc"}}, {"install", {"install"}}, {"uninstall", {"uninstall"}},
+      {"push", {"push"}},          {"pop", {"pop"}},         {"grow", {"grow", "ok"}}, {"resizeAttempt", {"resizeAttempt", "ok"}},
+      {"staleView", {"staleView", "memory"}}};
+  std::string kind;
+  for (const auto& [key, _] : j.items())
+    if (kFields.count(key)) {
+      kind = key;
+      break;
+    }
+  const auto fields = kFields.find(kind);
+  if (fields == kFields.end()) throw ProtocolError(pointer, "not an event: " + j.dump());
+  for (const auto& [key, _] : j.items())
+    if (std::find(fields->second.begin(), fields->second.end(), key) == fields->second.end())
+      throw ProtocolError(at(pointer, key), "unknown field of a " + kind + " event");
+  if (kind == "alloc") return AllocEvent{u32Field(j, pointer, "alloc"), unsignedField(j, pointer, "size")};
+  if (kind == "dealloc") return DeallocEvent{u32Field(j, pointer, "dealloc")};
+  if (kind == "install") return InstallEvent{u32Field(j, pointer, "install")};
+  if (kind == "uninstall") return UninstallEvent{u32Field(j, pointer, "uninstall")};
+  if (kind == "push") return PushEvent{unsignedField(j, pointer, "push")};
+  if (kind == "pop") return PopEvent{unsignedField(j, pointer, "pop")};
+  if (kind == "grow") return GrowEvent{u32Field(j, pointer, "grow"), boolField(j, pointer, "ok")};
+  if (kind == "resizeAttempt") return ResizeAttemptEvent{numberField(j, pointer, "resizeAttempt"), boolField(j, pointer, "ok")};
+  return StaleViewEvent{unsignedField(j, pointer, "staleView"), unsignedField(j, pointer, "memory")};
+}
+
+Value parseValue(const json& j, const std::string& pointer) {
+  if (j.is_null()) return Value(Null{});
+  if (j.is_boolean()) return Value(j.get<bool>());
+  if (j.is_number()) return Value(j.get<double>());
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (s == "undefined") return Value(Undefined{});
+    if (auto d = numberFromJson(j)) return Value(*d);
+    if (auto b = bigIntFromJson(j)) return Value(*b);
+    return Value(s);
+  }
+  if (j.is_array()) {
+    std::vector<Value> list;
+    for (std::size_t i = 0; i < j.size(); ++i) list.push_back(parseValue(j[i], at(pointer, i)));
+    return Value(std::move(list));
+  }
+  if (j.size() == 1 && (j.contains("scope") || j.contains("view"))) {
+    const bool scope = j.contains("scope");
+    return Value(Handle{scope ? Handle::Kind::Scope : Handle::Kind::View, unsignedField(j, pointer, scope ? "scope" : "view")});
+  }
+  throw ProtocolError(pointer, "not a value of section 10: " + j.dump());
+}
+
+}  // namespace memconform::conformance::protocol

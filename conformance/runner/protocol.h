@@ -1,0 +1,80 @@
+// The driver protocol (VECTORS.md "The driver protocol"; conformance/README.md
+// "Drivers" is the implementer's guide): JSON lines between the runner and a
+// driver process that runs vectors on another implementation.
+//
+//   driver -> runner  {"hello":"memconform-driver","protocol":1,"implementation":"...","capabilities":[...]}
+//   runner -> driver  {"id":N,"vector":{...one vector, as in a vector file...}}
+//   driver -> runner  {"id":N,"results":[RESULT or null, ...],"final":{...}}
+//                  or {"id":N,"error":"why the driver could not run it"}
+//
+// RESULT, one per op of the vector in order (null for an op that did not run):
+//   {"value":V} or {"error":KIND,"message":"..."}, with "events":[...] and
+//   "byteLength":N after the op, and for a call "body":[RESULT or null, ...].
+// The runner, not the driver, checks expectations and invariants.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/executor.h"
+#include "conformance/runner/target.h"
+#include "conformance/runner/vector.h"
+
+namespace memconform::conformance::protocol {
+
+inline constexpr int kVersion = 1;
+inline constexpr std::string_view kHello = "memconform-driver";
+
+// A response or hello that does not follow the protocol: `pointer` is the
+// JSON pointer of the bad field inside the message.
+class ProtocolError : public std::runtime_error {
+ public:
+  ProtocolError(const std::string& pointer, const std::string& message)
+      : std::runtime_error(pointer + ": " + message), pointer_(pointer) {}
+  const std::string& pointer() const { return pointer_; }
+
+ private:
+  std::string pointer_;
+};
+
+struct Hello {
+  std::string implementation;
+  std::set<std::string> capabilities;
+};
+nlohmann::json helloJson(const Hello& hello);
+Hello parseHello(const nlohmann::json& j);
+
+nlohmann::json requestJson(std::uint64_t id, const Vector& vector);
+
+// What one op did, as a driver reports it.
+struct OpResult {
+  Value value;
+  std::optional<ErrorKind> error;
+  std::string message;
+  std::vector<Event> events;
+  std::optional<std::uint64_t> byteLength;
+  std::vector<std::optional<OpResult>> body;  // a call's ops
+};
+
+struct Response {
+  std::vector<std::optional<OpResult>> results;  // parallel to the vector's ops
+  TargetState final;
+  std::optional<std::string> error;  // the driver could not run the vector at all
+};
+Response parseResponse(const nlohmann::json& j, std::uint64_t id, const Vector& vector);
+
+// A response from a run of the executor (the reference driver's side):
+// every op that ran, with what it returned, its events and the memory size.
+nlohmann::json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run, const TargetState& final);
+
+nlohmann::json eventJson(const Event& e);
+Event parseEvent(const nlohmann::json& j, const std::string& pointer);
+Value parseValue(const nlohmann::json& j, const std::string& pointer);
+
+}  // namespace memconform::conformance::protocol

@@ -1,0 +1,111 @@
+// The driver protocol (conformance/runner/protocol.h): what the reference
+// driver answers parses back into exactly what the executor observed, for
+// every vector of the corpus; and responses that break the protocol are
+// refused with the JSON pointer of the bad field.
+#include "conformance/runner/protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "conformance/runner/loader.h"
+#include "conformance/targets/reference_target.h"
+#include "tests/support.h"
+
+namespace memconform::conformance {
+namespace {
+
+using nlohmann::json;
+
+void expectSameResults(const std::vector<Op>& ops, const std::vector<std::optional<protocol::OpResult>>& results,
+                       const std::map<const Op*, const Observed*>& observed, const std::string& where) {
+  ASSERT_EQ(ops.size(), results.size()) << where;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const auto it = observed.find(&ops[i]);
+    ASSERT_EQ(it != observed.end(), results[i].has_value()) << where << "/" << i;
+    if (!results[i]) continue;
+    const Observed& o = *it->second;
+    const protocol::OpResult& r = *results[i];
+    EXPECT_EQ(o.error, r.error) << where << "/" << i;
+    if (!o.error) EXPECT_TRUE(sameValue(o.value, r.value)) << where << "/" << i << ": " << toText(o.value) << " vs " << toText(r.value);
+    EXPECT_EQ(o.events, r.events) << where << "/" << i;
+    EXPECT_EQ(r.byteLength, o.byteLength) << where << "/" << i;
+    expectSameResults(ops[i].body, r.body, observed, where + "/" + std::to_string(i) + "/body");
+  }
+}
+
+TEST(Protocol, TheReferenceDriversResponsesParseBackForEveryVector) {
+  const Corpus corpus = loadCorpus({std::string(MEMCONFORM_SOURCE_DIR) + "/conformance/vectors"});
+  ASSERT_TRUE(corpus.errors.empty());
+  ReferenceTarget target;
+  std::size_t vectors = 0;
+  for (const auto& file : corpus.files)
+    for (const auto& vector : file.vectors) {
+      const VectorRun run = runVector(vector, target, true);
+      ASSERT_TRUE(run.endState) << vector.id;
+      const json response = json::parse(protocol::responseJson(7, vector, run, *run.endState).dump());
+      const protocol::Response parsed = protocol::parseResponse(response, 7, vector);
+      std::map<const Op*, const Observed*> observed;
+      for (const auto& r : run.ops)
+        if (r.observed) observed[r.op] = &*r.observed;
+      expectSameResults(vector.ops, parsed.results, observed, vector.id);
+      EXPECT_EQ(parsed.final.level, run.endState->level);
+      EXPECT_EQ(parsed.final.live, run.endState->live);
+      EXPECT_EQ(parsed.final.byteLength, run.endState->byteLength);
+      ++vectors;
+    }
+  EXPECT_GT(vectors, 600u);
+}
+
+// A response to the two-op vector below, broken in one place.
+std::string refusal(const std::function<void(json&)>& breakIt) {
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", R"({"schema":"memconform-vectors/1","area":"scope","description":"d","vectors":[
+      {"id":"v","rules":["SCOPE-1"],"source":"seed","ops":[{"op":"push","as":"s"},{"op":"call","body":[{"op":"level"}]}]}]})", errors);
+  EXPECT_TRUE(errors.empty());
+  json response = {{"id", 3},
+                   {"results", {{{"value", {{"scope", 1}}}, {"events", {{{"push", 1}}}}, {"byteLength", 65536}},
+                                {{"value", "undefined"}, {"body", {{{"value", 2}}}}}}},
+                   {"final", {{"level", 1}, {"live", json::array()}, {"installed", json::array()}, {"byteLength", 65536}}}};
+  protocol::parseResponse(response, 3, file.vectors.front());  // the unbroken one parses
+  breakIt(response);
+  try {
+    protocol::parseResponse(response, 3, file.vectors.front());
+  } catch (const protocol::ProtocolError& e) {
+    return e.pointer();
+  }
+  return "accepted";
+}
+
+TEST(Protocol, BrokenResponsesAreRefusedWithThePointerOfTheBadField) {
+  EXPECT_EQ(refusal([](json& r) { r["id"] = 4; }), "/id");
+  EXPECT_EQ(refusal([](json& r) { r["results"].erase(1); }), "/results");
+  EXPECT_EQ(refusal([](json& r) { r["results"][1]["body"] = json::array(); }), "/results/1/body");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["events"][0] = {{"push", -1}}; }), "/results/0/events/0/push");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["events"][0] = {{"explode", 1}}; }), "/results/0/events/0");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["events"][0]["extra"] = 1; }), "/results/0/events/0/extra");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0] = {{"error", "Oops"}}; }), "/results/0/error");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0] = {{"error", "InvalidState"}, {"value", 1}}; }), "/results/0/value");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["value"] = {{"scope", 1}, {"view", 2}}; }), "/results/0/value");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["byteLength"] = "big"; }), "/results/0/byteLength");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["surprise"] = true; }), "/results/0/surprise");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["body"] = json::array(); }), "/results/0/body");
+  EXPECT_EQ(refusal([](json& r) { r["final"]["live"] = {4294967296.0}; }), "/final/live/0");
+  EXPECT_EQ(refusal([](json& r) { r.erase("final"); }), "");
+  EXPECT_EQ(refusal([](json& r) { r = json::array(); }), "");
+}
+
+TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {
+  const json ok = protocol::helloJson({"x 1.0", {"i64", "views"}});
+  EXPECT_EQ(protocol::parseHello(ok).capabilities, (std::set<std::string>{"i64", "views"}));
+  json wrongVersion = ok;
+  wrongVersion["protocol"] = 2;
+  EXPECT_THROW(protocol::parseHello(wrongVersion), protocol::ProtocolError);
+  json unknown = ok;
+  unknown["capabilities"].push_back("time-travel");
+  EXPECT_THROW(protocol::parseHello(unknown), protocol::ProtocolError);
+}
+
+}  // namespace
+}  // namespace memconform::conformance

@@ -1,0 +1,50 @@
+#include "tools/memconform/driver_command.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/loader.h"
+#include "conformance/runner/protocol.h"
+#include "conformance/targets/factory.h"
+
+namespace memconform::cli {
+
+using namespace memconform::conformance;
+using nlohmann::json;
+
+namespace {
+
+// One request line -> one response line. A request that cannot be run is an
+// error response for its id, and the driver goes on.
+json answer(const std::string& line, std::uint64_t& id, Target& target) {
+  id = 0;
+  const json request = json::parse(line, nullptr, false);
+  if (request.is_discarded() || !request.is_object()) return {{"id", nullptr}, {"error", "the request is not a JSON object"}};
+  if (!request.contains("id") || !request["id"].is_number_unsigned()) return {{"id", nullptr}, {"error", "the request has no id"}};
+  id = request["id"].get<std::uint64_t>();
+  if (!request.contains("vector")) return {{"id", id}, {"error", "the request has no vector"}};
+  const json file{{"schema", std::string(kSchemaName)}, {"area", "driver"}, {"description", "one request"}, {"vectors", {request["vector"]}}};
+  std::vector<LoadError> errors;
+  const VectorFile loaded = loadVectorFile("request " + std::to_string(id), file.dump(), errors);
+  if (!errors.empty()) return {{"id", id}, {"error", describe(errors.front())}};
+  const Vector& vector = loaded.vectors.front();
+  const VectorRun run = runVector(vector, target, /*keepEndState=*/true);
+  if (run.status != VectorRun::Status::Completed || !run.endState) return {{"id", id}, {"error", run.reason}};
+  return protocol::responseJson(id, vector, run, *run.endState);
+}
+
+}  // namespace
+
+int runDriver(const DriverCommand& c) {
+  const std::unique_ptr<Target> target = makeTargetOrReport("driver", c.target);
+  if (!target) return 2;
+  std::cout << protocol::helloJson({"memconform " + target->name(), target->capabilities()}).dump() << std::endl;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::uint64_t id = 0;
+    std::cout << answer(line, id, *target).dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace memconform::cli

@@ -78,8 +78,12 @@ class Decoder {
     // model of the stack says how many; after a pop by a raw number (which
     // may or may not name a live scope) it pops once per push, and the extra
     // pops fail harmlessly (SCOPE-4).
-    const std::size_t open = popsByNumber_ ? pushes_ : stack_.size();
-    for (std::size_t i = 0; i < open; ++i) v.ops.push_back(op(OpKind::Pop));
+    const std::size_t open = popsByNumber_ ? scopes_.size() : stack_.size();
+    for (std::size_t i = 0; i < open; ++i) {
+      Op pop = op(OpKind::Pop);
+      pop.rule = "LEAK-2";  // marks the closing pops
+      v.ops.push_back(std::move(pop));
+    }
     return v;
   }
 
@@ -166,7 +170,7 @@ class Decoder {
     Op o = op(OpKind::Push);
     o.as = {fresh('s')};
     scopes_.push_back(o.as.front());
-    model([&] { stack_.push_back(o.as.front()); ++pushes_; });
+    model([&] { stack_.push_back(o.as.front()); });
     return o;
   }
 
@@ -429,7 +433,6 @@ class Decoder {
   // scope), in push order. Ops after a throw, up to the call that catches
   // it, never run and leave the model alone.
   std::vector<std::string> stack_;
-  std::size_t pushes_ = 0;
   std::size_t unwinding_ = 0;  // calls the last throw still unwinds
   bool popsByNumber_ = false;
 

@@ -44,12 +44,9 @@ TEST(Protocol, TheReferenceDriversResponsesParseBackForEveryVector) {
     for (const auto& vector : file.vectors) {
       const VectorRun run = runVector(vector, target, true);
       ASSERT_TRUE(run.endState) << vector.id;
-      const json response = json::parse(protocol::responseJson(7, vector, run, *run.endState).dump());
+      const json response = json::parse(protocol::responseJson(7, vector, run).dump());
       const protocol::Response parsed = protocol::parseResponse(response, 7, vector);
-      std::map<const Op*, const Observed*> observed;
-      for (const auto& r : run.ops)
-        if (r.observed) observed[r.op] = &*r.observed;
-      expectSameResults(vector.ops, parsed.results, observed, vector.id);
+      expectSameResults(vector.ops, parsed.results, observedByOp(run), vector.id);
       EXPECT_EQ(parsed.final.level, run.endState->level);
       EXPECT_EQ(parsed.final.live, run.endState->live);
       EXPECT_EQ(parsed.final.byteLength, run.endState->byteLength);

@@ -28,6 +28,7 @@ class Bindings {
   auto end() const { return items_.end(); }
 
  private:
+  std::size_t place(std::string_view name) const;  // index of the first item not before `name`
   std::vector<std::pair<std::string, Value>> items_;
 };
 
@@ -49,16 +50,10 @@ struct Observed {
   std::uint64_t byteLength = 0;       // the memory size after the op
 };
 
-// Unbound at run time (the op that binds it failed): reported, never a crash.
-class UnboundName : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Resolves names and offsets; throws UnboundName.
 // The value of `e` with names replaced by what they are bound to; nullopt
-// and `why` if a name is unbound or takes an offset it cannot.
+// and `why` if a name is unbound at run time (the op that binds it failed)
+// or takes an offset it cannot: reported, never a crash.
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why);
-Value resolve(const Expr& e, const Bindings& bindings);  // tryResolve, or UnboundName
 
 std::string describe(const Observed& o);
 std::string describeEvents(const std::vector<Event>& events);  // resource events only

@@ -194,6 +194,13 @@ std::vector<OpTrace> formatTrace(const VectorRun& run) {
   return out;
 }
 
+std::map<const Op*, const Observed*> observedByOp(const VectorRun& run) {
+  std::map<const Op*, const Observed*> out;
+  for (const auto& r : run.ops)
+    if (r.observed) out[r.op] = &*r.observed;
+  return out;
+}
+
 std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target) {
   std::vector<std::string> missing;
   for (const auto& c : vector.requires_)

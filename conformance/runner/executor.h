@@ -4,6 +4,7 @@
 // runs both checks: the vector's expectation and the LEAK/SAFE invariants.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -40,6 +41,9 @@ struct VectorRun {
 };
 
 std::vector<OpTrace> formatTrace(const VectorRun& run);
+
+// What each op that ran observed, by op.
+std::map<const Op*, const Observed*> observedByOp(const VectorRun& run);
 
 // Runs `vector` on `target`. The target must declare every capability the
 // vector requires (the caller skips it otherwise).

@@ -189,12 +189,11 @@ Response parseResponse(const json& j, std::uint64_t id, const Vector& vector) {
   return r;
 }
 
-json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run, const TargetState& final) {
-  std::map<const Op*, const Observed*> observed;
-  for (const auto& r : run.ops)
-    if (r.observed) observed[r.op] = &*r.observed;
+json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run) {
+  if (!run.endState) throw std::logic_error("responseJson needs a run made with keepEndState");
+  const TargetState& final = *run.endState;
   return {{"id", id},
-          {"results", resultsJson(vector.ops, observed)},
+          {"results", resultsJson(vector.ops, observedByOp(run))},
           {"final",
            {{"level", final.level}, {"live", final.live}, {"installed", final.installed}, {"byteLength", final.byteLength}}}};
 }

@@ -69,9 +69,10 @@ struct Response {
 };
 Response parseResponse(const nlohmann::json& j, std::uint64_t id, const Vector& vector);
 
-// A response from a run of the executor (the reference driver's side):
-// every op that ran, with what it returned, its events and the memory size.
-nlohmann::json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run, const TargetState& final);
+// A response from a run of the executor made with keepEndState (the
+// reference driver's side): every op that ran, with what it returned, its
+// events and the memory size, and the end state.
+nlohmann::json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run);
 
 nlohmann::json eventJson(const Event& e);
 Event parseEvent(const nlohmann::json& j, const std::string& pointer);

@@ -30,7 +30,7 @@ json answer(const std::string& line, std::uint64_t& id, Target& target) {
   const Vector& vector = loaded.vectors.front();
   const VectorRun run = runVector(vector, target, /*keepEndState=*/true);
   if (run.status != VectorRun::Status::Completed || !run.endState) return {{"id", id}, {"error", run.reason}};
-  return protocol::responseJson(id, vector, run, *run.endState);
+  return protocol::responseJson(id, vector, run);
 }
 
 }  // namespace

@@ -1,0 +1,77 @@
+// The fuzz decoder's model of the scope stack (fuzz/op_decoder.cpp): the pops
+// it appends close exactly the scopes a sequence left open, through calls
+// (CALL-1), throws that unwind several calls, and bodies that pop their
+// call's own scope (SCOPE-5). A wrong model shows up as LEAK-2 at the end (too
+// few pops) or as closing pops that fail (too many).
+#include "fuzz/op_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "conformance/runner/executor.h"
+#include "conformance/targets/reference_target.h"
+
+namespace memconform::fuzz {
+namespace {
+
+using namespace memconform::conformance;
+
+// A pop by a raw number may or may not name a live scope: the decoder then
+// pops once per push, and extra pops may fail.
+bool popsByNumber(const std::vector<Op>& ops) {
+  for (const auto& op : ops) {
+    const auto it = op.args.find("scope");
+    if (op.kind == OpKind::Pop && it != op.args.end() && std::holds_alternative<Value>(it->second.form)) return true;
+    if (popsByNumber(op.body)) return true;
+  }
+  return false;
+}
+
+std::vector<std::vector<std::uint8_t>> inputs() {
+  std::vector<std::vector<std::uint8_t>> out;
+  for (const char* dir : {"corpus/fuzz_scope_ops", "corpus/fuzz_differential"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(MEMCONFORM_SOURCE_DIR) + "/" + dir)) {
+      std::ifstream in(e.path(), std::ios::binary);
+      out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  // Random inputs weighted towards the op bytes of push, pop, call and throw.
+  std::mt19937 random(4);
+  constexpr std::uint8_t kScopeOps[] = {0, 1, 3, 4, 5, 37, 38, 6};
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<std::uint8_t> bytes(8 + random() % 120);
+    for (auto& b : bytes) b = random() % 3 == 0 ? kScopeOps[random() % 8] : static_cast<std::uint8_t>(random());
+    out.push_back(std::move(bytes));
+  }
+  return out;
+}
+
+TEST(OpDecoder, LEAK_2_ClosingPopsCloseExactlyTheScopesLeftOpen) {
+  ReferenceTarget reference;
+  std::size_t checked = 0, withCalls = 0, withThrows = 0;
+  for (const auto& bytes : inputs()) {
+    Vector v = decodeOps(bytes);
+    numberOps(v);
+    const VectorRun run = runVector(v, reference);
+    ASSERT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
+    EXPECT_TRUE(run.failures.empty()) << run.failures.front().pointer << " " << run.failures.front().rule << ": "
+                                      << run.failures.front().actual;
+    if (popsByNumber(v.ops)) continue;
+    for (const auto& r : run.ops)
+      if (r.op->rule == "LEAK-2")  // a closing pop
+        EXPECT_FALSE(r.observed && r.observed->error) << r.op->pointer << ": a closing pop failed, so the model counted a scope that was not open";
+    ++checked;
+    for (const auto& r : run.ops) {
+      withCalls += r.op->kind == OpKind::Call;
+      withThrows += r.op->kind == OpKind::Throw;
+    }
+  }
+  EXPECT_GT(checked, 2000u);
+  EXPECT_GT(withCalls, 500u);
+  EXPECT_GT(withThrows, 100u);
+}
+
+}  // namespace
+}  // namespace memconform::fuzz

@@ -117,3 +117,19 @@ TEST(DriverProcess, FailureKindsHaveReportNames) {
 
 }  // namespace
 }  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+TEST(DriverProcess, TheErrorLineOfALongReportIsKeptBeyondTheTail) {
+  DriverProcess asan("echo '==1==ERROR: AddressSanitizer: use-after-poison' >&2; i=0; while [ $i -lt 300 ]; do echo \"  #$i frame\" >&2; "
+                     "i=$((i+1)); done; exit 1",
+                     {5000ms, 1 << 20, 256});
+  asan.start();
+  const DriverFailure f = failureFrom(asan, "");
+  EXPECT_EQ(f.stderrHeadline(), "==1==ERROR: AddressSanitizer: use-after-poison");
+  EXPECT_EQ(f.stderrTail().find("AddressSanitizer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace memconform::conformance

@@ -238,9 +238,9 @@ namespace {
 class NarrowTarget : public ReferenceTarget {
  public:
   const std::set<std::string>& capabilities() const override { return caps_; }
-  Value execute(OpKind kind, const Args& args) override {
-    if (kind == OpKind::Heap) throw Unsupported("no views here");
-    return ReferenceTarget::execute(kind, args);
+  Value execute(const Op& op, const Args& args) override {
+    if (op.kind == OpKind::Heap) throw Unsupported("no views here");
+    return ReferenceTarget::execute(op, args);
   }
 
  private:

@@ -116,7 +116,7 @@ class Executor {
     const auto before = target_.contentsVersion();
     Observed observed;
     try {
-      observed.value = target_.execute(op.kind, *args);
+      observed.value = target_.execute(op, *args);
     } catch (const GlueError& e) {
       observed.error = e.kind();
       observed.message = e.what();
@@ -135,10 +135,11 @@ class Executor {
     std::optional<std::string> unboundResult;
     Observed observed;
     bool bodyStarted = false;
+    std::vector<Event> pushed;  // the call's own push, before the body
     try {
-      observed.value = target_.call([&]() -> Value {
+      observed.value = target_.call(op, [&]() -> Value {
         bodyStarted = true;
-        auto pushed = target_.takeEvents();
+        pushed = target_.takeEvents();
         auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
         runOps(op.body);
@@ -159,11 +160,14 @@ class Executor {
     }
     if (unboundResult && !op.anyOutcome)
       run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});
-    observed.events = target_.takeEvents();
+    const std::vector<Event> popped = target_.takeEvents();
     observed.byteLength = target_.byteLength();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
-    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, observed.events,
-                                 std::nullopt, observed.byteLength);
+    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, popped, std::nullopt,
+                                 observed.byteLength);
+    // The call's own events: its push, then its pop and what that released.
+    observed.events = std::move(pushed);
+    observed.events.insert(observed.events.end(), popped.begin(), popped.end());
     conclude(op, observed);
     if (unwinding) throw *unwinding;
   }
@@ -216,7 +220,7 @@ VectorRun runVector(const Vector& vector, Target& target, bool keepEndState) {
     ~Finish() { target.finish(); }
   } finish{target};
   try {
-    target.start(vector.setup);
+    target.start(vector);
     Executor(vector, target, run, keepEndState).runAll();
   } catch (const Unsupported& e) {
     run.status = VectorRun::Status::Skipped;

@@ -73,16 +73,19 @@ class Target {
   virtual std::string name() const = 0;
   virtual const std::set<std::string>& capabilities() const = 0;
 
-  // A fresh instance as `setup` describes it, before each vector.
-  virtual void start(const Setup& setup) = 0;
+  // A fresh instance as the vector's `setup` describes it, before its ops. A
+  // target that runs whole vectors elsewhere (a driver) runs it here.
+  virtual void start(const Vector& vector) = 0;
   // The vector is over: release what start() made. (A fuzzer counts the
   // allocations of each run; whatever outlives it looks like a leak.)
   virtual void finish() {}
-  // One op other than call and throw. Errors of the op are GlueErrors.
-  virtual Value execute(OpKind kind, const Args& args) = 0;
-  // scopedAllocCall(body): the body's exceptions (GlueError, VectorThrow)
-  // pass through the target's own finally.
-  virtual Value call(const std::function<Value()>& body) = 0;
+  // One op other than call and throw (one of the vector's, or of a call
+  // body's): `args` are its arguments with names resolved. Errors of the op
+  // are GlueErrors.
+  virtual Value execute(const Op& op, const Args& args) = 0;
+  // scopedAllocCall(body) for the call op `op`: the body's exceptions
+  // (GlueError, VectorThrow) pass through the target's own finally.
+  virtual Value call(const Op& op, const std::function<Value()>& body) = 0;
   // The events recorded since the previous call.
   virtual std::vector<Event> takeEvents() = 0;
   virtual std::uint64_t byteLength() = 0;

@@ -45,6 +45,8 @@ DriverProcess::~DriverProcess() { stop(); }
 void DriverProcess::start() {
   stop();
   stderr_.clear();
+  line_.clear();
+  headline_.clear();
   // A driver that dies while we write to it must be an error here, not a
   // SIGPIPE that ends the whole run.
   signal(SIGPIPE, SIG_IGN);
@@ -102,6 +104,16 @@ void DriverProcess::drainStderr() {
       return;
     }
     stderr_.append(buffer.data(), static_cast<std::size_t>(n));
+    for (ssize_t i = 0; i < n && headline_.empty(); ++i) {
+      if (buffer[static_cast<std::size_t>(i)] != '\n') {
+        if (line_.size() < 1024) line_ += buffer[static_cast<std::size_t>(i)];
+        continue;
+      }
+      if (line_.find("ERROR: ") != std::string::npos || line_.find("runtime error:") != std::string::npos ||
+          line_.find("Error:") != std::string::npos)
+        headline_ = line_;
+      line_.clear();
+    }
     if (stderr_.size() > limits_.stderrTailBytes) stderr_.erase(0, stderr_.size() - limits_.stderrTailBytes);
   }
 }
@@ -137,7 +149,7 @@ void DriverProcess::failed(DriverFailure::Kind kind, const std::string& what) {
   drainStderr();
   const std::string tail = stderr_;
   stop();
-  throw DriverFailure(kind, "driver `" + command_ + "`: " + what, tail);
+  throw DriverFailure(kind, "driver `" + command_ + "`: " + what, tail, headline_);
 }
 
 void DriverProcess::writeLine(const std::string& line) {

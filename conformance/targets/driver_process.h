@@ -27,14 +27,16 @@ struct DriverLimits {
 class DriverFailure : public std::runtime_error {
  public:
   enum class Kind { Crash, Timeout, Protocol };
-  DriverFailure(Kind kind, const std::string& what, std::string stderrTail)
-      : std::runtime_error(what), kind_(kind), stderrTail_(std::move(stderrTail)) {}
+  DriverFailure(Kind kind, const std::string& what, std::string stderrTail, std::string stderrHeadline = {})
+      : std::runtime_error(what), kind_(kind), stderrTail_(std::move(stderrTail)), stderrHeadline_(std::move(stderrHeadline)) {}
   Kind kind() const { return kind_; }
   const std::string& stderrTail() const { return stderrTail_; }
+  const std::string& stderrHeadline() const { return stderrHeadline_; }
 
  private:
   Kind kind_;
   std::string stderrTail_;
+  std::string stderrHeadline_;
 };
 
 std::string_view driverFailureKindName(DriverFailure::Kind kind);  // crash, timeout, protocol-error
@@ -57,6 +59,10 @@ class DriverProcess {
   std::string readLine();                   // without the newline
 
   std::string stderrTail() const { return stderr_; }
+  // The first stderr line that reports an error the way sanitizers and
+  // runtimes do ("ERROR: AddressSanitizer: ...", "runtime error:",
+  // "Error:"), which a long report pushes out of the tail.
+  const std::string& stderrHeadline() const { return headline_; }
   const std::string& command() const { return command_; }
 
  private:
@@ -74,6 +80,8 @@ class DriverProcess {
   int in_ = -1, out_ = -1, err_ = -1;  // the driver's stdin, stdout, stderr (our ends)
   std::string pending_;                // stdout bytes after the last line read
   std::string stderr_;                 // the last limits_.stderrTailBytes of stderr
+  std::string line_;                   // the stderr line being read, for the headline
+  std::string headline_;
 };
 
 }  // namespace memconform::conformance

@@ -3,11 +3,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "conformance/targets/cmd_target.h"
 #include "conformance/targets/reference_target.h"
 
 namespace memconform::conformance {
 
-std::unique_ptr<Target> makeTarget(const std::string& spec) {
+std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& limits) {
   if (spec == "reference") return std::make_unique<ReferenceTarget>();
   if (spec.rfind("mutant:", 0) == 0) {
     const std::string name = spec.substr(7);
@@ -16,12 +17,20 @@ std::unique_ptr<Target> makeTarget(const std::string& spec) {
     for (const auto& m : allMutants()) known += (known.empty() ? "" : ", ") + std::string(m.name);
     throw std::invalid_argument("unknown mutant \"" + name + "\" (known: " + known + ")");
   }
-  throw std::invalid_argument("unknown target \"" + spec + "\" (use reference or mutant:NAME; `memconform mutants --list`)");
+  if (spec.rfind("cmd:", 0) == 0) {
+    if (spec.size() == 4) throw std::invalid_argument("cmd: needs a command, e.g. 'cmd:node driver.mjs'");
+    try {
+      return std::make_unique<CmdTarget>(spec.substr(4), limits);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what());
+    }
+  }
+  throw std::invalid_argument("unknown target \"" + spec + "\" (use reference, mutant:NAME or cmd:COMMAND; `memconform mutants --list`)");
 }
 
-std::unique_ptr<Target> makeTargetOrReport(const std::string& command, const std::string& spec) {
+std::unique_ptr<Target> makeTargetOrReport(const std::string& command, const std::string& spec, const DriverLimits& limits) {
   try {
-    return makeTarget(spec);
+    return makeTarget(spec, limits);
   } catch (const std::invalid_argument& e) {
     std::cerr << "memconform " << command << ": " << e.what() << "\n";
     return nullptr;

@@ -38,7 +38,8 @@ std::string ReferenceTarget::name() const {
 
 const std::set<std::string>& ReferenceTarget::capabilities() const { return knownCapabilities(); }
 
-void ReferenceTarget::start(const Setup& setup) {
+void ReferenceTarget::start(const Vector& vector) {
+  const Setup& setup = vector.setup;
   PlantMutant planted(mutant_);
   views_.clear();
   instance_.reset();
@@ -56,12 +57,12 @@ void ReferenceTarget::finish() {
   instance_.reset();
 }
 
-Value ReferenceTarget::execute(OpKind kind, const Args& args) {
+Value ReferenceTarget::execute(const Op& op, const Args& args) {
   PlantMutant planted(mutant_);
-  return run(kind, args);
+  return run(op.kind, args);
 }
 
-Value ReferenceTarget::call(const std::function<Value()>& body) {
+Value ReferenceTarget::call(const Op&, const std::function<Value()>& body) {
   PlantMutant planted(mutant_);
   return instance_->scopedAllocCall(body);
 }

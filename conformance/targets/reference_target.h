@@ -18,10 +18,10 @@ class ReferenceTarget : public Target {
 
   std::string name() const override;
   const std::set<std::string>& capabilities() const override;
-  void start(const Setup& setup) override;
+  void start(const Vector& vector) override;
   void finish() override;
-  Value execute(OpKind kind, const Args& args) override;
-  Value call(const std::function<Value()>& body) override;
+  Value execute(const Op& op, const Args& args) override;
+  Value call(const Op& op, const std::function<Value()>& body) override;
   std::vector<Event> takeEvents() override;
   std::uint64_t byteLength() override;
   std::optional<std::uint64_t> contentsVersion() override;

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
                                                  "nothing failed or unexpectedly passed, 1 otherwise, 2 for bad usage "
                                                  "or unreadable input");
   replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
-  replayCmd->add_option("-t,--target", replay.target, "reference, or mutant:NAME (memconform mutants --list)")
+  replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), or cmd:COMMAND (a driver process)")
       ->capture_default_str();
   replayCmd->add_option("-e,--expectations", replay.expectations, "expectations file: vector id -> reason");
   replayCmd->add_option("-f,--filter", replay.filter, "glob over vector ids, e.g. 'scope/*'");
@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
   replayCmd->add_option("--repeat", replay.repeat, "run the corpus N times and print the throughput")
       ->check(CLI::PositiveNumber);
   replayCmd->add_flag("-v,--verbose", replay.verbose, "print expected failures, skips and the op trace of failures");
+  replayCmd->add_option("--timeout", replay.timeoutSeconds, "cmd: targets: seconds a driver may take for one vector")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   replayCmd->add_flag("--progress", replay.progress, "print progress on stderr (default when stderr is a terminal)");
 
   MutantsCommand mutants;

@@ -48,7 +48,9 @@ void writeTo(const std::string& path, const std::function<void(std::ostream&)>& 
 }  // namespace
 
 int runReplay(const ReplayCommand& c) {
-  const std::unique_ptr<Target> target = makeTargetOrReport("replay", c.target);
+  DriverLimits limits;
+  limits.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeoutSeconds * 1000));
+  const std::unique_ptr<Target> target = makeTargetOrReport("replay", c.target, limits);
   if (!target) return 2;
   Expectations expectations;
   if (!c.expectations.empty()) {

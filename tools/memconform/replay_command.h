@@ -17,6 +17,7 @@ struct ReplayCommand {
   std::size_t repeat = 1;
   bool verbose = false;
   bool progress = false;
+  double timeoutSeconds = 5;  // cmd: targets, per exchange with the driver
 };
 int runReplay(const ReplayCommand& c);
 

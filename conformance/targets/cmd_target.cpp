@@ -1,0 +1,126 @@
+#include "conformance/targets/cmd_target.h"
+
+#include <algorithm>
+
+#include "core/errors.h"
+
+namespace memconform::conformance {
+
+using nlohmann::json;
+
+namespace {
+
+void index(const std::vector<Op>& ops, const std::vector<std::optional<protocol::OpResult>>& results,
+           std::map<const Op*, const protocol::OpResult*>& out) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!results[i]) continue;
+    out[&ops[i]] = &*results[i];
+    index(ops[i].body, results[i]->body, out);
+  }
+}
+
+// A line from the driver as JSON; anything else breaks the protocol.
+json parseLine(const std::string& line) {
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded()) throw protocol::ProtocolError("", "not a JSON line: " + line.substr(0, 200));
+  return j;
+}
+
+// The failure with what the driver said on stderr: the line that names the
+// error (an ASan report is longer than the tail), then the tail.
+std::string withStderr(const std::string& what, const std::string& tail, const std::string& headline = {}) {
+  std::string out = what;
+  if (!headline.empty() && tail.find(headline) == std::string::npos) out += "; its stderr says: " + headline;
+  if (!tail.empty()) out += "; its stderr ends with: " + tail;
+  return out;
+}
+
+}  // namespace
+
+CmdTarget::CmdTarget(const std::string& command, DriverLimits limits) : driver_(command, limits) {
+  try {
+    hello();
+  } catch (const DriverFailure& f) {
+    throw std::runtime_error(
+        withStderr(std::string(driverFailureKindName(f.kind())) + " before its hello: " + f.what(), f.stderrTail(), f.stderrHeadline()));
+  } catch (const protocol::ProtocolError& e) {
+    throw std::runtime_error("driver `" + command + "`: its hello breaks the protocol at " + e.what());
+  }
+}
+
+void CmdTarget::hello() {
+  driver_.start();
+  hello_ = protocol::parseHello(parseLine(driver_.readLine()));
+}
+
+void CmdTarget::start(const Vector& vector) {
+  finish();
+  const std::uint64_t id = nextId_++;
+  try {
+    if (!driver_.running()) hello();  // a fresh driver after a failure
+    driver_.writeLine(protocol::requestJson(id, vector).dump(-1, ' ', false, json::error_handler_t::replace));
+    response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
+  } catch (const DriverFailure& f) {
+    throw VectorError(withStderr(std::string(driverFailureKindName(f.kind())) + ": " + f.what(), f.stderrTail(), f.stderrHeadline()));
+  } catch (const protocol::ProtocolError& e) {
+    // The driver's state is unknown after a broken response: start afresh.
+    const std::string tail = driver_.stderrTail(), headline = driver_.stderrHeadline();
+    driver_.stop();
+    throw VectorError(withStderr("protocol-error: driver `" + driver_.command() + "`: response " + e.what(), tail, headline));
+  }
+  if (response_.error) throw VectorError("the driver could not run the vector: " + *response_.error);
+  index(vector.ops, response_.results, results_);
+  byteLength_ = std::uint64_t{vector.setup.memory.initialPages} * kPageSize;
+}
+
+void CmdTarget::finish() {
+  results_.clear();
+  events_.clear();
+  response_ = {};
+}
+
+const protocol::OpResult& CmdTarget::resultOf(const Op& op) {
+  const auto it = results_.find(&op);
+  if (it == results_.end())
+    throw VectorError("protocol-error: the driver reported that " + (op.pointer.empty() ? std::string(opSpec(op.kind).name) : op.pointer) +
+                      " did not run (null), but the runner ran it");
+  return *it->second;
+}
+
+void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent) {
+  events_.insert(events_.end(), r.events.begin() + static_cast<std::ptrdiff_t>(firstEvent),
+                 r.events.begin() + static_cast<std::ptrdiff_t>(endEvent));
+  if (r.byteLength) byteLength_ = *r.byteLength;
+}
+
+Value CmdTarget::execute(const Op& op, const Args&) {
+  const protocol::OpResult& r = resultOf(op);
+  took(r, 0, r.events.size());
+  if (r.error) throw GlueError(*r.error, r.message);
+  return r.value;
+}
+
+// A call's own events are its scope's push, then (after the body's ops) its
+// pop and what the pop released: the push goes with the start of the body.
+Value CmdTarget::call(const Op& op, const std::function<Value()>& body) {
+  const protocol::OpResult& r = resultOf(op);
+  const auto push = std::find_if(r.events.begin(), r.events.end(), [](const Event& e) { return std::holds_alternative<PushEvent>(e); });
+  const std::size_t split = push == r.events.end() ? 0 : static_cast<std::size_t>(push - r.events.begin()) + 1;
+  took(r, 0, split);
+  try {
+    body();
+  } catch (const VectorThrow&) {
+    took(r, split, r.events.size());
+    // The call's own finally may fail (its scope popped by the body,
+    // SCOPE-5): that error replaces the exception in flight.
+    if (r.error && *r.error != ErrorKind::Thrown) throw GlueError(*r.error, r.message);
+    throw;
+  }
+  took(r, split, r.events.size());
+  if (r.error) throw GlueError(*r.error, r.message);
+  return r.value;
+}
+
+std::vector<Event> CmdTarget::takeEvents() { return std::exchange(events_, {}); }
+
+}  // namespace memconform::conformance

@@ -1,0 +1,53 @@
+// Target `cmd:COMMAND`: another implementation behind a driver process that
+// speaks the driver protocol (conformance/runner/protocol.h). start() sends
+// the whole vector and reads the driver's results; the executor then runs the
+// ops as usual and this target answers each op with what the driver reported
+// for it, so that the runner, not the driver, checks expectations and
+// invariants. A driver that crashes, hangs or breaks the protocol makes that
+// vector an error naming what happened, with the driver's stderr; the next
+// vector starts a fresh driver.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "conformance/runner/protocol.h"
+#include "conformance/runner/target.h"
+#include "conformance/targets/driver_process.h"
+
+namespace memconform::conformance {
+
+class CmdTarget : public Target {
+ public:
+  // Starts the driver and reads its hello; a driver that cannot say hello is
+  // a std::runtime_error naming what went wrong.
+  explicit CmdTarget(const std::string& command, DriverLimits limits = {});
+
+  std::string name() const override { return "cmd:" + driver_.command(); }
+  const std::string& implementation() const { return hello_.implementation; }
+  const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
+  void start(const Vector& vector) override;
+  void finish() override;
+  Value execute(const Op& op, const Args& args) override;
+  Value call(const Op& op, const std::function<Value()>& body) override;
+  std::vector<Event> takeEvents() override;
+  std::uint64_t byteLength() override { return byteLength_; }
+  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
+  TargetState state() override { return response_.final; }
+
+ private:
+  void hello();
+  const protocol::OpResult& resultOf(const Op& op);
+  void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent);
+
+  DriverProcess driver_;
+  protocol::Hello hello_;
+  std::uint64_t nextId_ = 1;
+  protocol::Response response_;
+  std::map<const Op*, const protocol::OpResult*> results_;
+  std::vector<Event> events_;  // not yet taken
+  std::uint64_t byteLength_ = 0;
+};
+
+}  // namespace memconform::conformance

@@ -107,8 +107,9 @@ void View::reportStale() const {
 }
 
 std::optional<std::uint64_t> View::validIndex(double index) const {
-  // IsValidIntegerIndex: integral, not -0, and inside [0, length).
-  if (!std::isfinite(index) || std::trunc(index) != index || std::signbit(index)) return std::nullopt;
+  // IsValidIntegerIndex of the property key: integral and inside [0, length).
+  // A Number index -0 is the key "0" (ToPropertyKey), so it is index 0.
+  if (!std::isfinite(index) || std::trunc(index) != index || index < 0) return std::nullopt;
   if (index >= static_cast<double>(length())) return std::nullopt;
   return static_cast<std::uint64_t>(index);
 }

@@ -48,7 +48,7 @@ class View {
   // VIEW-1: byteLength / elementSize; 0 once detached (VIEW-2).
   std::uint64_t length() const;
 
-  // view[index]: undefined (nullopt) for a non-integral, -0, negative or
+  // view[index]: undefined (nullopt) for a non-integral, negative or
   // out-of-range index, and on a detached view (which also reports stale use).
   std::optional<JsNumeric> get(double index) const;
   // view[index] = value: the value is converted first (TypeError as for

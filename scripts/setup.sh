@@ -34,3 +34,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "setup: all Debian packages present"
 fi
+
+# The Node driver's packages (@sqlite.org/sqlite-wasm, two releases), exactly
+# as package-lock.json pins them; skipped when they are already installed.
+driver=conformance/drivers/node
+if ! cmp -s "$driver/package-lock.json" "$driver/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  echo "setup: npm ci in $driver"
+  (cd "$driver" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.package-lock.json.installed)
+else
+  echo "setup: $driver/node_modules up to date"
+fi

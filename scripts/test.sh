@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds the `asan` preset
 # (AddressSanitizer + UBSan), checks the corpus and the rule coverage, replays
-# the corpus against the reference (every vector must pass) and against every
-# planted bug (every one must be caught), runs every test with ctest, then
+# the corpus against the reference (every vector must pass), against
+# @sqlite.org/sqlite-wasm through the Node driver (with its expectations) and
+# against every planted bug (every one must be caught), runs every test with ctest, then
 # every fuzz target for 20 s (no finding allowed) and fuzz_differential
 # against every planted bug (each must be found).
 set -euo pipefail
@@ -28,6 +29,12 @@ $mc replay --json "$reports/replay-reference.json" --junit "$reports/replay-refe
 echo "== an implementation of another GROW-5 variant passes with its expectations file =="
 $mc replay --target mutant:grow-pages-or-zero \
   --expectations conformance/expectations/emscripten-3.1.70-grow.json | tail -n 4
+echo "== @sqlite.org/sqlite-wasm through the Node driver passes with its expectations files (both releases) =="
+for release in 3.54.1-build1 3.41.2; do
+  $mc replay --target "cmd:node conformance/drivers/node/driver.mjs --release $release" \
+    --expectations "conformance/expectations/sqlite-wasm-$release.json" \
+    --json "$reports/replay-sqlite-wasm-$release.json" --junit "$reports/replay-sqlite-wasm-$release.xml" | tail -n 1
+done
 echo "== every planted bug is caught =="
 $mc mutants --json "$reports/mutants.json"
 echo "== unit tests under ASan + UBSan =="

@@ -1,4 +1,5 @@
 // VIEW-1..3: typed views over the memory, detached by growth.
+#include <cmath>
 #include <gtest/gtest.h>
 
 #include "core/views.h"
@@ -35,10 +36,20 @@ TEST(Views, VIEW_1_InvalidIndicesReadUndefinedAndWritesAreIgnored) {
   View v = inst.heap(ElementType::I16);
   EXPECT_FALSE(v.get(-1));
   EXPECT_FALSE(v.get(1.5));
-  EXPECT_FALSE(v.get(-0.0));
   EXPECT_FALSE(v.get(static_cast<double>(v.length())));
+  EXPECT_FALSE(v.get(std::nan("")));
   v.set(static_cast<double>(v.length()), 1.0);  // no effect, no error
   EXPECT_TRUE(inst.events().events().empty());
+}
+
+// Rule VIEW-1: a Number index -0 is the property key "0".
+TEST(Views, VIEW_1_MinusZeroIsIndexZero) {
+  Instance inst(smallConfig());
+  View v = inst.heap(ElementType::U8);
+  v.set(-0.0, 7.0);
+  ASSERT_TRUE(v.get(0.0));
+  EXPECT_EQ(std::get<double>(*v.get(0.0)), 7.0);
+  EXPECT_EQ(std::get<double>(*v.get(-0.0)), 7.0);
 }
 
 // Rule VIEW-2.

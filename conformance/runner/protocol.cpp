@@ -194,11 +194,12 @@ json requestJson(std::uint64_t id, const Vector& vector) {
 Response parseResponse(const json& j, std::uint64_t id, const Vector& vector) {
   if (unsignedField(j, "", "id") != id) throw ProtocolError("/id", "expected the request's id " + std::to_string(id));
   Response r;
-  if (j.contains("error")) {
-    if (!j["error"].is_string()) throw ProtocolError("/error", "expected a string");
-    r.error = j["error"].get<std::string>();
-    return r;
-  }
+  for (auto [key, out] : {std::pair{"error", &r.error}, std::pair{"skipped", &r.skipped}})
+    if (j.contains(key)) {
+      if (!j[key].is_string()) throw ProtocolError(std::string("/") + key, "expected a string");
+      *out = j[key].get<std::string>();
+      return r;
+    }
   r.results = parseResults(field(j, "", "results"), "/results", vector.ops);
   const json& final = field(j, "", "final");
   r.final.level = unsignedField(final, "/final", "level");

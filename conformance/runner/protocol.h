@@ -65,7 +65,8 @@ struct OpResult {
 struct Response {
   std::vector<std::optional<OpResult>> results;  // parallel to the vector's ops
   TargetState final;
-  std::optional<std::string> error;  // the driver could not run the vector at all
+  std::optional<std::string> error;    // the driver could not run the vector at all
+  std::optional<std::string> skipped;  // the implementation cannot be set up as the vector says
 };
 Response parseResponse(const nlohmann::json& j, std::uint64_t id, const Vector& vector);
 

@@ -69,6 +69,7 @@ void CmdTarget::start(const Vector& vector) {
     throw VectorError(withStderr("protocol-error: driver `" + driver_.command() + "`: response " + e.what(), tail, headline));
   }
   if (response_.error) throw VectorError("the driver could not run the vector: " + *response_.error);
+  if (response_.skipped) throw Unsupported("the driver cannot set it up: " + *response_.skipped);
   index(vector.ops, response_.results, results_);
   byteLength_ = std::uint64_t{vector.setup.memory.initialPages} * kPageSize;
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// memconform driver (protocol 1, conformance/README.md) for the heap helpers
+// of @sqlite.org/sqlite-wasm: `node driver.mjs [--release 3.54.1-build1|3.41.2]`.
+// Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
+// helper object and writes what happened; the runner judges.
+import { createInterface } from 'node:readline';
+import { Release, RELEASES } from './lib/instance.mjs';
+import { VectorRun } from './lib/run_vector.mjs';
+
+const PAGE = 65536;
+
+function releaseArgument(argv) {
+  const i = argv.findIndex((a) => a === '--release' || a.startsWith('--release='));
+  if (i < 0) return Object.keys(RELEASES)[0];
+  return argv[i].includes('=') ? argv[i].slice('--release='.length) : argv[i + 1];
+}
+
+const release = await Release.open(releaseArgument(process.argv.slice(2)));
+const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
+
+send({
+  hello: 'memconform-driver',
+  protocol: 1,
+  implementation: `@sqlite.org/sqlite-wasm ${release.version} (Node ${process.versions.node})`,
+  // Not growth-params: emscripten_resize_heap's steps are constants of the build.
+  capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow'],
+});
+
+let instance = null;
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (!line.trim()) continue;
+  let id;
+  try {
+    const request = JSON.parse(line);
+    id = request.id;
+    send(await run(request.vector, id));
+  } catch (e) {
+    instance = null;  // whatever it was doing, it is not trusted any more
+    send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
+  }
+}
+
+async function run(vector, id) {
+  const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
+  if (memory.initialPages < release.minimumPages)
+    return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
+  if (!instance?.fits(memory)) instance = await release.instance(memory.initialPages, memory.maximumPages);
+  instance.faults = vector.setup?.growFaults ?? {};
+  const response = { id, ...new VectorRun(instance).run(vector) };
+  if (!instance.reset()) instance = null;
+  return response;
+}

@@ -1,0 +1,320 @@
+// One live instance of the sqlite3.wasm helpers of @sqlite.org/sqlite-wasm
+// with a memory of the vector's size, and the hooks that report what the
+// helpers did (conformance/README.md "Writing a driver", step 3): alloc,
+// dealloc, installFunction and uninstallFunction are wrapped on the helper
+// object (the helpers call each other through it), and memory.grow on the
+// memory object (Emscripten's growMemory calls it), where growth faults are
+// injected too (MEM-5).
+import { readFileSync } from 'node:fs';
+
+const PAGE = 65536;
+
+// The releases this driver knows how to load: the helper code is the
+// package's own, only the way into it differs.
+export const RELEASES = {
+  '3.54.1-build1': {
+    async load() {
+      const dir = new URL('../node_modules/@sqlite.org/sqlite-wasm/dist/', import.meta.url);
+      return { init: (await import('@sqlite.org/sqlite-wasm')).default, dir, script: 'node.mjs' };
+    },
+  },
+  '3.41.2': {
+    // No Node entry point: the browser build loads once `self` and a `file:`
+    // `location` exist; the wasm binary is handed over in instantiateWasm.
+    async load() {
+      const dir = new URL('../node_modules/sqlite-wasm-3.41.2/sqlite-wasm/jswasm/', import.meta.url);
+      globalThis.self ??= globalThis;
+      globalThis.location ??= new URL('sqlite3.mjs', dir);
+      return { init: (await import(new URL('sqlite3.mjs', dir).href)).default, dir, script: 'sqlite3.mjs' };
+    },
+  },
+};
+
+// The text of a top-level declaration of the module script (`var f = ...;` or
+// `function f(...) {...}`), so that Emscripten's own alignMemory, zeroMemory
+// and mmapAlloc, which the package does not export, can be run as shipped.
+function declarationText(source, name) {
+  const start = source.search(new RegExp(`(?:var|let|const)\\s+${name}\\s*=|function\\s+${name}\\s*\\(`));
+  if (start < 0) throw new Error(`${name} not found in the module script`);
+  const isFunction = source.startsWith('function', start);
+  let depth = 0;
+  for (let i = start; i < source.length; ++i) {
+    const c = source[i];
+    if ('({['.includes(c)) ++depth;
+    else if (')}]'.includes(c)) {
+      --depth;
+      if (depth === 0 && c === '}' && isFunction) return source.slice(start, i + 1);
+    } else if (depth === 0 && c === ';') return source.slice(start, i + 1);
+  }
+  throw new Error(`${name}: unterminated declaration`);
+}
+
+export class Release {
+  static async open(version) {
+    const release = RELEASES[version];
+    if (!release) throw new Error(`unknown release "${version}"; known: ${Object.keys(RELEASES).join(', ')}`);
+    const { init, dir, script } = await release.load();
+    const binary = readFileSync(new URL('sqlite3.wasm', dir));
+    const source = readFileSync(new URL(script, dir), 'utf8');
+    const internals = ['alignMemory', 'zeroMemory', 'mmapAlloc'].map((n) => declarationText(source, n)).join('\n');
+    return new Release(version, init, new WebAssembly.Module(binary), internals);
+  }
+
+  constructor(version, init, module, internals) {
+    this.version = version;
+    this.init = init;
+    this.module = module;
+    this.internals = internals;
+    // The smallest memory the module can be instantiated with (its import's minimum).
+    this.minimumPages = minimumImportPages(module);
+  }
+
+  async instance(initialPages, maximumPages) {
+    return Instance.create(this, initialPages, maximumPages);
+  }
+}
+
+// The memory import's minimum, as the engine states it when a smaller
+// memory is offered (every other import is a stand-in function).
+function minimumImportPages(module) {
+  const stub = new Proxy({}, { get: (_, key) => (key === 'memory' ? new WebAssembly.Memory({ initial: 0 }) : () => 0) });
+  try {
+    new WebAssembly.Instance(module, new Proxy({}, { get: () => stub }));
+  } catch (e) {
+    const m = /smaller than initial (\d+)/.exec(String(e.message));
+    if (m) return Number(m[1]);
+  }
+  return 0;  // unknown: instance() will say why it fails
+}
+
+export class Instance {
+  static async create(release, initialPages, maximumPages) {
+    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    let imports;
+    const options = {
+      print: () => {},
+      printErr: () => {},
+      wasmMemory: memory,
+      // Both releases accept instantiateWasm; answering on a later microtask
+      // lets 3.41.2 register its post-run hook first.
+      instantiateWasm(imp, done) {
+        imports = imp;
+        queueMicrotask(() => done(new WebAssembly.Instance(release.module, imp), release.module));
+        return {};
+      },
+    };
+    const warn = console.warn;
+    console.warn = () => {};  // "Ignoring inability to install OPFS sqlite3_vfs"
+    let sqlite3;
+    try {
+      sqlite3 = await release.init(options);
+    } finally {
+      console.warn = warn;
+    }
+    return new Instance(release, sqlite3, options, imports.env, memory, maximumPages);
+  }
+
+  constructor(release, sqlite3, module, env, memory, maximumPages) {
+    this.sqlite3 = sqlite3;
+    this.wasm = sqlite3.wasm;
+    this.env = env;
+    this.memory = memory;
+    this.initialBytes = memory.buffer.byteLength;
+    this.events = null;  // where events go; null between vectors
+    this.live = new Map();  // ptr -> size, allocations of the current vector
+    this.installed = new Set();
+    this.maximumPages = maximumPages;
+    this.generation = 0;  // successful grows (VIEW-2)
+    this.buffers = new WeakMap([[memory.buffer, 0]]);  // buffer -> the generation it belongs to
+    this.mapped = new Set();  // mmapAlloc blocks: memalign's, not sqlite3_free's to release
+    this.dirty = false;  // the vector may have corrupted state a later vector would see
+    this.faults = {};
+    this.growCalls = 0;
+    this.lastMin = undefined;
+    this.#hook();
+    this.internals = this.#internals(release, module);
+  }
+
+  #record(e) {
+    if (this.events) this.events.push(e);
+  }
+
+  #hook() {
+    const w = this.wasm;
+    const { alloc, dealloc, installFunction, scopedInstallFunction, uninstallFunction } = w;
+    w.alloc = Object.assign((n) => {
+      const p = alloc(n);
+      this.live.set(Number(p), n);
+      this.#record({ alloc: Number(p), size: n });
+      return p;
+    }, alloc);
+    w.dealloc = (p) => {
+      const ptr = Number(p);
+      if (ptr !== 0) {
+        // A double free, or a memalign block into sqlite3_free: the C heap may be corrupt now.
+        if (!this.live.delete(ptr) || this.mapped.has(ptr)) this.dirty = true;
+        this.#record({ dealloc: ptr });
+      }
+      return dealloc(p);
+    };
+    const installing = (install) => (fn, sig) => {
+      const i = install(fn, sig);
+      this.installed.add(Number(i));
+      this.#record({ install: Number(i) });
+      return i;
+    };
+    w.installFunction = installing(installFunction);
+    w.scopedInstallFunction = installing(scopedInstallFunction);
+    w.uninstallFunction = (i) => {
+      const table = w.functionTable();
+      const held = typeof i === 'number' && i >= 0 && i < table.length && table.get(i) !== null;
+      const r = uninstallFunction(i);
+      if (held) {
+        this.installed.delete(i);
+        this.#record({ uninstall: i });
+      } else this.dirty = true;  // upstream put the slot on its free list anyway
+      return r;
+    };
+    // Scope handles are upstream's own objects; the driver numbers them and
+    // keeps the stack's order to name the scope a pop removes.
+    const { scopedAllocPush, scopedAllocPop } = w;
+    this.scopeIds = new WeakMap();
+    this.nextScope = 1;
+    this.openScopes = [];
+    w.scopedAllocPush = () => {
+      const s = scopedAllocPush();
+      this.scopeIds.set(s, this.nextScope++);
+      this.openScopes.push(s);
+      this.#record({ push: this.scopeIds.get(s) });
+      return s;
+    };
+    w.scopedAllocPop = (...args) => {  // upstream tells pop() from pop(undefined) by arguments.length
+      const at = args.length ? this.openScopes.indexOf(args[0]) : this.openScopes.length - 1;
+      if (at < 0) return scopedAllocPop(...args);  // upstream refuses it before releasing anything
+      // The pop event comes before the releases (SCOPE-4, SCOPE-5).
+      this.#record({ pop: this.scopeIds.get(this.openScopes[at]) });
+      this.openScopes.splice(at, 1);
+      return scopedAllocPop(...args);
+    };
+    // memory.grow: count, inject faults (MEM-5), report (MEM-2), and note the
+    // newSize of the resize policy's attempt (GROW-3), which is the last
+    // Math.min that emscripten_resize_heap computed before calling grow.
+    const grow = this.memory.grow.bind(this.memory);
+    this.memory.grow = (delta) => {
+      const attempt = this.resizing ? this.lastMin : undefined;
+      const pages = enforceRangeU32(delta);
+      if (pages === undefined) {
+        // The engine's TypeError: no grow happened, but the attempt failed.
+        try {
+          return grow(delta);
+        } finally {
+          if (attempt !== undefined) this.#record({ resizeAttempt: attempt, ok: false });
+        }
+      }
+      const ordinal = ++this.growCalls;
+      const oldPages = this.memory.buffer.byteLength / PAGE;
+      const faulted = (this.faults.failAttempts ?? []).includes(ordinal) ||
+        (this.faults.failAbovePages !== undefined && oldPages + pages > this.faults.failAbovePages);
+      let ok = false;
+      try {
+        if (faulted) throw new RangeError('WebAssembly.Memory.grow(): injected growth fault (MEM-5)');
+        const r = grow(pages);
+        ok = true;
+        this.buffers.set(this.memory.buffer, ++this.generation);
+        return r;
+      } finally {
+        this.#record({ grow: pages, ok });
+        if (attempt !== undefined) this.#record({ resizeAttempt: attempt, ok });
+      }
+    };
+  }
+
+  // emscripten_resize_heap(size) through the module's own import; Math.min
+  // is watched only for the length of the call.
+  resize(size) {
+    const min = Math.min;
+    Math.min = (...xs) => (this.lastMin = min(...xs));
+    this.resizing = true;
+    try {
+      return this.env.emscripten_resize_heap(size);
+    } finally {
+      Math.min = min;
+      this.resizing = false;
+      this.lastMin = undefined;
+    }
+  }
+
+  // Emscripten's alignMemory, zeroMemory and mmapAlloc as the module script
+  // declares them, evaluated against this instance: HEAPU8 is the module's
+  // own view where it exports it (3.41.2), else the current buffer.
+  #internals(release, module) {
+    const memory = this.memory;
+    const memalign = this.wasm.exports.emscripten_builtin_memalign;
+    const scope = {
+      get HEAPU8() { return module.HEAPU8 ?? new Uint8Array(memory.buffer); },
+      // mmapAlloc's block is an allocation the caller owns (ALIGN-3).
+      _emscripten_builtin_memalign: (alignment, size) => {
+        const p = memalign(alignment, size);
+        if (p) {
+          this.live.set(p, size);
+          this.mapped.add(p);
+          this.#record({ alloc: p, size });
+        }
+        return p;
+      },
+      abort: (what) => { throw new WebAssembly.RuntimeError(`Aborted(${what ?? ''})`); },
+    };
+    // eslint-disable-next-line no-new-func
+    return new Function('scope', `with (scope) { ${release.internals}\n return { alignMemory, zeroMemory, mmapAlloc }; }`)(scope);
+  }
+
+  // Ready for the next vector: every scope popped, every block freed and every
+  // function uninstalled that the last one left, with no events recorded.
+  // False if the instance cannot be trusted any more.
+  reset() {
+    this.events = null;
+    const w = this.wasm;
+    try {
+      while (w.scopedAlloc.level > 0) w.scopedAllocPop();
+      for (const p of this.mapped) this.live.delete(p);  // left to the instance
+      this.mapped.clear();
+      for (const p of [...this.live.keys()]) w.dealloc(p);
+      for (const i of [...this.installed]) w.uninstallFunction(i);
+    } catch {
+      this.dirty = true;
+    }
+    this.faults = {};
+    this.growCalls = 0;
+    return !this.dirty;
+  }
+
+  // Whether this instance can run a vector with this memory: it is reset, and
+  // no vector grew its memory (not even by 0 pages, which replaces the buffer
+  // behind upstream's cached views) or wrote outside the blocks it allocated.
+  fits({ initialPages, maximumPages }) {
+    return !this.dirty && this.generation === 0 && this.initialBytes === initialPages * PAGE &&
+      this.maximumPages === maximumPages;
+  }
+
+  bufferGeneration(buffer) {
+    return this.buffers.get(buffer) ?? 0;
+  }
+
+  // Marks the instance as not reusable if a write reaches bytes outside the
+  // blocks the current vector allocated (sqlite3's own heap, say).
+  written(address, bytes) {
+    if (bytes <= 0) return;
+    for (const [p, size] of this.live) if (address >= p && address + bytes <= p + size) return;
+    this.dirty = true;
+  }
+}
+
+// WebIDL [EnforceRange] unsigned long, as memory.grow converts its argument
+// (SEMANTICS.md section 12, MEM-2); undefined where the engine throws.
+function enforceRangeU32(x) {
+  if (typeof x === 'bigint' || typeof x === 'symbol') return undefined;
+  const n = Number(x);
+  if (!Number.isFinite(n)) return undefined;
+  const t = Math.trunc(n);
+  return t < 0 || t > 0xffffffff ? undefined : t;
+}

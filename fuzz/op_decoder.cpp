@@ -459,4 +459,13 @@ void number(std::vector<Op>& ops, const std::string& pointer) {
 
 void numberOps(Vector& vector) { number(vector.ops, "/vectors/0/ops"); }
 
+namespace {
+void keepSupported(std::vector<Op>& ops, const conformance::Target& target) {
+  std::erase_if(ops, [&](const Op& o) { return !target.supports(o.kind); });
+  for (auto& o : ops) keepSupported(o.body, target);
+}
+}  // namespace
+
+void keepSupportedOps(Vector& vector, const conformance::Target& target) { keepSupported(vector.ops, target); }
+
 }  // namespace memconform::fuzz

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 
+#include "conformance/runner/target.h"
 #include "conformance/runner/vector.h"
 
 namespace memconform::fuzz {
@@ -25,6 +26,10 @@ struct DecoderLimits {
 // ops have no JSON pointers yet (building them costs more than running a
 // short sequence): numberOps adds them where a report or a file needs them.
 conformance::Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits = {});
+
+// Leaves out the ops a target cannot run at all (Target::supports), in
+// bodies too; ops that used their names are then skipped as unbound.
+void keepSupportedOps(conformance::Vector& vector, const conformance::Target& target);
 
 // Gives every op the pointer it will have as vector 0 of a file:
 // "/vectors/0/ops/3/body/1".

@@ -17,6 +17,10 @@
 #                                            each finding turned into a vector
 #                                            by from-crash; exit 1 if one
 #                                            survives or cannot be turned
+#   scripts/fuzz.sh plugin PATH.so [SECONDS] fuzz_differential: the reference
+#                                            against a C plugin
+#                                            (conformance/include/memconform/
+#                                            target.h); exit 1 on a finding
 #
 # For each run it prints exec/s, coverage and findings. A finding prints its
 # signature and, for the op-sequence targets, `memconform from-crash` turns
@@ -160,6 +164,11 @@ case $what in
     sorted=$(printf '%s\n' "${all[@]}" | sort -n)
     printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
+    ;;
+  plugin)
+    library=${2:?usage: scripts/fuzz.sh plugin PATH.so [SECONDS]}
+    name=$(basename "$library" .so)
+    MEMCONFORM_TARGET=plugin:$library run fuzz_differential "${3:-20}" "differential-$name"
     ;;
   all)
     findings=0

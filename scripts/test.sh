@@ -35,6 +35,9 @@ for release in 3.54.1-build1 3.41.2; do
     --expectations "conformance/expectations/sqlite-wasm-$release.json" \
     --json "$reports/replay-sqlite-wasm-$release.json" --junit "$reports/replay-sqlite-wasm-$release.xml" | tail -n 1
 done
+echo "== the example C plugin (conformance/plugins/example) passes every vector it runs =="
+$mc replay --target plugin:build/asan/lib/libmemconform_example_plugin.so \
+  --json "$reports/replay-example-plugin.json" --junit "$reports/replay-example-plugin.xml" | tail -n 1
 echo "== every planted bug is caught =="
 $mc mutants --json "$reports/mutants.json"
 echo "== unit tests under ASan + UBSan =="
@@ -43,6 +46,11 @@ echo "== every fuzz target, 20 s from its seed corpus under ASan + UBSan, finds 
 bash scripts/fuzz.sh all 20
 echo "== fuzz_differential finds every planted bug (at most 60 s each) =="
 bash scripts/fuzz.sh mutants 60
+echo "== fuzz_differential: the example C plugin agrees with the reference for 20 s, and its planted CALL-1 bug is found =="
+MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin.so 20
+if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_pops_top.so 60; then
+  echo "the planted bug of libmemconform_example_plugin_pops_top.so survived 60 s"; exit 1
+fi
 echo "== time to find each mutant over 3 libFuzzer seeds (scripts/fuzz.sh time-to-find) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh time-to-find 3 60
 echo "== .clusterfuzzlite/build.sh builds every target the OSS-Fuzz way, with its corpus zip, and each runs =="

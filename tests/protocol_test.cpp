@@ -91,6 +91,21 @@ TEST(Protocol, BrokenResponsesAreRefusedWithThePointerOfTheBadField) {
   EXPECT_EQ(refusal([](json& r) { r["final"]["live"] = {4294967296.0}; }), "/final/live/0");
   EXPECT_EQ(refusal([](json& r) { r.erase("final"); }), "");
   EXPECT_EQ(refusal([](json& r) { r = json::array(); }), "");
+  EXPECT_EQ(refusal([](json& r) { r = {{"id", 3}, {"skipped", 5}}; }), "/skipped");
+  EXPECT_EQ(refusal([](json& r) { r = {{"id", 3}, {"error", false}}; }), "/error");
+}
+
+TEST(Protocol, ADriverMaySayItCannotSetUpAVectorOrRunIt) {
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", R"({"schema":"memconform-vectors/1","area":"scope","description":"d","vectors":[
+      {"id":"v","rules":["SCOPE-1"],"source":"seed","ops":[{"op":"push"}]}]})", errors);
+  ASSERT_TRUE(errors.empty());
+  const auto skipped = protocol::parseResponse({{"id", 9}, {"skipped", "needs 256 pages"}}, 9, file.vectors.front());
+  EXPECT_EQ(skipped.skipped, "needs 256 pages");
+  EXPECT_FALSE(skipped.error);
+  const auto failed = protocol::parseResponse({{"id", 9}, {"error", "driver: boom"}}, 9, file.vectors.front());
+  EXPECT_EQ(failed.error, "driver: boom");
+  EXPECT_FALSE(failed.skipped);
 }
 
 TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {

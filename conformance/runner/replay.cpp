@@ -55,6 +55,7 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
 Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options) {
   Report report;
   report.target = target.name();
+  report.implementation = target.implementation();
   report.files = corpus.files.size();
   const auto start = Clock::now();
   // Malformed vectors are results too (one per vector, with every problem),

@@ -31,6 +31,7 @@ struct VectorResult {
 
 struct Report {
   std::string target;
+  std::string implementation;  // what the target says it is
   std::vector<VectorResult> results;
   std::vector<std::string> warnings;  // e.g. expectations for ids not in the corpus
   std::size_t files = 0;

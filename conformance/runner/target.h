@@ -71,7 +71,12 @@ class Target {
  public:
   virtual ~Target() = default;
   virtual std::string name() const = 0;
+  // What the target says it is ("@sqlite.org/sqlite-wasm 3.41.2"), for reports.
+  virtual std::string implementation() const { return name(); }
   virtual const std::set<std::string>& capabilities() const = 0;
+  // Whether execute() can run ops of this kind at all (a plugin's NULL slot
+  // cannot); a vector with such an op is skipped, and a fuzzer leaves them out.
+  virtual bool supports(OpKind) const { return true; }
 
   // A fresh instance as the vector's `setup` describes it, before its ops. A
   // target that runs whole vectors elsewhere (a driver) runs it here.

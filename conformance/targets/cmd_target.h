@@ -25,7 +25,7 @@ class CmdTarget : public Target {
   explicit CmdTarget(const std::string& command, DriverLimits limits = {});
 
   std::string name() const override { return "cmd:" + driver_.command(); }
-  const std::string& implementation() const { return hello_.implementation; }
+  std::string implementation() const override { return hello_.implementation; }
   const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
   void start(const Vector& vector) override;
   void finish() override;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "conformance/targets/cmd_target.h"
+#include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
 
 namespace memconform::conformance {
@@ -25,7 +26,16 @@ std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& 
       throw std::invalid_argument(e.what());
     }
   }
-  throw std::invalid_argument("unknown target \"" + spec + "\" (use reference, mutant:NAME or cmd:COMMAND; `memconform mutants --list`)");
+  if (spec.rfind("plugin:", 0) == 0) {
+    if (spec.size() == 7) throw std::invalid_argument("plugin: needs the path of a shared library, e.g. 'plugin:./libglue.so'");
+    try {
+      return std::make_unique<PluginTarget>(spec.substr(7));
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what());
+    }
+  }
+  throw std::invalid_argument("unknown target \"" + spec +
+                              "\" (use reference, mutant:NAME, cmd:COMMAND or plugin:PATH.so; `memconform mutants --list`)");
 }
 
 std::unique_ptr<Target> makeTargetOrReport(const std::string& command, const std::string& spec, const DriverLimits& limits) {

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
                                                  "nothing failed or unexpectedly passed, 1 otherwise, 2 for bad usage "
                                                  "or unreadable input");
   replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
-  replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), or cmd:COMMAND (a driver process)")
+  replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process) or plugin:PATH.so (a C plugin)")
       ->capture_default_str();
   replayCmd->add_option("-e,--expectations", replay.expectations, "expectations file: vector id -> reason");
   replayCmd->add_option("-f,--filter", replay.filter, "glob over vector ids, e.g. 'scope/*'");
@@ -134,9 +134,27 @@ int main(int argc, char** argv) {
   FromCrashCommand fromCrash;
   auto* fromCrashCmd = app.add_subcommand("from-crash", "Turn a fuzz_scope_ops / fuzz_differential input into a minimised "
                                                         "stand-alone vector that fails the same way on TARGET");
-  fromCrashCmd->add_option("target", fromCrash.target, "reference or mutant:NAME")->required();
+  fromCrashCmd->add_option("target", fromCrash.target, "reference, mutant:NAME or plugin:PATH.so")->required();
   fromCrashCmd->add_option("input", fromCrash.input, "the crash file")->required()->check(CLI::ExistingFile);
   fromCrashCmd->add_option("-o,--output", fromCrash.output, "the vector file to write")->required();
+
+  MatrixCommand matrix;
+  matrix.spec = spec.string();
+  auto* matrixCmd = app.add_subcommand("matrix", "Replay the corpus against several targets and write a rules x targets "
+                                                 "matrix (Markdown, HTML, JSON); exit 1 if a target fails a vector or a "
+                                                 "planted bug survives");
+  matrixCmd->add_option("paths", matrix.paths, "vector files or directories (default: the project's corpus)");
+  matrixCmd->add_option("--targets", matrix.targets, "comma-separated targets (reference, mutant:NAME, cmd:COMMAND, plugin:PATH)")
+      ->delimiter(',');
+  matrixCmd->add_option("-t,--target", matrix.moreTargets, "one more target (for commands that contain a comma)");
+  matrixCmd->add_option("-e,--expectations", matrix.expectations,
+                        "expectations files; each applies to the target its \"target\" field names");
+  matrixCmd->add_flag("--mutants", matrix.mutants, "add a column: the planted bugs of each rule, killed or not");
+  matrixCmd->add_option("--md", matrix.markdownPath, "write the Markdown matrix here ('-' for stdout)");
+  matrixCmd->add_option("--html", matrix.htmlPath, "write the HTML page here");
+  matrixCmd->add_option("--json", matrix.jsonPath, "write the matrix as JSON here");
+  matrixCmd->add_option("--timeout", matrix.timeoutSeconds, "cmd: targets: seconds a driver may take for one vector")
+      ->check(CLI::PositiveNumber)->capture_default_str();
 
   DriverCommand driver;
   auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "
@@ -144,7 +162,7 @@ int main(int argc, char** argv) {
   driverCmd->add_option("--target", driver.target, "reference or mutant:NAME")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
-  for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths})
+  for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths, &matrix.paths})
     if (paths->empty()) paths->push_back(defaultVectors);
   try {
     if (*rulesCmd) return rules(spec, tests, verbose);
@@ -155,6 +173,7 @@ int main(int argc, char** argv) {
     if (*coverageCmd) return runCoverage(checkPaths, spec.string(), verbose);
     if (*fromCrashCmd) return runFromCrash(fromCrash);
     if (*driverCmd) return runDriver(driver);
+    if (*matrixCmd) return runMatrix(matrix);
   } catch (const std::exception& e) {
     std::cerr << "memconform: " << e.what() << "\n";
     return 2;

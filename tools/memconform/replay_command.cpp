@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <map>
+#include <optional>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -12,9 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/matrix.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
 #include "core/mutants.h"
+#include "tools/memconform/rules.h"
 
 namespace memconform::cli {
 
@@ -45,30 +50,48 @@ void writeTo(const std::string& path, const std::function<void(std::ostream&)>& 
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+// An expectations file, or nullopt after saying on stderr why it is unusable.
+std::optional<Expectations> readExpectations(const std::string& command, const std::string& path) {
+  std::string text;
+  if (!readAll(path, text)) {
+    std::cerr << "memconform " << command << ": cannot read expectations file " << path << "\n";
+    return std::nullopt;
+  }
+  std::vector<LoadError> errors;
+  Expectations e = loadExpectations(path, text, errors);
+  for (const auto& err : errors) std::cerr << "memconform " << command << ": " << describe(err) << "\n";
+  if (!errors.empty()) return std::nullopt;
+  return e;
+}
+
+// The corpus, or nullopt after saying why a path cannot be read at all.
+std::optional<Corpus> readCorpus(const std::string& command, const std::vector<std::string>& paths) {
+  Corpus corpus = loadCorpus(paths);
+  if (!unreadable(corpus)) return corpus;
+  for (const auto& e : corpus.errors) std::cerr << "memconform " << command << ": " << describe(e) << "\n";
+  return std::nullopt;
+}
+
+DriverLimits limitsFor(double timeoutSeconds) {
+  DriverLimits limits;
+  limits.timeout = std::chrono::milliseconds(static_cast<long long>(timeoutSeconds * 1000));
+  return limits;
+}
+
 }  // namespace
 
 int runReplay(const ReplayCommand& c) {
-  DriverLimits limits;
-  limits.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeoutSeconds * 1000));
-  const std::unique_ptr<Target> target = makeTargetOrReport("replay", c.target, limits);
+  const std::unique_ptr<Target> target = makeTargetOrReport("replay", c.target, limitsFor(c.timeoutSeconds));
   if (!target) return 2;
   Expectations expectations;
   if (!c.expectations.empty()) {
-    std::string text;
-    if (!readAll(c.expectations, text)) {
-      std::cerr << "memconform replay: cannot read expectations file " << c.expectations << "\n";
-      return 2;
-    }
-    std::vector<LoadError> errors;
-    expectations = loadExpectations(c.expectations, text, errors);
-    for (const auto& e : errors) std::cerr << "memconform replay: " << describe(e) << "\n";
-    if (!errors.empty()) return 2;
+    auto e = readExpectations("replay", c.expectations);
+    if (!e) return 2;
+    expectations = std::move(*e);
   }
-  const Corpus corpus = loadCorpus(c.paths);
-  if (unreadable(corpus)) {
-    for (const auto& e : corpus.errors) std::cerr << "memconform replay: " << describe(e) << "\n";
-    return 2;
-  }
+  const auto loaded = readCorpus("replay", c.paths);
+  if (!loaded) return 2;
+  const Corpus& corpus = *loaded;
   ReplayOptions options;
   options.filter = c.filter;
   options.expectations = c.expectations.empty() ? nullptr : &expectations;
@@ -89,16 +112,6 @@ int runReplay(const ReplayCommand& c) {
   writeTo(c.junitPath, [&](std::ostream& out) { writeJunit(report, out); });
   return report.exitCode();
 }
-
-namespace {
-
-struct MutantOutcome {
-  std::string name, rule, description;
-  bool killed = false;
-  std::string by;      // the first killing vector
-  std::string how;     // its first failure, or the crash
-  double seconds = 0;
-};
 
 // Replays the corpus against one mutant in a child process, so that a mutant
 // that crashes (an ASan report, a segfault) is a kill, not the end of the run.
@@ -167,7 +180,6 @@ MutantOutcome runMutant(const MutantInfo& m, const Corpus& corpus) {
   return o;
 }
 
-}  // namespace
 
 int runMutants(const MutantsCommand& c) {
   if (c.list) {
@@ -201,6 +213,65 @@ int runMutants(const MutantsCommand& c) {
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   });
   return killed == outcomes.size() ? 0 : 1;
+}
+
+int runMatrix(const MatrixCommand& c) {
+  std::vector<std::string> specs = c.targets;
+  specs.insert(specs.end(), c.moreTargets.begin(), c.moreTargets.end());
+  if (specs.empty()) specs.push_back("reference");
+  // Each expectations file names its target; it applies to that column.
+  std::map<std::string, Expectations> expectationsFor;
+  for (const auto& path : c.expectations) {
+    auto e = readExpectations("matrix", path);
+    if (!e) return 2;
+    if (std::find(specs.begin(), specs.end(), e->target) == specs.end()) {
+      std::cerr << "memconform matrix: " << path << " is for target \"" << e->target << "\", which is not one of --targets\n";
+      return 2;
+    }
+    expectationsFor[e->target] = std::move(*e);
+  }
+  std::string specText;
+  if (!readAll(c.spec, specText)) {
+    std::cerr << "memconform matrix: cannot read the spec " << c.spec << "\n";
+    return 2;
+  }
+  const auto loaded = readCorpus("matrix", c.paths);
+  if (!loaded) return 2;
+  std::vector<Report> reports;
+  for (const auto& spec : specs) {
+    const std::unique_ptr<Target> target = makeTargetOrReport("matrix", spec, limitsFor(c.timeoutSeconds));
+    if (!target) return 2;
+    ReplayOptions options;
+    const auto e = expectationsFor.find(spec);
+    if (e != expectationsFor.end()) options.expectations = &e->second;
+    reports.push_back(replay(*loaded, *target, options));
+    const Report& r = reports.back();
+    std::cout << std::left << std::setw(44) << r.implementation << " " << r.count(Status::Pass) << " pass, "
+              << r.count(Status::ExpectedFail) << " xfail, " << r.count(Status::Fail) << " fail, "
+              << r.count(Status::UnexpectedPass) << " xpass, " << r.count(Status::Skipped) << " skipped, "
+              << r.count(Status::Error) << " errors  (" << std::fixed << std::setprecision(2) << r.seconds << " s)\n";
+    std::cout.unsetf(std::ios::fixed);
+  }
+  std::vector<MutantKill> kills;
+  if (c.mutants) {
+    for (const auto& m : allMutants()) {
+      const MutantOutcome o = runMutant(m, *loaded);
+      kills.push_back({o.name, o.rule, o.description, o.killed, o.by});
+    }
+    const auto killed = std::count_if(kills.begin(), kills.end(), [](const MutantKill& k) { return k.killed; });
+    std::cout << "planted bugs: " << killed << " of " << kills.size() << " killed\n";
+  }
+  Matrix matrix = buildMatrix(ruleIdsFromSpec(specText), std::move(reports), std::move(kills));
+  const std::time_t now = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  matrix.generated = when;
+  writeTo(c.markdownPath, [&](std::ostream& out) { writeMarkdown(matrix, out); });
+  writeTo(c.htmlPath, [&](std::ostream& out) { writeHtml(matrix, out); });
+  writeTo(c.jsonPath, [&](std::ostream& out) { writeJson(matrix, out); });
+  for (const auto& [path, what] : {std::pair{c.markdownPath, "Markdown"}, std::pair{c.htmlPath, "HTML"}, std::pair{c.jsonPath, "JSON"}})
+    if (!path.empty() && path != "-") std::cout << what << ": " << path << "\n";
+  return matrix.exitCode();
 }
 
 }  // namespace memconform::cli

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "conformance/runner/loader.h"
+#include "core/mutants.h"
+
 namespace memconform::cli {
 
 struct ReplayCommand {
@@ -21,11 +24,35 @@ struct ReplayCommand {
 };
 int runReplay(const ReplayCommand& c);
 
+// One planted bug against the corpus, in a child process (a crash is a kill).
+struct MutantOutcome {
+  std::string name, rule, description;
+  bool killed = false;
+  std::string by;   // the first killing vector, or "(crash)"
+  std::string how;  // its first failure, or the crash
+  double seconds = 0;
+};
+MutantOutcome runMutant(const MutantInfo& m, const conformance::Corpus& corpus);
+
 struct MutantsCommand {
   std::vector<std::string> paths;
   std::string jsonPath;
   bool list = false;
 };
 int runMutants(const MutantsCommand& c);
+
+// `memconform matrix`: the corpus against several targets (each with the
+// expectations file that names it), optionally every planted bug, written as
+// a rules x targets matrix.
+struct MatrixCommand {
+  std::vector<std::string> paths;
+  std::vector<std::string> targets, moreTargets;  // --targets T1,T2 and -t T3 -t T4: columns in that order
+  std::vector<std::string> expectations;
+  bool mutants = false;
+  std::string spec;
+  std::string markdownPath, htmlPath, jsonPath;
+  double timeoutSeconds = 5;
+};
+int runMatrix(const MatrixCommand& c);
 
 }  // namespace memconform::cli

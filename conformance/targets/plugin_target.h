@@ -1,0 +1,58 @@
+// `plugin:PATH.so`: a native implementation behind the C ABI of
+// conformance/include/memconform/target.h, loaded with dlopen. Ops whose slot
+// is NULL make the vector skipped; the plugin's errors, events and state
+// reach the executor exactly as the reference's do.
+#pragma once
+
+#include <exception>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "conformance/runner/target.h"
+#include "memconform/target.h"
+
+namespace memconform::conformance {
+
+class PluginTarget : public Target {
+ public:
+  // Loads the library; throws std::runtime_error naming the path and why.
+  explicit PluginTarget(const std::string& path);
+  ~PluginTarget() override;
+
+  std::string name() const override;
+  std::string implementation() const override { return table_->name ? table_->name : name(); }
+  const std::set<std::string>& capabilities() const override { return capabilities_; }
+  bool supports(OpKind kind) const override;
+  void start(const Vector& vector) override;
+  void finish() override;
+  Value execute(const Op& op, const Args& args) override;
+  Value call(const Op& op, const std::function<Value()>& body) override;
+  std::vector<Event> takeEvents() override;
+  std::uint64_t byteLength() override;
+  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
+  TargetState state() override;
+
+  // The host side of the ABI: where the plugin's events and messages go.
+  void onEvent(const memconform_event& e);
+  void onMessage(const char* text) { message_ = text ? text : ""; }
+
+ private:
+  Value run(const Op& op, const Args& args);
+  // Turns a status into the op's result: OK passes, anything else throws.
+  void check(memconform_status status);
+  template <class Fn>
+  Fn slot(Fn fn, const Op& op) const;
+
+  std::string path_;
+  void* library_ = nullptr;
+  const memconform_target* table_ = nullptr;
+  std::set<std::string> capabilities_;
+  memconform_host host_{};
+  memconform_instance* instance_ = nullptr;
+  std::vector<Event> events_;
+  std::string message_;
+};
+
+}  // namespace memconform::conformance

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The Node driver for @sqlite.org/sqlite-wasm (conformance/drivers/node) end to
+# end: each pinned release passes with its own expectations file and runs at
+# least 90% of the vectors; and each expectations file is specific to its
+# release: replaying one release with the other's file fails (exit 1), with
+# the vectors that moved between releases as FAIL or XPASS. Needs
+# `scripts/setup.sh` (npm ci) first.
+# Usage: node_driver_test.sh MEMCONFORM_BINARY SOURCE_DIR
+set -uo pipefail
+mc=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src" || exit 2
+[[ -d conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm ]] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
+failures=0
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+# "STATUS=N ..." counts of JSON report $1.
+counts() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));const c={};for(const x of r.results)c[x.status]=(c[x.status]||0)+1;console.log(r.results.length,JSON.stringify(c))' "$1"; }
+driver=conformance/drivers/node/driver.mjs
+
+for release in 3.54.1-build1 3.41.2; do
+  "$mc" replay --target "cmd:node $driver --release $release" --expectations "conformance/expectations/sqlite-wasm-$release.json" \
+    --json "$tmp/$release.json" >"$tmp/out" 2>&1
+  status=$?
+  read -r total json <<<"$(counts "$tmp/$release.json")"
+  skipped=$(node -e 'console.log(JSON.parse(process.argv[1]).skipped||0)' "$json")
+  if [[ $status == 0 && $((skipped * 10)) -le $total ]]; then echo "ok   $release with its expectations: exit 0, $json of $total"
+  else fail "$release with its expectations: exit $status, $json of $total"; tail -n 20 "$tmp/out"; fi
+done
+
+"$mc" replay --target "cmd:node $driver --release 3.41.2" --expectations conformance/expectations/sqlite-wasm-3.54.1-build1.json \
+  --json "$tmp/crossed.json" >"$tmp/out" 2>&1
+status=$?
+moved=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.results.filter(x=>x.status==="fail"||x.status==="unexpected-pass").map(x=>x.id).sort().join(" "))' "$tmp/crossed.json")
+if [[ $status == 1 && $moved == *align/mmap-alloc/size-1* && $moved == *grow/heap-sizes/from-1537-pages-request-0* ]]; then
+  echo "ok   3.41.2 with the 3.54.1-build1 expectations: exit 1, moved: $(wc -w <<<"$moved") vectors"
+else fail "3.41.2 with the 3.54.1-build1 expectations: exit $status, moved: $moved"; fi
+
+((failures == 0)) && echo "all Node driver checks passed" || { echo "$failures check(s) failed"; exit 1; }

@@ -52,9 +52,10 @@ for spec in "crash:crash: " "hang:timeout: " "flood:protocol-error: " "garbage:p
   "$mc" replay --timeout 2 --target "cmd:bash $src/tests/drivers/flaky_driver.sh $mc $mode 100 $tmp/marker" \
     --json "$tmp/$mode.json" >"$tmp/$mode.out" 2>&1
   status=$?
-  errors=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const x of r.results)if(x.status==="error")console.log(x.id+": "+x.reason.slice(0,300))' "$tmp/$mode.json")
+  # "errorType id: reason" of each error result (JSON report: errorType names the kind).
+  errors=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const x of r.results)if(x.status==="error")console.log(x.errorType+" "+x.id+": "+x.reason.slice(0,300))' "$tmp/$mode.json")
   n=$(count "$tmp/$mode.json")
-  if [[ $status == 1 && $n == "$total" && $(grep -c . <<<"$errors") == 1 && $errors == *"$want"* ]]; then
+  if [[ $status == 1 && $n == "$total" && $(grep -c . <<<"$errors") == 1 && $errors == *"$want"* && $errors == "${want%: } "* ]]; then
     echo "ok   a driver that does '$mode' mid-run: exit 1, $n of $total vectors reported, $(($(date +%s) - start)) s, one error: ${errors:0:160}"
   else
     fail "driver '$mode': exit $status, $n of $total vectors reported, errors: $errors"; tail -n 5 "$tmp/$mode.out"

@@ -225,7 +225,7 @@ TEST(Replay, MalformedVectorsAreErrorResultsAndTheRestRuns) {
   EXPECT_EQ(report.exitCode(), 1);
   std::ostringstream junit;
   writeJunit(report, junit);
-  EXPECT_NE(junit.str().find("<error message=\"t.json: vector t/v: /vectors/0/ops/0/op: unknown op"), std::string::npos);
+  EXPECT_NE(junit.str().find("<error type=\"error\" message=\"t.json: vector t/v: /vectors/0/ops/0/op: unknown op"), std::string::npos);
 }
 
 }  // namespace

@@ -37,4 +37,19 @@ if [[ $status == 1 && $moved == *align/mmap-alloc/size-1* && $moved == *grow/hea
   echo "ok   3.41.2 with the 3.54.1-build1 expectations: exit 1, moved: $(wc -w <<<"$moved") vectors"
 else fail "3.41.2 with the 3.54.1-build1 expectations: exit $status, moved: $moved"; fi
 
+# The real driver killed mid-run: the report still has every vector, the one
+# in flight is a crash error, the rest run on a fresh driver, exit 1.
+tag="killed-$$"
+"$mc" replay --target "cmd:node $driver --release 3.41.2 --label $tag" \
+  --expectations conformance/expectations/sqlite-wasm-3.41.2.json --json "$tmp/killed.json" >"$tmp/out" 2>&1 &
+replay=$!
+sleep 1
+pkill -KILL -f "^node .*--label $tag"  # the node process, not the runner or its shell
+wait "$replay"
+status=$?
+read -r total json <<<"$(counts "$tmp/killed.json")"
+crashes=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.results.filter(x=>x.errorType==="crash").length)' "$tmp/killed.json")
+if [[ $status == 1 && $total == 616 && $crashes == 1 ]]; then echo "ok   the Node driver killed mid-run: exit 1, $json of $total"
+else fail "the Node driver killed mid-run: exit $status, $json of $total, $crashes crash errors"; tail -n 5 "$tmp/out"; fi
+
 ((failures == 0)) && echo "all Node driver checks passed" || { echo "$failures check(s) failed"; exit 1; }

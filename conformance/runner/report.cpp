@@ -93,6 +93,12 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
   out.unsetf(std::ios::fixed);
 }
 
+std::string_view errorType(const VectorResult& r) {
+  for (std::string_view kind : {"crash", "timeout", "protocol-error"})
+    if (r.reason.rfind(std::string(kind) + ":", 0) == 0) return kind;
+  return "error";
+}
+
 void writeJson(const Report& report, std::ostream& out) {
   using nlohmann::json;
   json doc{{"target", report.target}, {"files", report.files}, {"seconds", report.seconds}, {"warnings", report.warnings}};
@@ -104,6 +110,7 @@ void writeJson(const Report& report, std::ostream& out) {
     json v{{"id", r.id}, {"file", r.file}, {"area", r.area}, {"rules", r.rules}, {"status", statusName(r.status)},
            {"seconds", r.seconds}};
     if (!r.reason.empty()) v["reason"] = r.reason;
+    if (r.status == Status::Error) v["errorType"] = errorType(r);
     if (!r.flags.empty()) v["flags"] = r.flags;
     json failures = json::array();
     for (const auto& f : r.failures)
@@ -168,7 +175,9 @@ void writeJunit(const Report& report, std::ostream& out) {
         case Status::UnexpectedPass:
           body = "<failure message=\"unexpected pass\">" + xmlEscape("listed as expected to fail: " + r->reason) + "</failure>";
           break;
-        case Status::Error: body = "<error message=\"" + xmlEscape(r->reason) + "\"/>"; break;
+        case Status::Error:
+          body = "<error type=\"" + std::string(errorType(*r)) + "\" message=\"" + xmlEscape(r->reason) + "\"/>";
+          break;
         case Status::Skipped: body = "<skipped message=\"" + xmlEscape(r->reason) + "\"/>"; break;
         case Status::ExpectedFail: body = "<skipped message=\"" + xmlEscape("expected failure: " + r->reason) + "\"/>"; break;
         case Status::Pass: break;

@@ -41,6 +41,10 @@ struct Report {
   int exitCode() const;
 };
 
+// Why an error result is one: "crash", "timeout" or "protocol-error" for a
+// driver that failed (conformance/README.md), "error" for anything else.
+std::string_view errorType(const VectorResult& r);
+
 void writeText(const Report& report, std::ostream& out, bool verbose);
 void writeJson(const Report& report, std::ostream& out);
 void writeJunit(const Report& report, std::ostream& out);

@@ -37,6 +37,9 @@ $mc matrix --targets reference,plugin:build/release/lib/libmemconform_example_pl
   -e conformance/expectations/sqlite-wasm-3.54.1-build1.json -e conformance/expectations/sqlite-wasm-3.41.2.json \
   --mutants --md "$reports/matrix.md" --html "$reports/matrix.html" --json "$reports/matrix.json"
 echo
+echo "== the Node driver's throughput against the same ops in a plain Node loop (conformance/drivers/node/bench.mjs) =="
+node conformance/drivers/node/bench.mjs --seconds 1
+echo
 echo "== a short fuzz run: every target 10 s from its seed corpus (scripts/fuzz.sh) =="
 bash scripts/fuzz.sh all 10
 echo

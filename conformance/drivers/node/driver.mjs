@@ -15,7 +15,14 @@ function releaseArgument(argv) {
   return argv[i].includes('=') ? argv[i].slice('--release='.length) : argv[i + 1];
 }
 
-const release = await Release.open(releaseArgument(process.argv.slice(2)));
+let release;
+try {
+  release = await Release.open(releaseArgument(process.argv.slice(2)));
+} catch (e) {
+  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' ? ' (run scripts/setup.sh, which runs npm ci here)' : '';
+  process.stderr.write(`Error: memconform sqlite-wasm driver: ${e?.message ?? e}${missing}\n`);
+  process.exit(2);
+}
 const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
 
 send({

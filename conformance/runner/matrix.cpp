@@ -81,20 +81,6 @@ std::string markdownEscape(std::string s) {
   return out;
 }
 
-std::string html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string firstFailure(const VectorResult& v) {
   if (v.failures.empty()) return v.reason;
   const Failure& f = v.failures.front();
@@ -222,7 +208,7 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
 </style></head><body>
 <h1>memconform divergence matrix</h1>
 )";
-  out << "<p class=\"lead\">" << (m.generated.empty() ? "" : "Generated " + html(m.generated) + ". ")
+  out << "<p class=\"lead\">" << (m.generated.empty() ? "" : "Generated " + xmlEscape(m.generated) + ". ")
       << "Rows are the rules of SEMANTICS.md, columns the implementations. Each cell counts the conformance vectors "
          "that cite the rule, by result; hover a cell for the vectors behind it and the reasons.</p>\n"
       << "<p class=\"legend\"><span class=\"l\" style=\"background:#e3f5e8\">all pass</span>"
@@ -233,21 +219,21 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
          "<th>xfail</th><th>FAIL</th><th>XPASS</th><th>skip</th><th>ERROR</th></tr></thead><tbody>\n";
   for (const auto& r : m.reports) {
     const MatrixCell t = totals(r);
-    out << "<tr><td><code>" << html(r.target) << "</code></td><td>" << html(r.implementation) << "</td><td>" << t.total() << "</td>";
+    out << "<tr><td><code>" << xmlEscape(r.target) << "</code></td><td>" << xmlEscape(r.implementation) << "</td><td>" << t.total() << "</td>";
     for (Status s : {Status::Pass, Status::ExpectedFail, Status::Fail, Status::UnexpectedPass, Status::Skipped, Status::Error})
       out << "<td>" << t.count(s) << "</td>";
     out << "</tr>\n";
   }
   out << "</tbody></table>\n<h2>Rules &times; implementations</h2>\n<table><thead><tr><th>rule</th>";
-  for (const auto& r : m.reports) out << "<th title=\"" << html(r.target) << "\">" << html(r.implementation) << "</th>";
+  for (const auto& r : m.reports) out << "<th title=\"" << xmlEscape(r.target) << "\">" << xmlEscape(r.implementation) << "</th>";
   if (!m.mutants.empty()) out << "<th>planted bugs</th>";
   out << "</tr></thead><tbody>\n";
   for (const auto& rule : m.rules) {
     out << "<tr><td class=\"rule\">" << rule << "</td>";
     for (const auto& cell : m.cells.at(rule)) {
       const std::string detail = cellDetail(cell);
-      out << "<td class=\"" << verdictClass(verdict(cell)) << "\"" << (detail.empty() ? "" : " title=\"" + html(detail) + "\"")
-          << ">" << html(cellText(cell)) << "</td>";
+      out << "<td class=\"" << verdictClass(verdict(cell)) << "\"" << (detail.empty() ? "" : " title=\"" + xmlEscape(detail) + "\"")
+          << ">" << xmlEscape(cellText(cell)) << "</td>";
     }
     if (!m.mutants.empty()) {
       const auto ks = mutantsOf(m, rule);
@@ -255,7 +241,7 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
       for (const auto* k : ks) detail += k->name + ": " + (k->killed ? "killed by " + k->by : "SURVIVED") + "\n";
       const bool survived = std::any_of(ks.begin(), ks.end(), [](const MutantKill* k) { return !k->killed; });
       out << "<td class=\"" << (ks.empty() ? "empty" : survived ? "fail" : "pass") << "\""
-          << (detail.empty() ? "" : " title=\"" + html(detail) + "\"") << ">" << html(mutantText(ks)) << "</td>";
+          << (detail.empty() ? "" : " title=\"" + xmlEscape(detail) + "\"") << ">" << xmlEscape(mutantText(ks)) << "</td>";
     }
     out << "</tr>\n";
   }
@@ -265,16 +251,16 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
     const auto xfails = byReason(r, Status::ExpectedFail);
     const auto skips = byReason(r, Status::Skipped);
     if (fails.empty() && xfails.empty() && skips.empty()) continue;
-    out << "<h2>" << html(r.implementation) << "</h2>\n";
+    out << "<h2>" << xmlEscape(r.implementation) << "</h2>\n";
     auto section = [&](const char* title, const auto& groups, bool open) {
       if (groups.empty()) return;
       std::size_t n = 0;
       for (const auto& g : groups) n += g.second.size();
       out << "<details" << (open ? " open" : "") << "><summary>" << title << " (" << n << ")</summary><ul>\n";
       for (const auto& [reason, vs] : groups) {
-        out << "<li>" << html(vs.front()->status == Status::Fail ? firstFailure(*vs.front()) : reason)
+        out << "<li>" << xmlEscape(vs.front()->status == Status::Fail ? firstFailure(*vs.front()) : reason)
             << "<div class=\"ids\">";
-        for (std::size_t i = 0; i < vs.size(); ++i) out << (i ? ", " : "") << html(vs[i]->id);
+        for (std::size_t i = 0; i < vs.size(); ++i) out << (i ? ", " : "") << xmlEscape(vs[i]->id);
         out << "</div></li>\n";
       }
       out << "</ul></details>\n";
@@ -287,9 +273,9 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
     out << "<h2>Planted bugs</h2>\n<table><thead><tr><th>mutant</th><th>rule</th><th>what it breaks</th><th>killed by</th>"
            "</tr></thead><tbody>\n";
     for (const auto& k : m.mutants)
-      out << "<tr><td><code>" << html(k.name) << "</code></td><td class=\"rule\">" << html(k.rule) << "</td><td>"
-          << html(k.description) << "</td><td class=\"" << (k.killed ? "pass" : "fail") << "\">"
-          << html(k.killed ? k.by : "survived") << "</td></tr>\n";
+      out << "<tr><td><code>" << xmlEscape(k.name) << "</code></td><td class=\"rule\">" << xmlEscape(k.rule) << "</td><td>"
+          << xmlEscape(k.description) << "</td><td class=\"" << (k.killed ? "pass" : "fail") << "\">"
+          << xmlEscape(k.killed ? k.by : "survived") << "</td></tr>\n";
     out << "</tbody></table>\n";
   }
   out << "</body></html>\n";

@@ -93,6 +93,24 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
   out.unsetf(std::ios::fixed);
 }
 
+std::string xmlEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 allows no control characters but tab, newline and return.
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "?";
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string_view errorType(const VectorResult& r) {
   for (std::string_view kind : {"crash", "timeout", "protocol-error"})
     if (r.reason.rfind(std::string(kind) + ":", 0) == 0) return kind;
@@ -122,26 +140,6 @@ void writeJson(const Report& report, std::ostream& out) {
   doc["exitCode"] = report.exitCode();
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
-
-namespace {
-std::string xmlEscape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows no control characters but tab, newline and return.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "?";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-}  // namespace
 
 void writeJunit(const Report& report, std::ostream& out) {
   std::map<std::string, std::vector<const VectorResult*>> byArea;

@@ -41,6 +41,10 @@ struct Report {
   int exitCode() const;
 };
 
+// Text as XML/HTML character data or attribute value (control characters
+// other than tab and newlines become '?').
+std::string xmlEscape(std::string_view s);
+
 // Why an error result is one: "crash", "timeout" or "protocol-error" for a
 // driver that failed (conformance/README.md), "error" for anything else.
 std::string_view errorType(const VectorResult& r);

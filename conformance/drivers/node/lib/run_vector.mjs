@@ -51,6 +51,9 @@ const HEAPS = {
 };
 
 class Unbound extends Error {}
+// A request the driver cannot make sense of: the whole vector is answered
+// with an error, never passed off as the helper's own exception.
+class DriverError extends Error {}
 // A vector's `throw` (CALL-2) on its way to the call it unwinds to, with the
 // results of the op list it leaves.
 class VectorThrow {
@@ -121,7 +124,7 @@ export class VectorRun {
       out = { value: this.wire(raw) };
       this.bind(op, raw, events);
     } catch (e) {
-      if (!(e instanceof Error)) throw e;
+      if (!(e instanceof Error) || e instanceof DriverError) throw e;
       out = this.error(e);
     }
     return this.finish(out, events);
@@ -170,7 +173,7 @@ export class VectorRun {
       if (e instanceof VectorThrow) {
         out = { error: 'Thrown', message: 'thrown by the vector' };
         unwinding = e.frames - 1;
-      } else if (e instanceof Error) out = this.error(e);
+      } else if (e instanceof Error && !(e instanceof DriverError)) out = this.error(e);
       else throw e;
     }
     out.body = body;
@@ -196,7 +199,7 @@ export class VectorRun {
 
   args(op) {
     const spec = PARAMS[op.op];
-    if (!spec) throw new Error(`unknown op "${op.op}"`);
+    if (!spec) throw new DriverError(`unknown op "${op.op}"`);
     const out = {};
     for (const [name, kind] of Object.entries(spec))
       if (name in op && !(op.op === 'call' && name === 'result')) out[name] = this.argument(op[name], kind);
@@ -239,7 +242,9 @@ export class VectorRun {
       case 'resize': return i.resize(a.size);
       case 'grow': return i.memory.grow(a.pages);
       case 'byteLength': return i.memory.buffer.byteLength;
-      case 'heap': return this.view(HEAPS[a.type](w));
+      case 'heap':
+        if (!(a.type in HEAPS)) throw new DriverError(`heap: unknown view kind "${a.type}"`);
+        return this.view(HEAPS[a.type](w));
       case 'heapForSize': return this.view(w.heapForSize(...given('size', 'unsigned')));
       case 'viewLength': return a.view.length;
       case 'viewGet': this.stale(a.view); return a.view[a.index];
@@ -265,7 +270,7 @@ export class VectorRun {
       case 'uninstallFunction': w.uninstallFunction(a.index); return undefined;  // upstream returns the function
       case 'level': return w.scopedAlloc.level;
       case 'setLevel': w.scopedAlloc.level = a.value; return undefined;
-      default: throw new Error(`op "${name}" is not run by the driver`);
+      default: throw new DriverError(`op "${name}" is not run by the driver`);
     }
   }
 

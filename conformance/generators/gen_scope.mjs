@@ -381,6 +381,11 @@ let count = 0;
   vs.push(vec('call/throw/many-allocations', ['CALL-2', 'SCOPE-6'], 'seed', [
     call([...Array.from({ length: 6 }, (_, i) => sa(8 * (i + 1), `a${i}`)), { op: 'throw' }],
       { error: 'Thrown', events: Array.from({ length: 6 }, (_, i) => dealloc(`a${5 - i}`)) })], { final: { level: 0, live: [] } }));
+  // The memory grows inside the body: the call's push happened at the old
+  // size and its pop at the new one, and no grow goes unaccounted (SAFE-1).
+  vs.push(vec('call/basic/body-grows-the-memory', ['CALL-1', 'SAFE-1'], 'seed', [
+    { op: 'byteLength', as: 'b' }, call([{ op: 'resize', size: 'b+1', expect: { value: true } }, level(1)], { events: [] }),
+    level(0)], { final: { level: 0, live: [] } }));
   count += emit('call', 'scoped-call', 'scopedAllocCall (CALL-1..3): the call pops the scope it pushed, also when its ' +
     'body leaves scopes pushed or pops it itself (section 12), nested calls, `throw` unwinding one or several frames, ' +
     'each popping its own scope, and scopes pushed outside any call surviving an exception. Expectations derived by ' +

@@ -88,15 +88,17 @@ const protocol::OpResult& CmdTarget::resultOf(const Op& op) {
   return *it->second;
 }
 
-void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent) {
+void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone) {
   events_.insert(events_.end(), r.events.begin() + static_cast<std::ptrdiff_t>(firstEvent),
                  r.events.begin() + static_cast<std::ptrdiff_t>(endEvent));
-  if (r.byteLength) byteLength_ = *r.byteLength;
+  // The size after the op, once it is done (a call's push comes before its
+  // body, which may grow the memory).
+  if (opDone && r.byteLength) byteLength_ = *r.byteLength;
 }
 
 Value CmdTarget::execute(const Op& op, const Args&) {
   const protocol::OpResult& r = resultOf(op);
-  took(r, 0, r.events.size());
+  took(r, 0, r.events.size(), true);
   if (r.error) throw GlueError(*r.error, r.message);
   return r.value;
 }
@@ -107,17 +109,17 @@ Value CmdTarget::call(const Op& op, const std::function<Value()>& body) {
   const protocol::OpResult& r = resultOf(op);
   const auto push = std::find_if(r.events.begin(), r.events.end(), [](const Event& e) { return std::holds_alternative<PushEvent>(e); });
   const std::size_t split = push == r.events.end() ? 0 : static_cast<std::size_t>(push - r.events.begin()) + 1;
-  took(r, 0, split);
+  took(r, 0, split, false);
   try {
     body();
   } catch (const VectorThrow&) {
-    took(r, split, r.events.size());
+    took(r, split, r.events.size(), true);
     // The call's own finally may fail (its scope popped by the body,
     // SCOPE-5): that error replaces the exception in flight.
     if (r.error && *r.error != ErrorKind::Thrown) throw GlueError(*r.error, r.message);
     throw;
   }
-  took(r, split, r.events.size());
+  took(r, split, r.events.size(), true);
   if (r.error) throw GlueError(*r.error, r.message);
   return r.value;
 }

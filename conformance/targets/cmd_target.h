@@ -39,7 +39,7 @@ class CmdTarget : public Target {
  private:
   void hello();
   const protocol::OpResult& resultOf(const Op& op);
-  void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent);
+  void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone);
 
   DriverProcess driver_;
   protocol::Hello hello_;

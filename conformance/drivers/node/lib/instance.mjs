@@ -149,7 +149,7 @@ export class Instance {
       return p;
     }, alloc);
     w.dealloc = (p) => {
-      const ptr = Number(p);
+      const ptr = Number(p) >>> 0;  // the address free() gets: its i32 parameter wraps (section 12, SCOPE-3)
       if (ptr !== 0) {
         // A double free, or a memalign block into sqlite3_free: the C heap may be corrupt now.
         if (!this.live.delete(ptr) || this.mapped.has(ptr)) this.dirty = true;

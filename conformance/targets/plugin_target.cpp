@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cmath>
+
 #include <stdexcept>
 
 #include "conformance/runner/args.h"
@@ -53,7 +55,21 @@ memconform_status runBody(void* context) {
 }
 
 Value numberValue(const memconform_number& n) {
-  return n.is_bigint ? Value(BigInt::fromSigned(n.bigint)) : Value(n.number);
+  if (!n.is_bigint) return Value(n.number);
+  return Value(n.bigint_unsigned ? BigInt::fromUnsigned(static_cast<std::uint64_t>(n.bigint)) : BigInt::fromSigned(n.bigint));
+}
+
+memconform_number numberOf(const JsNumeric& value) {
+  if (const auto* b = std::get_if<BigInt>(&value)) return {1, 0, static_cast<std::int64_t>(b->wrap64()), 0};
+  return {0, std::get<double>(value), 0, 0};
+}
+
+// The plugin's handle of the view an op names.
+std::uint64_t viewOf(const Args& a) {
+  std::uint64_t integer = 0;
+  const auto h = args::handle(a, "view", Handle::Kind::View, integer);
+  if (!h) throw VectorError("argument \"view\" is not a view of this run");
+  return h->id;
 }
 
 }  // namespace
@@ -171,11 +187,11 @@ bool PluginTarget::supports(OpKind kind) const {
     case OpKind::Poke: return t.poke;
     case OpKind::Call: return t.scoped_alloc_call;
     case OpKind::Throw: return true;
-    case OpKind::Heap:
-    case OpKind::HeapForSize:
-    case OpKind::ViewLength:
-    case OpKind::ViewGet:
-    case OpKind::ViewSet: return false;  // no C form in ABI version 1
+    case OpKind::Heap: return t.heap;
+    case OpKind::HeapForSize: return t.heap_for_size;
+    case OpKind::ViewLength: return t.view_length;
+    case OpKind::ViewGet: return t.view_get;
+    case OpKind::ViewSet: return t.view_set;
   }
   return false;
 }
@@ -295,11 +311,7 @@ Value PluginTarget::run(const Op& op, const Args& a) {
       const std::string* typeName = type ? type->get<std::string>() : nullptr;
       const char* typeText = typeName ? typeName->c_str() : nullptr;
       if (op.kind == OpKind::Poke) {
-        const JsNumeric value = args::numeric(a, "value");
-        memconform_number n{};
-        if (const auto* b = std::get_if<BigInt>(&value)) n = {1, 0, static_cast<std::int64_t>(b->wrap64())};
-        else n = {0, std::get<double>(value), 0};
-        check(slot(t.poke, op)(in, at.data(), at.size(), isList, n, typeText));
+        check(slot(t.poke, op)(in, at.data(), at.size(), isList, numberOf(args::numeric(a, "value")), typeText));
         return Value(Undefined{});
       }
       std::vector<memconform_number> values(at.size());
@@ -309,11 +321,33 @@ Value PluginTarget::run(const Op& op, const Args& a) {
       for (const auto& v : values) out.push_back(numberValue(v));
       return Value(std::move(out));
     }
-    case OpKind::Heap:
-    case OpKind::HeapForSize:
-    case OpKind::ViewLength:
-    case OpKind::ViewGet:
-    case OpKind::ViewSet: throw Unsupported("views have no C form in ABI version 1");
+    case OpKind::Heap: {
+      std::uint64_t view = 0;
+      check(slot(t.heap, op)(in, args::string(a, "type").c_str(), &view));
+      return Value(Handle{Handle::Kind::View, view});
+    }
+    case OpKind::HeapForSize: {
+      const Value* size = args::find(a, "size");
+      const std::string* constructor = size ? size->get<std::string>() : nullptr;
+      std::uint64_t view = 0;
+      check(slot(t.heap_for_size, op)(in, constructor ? std::nan("") : num("size"), constructor ? constructor->c_str() : nullptr,
+                                      args::boolean(a, "unsigned", true), &view));
+      return Value(Handle{Handle::Kind::View, view});
+    }
+    case OpKind::ViewLength: {
+      double length = 0;
+      check(slot(t.view_length, op)(in, viewOf(a), &length));
+      return Value(length);
+    }
+    case OpKind::ViewGet: {
+      memconform_number value{};
+      int isUndefined = 0;
+      check(slot(t.view_get, op)(in, viewOf(a), num("index"), &value, &isUndefined));
+      return isUndefined ? Value(Undefined{}) : numberValue(value);
+    }
+    case OpKind::ViewSet:
+      check(slot(t.view_set, op)(in, viewOf(a), num("index"), numberOf(args::numeric(a, "value"))));
+      return Value(Undefined{});
     case OpKind::Call:
     case OpKind::Throw: break;  // the executor's
   }

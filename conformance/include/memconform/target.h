@@ -106,8 +106,9 @@ typedef struct memconform_setup {
  * PEEK-3, PEEK-4), given modulo 2^64, which is all a 64-bit store keeps. */
 typedef struct memconform_number {
   int is_bigint;
-  double number;  /* when !is_bigint */
-  int64_t bigint; /* when is_bigint */
+  double number;        /* when !is_bigint */
+  int64_t bigint;       /* when is_bigint: the 64 bits */
+  int bigint_unsigned;  /* results only: read the bits as unsigned (a BigUint64Array element) */
 } memconform_number;
 
 /* The state after the last op; the arrays belong to the plugin and stay
@@ -132,8 +133,8 @@ typedef struct memconform_target {
   uint32_t abi_version; /* MEMCONFORM_ABI_VERSION */
   const char *name;     /* "example-scope-stack 1.0": shown in reports */
   /* NULL-terminated capability names of conformance/README.md
-   * ("memory-config", "grow-faults", "growth-params", "raw-grow",
-   * "function-table", "i64"); "views" has no C form in version 1. */
+   * ("memory-config", "grow-faults", "growth-params", "raw-grow", "views",
+   * "function-table", "i64"). */
   const char *const *capabilities;
 
   /* A fresh instance as `setup` says, or NULL with the reason in `why`. */
@@ -188,6 +189,24 @@ typedef struct memconform_target {
                             const char *type, memconform_number *values);
   memconform_status (*poke)(memconform_instance *, const double *addresses, size_t count, int is_list,
                             memconform_number value, const char *type);
+
+  /* Typed views over the memory (VIEW-1..3), as JavaScript glue holds them:
+   * a view made before a successful grow is detached (VIEW-2); a get or set
+   * through it reports MEMCONFORM_EVENT_STALE_VIEW (SAFE-3). View handles
+   * are any numbers the plugin chooses. `kind` is one of i8 u8 i16 u16 i32
+   * u32 i64 u64 f32 f64. heap_for_size gets a size (8, 16, 32, 64) and
+   * is_unsigned, or the name of a typed-array constructor ("Int16Array";
+   * size is then NaN). view_get sets *is_undefined for an index that is not
+   * an integer in [0, length), and on a detached view. view_set converts
+   * the value first (a BigInt into a Number view is a TypeError, even when
+   * detached), then ignores an invalid index or a detached view. */
+  memconform_status (*heap)(memconform_instance *, const char *kind, uint64_t *view);
+  memconform_status (*heap_for_size)(memconform_instance *, double size, const char *constructor, int is_unsigned,
+                                     uint64_t *view);
+  memconform_status (*view_length)(memconform_instance *, uint64_t view, double *length);
+  memconform_status (*view_get)(memconform_instance *, uint64_t view, double index, memconform_number *value,
+                                int *is_undefined);
+  memconform_status (*view_set)(memconform_instance *, uint64_t view, double index, memconform_number value);
 } memconform_target;
 
 #if defined(__GNUC__)

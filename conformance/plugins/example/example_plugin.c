@@ -5,12 +5,10 @@
  * 12 describes for SCOPE-3 (first fit from address 1024, 8-byte aligned, a
  * 16-byte gap after each block, the break extended through the resize
  * policy), the scope stack (SCOPE-1..11, CALL-1..3), a function table, and
- * peek/poke (PEEK-1..6). It is a starting point for wrapping a real native
- * implementation: each ex_ function is where yours would be called.
- *
- * Not implemented (NULL slots; vectors that use them are skipped): views,
- * which have no C form. Capabilities: memory-config, grow-faults,
- * growth-params, raw-grow, function-table, i64.
+ * peek/poke (PEEK-1..6) and typed views that detach when the memory grows
+ * (VIEW-1..3). It is a starting point for wrapping a real native
+ * implementation: each ex_ function is where yours would be called. It
+ * implements every op and declares every capability.
  *
  *   memconform replay --target plugin:build/asan/lib/libmemconform_example_plugin.so
  */
@@ -33,6 +31,8 @@
 
 typedef struct block { uint32_t ptr; uint64_t size, footprint; } block;
 typedef struct range { uint64_t start, length; } range; /* free bytes below the break */
+typedef struct view_kind { const char *kind, *constructor; unsigned size; int is_signed, is_float; } view_kind;
+typedef struct view { const view_kind *kind; uint64_t generation; } view;
 typedef struct entry { int is_function; uint32_t value; } entry; /* SCOPE-6 */
 typedef struct scope { uint64_t handle; entry *entries; size_t count, capacity; } scope;
 
@@ -42,6 +42,9 @@ struct memconform_instance {
   uint64_t *fail_attempts;  /* the setup's list, copied */
   uint8_t *memory;          /* maximum_pages reserved, byte_length of them in use */
   uint64_t reserved, byte_length, grow_calls;
+  uint64_t generation; /* successful grows: a view of an older one is detached (VIEW-2) */
+  view *views;         /* handle h is views[h - 1] */
+  size_t view_count, view_capacity;
   block *blocks; /* live allocations, sorted by address */
   size_t block_count, block_capacity;
   range *free; /* sorted by start, never adjacent */
@@ -89,7 +92,10 @@ static int memory_grow(memconform_instance *in, uint64_t pages) {
   int ok = pages <= max && old <= max - pages;
   for (size_t i = 0; ok && i < in->setup.fail_attempt_count; ++i) ok = in->fail_attempts[i] != ordinal;
   if (ok && in->setup.has_fail_above_pages) ok = old + pages <= in->setup.fail_above_pages;
-  if (ok) in->byte_length += pages * PAGE; /* reserved bytes never written yet: zero (MEM-2) */
+  if (ok) {
+    in->byte_length += pages * PAGE; /* reserved bytes never written yet: zero (MEM-2) */
+    in->generation++;                /* every successful grow, grow(0) too, detaches the views */
+  }
   emit(in, MEMCONFORM_EVENT_GROW, pages, 0, ok);
   return ok;
 }
@@ -485,7 +491,7 @@ static memconform_status ex_peek(memconform_instance *in, const double *addresse
   for (size_t i = 0; i < count; ++i) {
     uint64_t bits = 0;
     memcpy(&bits, in->memory + at[i], size); /* little-endian hosts */
-    memconform_number v = {0, 0, 0};
+    memconform_number v = {0, 0, 0, 0};
     if (cls == T_FLOAT) {
       if (size == 4) { float f; uint32_t b = (uint32_t)bits; memcpy(&f, &b, 4); v.number = f; }
       else memcpy(&v.number, &bits, 8);
@@ -523,6 +529,115 @@ static memconform_status ex_poke(memconform_instance *in, const double *addresse
   for (size_t i = 0; i < count; ++i) /* SAFE-4: all in bounds, or nothing written */
     if (!locate(in, addresses[i], size, &at[i])) return fail(in, MEMCONFORM_OUT_OF_BOUNDS, "poke: out of bounds");
   for (size_t i = 0; i < count; ++i) memcpy(in->memory + at[i], &bits, size);
+  return MEMCONFORM_OK;
+}
+
+/* ---- views (VIEW-1..3) ------------------------------------------------------ */
+
+static const view_kind kinds[] = {
+    {"i8", "Int8Array", 1, 1, 0},           {"u8", "Uint8Array", 1, 0, 0},
+    {"i16", "Int16Array", 2, 1, 0},         {"u16", "Uint16Array", 2, 0, 0},
+    {"i32", "Int32Array", 4, 1, 0},         {"u32", "Uint32Array", 4, 0, 0},
+    {"i64", "BigInt64Array", 8, 1, 0},      {"u64", "BigUint64Array", 8, 0, 0},
+    {"f32", "Float32Array", 4, 1, 1},       {"f64", "Float64Array", 8, 1, 1},
+};
+
+static int is_bigint_kind(const view_kind *k) { return k->size == 8 && !k->is_float; }
+
+static memconform_status make_view(memconform_instance *in, const view_kind *kind, uint64_t *handle) {
+  in->views = grow_array(in->views, &in->view_capacity, in->view_count + 1, sizeof(view));
+  in->views[in->view_count++] = (view){kind, in->generation};
+  *handle = in->view_count;
+  return MEMCONFORM_OK;
+}
+
+static memconform_status ex_heap(memconform_instance *in, const char *kind, uint64_t *handle) {
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; ++i)
+    if (!strcmp(kinds[i].kind, kind)) return make_view(in, &kinds[i], handle);
+  return fail(in, MEMCONFORM_INVALID_ARGUMENT, "heap: not a view kind");
+}
+
+/* VIEW-3: 8, 16, 32 (signed or not), 64 (BigInt), or one of the ten constructors. */
+static memconform_status ex_heap_for_size(memconform_instance *in, double size, const char *constructor, int is_unsigned,
+                                          uint64_t *handle) {
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; ++i) {
+    const view_kind *k = &kinds[i];
+    if (constructor ? !strcmp(k->constructor, constructor)
+                    : !k->is_float && size == 8.0 * k->size && k->is_signed == !is_unsigned)
+      return make_view(in, k, handle);
+  }
+  return fail(in, MEMCONFORM_INVALID_ARGUMENT, "heapForSize: expecting 8, 16, 32, 64 or a typed-array constructor");
+}
+
+static view *find_view(memconform_instance *in, uint64_t handle) {
+  return handle >= 1 && handle <= in->view_count ? &in->views[handle - 1] : NULL;
+}
+
+static uint64_t view_elements(const memconform_instance *in, const view *v) {
+  return v->generation == in->generation ? in->byte_length / v->kind->size : 0; /* detached: length 0 */
+}
+
+static memconform_status ex_view_length(memconform_instance *in, uint64_t handle, double *length) {
+  view *v = find_view(in, handle);
+  if (!v) return fail(in, MEMCONFORM_INVALID_ARGUMENT, "not a view of this instance");
+  *length = (double)view_elements(in, v); /* reading the length of a detached view is no stale use */
+  return MEMCONFORM_OK;
+}
+
+/* The element at `index`, if it is one (IsValidIntegerIndex; -0 is index 0). */
+static int element(const memconform_instance *in, const view *v, double index, uint64_t *at) {
+  if (!is_integer(index) || index < 0 || index >= (double)view_elements(in, v)) return 0;
+  *at = (uint64_t)index * v->kind->size;
+  return 1;
+}
+
+static void stale(memconform_instance *in, const view *v) {
+  emit(in, MEMCONFORM_EVENT_STALE_VIEW, v->generation, in->generation, 1); /* SAFE-3 */
+}
+
+static memconform_status ex_view_get(memconform_instance *in, uint64_t handle, double index, memconform_number *value,
+                                     int *is_undefined) {
+  view *v = find_view(in, handle);
+  if (!v) return fail(in, MEMCONFORM_INVALID_ARGUMENT, "not a view of this instance");
+  uint64_t at = 0;
+  if (v->generation != in->generation) stale(in, v);
+  *is_undefined = !element(in, v, index, &at);
+  if (*is_undefined) return MEMCONFORM_OK;
+  const unsigned size = v->kind->size;
+  uint64_t bits = 0;
+  memcpy(&bits, in->memory + at, size); /* little-endian hosts */
+  *value = (memconform_number){0, 0, 0, 0};
+  if (v->kind->is_float) {
+    if (size == 4) { float f; uint32_t b = (uint32_t)bits; memcpy(&f, &b, 4); value->number = f; }
+    else memcpy(&value->number, &bits, 8);
+  } else if (size == 8) {
+    *value = (memconform_number){1, 0, (int64_t)bits, !v->kind->is_signed};
+  } else if (v->kind->is_signed) {
+    const unsigned shift = 64 - 8 * size;
+    value->number = (double)((int64_t)(bits << shift) >> shift);
+  } else {
+    value->number = (double)bits;
+  }
+  return MEMCONFORM_OK;
+}
+
+static memconform_status ex_view_set(memconform_instance *in, uint64_t handle, double index, memconform_number value) {
+  view *v = find_view(in, handle);
+  if (!v) return fail(in, MEMCONFORM_INVALID_ARGUMENT, "not a view of this instance");
+  /* The store converts first (section 12, VIEW-1): a TypeError even on a detached view. */
+  if (is_bigint_kind(v->kind) != (value.is_bigint != 0))
+    return fail(in, MEMCONFORM_TYPE_ERROR, value.is_bigint ? "a BigInt into a Number view" : "a Number into a BigInt view");
+  uint64_t bits = 0;
+  if (value.is_bigint) bits = (uint64_t)value.bigint;
+  else if (v->kind->is_float && v->kind->size == 4) { float f = (float)value.number; uint32_t b; memcpy(&b, &f, 4); bits = b; }
+  else if (v->kind->is_float) memcpy(&bits, &value.number, 8);
+  else bits = wrap_bits(value.number);
+  if (v->generation != in->generation) {
+    stale(in, v); /* the write is ignored */
+    return MEMCONFORM_OK;
+  }
+  uint64_t at = 0;
+  if (element(in, v, index, &at)) memcpy(in->memory + at, &bits, v->kind->size);
   return MEMCONFORM_OK;
 }
 
@@ -567,6 +682,7 @@ static void ex_destroy(memconform_instance *in) {
   free(in->free_slots);
   free(in->live_out);
   free(in->installed_out);
+  free(in->views);
   free(in);
 }
 
@@ -586,7 +702,7 @@ static void ex_state(memconform_instance *in, memconform_state *out) {
 }
 
 static const char *const capabilities[] = {"memory-config", "grow-faults", "growth-params", "raw-grow",
-                                            "function-table", "i64", NULL};
+                                            "views", "function-table", "i64", NULL};
 
 static const memconform_target example = {
     .abi_version = MEMCONFORM_ABI_VERSION,
@@ -616,6 +732,11 @@ static const memconform_target example = {
     .uninstall_function = ex_uninstall_function,
     .peek = ex_peek,
     .poke = ex_poke,
+    .heap = ex_heap,
+    .heap_for_size = ex_heap_for_size,
+    .view_length = ex_view_length,
+    .view_get = ex_view_get,
+    .view_set = ex_view_set,
 };
 
 MEMCONFORM_EXPORT const memconform_target *memconform_target_v1(void) { return &example; }

@@ -112,4 +112,10 @@ std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind 
   wrong(name, v, kind == Handle::Kind::Scope ? "a scope" : "a view");
 }
 
+std::uint64_t scopeId(const Args& a, std::string_view name) {
+  std::uint64_t integer = 0;
+  const auto h = handle(a, name, Handle::Kind::Scope, integer);
+  return h ? h->id : kForeignHandleBase + integer;
+}
+
 }  // namespace memconform::conformance::args

@@ -29,4 +29,10 @@ std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& 
 // A Handle of `kind`, or a plain integer (which never names a live handle).
 std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger);
 
+// The scope a pop names, as a target's handle: a scope Handle's id, or for a
+// plain integer n, kForeignHandleBase + n, which no target hands out
+// (targets keep their handles below it; memconform/target.h says so).
+constexpr std::uint64_t kForeignHandleBase = std::uint64_t{1} << 62;
+std::uint64_t scopeId(const Args& a, std::string_view name);
+
 }  // namespace memconform::conformance::args

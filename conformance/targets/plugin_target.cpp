@@ -12,10 +12,6 @@
 namespace memconform::conformance {
 namespace {
 
-// A literal integer passed where a scope handle goes names no scope a plugin
-// hands out (target.h: handles stay below 2^62).
-constexpr std::uint64_t kForeignHandleBase = std::uint64_t{1} << 62;
-
 memconform_status statusOf(ErrorKind kind) { return static_cast<int>(kind) + 1; }
 
 void hostEvent(void* context, const memconform_event* e) { static_cast<PluginTarget*>(context)->onEvent(*e); }
@@ -246,9 +242,7 @@ Value PluginTarget::run(const Op& op, const Args& a) {
         check(pop(in, 0, 0));
         return Value(Undefined{});
       }
-      std::uint64_t integer = 0;
-      const auto h = args::handle(a, "scope", Handle::Kind::Scope, integer);
-      check(pop(in, 1, h ? h->id : kForeignHandleBase + integer));
+      check(pop(in, 1, args::scopeId(a, "scope")));
       return Value(Undefined{});
     }
     case OpKind::ScopedAlloc: {

@@ -8,10 +8,6 @@
 namespace memconform::conformance {
 namespace {
 
-// A literal integer passed where a scope handle goes names no scope the
-// reference ever hands out (its handles count up from 1).
-constexpr ScopeHandle kForeignHandleBase = ScopeHandle{1} << 62;
-
 std::optional<ElementType> viewKind(const std::string& name) {
   for (int t = 0; t <= static_cast<int>(ElementType::F64); ++t)
     if (elementTypeName(static_cast<ElementType>(t)) == name) return static_cast<ElementType>(t);
@@ -154,9 +150,7 @@ Value ReferenceTarget::run(OpKind kind, const Args& a) {
         in.scopedAllocPop();
         return Value(Undefined{});
       }
-      std::uint64_t integer = 0;
-      const auto h = args::handle(a, "scope", Handle::Kind::Scope, integer);
-      in.scopedAllocPop(h ? h->id : kForeignHandleBase + integer);
+      in.scopedAllocPop(args::scopeId(a, "scope"));  // handles count up from 1
       return Value(Undefined{});
     }
     case OpKind::ScopedAlloc: return Value(double(in.scopedAlloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize)))));

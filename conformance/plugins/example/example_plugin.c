@@ -229,7 +229,8 @@ static uint32_t raw_memalign(memconform_instance *in, uint64_t alignment, double
 
 /* ALIGN-3: a zeroed block of whole 64 KiB pages, or 0. */
 static memconform_status ex_mmap_alloc(memconform_instance *in, double size, uint32_t *ptr) {
-  const double aligned = ceil(size / 65536) * 65536;
+  double aligned = 0;
+  ex_align_memory(in, size, 65536, &aligned);
   *ptr = aligned >= 0 && aligned <= ADDRESS_SPACE ? raw_memalign(in, 65536, aligned) : 0;
   if (*ptr) memset(in->memory + *ptr, 0, (size_t)aligned);
   return MEMCONFORM_OK;
@@ -441,21 +442,26 @@ static memconform_status ex_uninstall_function(memconform_instance *in, double i
 
 /* ---- peek and poke (PEEK-1..6) ------------------------------------------ */
 
-typedef enum { T_INT, T_FLOAT } type_class;
+static const view_kind kinds[] = {
+    {"i8", "Int8Array", 1, 1, 0},           {"u8", "Uint8Array", 1, 0, 0},
+    {"i16", "Int16Array", 2, 1, 0},         {"u16", "Uint16Array", 2, 0, 0},
+    {"i32", "Int32Array", 4, 1, 0},         {"u32", "Uint32Array", 4, 0, 0},
+    {"i64", "BigInt64Array", 8, 1, 0},      {"u64", "BigUint64Array", 8, 0, 0},
+    {"f32", "Float32Array", 4, 1, 1},       {"f64", "Float64Array", 8, 1, 1},
+};
 
-/* PEEK-1: the size in bytes of a type name, 0 if it is not one. */
-static unsigned type_size(const char *type, type_class *cls) {
-  *cls = T_INT;
-  if (!type || !strcmp(type, "i8") || !strcmp(type, "i1")) return 1;
-  size_t n = strlen(type);
-  if (n && type[n - 1] == '*') return 4;
-  if (!strcmp(type, "i16")) return 2;
-  if (!strcmp(type, "i32")) return 4;
-  if (!strcmp(type, "i64")) return 8;
-  *cls = T_FLOAT;
-  if (!strcmp(type, "f32") || !strcmp(type, "float")) return 4;
-  if (!strcmp(type, "f64") || !strcmp(type, "double")) return 8;
-  return 0;
+static int is_bigint_kind(const view_kind *k) { return k->size == 8 && !k->is_float; }
+
+/* PEEK-1: the element a peek/poke type names (signed; "*" is i32 on
+ * wasm32), NULL if it is not a type. */
+static const view_kind *peek_kind(const char *type) {
+  static const struct { const char *name; size_t kind; } names[] = {
+      {"i1", 0}, {"i8", 0}, {"i16", 2}, {"i32", 4}, {"i64", 6}, {"f32", 8}, {"float", 8}, {"f64", 9}, {"double", 9}};
+  if (!type) return &kinds[0];
+  if (*type && type[strlen(type) - 1] == '*') return &kinds[4];
+  for (size_t i = 0; i < sizeof names / sizeof *names; ++i)
+    if (!strcmp(names[i].name, type)) return &kinds[names[i].kind];
+  return NULL;
 }
 
 /* PEEK-2, PEEK-6: the rounded-down address, if the access is in bounds. */
@@ -479,70 +485,72 @@ static uint64_t wrap_bits(double x) {
   return (uint64_t)(r + two64);
 }
 
+/* The element of `kind` at `at`, as JavaScript reads it (PEEK-3, VIEW-1). */
+static memconform_number load(const memconform_instance *in, uint64_t at, const view_kind *k) {
+  uint64_t bits = 0;
+  memcpy(&bits, in->memory + at, k->size); /* little-endian hosts */
+  memconform_number v = {0, 0, 0, 0};
+  if (k->is_float && k->size == 4) { float f; uint32_t b = (uint32_t)bits; memcpy(&f, &b, 4); v.number = f; }
+  else if (k->is_float) memcpy(&v.number, &bits, 8);
+  else if (is_bigint_kind(k)) v = (memconform_number){1, 0, (int64_t)bits, !k->is_signed};
+  else if (k->is_signed) v.number = (double)((int64_t)(bits << (64 - 8 * k->size)) >> (64 - 8 * k->size));
+  else v.number = (double)bits;
+  return v;
+}
+
+/* The bits a store of `value` into an element of `kind` writes (PEEK-4), or
+ * the error of the conversion. A Number into a 64-bit element is BigInt(n)
+ * for poke (`number_to_bigint`); a BigInt64Array store refuses it. */
+static memconform_status convert(memconform_instance *in, const view_kind *k, memconform_number value,
+                                 int number_to_bigint, uint64_t *bits) {
+  if (is_bigint_kind(k) && !value.is_bigint) {
+    if (!number_to_bigint) return fail(in, MEMCONFORM_TYPE_ERROR, "a Number into a BigInt element");
+    if (!is_integer(value.number)) return fail(in, MEMCONFORM_RANGE_ERROR, "BigInt() of a non-integer");
+    *bits = wrap_bits(value.number);
+  } else if (value.is_bigint) {
+    if (!is_bigint_kind(k)) return fail(in, MEMCONFORM_TYPE_ERROR, "a BigInt into a Number element");
+    *bits = (uint64_t)value.bigint;
+  } else if (k->is_float && k->size == 4) {
+    float f = (float)value.number;
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    *bits = b;
+  } else if (k->is_float) {
+    memcpy(bits, &value.number, 8);
+  } else {
+    *bits = wrap_bits(value.number);
+  }
+  return MEMCONFORM_OK;
+}
+
 static memconform_status ex_peek(memconform_instance *in, const double *addresses, size_t count, int is_list,
                                  const char *type, memconform_number *values) {
   (void)is_list;
-  type_class cls;
-  unsigned size = type_size(type, &cls);
-  if (!size) return fail(in, MEMCONFORM_INVALID_TYPE, "peek: not a type of PEEK-1");
+  const view_kind *k = peek_kind(type);
+  if (!k) return fail(in, MEMCONFORM_INVALID_TYPE, "peek: not a type of PEEK-1");
   uint64_t at[count ? count : 1];
   for (size_t i = 0; i < count; ++i)
-    if (!locate(in, addresses[i], size, &at[i])) return fail(in, MEMCONFORM_OUT_OF_BOUNDS, "peek: out of bounds");
-  for (size_t i = 0; i < count; ++i) {
-    uint64_t bits = 0;
-    memcpy(&bits, in->memory + at[i], size); /* little-endian hosts */
-    memconform_number v = {0, 0, 0, 0};
-    if (cls == T_FLOAT) {
-      if (size == 4) { float f; uint32_t b = (uint32_t)bits; memcpy(&f, &b, 4); v.number = f; }
-      else memcpy(&v.number, &bits, 8);
-    } else if (size == 8) {
-      v.is_bigint = 1;
-      v.bigint = (int64_t)bits;
-    } else {
-      unsigned shift = 64 - 8 * size; /* sign-extend (PEEK-3) */
-      v.number = (double)((int64_t)(bits << shift) >> shift);
-    }
-    values[i] = v;
-  }
+    if (!locate(in, addresses[i], k->size, &at[i])) return fail(in, MEMCONFORM_OUT_OF_BOUNDS, "peek: out of bounds");
+  for (size_t i = 0; i < count; ++i) values[i] = load(in, at[i], k);
   return MEMCONFORM_OK;
 }
 
 static memconform_status ex_poke(memconform_instance *in, const double *addresses, size_t count, int is_list,
                                  memconform_number value, const char *type) {
   (void)is_list;
-  type_class cls;
-  unsigned size = type_size(type, &cls);
-  if (!size) return fail(in, MEMCONFORM_INVALID_TYPE, "poke: not a type of PEEK-1");
-  uint64_t bits;
-  if (cls == T_INT && size == 8) { /* i64: a BigInt, or an integral Number */
-    if (!value.is_bigint && !is_integer(value.number)) return fail(in, MEMCONFORM_RANGE_ERROR, "poke: BigInt() of a non-integer");
-    bits = value.is_bigint ? (uint64_t)value.bigint : wrap_bits(value.number);
-  } else if (value.is_bigint) {
-    return fail(in, MEMCONFORM_TYPE_ERROR, "poke: a BigInt into a Number type");
-  } else if (cls == T_FLOAT) {
-    if (size == 4) { float f = (float)value.number; uint32_t b; memcpy(&b, &f, 4); bits = b; }
-    else memcpy(&bits, &value.number, 8);
-  } else {
-    bits = wrap_bits(value.number);
-  }
+  const view_kind *k = peek_kind(type);
+  if (!k) return fail(in, MEMCONFORM_INVALID_TYPE, "poke: not a type of PEEK-1");
+  uint64_t bits = 0;
+  const memconform_status converted = convert(in, k, value, 1, &bits);
+  if (converted != MEMCONFORM_OK) return converted;
   uint64_t at[count ? count : 1];
   for (size_t i = 0; i < count; ++i) /* SAFE-4: all in bounds, or nothing written */
-    if (!locate(in, addresses[i], size, &at[i])) return fail(in, MEMCONFORM_OUT_OF_BOUNDS, "poke: out of bounds");
-  for (size_t i = 0; i < count; ++i) memcpy(in->memory + at[i], &bits, size);
+    if (!locate(in, addresses[i], k->size, &at[i])) return fail(in, MEMCONFORM_OUT_OF_BOUNDS, "poke: out of bounds");
+  for (size_t i = 0; i < count; ++i) memcpy(in->memory + at[i], &bits, k->size);
   return MEMCONFORM_OK;
 }
 
 /* ---- views (VIEW-1..3) ------------------------------------------------------ */
-
-static const view_kind kinds[] = {
-    {"i8", "Int8Array", 1, 1, 0},           {"u8", "Uint8Array", 1, 0, 0},
-    {"i16", "Int16Array", 2, 1, 0},         {"u16", "Uint16Array", 2, 0, 0},
-    {"i32", "Int32Array", 4, 1, 0},         {"u32", "Uint32Array", 4, 0, 0},
-    {"i64", "BigInt64Array", 8, 1, 0},      {"u64", "BigUint64Array", 8, 0, 0},
-    {"f32", "Float32Array", 4, 1, 1},       {"f64", "Float64Array", 8, 1, 1},
-};
-
-static int is_bigint_kind(const view_kind *k) { return k->size == 8 && !k->is_float; }
 
 static memconform_status make_view(memconform_instance *in, const view_kind *kind, uint64_t *handle) {
   in->views = grow_array(in->views, &in->view_capacity, in->view_count + 1, sizeof(view));
@@ -602,22 +610,7 @@ static memconform_status ex_view_get(memconform_instance *in, uint64_t handle, d
   uint64_t at = 0;
   if (v->generation != in->generation) stale(in, v);
   *is_undefined = !element(in, v, index, &at);
-  if (*is_undefined) return MEMCONFORM_OK;
-  const unsigned size = v->kind->size;
-  uint64_t bits = 0;
-  memcpy(&bits, in->memory + at, size); /* little-endian hosts */
-  *value = (memconform_number){0, 0, 0, 0};
-  if (v->kind->is_float) {
-    if (size == 4) { float f; uint32_t b = (uint32_t)bits; memcpy(&f, &b, 4); value->number = f; }
-    else memcpy(&value->number, &bits, 8);
-  } else if (size == 8) {
-    *value = (memconform_number){1, 0, (int64_t)bits, !v->kind->is_signed};
-  } else if (v->kind->is_signed) {
-    const unsigned shift = 64 - 8 * size;
-    value->number = (double)((int64_t)(bits << shift) >> shift);
-  } else {
-    value->number = (double)bits;
-  }
+  if (!*is_undefined) *value = load(in, at, v->kind);
   return MEMCONFORM_OK;
 }
 
@@ -625,13 +618,9 @@ static memconform_status ex_view_set(memconform_instance *in, uint64_t handle, d
   view *v = find_view(in, handle);
   if (!v) return fail(in, MEMCONFORM_INVALID_ARGUMENT, "not a view of this instance");
   /* The store converts first (section 12, VIEW-1): a TypeError even on a detached view. */
-  if (is_bigint_kind(v->kind) != (value.is_bigint != 0))
-    return fail(in, MEMCONFORM_TYPE_ERROR, value.is_bigint ? "a BigInt into a Number view" : "a Number into a BigInt view");
   uint64_t bits = 0;
-  if (value.is_bigint) bits = (uint64_t)value.bigint;
-  else if (v->kind->is_float && v->kind->size == 4) { float f = (float)value.number; uint32_t b; memcpy(&b, &f, 4); bits = b; }
-  else if (v->kind->is_float) memcpy(&bits, &value.number, 8);
-  else bits = wrap_bits(value.number);
+  const memconform_status converted = convert(in, v->kind, value, 0, &bits);
+  if (converted != MEMCONFORM_OK) return converted;
   if (v->generation != in->generation) {
     stale(in, v); /* the write is ignored */
     return MEMCONFORM_OK;

@@ -60,4 +60,16 @@ inline bool isPoisoned(const void* p) {
 #endif
 }
 
+// True if any byte of [p, p + n) is poisoned (a check of the shadow only:
+// 1/8 of the bytes, and the data pages are not touched).
+inline bool anyPoisoned(const void* p, std::size_t n) {
+#ifdef MEMCONFORM_ASAN
+  return __asan_region_is_poisoned(const_cast<void*>(p), n) != nullptr;
+#else
+  (void)p;
+  (void)n;
+  return false;
+#endif
+}
+
 }  // namespace memconform::asan

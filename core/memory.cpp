@@ -201,6 +201,17 @@ void LinearMemory::internalWrite(Address address, const void* in, std::size_t n)
 }
 
 void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t n) {
+  // Bytes outside the range written so far are still zero (a reused
+  // reservation comes back zeroed): zeroing them again would only commit
+  // pages that the destructor then has to clear. Only the written part of the
+  // range is zeroed, after the same SAFE-2 check the full memset would make;
+  // a poisoned byte takes the full memset, so that ASan reports it.
+  const std::size_t end = address + n;
+  if (byte == 0 && !asan::anyPoisoned(base_ + address, n)) {
+    const std::size_t from = std::max<std::size_t>(address, dirtyBegin_), to = std::min(end, dirtyEnd_);
+    if (from < to) std::memset(base_ + from, 0, to - from);
+    return;
+  }
   written(address, n);
   std::memset(base_ + address, byte, n);  // ASan checks the range (SAFE-2)
 }

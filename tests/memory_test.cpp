@@ -1,6 +1,7 @@
 // MEM-1..5: linear memory.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -89,6 +90,34 @@ TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
   }
   ASSERT_TRUE(m.grow(7));
   for (Address a = 0; a < 65536; a += 997) EXPECT_EQ(byteAt(m, a), static_cast<std::uint8_t>(a * 7 + 1)) << a;
+}
+
+// Rule MEM-2 (fresh pages are zero) and ALIGN-3 / SCOPE-9 (the
+// implementation's zero fills): a zero fill skips the bytes never written, so
+// it must still clear every byte that was, through any path, and a memory
+// that reuses the address space of a dropped one starts all zero.
+TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
+  const MemoryConfig config{2, 3};
+  const std::array<Address, 5> spots{0, 100, 65535, 65536, 131071};
+  {
+    LinearMemory m(config);
+    m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
+    const std::uint8_t b = 0x5a;
+    m.callerWrite(100, &b, 1);
+    m.callerWrite(131071, &b, 1);
+    m.internalFill(65535, 0xee, 2);
+    m.internalFill(0, 0, m.byteLength());
+    for (Address a : spots) EXPECT_EQ(byteAt(m, a), 0) << a;
+    m.internalWrite(0, &b, 1);
+    m.internalFill(0, 0, 1);
+    EXPECT_EQ(byteAt(m, 0), 0);
+    for (Address a : spots) m.callerWrite(a, &b, 1);  // left dirty for the next memory
+  }
+  LinearMemory again(config);
+  for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
+  again.unpoison(0, again.byteLength());
+  again.internalFill(0, 0, again.byteLength());
+  for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
 }
 
 // Rule MEM-4.

@@ -86,6 +86,7 @@ run() {
   echo "$(date +%s.%N) - $start" | bc >"$dir/seconds"
   local execs cov
   execs=$(grep -m1 'stat::average_exec_per_sec' "$dir/log.txt" | awk '{print $2}')
+  echo "${execs:-}" >"$dir/execs"
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
   local finding
   finding=$(ls "$dir/findings" 2>/dev/null | head -n 1 || true)
@@ -173,6 +174,18 @@ case $what in
   all)
     findings=0
     for t in "${targets[@]}"; do run "$t" "${seconds:-20}" || findings=$((findings + 1)); done
+    # What each target costs per execution: its exec/s against an empty
+    # target built the same way, measured in this run (ratios, not absolute
+    # numbers, compare across noisy machines).
+    run fuzz_empty 5 >/dev/null || true
+    empty=$(cat "$work/fuzz_empty/execs")
+    if [[ -n $empty ]]; then
+      echo "fuzz_empty: $empty exec/s; each target's exec/s as a share of it:"
+      for t in "${targets[@]}"; do
+        e=$(cat "$work/$t/execs")
+        [[ -n $e && $e != 0 ]] && printf '  %-32s %8s exec/s  1/%.0f\n' "$t" "$e" "$(echo "$empty / $e" | bc -l)"
+      done
+    fi
     ((findings == 0)) || { echo "$findings target(s) found something"; exit 1; }
     ;;
   *)

@@ -1,0 +1,101 @@
+// What one fuzz_scope_ops execution costs, split into its parts, on the seed
+// corpus (corpus/fuzz_scope_ops/): decoding the bytes into an op sequence,
+// and decoding plus running it on the reference with the invariant checks.
+// Items are inputs; the "ops" counter is ops run per second. Built in the
+// release preset and, to measure under the fuzzers' own instrumentation, in
+// the fuzz preset (ASan + UBSan + coverage) as well.
+//
+// A failing op costs far more than a succeeding one: the reference reports
+// errors as C++ exceptions (SEMANTICS.md section 9 errors are thrown, as the
+// JavaScript glue throws them). BM_ReferencePop compares the two on one op.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "conformance/runner/executor.h"
+#include "conformance/targets/reference_target.h"
+#include "core/errors.h"
+#include "core/instance.h"
+#include "fuzz/op_decoder.h"
+
+namespace memconform {
+namespace {
+
+std::size_t countOps(const std::vector<conformance::Op>& ops) {
+  std::size_t n = ops.size();
+  for (const auto& op : ops) n += countOps(op.body);
+  return n;
+}
+
+const std::vector<std::vector<std::uint8_t>>& seeds() {
+  static const auto inputs = [] {
+    std::vector<std::vector<std::uint8_t>> out;
+    for (const auto& entry : std::filesystem::directory_iterator(MEMCONFORM_SOURCE_DIR "/corpus/fuzz_scope_ops")) {
+      std::ifstream file(entry.path(), std::ios::binary);
+      out.emplace_back(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    return out;
+  }();
+  return inputs;
+}
+
+void BM_FuzzScopeOpsDecode(benchmark::State& state) {
+  std::size_t inputs = 0, ops = 0;
+  for (auto _ : state)
+    for (const auto& input : seeds()) {
+      const auto vector = fuzz::decodeOps(input);
+      ops += countOps(vector.ops);
+      ++inputs;
+    }
+  state.SetItemsProcessed(static_cast<std::int64_t>(inputs));
+  state.counters["ops"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FuzzScopeOpsDecode)->Unit(benchmark::kMillisecond);
+
+// What LLVMFuzzerTestOneInput does when there is no finding.
+void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
+  conformance::ReferenceTarget target;
+  std::size_t inputs = 0, ops = 0, failed = 0;
+  for (auto _ : state)
+    for (const auto& input : seeds()) {
+      const auto vector = fuzz::decodeOps(input);
+      const auto run = conformance::runVector(vector, target);
+      failed += !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
+      ops += countOps(vector.ops);
+      ++inputs;
+    }
+  if (failed) state.SkipWithError("a seed fails on the reference");
+  state.SetItemsProcessed(static_cast<std::int64_t>(inputs));
+  state.counters["ops"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FuzzScopeOpsDecodeAndRun)->Unit(benchmark::kMillisecond);
+
+// One scopedAllocPop on the reference: arg 1 pops a scope it pushed (and
+// pushes it), arg 0 pops with no scope and catches the InvalidState error
+// (SCOPE-4). Items are pops.
+void BM_ReferencePop(benchmark::State& state) {
+  InstanceConfig config;
+  config.memory = {1, 1};
+  Instance instance(config);
+  const bool succeeds = state.range(0) == 1;
+  for (auto _ : state) {
+    if (succeeds) {
+      instance.scopedAllocPush();
+      instance.scopedAllocPop();
+      continue;
+    }
+    try {
+      instance.scopedAllocPop();
+    } catch (const GlueError& e) {
+      benchmark::DoNotOptimize(e.kind());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ReferencePop)->ArgName("succeeds")->Arg(1)->Arg(0);
+
+}  // namespace
+}  // namespace memconform

@@ -24,12 +24,6 @@
 namespace memconform {
 namespace {
 
-std::size_t countOps(const std::vector<conformance::Op>& ops) {
-  std::size_t n = ops.size();
-  for (const auto& op : ops) n += countOps(op.body);
-  return n;
-}
-
 const std::vector<std::vector<std::uint8_t>>& seeds() {
   static const auto inputs = [] {
     std::vector<std::vector<std::uint8_t>> out;
@@ -47,7 +41,7 @@ void BM_FuzzScopeOpsDecode(benchmark::State& state) {
   for (auto _ : state)
     for (const auto& input : seeds()) {
       const auto vector = fuzz::decodeOps(input);
-      ops += countOps(vector.ops);
+      ops += conformance::countOps(vector.ops);
       ++inputs;
     }
   state.SetItemsProcessed(static_cast<std::int64_t>(inputs));
@@ -64,7 +58,7 @@ void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
       const auto vector = fuzz::decodeOps(input);
       const auto run = conformance::runVector(vector, target);
       failed += !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
-      ops += countOps(vector.ops);
+      ops += conformance::countOps(vector.ops);
       ++inputs;
     }
   if (failed) state.SkipWithError("a seed fails on the reference");

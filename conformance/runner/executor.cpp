@@ -7,12 +7,6 @@
 namespace memconform::conformance {
 namespace {
 
-std::size_t countOps(const std::vector<Op>& ops) {
-  std::size_t n = ops.size();
-  for (const auto& op : ops) n += countOps(op.body);
-  return n;
-}
-
 Attribution attributionOf(OpKind kind) {
   return opSpec(kind).ownership == Ownership::TopScope ? Attribution::TopScope : Attribution::Caller;
 }

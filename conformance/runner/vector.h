@@ -83,6 +83,13 @@ struct Op {
   bool anyOutcome = false;
 };
 
+// How many ops a sequence has, the ops of call bodies included.
+inline std::size_t countOps(const std::vector<Op>& ops) {
+  std::size_t n = ops.size();
+  for (const auto& op : ops) n += countOps(op.body);
+  return n;
+}
+
 struct Setup {
   MemoryConfig memory;
   GrowthParams growth;

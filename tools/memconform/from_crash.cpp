@@ -35,12 +35,6 @@ std::optional<std::string> signatureOf(const Vector& v, Target& reference, Targe
   return std::nullopt;
 }
 
-std::size_t countOps(const std::vector<Op>& ops) {
-  std::size_t n = ops.size();
-  for (const auto& o : ops) n += countOps(o.body);
-  return n;
-}
-
 // Greedy delta debugging over ops: remove one op at a time (top level and
 // inside call bodies) while the finding stays the same, until nothing can go.
 void minimise(Vector& v, const std::function<bool(const Vector&)>& stillFails) {

@@ -67,9 +67,9 @@ void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
 }
 BENCHMARK(BM_FuzzScopeOpsDecodeAndRun)->Unit(benchmark::kMillisecond);
 
-// One scopedAllocPop on the reference: arg 1 pops a scope it pushed (and
-// pushes it), arg 0 pops with no scope and catches the InvalidState error
-// (SCOPE-4). Items are pops.
+// One scopedAllocPop on the reference. succeeds:1 pushes a scope and pops
+// it; succeeds:0 pops with no scope pushed and catches the InvalidState
+// error (SCOPE-4). Items are pops.
 void BM_ReferencePop(benchmark::State& state) {
   InstanceConfig config;
   config.memory = {1, 1};

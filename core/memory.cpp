@@ -206,9 +206,8 @@ void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t 
   // pages that the destructor then has to clear. Only the written part of the
   // range is zeroed, after the same SAFE-2 check the full memset would make;
   // a poisoned byte takes the full memset, so that ASan reports it.
-  const std::size_t end = address + n;
   if (byte == 0 && !asan::anyPoisoned(base_ + address, n)) {
-    const std::size_t from = std::max<std::size_t>(address, dirtyBegin_), to = std::min(end, dirtyEnd_);
+    const std::size_t from = std::max<std::size_t>(address, dirtyBegin_), to = std::min(address + n, dirtyEnd_);
     if (from < to) std::memset(base_ + from, 0, to - from);
     return;
   }

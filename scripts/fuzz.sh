@@ -183,7 +183,9 @@ case $what in
       echo "fuzz_empty: $empty exec/s; each target's exec/s as a share of it:"
       for t in "${targets[@]}"; do
         e=$(cat "$work/$t/execs")
-        [[ -n $e && $e != 0 ]] && printf '  %-32s %8s exec/s  1/%.0f\n' "$t" "$e" "$(echo "$empty / $e" | bc -l)"
+        if [[ -n $e && $e != 0 ]]; then
+          printf '  %-32s %8s exec/s  1/%.0f\n' "$t" "$e" "$(echo "$empty / $e" | bc -l)"
+        fi
       done
     fi
     ((findings == 0)) || { echo "$findings target(s) found something"; exit 1; }

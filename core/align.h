@@ -5,18 +5,19 @@
 #include <cstdint>
 
 #include "core/allocator.h"
+#include "core/errors.h"
 #include "core/memory.h"
 
 namespace memconform {
 
 // ALIGN-1: ceil(size / alignment) * alignment in double arithmetic, for any
 // positive alignment; InvalidArgument for alignment <= 0 or not a number.
-double alignMemory(double size, double alignment);
+Result<double> alignMemory(double size, double alignment);
 
 // ALIGN-2: sets [address, address + size) to 0 and returns address. An
 // explicit access on the caller's behalf: OutOfBounds (nothing written) unless
 // the whole range is in memory; size must be a non-negative integer.
-Address zeroMemory(LinearMemory& memory, std::int64_t address, double size);
+Result<Address> zeroMemory(LinearMemory& memory, std::int64_t address, double size);
 
 // ALIGN-3: aligned = alignMemory(size, 65536); ptr = memalign(65536, aligned);
 // a non-zero ptr has [ptr, ptr + aligned) zeroed. Returns 0 on failure.

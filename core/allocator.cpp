@@ -14,7 +14,7 @@ bool isPowerOfTwo(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 Allocator::Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, AllocatorConfig config)
     : memory_(memory), resize_(std::move(resize)), log_(log), config_(config) {
   if (config_.heapBase == 0 || config_.heapBase % kMinAlignment != 0 || config_.redzone % kMinAlignment != 0)
-    fail(ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8");
+    raise(fail(ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8"));
   break_ = config_.heapBase;
 }
 
@@ -35,9 +35,9 @@ Address Allocator::memalign(std::uint64_t alignment, std::uint64_t size) {
   return *ptr;
 }
 
-Address Allocator::alloc(std::uint64_t size) {
+Result<Address> Allocator::alloc(std::uint64_t size) {
   const Address p = malloc(size);
-  if (p == 0) fail(ErrorKind::AllocFailed, "allocation of " + std::to_string(size) + " bytes failed");
+  if (p == 0) return fail(ErrorKind::AllocFailed, "allocation of " + std::to_string(size) + " bytes failed");
   return p;
 }
 
@@ -100,16 +100,17 @@ void Allocator::releaseRange(Address start, std::uint64_t length) {
   freeRanges_[static_cast<Address>(s)] = e - s;
 }
 
-void Allocator::dealloc(Address ptr) {
-  if (ptr == 0) return;
+Result<void> Allocator::dealloc(Address ptr) {
+  if (ptr == 0) return {};
   auto it = blocks_.find(ptr);
   if (it == blocks_.end())
-    fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
+    return fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
   const Block block = it->second;
   blocks_.erase(it);
   memory_.poison(ptr, block.footprint);  // freed bytes are no longer addressable (SAFE-2)
   releaseRange(ptr, block.footprint);
   if (log_) log_->record(DeallocEvent{ptr});
+  return {};
 }
 
 std::optional<std::uint64_t> Allocator::sizeOf(Address ptr) const {

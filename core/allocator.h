@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 
+#include "core/errors.h"
 #include "core/events.h"
 #include "core/memory.h"
 
@@ -43,13 +44,13 @@ class Allocator {
   Address malloc(std::uint64_t size);
   Address memalign(std::uint64_t alignment, std::uint64_t size);
 
-  // SCOPE-3: alloc(n) throws AllocFailed when the allocator returns 0.
-  Address alloc(std::uint64_t size);
+  // SCOPE-3: alloc(n) fails with AllocFailed when the allocator returns 0.
+  Result<Address> alloc(std::uint64_t size);
 
   // Releases a live block. dealloc(0) does nothing (free(NULL)); any other
   // address that is not a live block is an InvalidArgument error and changes
   // nothing: the reference refuses a double free instead of corrupting itself.
-  void dealloc(Address ptr);
+  Result<void> dealloc(Address ptr);
 
   bool isLive(Address ptr) const { return blocks_.count(ptr) != 0; }
   std::optional<std::uint64_t> sizeOf(Address ptr) const;

@@ -25,9 +25,10 @@ std::string_view errorKindName(ErrorKind kind) {
   return "?";
 }
 
-GlueError::GlueError(ErrorKind kind, const std::string& message)
-    : std::runtime_error(std::string(errorKindName(kind)) + ": " + message), kind_(kind) {}
+GlueError::GlueError(Error error) : std::runtime_error(errorText(error)), error_(std::move(error)) {}
 
-void fail(ErrorKind kind, const std::string& message) { throw GlueError(kind, message); }
+std::string errorText(const Error& error) { return std::string(errorKindName(error.kind)) + ": " + error.message; }
+
+void raise(const Error& error) { throw GlueError(error); }
 
 }  // namespace memconform

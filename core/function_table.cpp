@@ -22,9 +22,9 @@ FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(
   for (std::uint32_t i = 0; i < reservedSlots; ++i) slots_.emplace_back(FunctionRef{"<reserved>", "v"});
 }
 
-TableIndex FunctionTable::install(FunctionRef fn) {
+Result<TableIndex> FunctionTable::install(FunctionRef fn) {
   if (!isValidSignature(fn.signature))
-    fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
+    return fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
   TableIndex index;
   if (!freeIndexes_.empty()) {
     index = freeIndexes_.back();  // SCOPE-11: the most recently freed index first
@@ -38,9 +38,9 @@ TableIndex FunctionTable::install(FunctionRef fn) {
   return index;
 }
 
-FunctionRef FunctionTable::uninstall(TableIndex index) {
+Result<FunctionRef> FunctionTable::uninstall(TableIndex index) {
   if (index < reserved_ || !isInstalled(index))
-    fail(ErrorKind::InvalidArgument, "uninstallFunction(" + std::to_string(index) + "): no installed function there");
+    return fail(ErrorKind::InvalidArgument, "uninstallFunction(" + std::to_string(index) + "): no installed function there");
   FunctionRef fn = std::move(*slots_[index]);
   slots_[index].reset();
   freeIndexes_.push_back(index);

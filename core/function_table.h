@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/events.h"
 
 namespace memconform {
@@ -28,10 +29,10 @@ class FunctionTable {
   explicit FunctionTable(EventLog* log = nullptr, std::uint32_t reservedSlots = 1);
 
   // InvalidArgument for a malformed signature (nothing installed).
-  TableIndex install(FunctionRef fn);
+  Result<TableIndex> install(FunctionRef fn);
   // InvalidArgument if `index` is not an installed slot (reserved slots
   // included); nothing changes. Returns what was installed.
-  FunctionRef uninstall(TableIndex index);
+  Result<FunctionRef> uninstall(TableIndex index);
 
   bool isInstalled(TableIndex index) const;
   std::size_t length() const { return slots_.size(); }

@@ -18,25 +18,26 @@ Instance::Instance(InstanceConfig config)
   checkGrowthParams(config_.growth);
 }
 
-void Instance::dealloc(Address ptr) {
+Result<void> Instance::dealloc(Address ptr) {
   if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !planted(Mutant::DeallocOwnedEntry))
-    fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
+    return fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
                                       ", which releases it when popped (LEAK-1)");
-  allocator_.dealloc(ptr);
+  return allocator_.dealloc(ptr);
 }
 
-FunctionRef Instance::uninstallFunction(TableIndex index) {
+Result<FunctionRef> Instance::uninstallFunction(TableIndex index) {
   if (const auto owner = scopes_.ownerOf({EntryKind::Function, index}))
-    fail(ErrorKind::InvalidState, "uninstallFunction(" + std::to_string(index) + "): owned by scope " +
+    return fail(ErrorKind::InvalidState, "uninstallFunction(" + std::to_string(index) + "): owned by scope " +
                                       std::to_string(*owner) + ", which uninstalls it when popped (LEAK-1)");
   return table_.uninstall(index);
 }
 
-std::uint32_t Instance::grow(double deltaPages) {
-  const std::uint32_t delta = enforceRangeUint32(deltaPages);
-  const auto old = memory_.grow(delta);
+Result<std::uint32_t> Instance::grow(double deltaPages) {
+  const auto delta = enforceRangeUint32(deltaPages);
+  if (!delta) return delta;
+  const auto old = memory_.grow(*delta);
   if (!old)
-    fail(ErrorKind::RangeError, "WebAssembly.Memory.grow(" + std::to_string(delta) + "): cannot grow " +
+    return fail(ErrorKind::RangeError, "WebAssembly.Memory.grow(" + std::to_string(*delta) + "): cannot grow " +
                                     std::to_string(memory_.pages()) + " pages past the maximum of " +
                                     std::to_string(memory_.maximumPages()));
   return *old;

@@ -35,14 +35,15 @@ class Instance {
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
+  // Every operation that can fail returns a Result (errors.h).
   // Allocation. dealloc / uninstallFunction of an entry that a live scope
   // owns is an InvalidState error: only its scope's pop may release it (LEAK-1).
-  Address alloc(std::uint64_t size) { return allocator_.alloc(size); }
-  void dealloc(Address ptr);
+  Result<Address> alloc(std::uint64_t size) { return allocator_.alloc(size); }
+  Result<void> dealloc(Address ptr);
   Address mmapAlloc(double size) { return memconform::mmapAlloc(allocator_, memory_, size); }
-  TableIndex installFunction(FunctionRef fn) { return table_.install(std::move(fn)); }
-  FunctionRef uninstallFunction(TableIndex index);
-  std::vector<Address> allocPtr(std::uint32_t howMany = 1, bool safePtrSize = true) {
+  Result<TableIndex> installFunction(FunctionRef fn) { return table_.install(std::move(fn)); }
+  Result<FunctionRef> uninstallFunction(TableIndex index);
+  Result<std::vector<Address>> allocPtr(std::uint32_t howMany = 1, bool safePtrSize = true) {
     return memconform::allocPtr(allocator_, memory_, howMany, safePtrSize);
   }
 
@@ -50,30 +51,34 @@ class Instance {
   ResizeOutcome resize(double requestedSize) { return resizeHeap(memory_, config_.growth, requestedSize, &log_); }
   // WebAssembly.Memory.prototype.grow(delta): TypeError for a delta outside
   // [EnforceRange] unsigned long, RangeError if the grow fails (MEM-2).
-  std::uint32_t grow(double deltaPages);
+  Result<std::uint32_t> grow(double deltaPages);
   std::uint64_t byteLength() const { return memory_.byteLength(); }
-  Address zeroMemory(std::int64_t address, double size) { return memconform::zeroMemory(memory_, address, size); }
+  Result<Address> zeroMemory(std::int64_t address, double size) { return memconform::zeroMemory(memory_, address, size); }
 
   // Views, peek and poke.
   View heap(ElementType type) { return View(memory_, type, &log_); }
-  View heapForSize(double bits, bool isUnsigned = true) {
+  Result<View> heapForSize(double bits, bool isUnsigned = true) {
     return memconform::heapForSize(memory_, bits, isUnsigned, &log_);
   }
-  JsNumeric peek(std::int64_t address, std::string_view type = kDefaultPeekType) const {
-    return memconform::peek(memory_, address, parsePeekType(type));
+  Result<JsNumeric> peek(std::int64_t address, std::string_view type = kDefaultPeekType) const {
+    const auto t = parsePeekType(type);
+    if (!t) return t.error();
+    return memconform::peek(memory_, address, *t);
   }
-  void poke(std::int64_t address, const JsNumeric& value, std::string_view type = kDefaultPeekType) {
-    memconform::poke(memory_, address, value, parsePeekType(type));
+  Result<void> poke(std::int64_t address, const JsNumeric& value, std::string_view type = kDefaultPeekType) {
+    const auto t = parsePeekType(type);
+    if (!t) return t.error();
+    return memconform::poke(memory_, address, value, *t);
   }
-  void poke(std::int64_t address, double value, std::string_view type = kDefaultPeekType) {
-    poke(address, JsNumeric{value}, type);
+  Result<void> poke(std::int64_t address, double value, std::string_view type = kDefaultPeekType) {
+    return poke(address, JsNumeric{value}, type);
   }
 
   // Scopes.
   ScopeHandle scopedAllocPush() { return scopes_.push(); }
-  void scopedAllocPop() { scopes_.pop(); }
-  void scopedAllocPop(ScopeHandle scope) { scopes_.pop(scope); }
-  Address scopedAlloc(std::uint64_t size) { return scopes_.scopedAlloc(size); }
+  Result<void> scopedAllocPop() { return scopes_.pop(); }
+  Result<void> scopedAllocPop(ScopeHandle scope) { return scopes_.pop(scope); }
+  Result<Address> scopedAlloc(std::uint64_t size) { return scopes_.scopedAlloc(size); }
   std::size_t level() const { return scopes_.level(); }
   template <class Fn>
   auto scopedAllocCall(Fn&& fn) {

@@ -77,9 +77,9 @@ float fround(double x) {
   return static_cast<float>(x);
 }
 
-BigInt bigIntFromNumber(double x) {
+Result<BigInt> bigIntFromNumber(double x) {
   if (!std::isfinite(x) || std::trunc(x) != x)
-    fail(ErrorKind::RangeError,
+    return fail(ErrorKind::RangeError,
          "The number " + jsNumberToString(x) + " cannot be converted to a BigInt because it is not an integer");
   if (std::fabs(x) < 18446744073709551616.0) {
     BigInt b;
@@ -95,12 +95,12 @@ BigInt bigIntFromNumber(double x) {
   return b;
 }
 
-std::uint32_t enforceRangeUint32(double x) {
+Result<std::uint32_t> enforceRangeUint32(double x) {
   if (!std::isfinite(x))
-    fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)");
+    return fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)");
   const double t = std::trunc(x);
   if (t < 0 || t > 4294967295.0)
-    fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is outside the range of unsigned long");
+    return fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is outside the range of unsigned long");
   return static_cast<std::uint32_t>(t);
 }
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <variant>
 
+#include "core/errors.h"
+
 namespace memconform {
 
 // A JavaScript BigInt. Exact for |value| < 2^64, which covers every value a
@@ -44,11 +46,11 @@ std::uint8_t toUint8(double x);
 float fround(double x);  // Math.fround: round to nearest float32, ties to even
 
 // BigInt(x) for a Number: a RangeError unless x is integral (PEEK-4).
-BigInt bigIntFromNumber(double x);
+Result<BigInt> bigIntFromNumber(double x);
 
 // WebIDL [EnforceRange] unsigned long: TypeError for NaN, +-Infinity, or an
 // integer part outside [0, 2^32 - 1]; otherwise the integer part.
-std::uint32_t enforceRangeUint32(double x);
+Result<std::uint32_t> enforceRangeUint32(double x);
 
 // How JavaScript prints a Number (Number.prototype.toString), for messages.
 std::string jsNumberToString(double x);

@@ -87,9 +87,9 @@ MEMCONFORM_CALLER_ACCESS void zeroUnchecked(std::uint8_t* p, std::size_t n) {
 LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* log)
     : config_(config), faults_(std::move(faults)), log_(log) {
   if (config_.maximumPages > kWasm32MaxPages || config_.initialPages > config_.maximumPages)
-    fail(ErrorKind::InvalidArgument, "memory limits initial=" + std::to_string(config_.initialPages) +
-                                         " maximum=" + std::to_string(config_.maximumPages) +
-                                         " pages: need initial <= maximum <= 65536");
+    raise(fail(ErrorKind::InvalidArgument, "memory limits initial=" + std::to_string(config_.initialPages) +
+                                               " maximum=" + std::to_string(config_.maximumPages) +
+                                               " pages: need initial <= maximum <= 65536"));
   reserved_ = static_cast<std::size_t>(config_.maximumPages) * kPageSize;
   if (reserved_ == 0) return;
   const std::size_t initial = std::size_t{config_.initialPages} * kPageSize;
@@ -162,10 +162,10 @@ std::optional<std::uint32_t> LinearMemory::grow(std::uint32_t deltaPages) {
   return old;
 }
 
-void LinearMemory::checkAccess(std::int64_t address, std::uint64_t length, const char* what) const {
-  if (address >= 0 && contains(static_cast<std::uint64_t>(address), length)) return;
-  fail(ErrorKind::OutOfBounds, std::string("out of bounds ") + what + ": access at " + std::to_string(address) + "+" +
-                                   std::to_string(length) + " > byteLength " + std::to_string(byteLength()));
+Result<void> LinearMemory::checkAccess(std::int64_t address, std::uint64_t length, const char* what) const {
+  if (address >= 0 && contains(static_cast<std::uint64_t>(address), length)) return {};
+  return fail(ErrorKind::OutOfBounds, std::string("out of bounds ") + what + ": access at " + std::to_string(address) +
+                                          "+" + std::to_string(length) + " > byteLength " + std::to_string(byteLength()));
 }
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerRead(Address address, void* out, std::size_t n) const {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/events.h"
 
 namespace memconform {
@@ -65,8 +66,8 @@ class LinearMemory {
     const std::uint64_t size = byteLength();
     return address <= size && length <= size - address;
   }
-  // Throws OutOfBounds (PEEK-6) naming the access and the limit.
-  void checkAccess(std::int64_t address, std::uint64_t length, const char* what) const;
+  // OutOfBounds (PEEK-6) naming the access and the limit.
+  Result<void> checkAccess(std::int64_t address, std::uint64_t length, const char* what) const;
 
   // The caller's explicit accesses (peek, poke, views, zeroMemory): legal at
   // any in-bounds address, poisoned or not. Preconditions: contains(...).

@@ -9,12 +9,20 @@
 namespace memconform {
 namespace {
 
-void checkPeekAccess(const LinearMemory& memory, std::int64_t address, PeekType type, const char* what) {
-  memory.checkAccess(alignedAddress(address, type), elementSize(type.element), what);  // PEEK-6
+Result<void> checkPeekAccess(const LinearMemory& memory, std::int64_t address, PeekType type, const char* what) {
+  return memory.checkAccess(alignedAddress(address, type), elementSize(type.element), what);  // PEEK-6
+}
+
+// PEEK-6 for every address before anything is read or written (PEEK-5, SAFE-4).
+Result<void> checkPeekAccess(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type,
+                             const char* what) {
+  for (std::int64_t a : addresses)
+    if (auto r = checkPeekAccess(memory, a, type, what); !r) return r;
+  return {};
 }
 
 // PEEK-4: the bits a poke stores for `value`.
-std::uint64_t pokeBits(const JsNumeric& value, PeekType type) {
+Result<std::uint64_t> pokeBits(const JsNumeric& value, PeekType type) {
   if (planted(Mutant::PokeSaturates) && std::holds_alternative<double>(value)) {
     const double x = std::get<double>(value);
     const int bits = static_cast<int>(elementSize(type.element)) * 8;
@@ -26,26 +34,30 @@ std::uint64_t pokeBits(const JsNumeric& value, PeekType type) {
   if (planted(Mutant::I64ThroughDouble) && type.element == ElementType::I64) {
     if (const auto* b = std::get_if<BigInt>(&value)) {
       const double d = static_cast<double>(static_cast<std::int64_t>(b->wrap64()));
-      return elementBits(type.element, bigIntFromNumber(d));
+      return elementBits(type.element, bigIntFromNumber(d).value());  // an integral double: never fails
     }
   }
   if (type.element == ElementType::I64) {
-    if (const auto* n = std::get_if<double>(&value)) return elementBits(type.element, bigIntFromNumber(*n));
+    if (const auto* n = std::get_if<double>(&value)) {
+      auto b = bigIntFromNumber(*n);
+      if (!b) return std::move(b).error();
+      return elementBits(type.element, *b);
+    }
   }
   return elementBits(type.element, value);
 }
 
 }  // namespace
 
-PeekType parsePeekType(std::string_view name) {
-  if (!name.empty() && name.back() == '*') return {ElementType::I32, true};  // wasm32 pointer
-  if (name == "i8" || name == "i1") return {ElementType::I8};
-  if (name == "i16") return {ElementType::I16};
-  if (name == "i32") return {ElementType::I32};
-  if (name == "i64") return {ElementType::I64};
-  if (name == "f32" || name == "float") return {ElementType::F32};
-  if (name == "f64" || name == "double") return {ElementType::F64};
-  fail(ErrorKind::InvalidType, "Invalid type for peek/poke: \"" + std::string(name) + "\"");
+Result<PeekType> parsePeekType(std::string_view name) {
+  if (!name.empty() && name.back() == '*') return PeekType{ElementType::I32, true};  // wasm32 pointer
+  if (name == "i8" || name == "i1") return PeekType{ElementType::I8};
+  if (name == "i16") return PeekType{ElementType::I16};
+  if (name == "i32") return PeekType{ElementType::I32};
+  if (name == "i64") return PeekType{ElementType::I64};
+  if (name == "f32" || name == "float") return PeekType{ElementType::F32};
+  if (name == "f64" || name == "double") return PeekType{ElementType::F64};
+  return fail(ErrorKind::InvalidType, "Invalid type for peek/poke: \"" + std::string(name) + "\"");
 }
 
 std::int64_t alignedAddress(std::int64_t address, PeekType type) {
@@ -55,21 +67,21 @@ std::int64_t alignedAddress(std::int64_t address, PeekType type) {
   return address & ~(size - 1);
 }
 
-JsNumeric peek(const LinearMemory& memory, std::int64_t address, PeekType type) {
+Result<JsNumeric> peek(const LinearMemory& memory, std::int64_t address, PeekType type) {
   if (planted(Mutant::PeekNoBoundsCheck) && !memory.contains(static_cast<std::uint64_t>(alignedAddress(address, type)),
                                                              elementSize(type.element)))
     return elementValue(type.element, 0);  // reads as if the memory went on with zeros
-  checkPeekAccess(memory, address, type, "peek");
+  if (auto r = checkPeekAccess(memory, address, type, "peek"); !r) return std::move(r).error();
   return loadElement(memory, static_cast<Address>(alignedAddress(address, type)), type.element);
 }
 
-std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type) {
+Result<std::vector<JsNumeric>> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type) {
   if (planted(Mutant::PeekNoBoundsCheck)) {
     std::vector<JsNumeric> values;
-    for (std::int64_t a : addresses) values.push_back(peek(memory, a, type));
+    for (std::int64_t a : addresses) values.push_back(peek(memory, a, type).value());  // the mutant never fails
     return values;
   }
-  for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "peek");
+  if (auto r = checkPeekAccess(memory, addresses, type, "peek"); !r) return std::move(r).error();
   std::vector<JsNumeric> values;
   values.reserve(addresses.size());
   for (std::int64_t a : addresses)
@@ -77,22 +89,24 @@ std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int
   return values;
 }
 
-void poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type) {
-  poke(memory, std::span(&address, 1), value, type);
+Result<void> poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type) {
+  return poke(memory, std::span(&address, 1), value, type);
 }
 
-void poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type) {
-  const std::uint64_t bits = pokeBits(value, type);
+Result<void> poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type) {
+  const auto bits = pokeBits(value, type);  // PEEK-4: conversion errors first
+  if (!bits) return bits.error();
   if (planted(Mutant::PokePartialOnOutOfBounds)) {
     for (std::int64_t a : addresses) {
-      checkPeekAccess(memory, a, type, "poke");
-      storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, bits);
+      if (auto r = checkPeekAccess(memory, a, type, "poke"); !r) return r;
+      storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, *bits);
     }
-    return;
+    return {};
   }
-  for (std::int64_t a : addresses) checkPeekAccess(memory, a, type, "poke");
+  if (auto r = checkPeekAccess(memory, addresses, type, "poke"); !r) return r;
   for (std::int64_t a : addresses)
-    storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, bits);
+    storeElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element, *bits);
+  return {};
 }
 
 }  // namespace memconform

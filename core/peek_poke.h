@@ -22,7 +22,7 @@ struct PeekType {
   bool pointer = false;
 };
 // InvalidType for anything else.
-PeekType parsePeekType(std::string_view name);
+Result<PeekType> parsePeekType(std::string_view name);
 inline constexpr std::string_view kDefaultPeekType = "i8";  // PEEK-1
 
 // PEEK-2: the address is rounded down to a multiple of the type's size.
@@ -30,18 +30,18 @@ std::int64_t alignedAddress(std::int64_t address, PeekType type);
 
 // PEEK-3 / PEEK-6: the value at `address` (i64 as a BigInt, others as Numbers);
 // OutOfBounds unless all bytes of the (rounded-down) access are in memory.
-JsNumeric peek(const LinearMemory& memory, std::int64_t address, PeekType type);
+Result<JsNumeric> peek(const LinearMemory& memory, std::int64_t address, PeekType type);
 // PEEK-5: one value per address, in order; an empty list reads nothing. The
 // caller's list is a read-only view and is never modified.
-std::vector<JsNumeric> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type);
+Result<std::vector<JsNumeric>> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type);
 
 // PEEK-4 / PEEK-6: converts `value` (i64: BigInt(value) for a Number, so a
 // fraction is a RangeError; a BigInt into another type is a TypeError), then
 // writes it. Conversion errors come first, then bounds; on any error nothing
 // is written.
-void poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type);
+Result<void> poke(LinearMemory& memory, std::int64_t address, const JsNumeric& value, PeekType type);
 // PEEK-5: writes the value at every address; if any address is out of bounds
 // nothing at all is written (SAFE-4).
-void poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type);
+Result<void> poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type);
 
 }  // namespace memconform

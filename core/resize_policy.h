@@ -23,7 +23,8 @@ struct GrowthParams {
 
 // InvalidArgument unless the step and cap are finite and >= 0 and the
 // alignment and maximum are finite and > 0 (a zero alignment would make
-// alignUp NaN, which >>> 16 turns into a grow(0) that "succeeds").
+// alignUp NaN, which >>> 16 turns into a grow(0) that "succeeds"). A setup
+// check: throws a GlueError.
 void checkGrowthParams(const GrowthParams& params);
 
 struct ResizeAttempt {

@@ -11,8 +11,9 @@ namespace {
 
 std::uint32_t slotSize(bool safePtrSize) { return safePtrSize ? 8 : kPointerSize; }
 
-void checkHowMany(std::uint32_t howMany) {
-  if (howMany == 0) fail(ErrorKind::InvalidArgument, "allocPtr(): howMany must be at least 1");
+Result<void> checkHowMany(std::uint32_t howMany) {
+  if (howMany == 0) return fail(ErrorKind::InvalidArgument, "allocPtr(): howMany must be at least 1");
+  return {};
 }
 
 // SCOPE-9: zero every slot of a fresh block and list the slot addresses.
@@ -42,49 +43,52 @@ ScopeHandle ScopeStack::push() {
   return h;
 }
 
-void ScopeStack::pop() {
-  if (scopes_.empty()) fail(ErrorKind::InvalidState, "scopedAllocPop(): no active scope");
-  pop(scopes_.back().handle);
+Result<void> ScopeStack::pop() {
+  if (scopes_.empty()) return fail(ErrorKind::InvalidState, "scopedAllocPop(): no active scope");
+  return pop(scopes_.back().handle);
 }
 
-void ScopeStack::pop(ScopeHandle scope) {
+Result<void> ScopeStack::pop(ScopeHandle scope) {
   if (planted(Mutant::PopHandlePopsTop) && contains(scope)) scope = scopes_.back().handle;
   auto it = std::find_if(scopes_.begin(), scopes_.end(), [&](const Scope& s) { return s.handle == scope; });
   if (it == scopes_.end())
-    fail(ErrorKind::InvalidState, "scopedAllocPop(" + std::to_string(scope) + "): not an active scope");
+    return fail(ErrorKind::InvalidState, "scopedAllocPop(" + std::to_string(scope) + "): not an active scope");
   Scope removed = std::move(*it);
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
-  release(removed);
+  return release(removed);
 }
 
-void ScopeStack::release(const Scope& scope) {
+Result<void> ScopeStack::release(const Scope& scope) {
   // SCOPE-6: last in, first out; each entry by the kind it was recorded with.
   std::vector<ScopeEntry> order(scope.entries.rbegin(), scope.entries.rend());
   if (planted(Mutant::PopFifo)) std::reverse(order.begin(), order.end());
   for (const ScopeEntry& e : order) {
     owners_.erase(key(e));
-    if (planted(Mutant::FailedAllocRecorded) && e.value == 0) return;  // upstream's loop stops at 0
+    if (planted(Mutant::FailedAllocRecorded) && e.value == 0) return {};  // upstream's loop stops at 0
+    Result<void> released;
     if (e.kind == EntryKind::Function && planted(Mutant::FunctionEntriesDeallocated)) {
       if (log_) log_->record(DeallocEvent{e.value});  // free() of a table index; the slot stays
     } else if (e.kind == EntryKind::Function) {
-      table_.uninstall(e.value);
+      if (auto r = table_.uninstall(e.value); !r) released = std::move(r).error();
     } else if (planted(Mutant::DeallocOwnedEntry) && !allocator_.isLive(e.value)) {
       if (log_) log_->record(DeallocEvent{e.value});  // a second free() of a block the caller freed
     } else {
-      allocator_.dealloc(e.value);
+      released = allocator_.dealloc(e.value);
     }
+    if (!released) return released;
   }
+  return {};
 }
 
-void ScopeStack::setLevel(double value) const {
-  if (planted(Mutant::LevelWritable)) return;
-  fail(ErrorKind::ReadOnly, "scopedAlloc.level is read-only (tried to set " + jsNumberToString(value) + ")");
+Result<void> ScopeStack::setLevel(double value) const {
+  if (planted(Mutant::LevelWritable)) return {};
+  return fail(ErrorKind::ReadOnly, "scopedAlloc.level is read-only (tried to set " + jsNumberToString(value) + ")");
 }
 
-Scope& ScopeStack::requireTop(const char* what) {
-  if (scopes_.empty()) fail(ErrorKind::NoActiveScope, std::string(what) + "(): no scopedAllocPush() is active");
-  return scopes_.back();
+Result<void> ScopeStack::requireTop(const char* what) const {
+  if (scopes_.empty()) return fail(ErrorKind::NoActiveScope, std::string(what) + "(): no scopedAllocPush() is active");
+  return {};
 }
 
 void ScopeStack::record(ScopeEntry entry) {
@@ -98,63 +102,64 @@ void ScopeStack::rollbackTo(std::size_t entryCount) {
   auto& entries = scopes_.back().entries;
   partial.entries.assign(entries.begin() + static_cast<std::ptrdiff_t>(entryCount), entries.end());
   entries.resize(entryCount);
-  release(partial);
+  static_cast<void>(release(partial));  // entries this op just made: all live, so releasing them cannot fail
 }
 
-Address ScopeStack::scopedAlloc(std::uint64_t size) {
-  requireTop("scopedAlloc");  // SCOPE-2
-  if (planted(Mutant::FailedAllocRecorded)) {
-    try {
-      record({EntryKind::Allocation, allocator_.alloc(size)});
-    } catch (const GlueError&) {
-      record({EntryKind::Allocation, 0});
-      throw;
-    }
-    return scopes_.back().entries.back().value;
-  }
-  const Address p = allocator_.alloc(size);  // SCOPE-3: throws before anything is recorded
-  record({EntryKind::Allocation, p});
+Result<Address> ScopeStack::scopedAlloc(std::uint64_t size) {
+  if (auto r = requireTop("scopedAlloc"); !r) return std::move(r).error();  // SCOPE-2
+  auto p = allocator_.alloc(size);  // SCOPE-3: a failure records nothing ...
+  if (p) record({EntryKind::Allocation, *p});
+  else if (planted(Mutant::FailedAllocRecorded)) record({EntryKind::Allocation, 0});  // ... unlike upstream's
   return p;
 }
 
-std::optional<ScopeStack::CString> ScopeStack::scopedAllocCString(std::optional<std::string_view> utf8) {
-  if (!utf8) return std::nullopt;  // SCOPE-8: a non-string gives null
-  const Address p = scopedAlloc(utf8->size() + (planted(Mutant::CStringNoNulRoom) ? 0 : 1));
-  memory_.internalWrite(p, utf8->data(), utf8->size());
-  memory_.internalFill(p + static_cast<Address>(utf8->size()), 0, 1);
-  return CString{p, utf8->size()};
+Result<std::optional<ScopeStack::CString>> ScopeStack::scopedAllocCString(std::optional<std::string_view> utf8) {
+  if (!utf8) return std::optional<CString>();  // SCOPE-8: a non-string gives null
+  const auto p = scopedAlloc(utf8->size() + (planted(Mutant::CStringNoNulRoom) ? 0 : 1));
+  if (!p) return p.error();
+  memory_.internalWrite(*p, utf8->data(), utf8->size());
+  memory_.internalFill(*p + static_cast<Address>(utf8->size()), 0, 1);
+  return std::optional<CString>(CString{*p, utf8->size()});
 }
 
-std::vector<Address> ScopeStack::scopedAllocPtr(std::uint32_t howMany, bool safePtrSize) {
-  checkHowMany(howMany);
-  const Address block = scopedAlloc(std::uint64_t{howMany} * slotSize(safePtrSize));
-  return pointerSlots(memory_, block, howMany, safePtrSize);
+Result<std::vector<Address>> ScopeStack::scopedAllocPtr(std::uint32_t howMany, bool safePtrSize) {
+  if (auto r = checkHowMany(howMany); !r) return std::move(r).error();
+  const auto block = scopedAlloc(std::uint64_t{howMany} * slotSize(safePtrSize));
+  if (!block) return block.error();
+  return pointerSlots(memory_, *block, howMany, safePtrSize);
 }
 
-std::vector<Address> allocPtr(Allocator& allocator, LinearMemory& memory, std::uint32_t howMany, bool safePtrSize) {
-  checkHowMany(howMany);
-  const Address block = allocator.alloc(std::uint64_t{howMany} * slotSize(safePtrSize));
-  return pointerSlots(memory, block, howMany, safePtrSize);
+Result<std::vector<Address>> allocPtr(Allocator& allocator, LinearMemory& memory, std::uint32_t howMany,
+                                      bool safePtrSize) {
+  if (auto r = checkHowMany(howMany); !r) return std::move(r).error();
+  const auto block = allocator.alloc(std::uint64_t{howMany} * slotSize(safePtrSize));
+  if (!block) return block.error();
+  return pointerSlots(memory, *block, howMany, safePtrSize);
 }
 
-Address ScopeStack::scopedAllocMainArgv(const std::vector<std::string>& list) {
-  const std::size_t mark = requireTop("scopedAllocMainArgv").entries.size();
-  try {
-    const Address table = scopedAlloc((std::uint64_t{list.size()} + 1) * kPointerSize);
-    for (std::size_t i = 0; i < list.size(); ++i)
-      writePointer(memory_, table + static_cast<Address>(i * kPointerSize), scopedAllocCString(list[i])->ptr);
-    writePointer(memory_, table + static_cast<Address>(list.size() * kPointerSize), 0);
-    return table;
-  } catch (const GlueError&) {
-    rollbackTo(mark);  // SAFE-4: a failed op leaves the scope as it was
-    throw;
+Result<Address> ScopeStack::scopedAllocMainArgv(const std::vector<std::string>& list) {
+  if (auto r = requireTop("scopedAllocMainArgv"); !r) return std::move(r).error();
+  const std::size_t mark = scopes_.back().entries.size();
+  // SAFE-4: a failed op leaves the scope as it was.
+  auto failed = [&](const Error& e) -> Result<Address> {
+    rollbackTo(mark);
+    return e;
+  };
+  const auto table = scopedAlloc((std::uint64_t{list.size()} + 1) * kPointerSize);
+  if (!table) return failed(table.error());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto s = scopedAllocCString(list[i]);
+    if (!s) return failed(s.error());
+    writePointer(memory_, *table + static_cast<Address>(i * kPointerSize), (*s)->ptr);
   }
+  writePointer(memory_, *table + static_cast<Address>(list.size() * kPointerSize), 0);
+  return table;
 }
 
-TableIndex ScopeStack::scopedInstallFunction(FunctionRef fn) {
-  requireTop("scopedInstallFunction");  // SCOPE-11: nothing installed without a scope
-  const TableIndex index = table_.install(std::move(fn));
-  record({EntryKind::Function, index});
+Result<TableIndex> ScopeStack::scopedInstallFunction(FunctionRef fn) {
+  if (auto r = requireTop("scopedInstallFunction"); !r) return std::move(r).error();  // SCOPE-11: nothing installed
+  const auto index = table_.install(std::move(fn));
+  if (index) record({EntryKind::Function, *index});
   return index;
 }
 

@@ -31,17 +31,17 @@ class ScopeStack {
 
   ScopeHandle push();  // SCOPE-1: a new, never reused handle; level + 1
   // SCOPE-4: pops the top scope; InvalidState with no active scope.
-  void pop();
+  Result<void> pop();
   // SCOPE-5: removes that scope wherever it is; InvalidState (nothing freed)
   // if the handle is not on the stack. SCOPE-6: entries released LIFO.
-  void pop(ScopeHandle scope);
+  Result<void> pop(ScopeHandle scope);
 
   std::size_t level() const { return scopes_.size(); }  // SCOPE-7
-  void setLevel(double value) const;  // SCOPE-7: always ReadOnly
+  Result<void> setLevel(double value) const;  // SCOPE-7: always ReadOnly
 
   // SCOPE-2/3: NoActiveScope with no scope; AllocFailed if alloc(n) fails;
   // in both cases nothing is recorded.
-  Address scopedAlloc(std::uint64_t size);
+  Result<Address> scopedAlloc(std::uint64_t size);
 
   struct CString {
     Address ptr;
@@ -49,21 +49,21 @@ class ScopeStack {
   };
   // SCOPE-8: the UTF-8 bytes plus a NUL in the top scope. `utf8` is nullopt
   // for a non-string argument: the result is then null and nothing happens.
-  std::optional<CString> scopedAllocCString(std::optional<std::string_view> utf8);
+  Result<std::optional<CString>> scopedAllocCString(std::optional<std::string_view> utf8);
 
   // SCOPE-9: ONE allocation of `howMany` slots of 8 bytes (safePtrSize) or
   // kPointerSize bytes, every slot zeroed; returns the slot addresses.
   // InvalidArgument unless howMany >= 1.
-  std::vector<Address> scopedAllocPtr(std::uint32_t howMany = 1, bool safePtrSize = true);
+  Result<std::vector<Address>> scopedAllocPtr(std::uint32_t howMany = 1, bool safePtrSize = true);
 
   // SCOPE-10: a table of list.size() + 1 pointers, then one C string per
   // element, all in the top scope; the last slot is 0. If any allocation
-  // fails, what this call made is released again and AllocFailed is thrown.
-  Address scopedAllocMainArgv(const std::vector<std::string>& list);
+  // fails, what this call made is released again and the op fails with AllocFailed.
+  Result<Address> scopedAllocMainArgv(const std::vector<std::string>& list);
 
   // SCOPE-11: installs `fn` and records the index in the top scope;
   // NoActiveScope (nothing installed) with no scope.
-  TableIndex scopedInstallFunction(FunctionRef fn);
+  Result<TableIndex> scopedInstallFunction(FunctionRef fn);
 
   bool contains(ScopeHandle scope) const;
   std::optional<ScopeHandle> top() const;
@@ -72,9 +72,9 @@ class ScopeStack {
   std::optional<ScopeHandle> ownerOf(ScopeEntry entry) const;
 
  private:
-  Scope& requireTop(const char* what);
+  Result<void> requireTop(const char* what) const;
   void record(ScopeEntry entry);
-  void release(const Scope& scope);
+  Result<void> release(const Scope& scope);
   void rollbackTo(std::size_t entryCount);  // undo a failed composite op (SAFE-4)
   static std::uint64_t key(ScopeEntry e) { return (std::uint64_t{e.kind == EntryKind::Function} << 32) | e.value; }
 
@@ -88,7 +88,7 @@ class ScopeStack {
 };
 
 // SCOPE-9 without a scope (allocPtr): the same slots, owned by the caller.
-std::vector<Address> allocPtr(Allocator& allocator, LinearMemory& memory, std::uint32_t howMany = 1,
-                              bool safePtrSize = true);
+Result<std::vector<Address>> allocPtr(Allocator& allocator, LinearMemory& memory, std::uint32_t howMany = 1,
+                                      bool safePtrSize = true);
 
 }  // namespace memconform

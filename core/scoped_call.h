@@ -1,5 +1,6 @@
-// scopedAllocCall (SEMANTICS.md section 7, CALL-1..3), with real C++
-// exceptions so that exception safety is exercised, not simulated.
+// scopedAllocCall (SEMANTICS.md section 7, CALL-1..3). The body's exceptions
+// are real C++ exceptions (a vector's `throw`), so that exception safety is
+// exercised, not simulated; the call's own failure is an Error value.
 #pragma once
 
 #include <type_traits>
@@ -14,27 +15,28 @@ namespace memconform {
 // returns fn's result or rethrows fn's exception unchanged. CALL-2 follows:
 // each nested call pops its own scope as an exception unwinds through it.
 // If `fn` itself popped that scope, the pop fails with InvalidState, which,
-// like an exception thrown in a JS `finally`, replaces fn's outcome.
+// like an exception thrown in a JS `finally`, replaces fn's outcome: the
+// call returns that Error, whether fn returned or threw.
 template <class Fn>
-auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> std::invoke_result_t<Fn&> {
-  using Result = std::invoke_result_t<Fn&>;
+auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> Result<std::invoke_result_t<Fn&>> {
+  using R = std::invoke_result_t<Fn&>;
   const ScopeHandle pushed = scopes.push();
   // CALL-1's mutant pops what is on top, as upstream's `finally` does.
-  auto popOwn = [&] { planted(Mutant::CallPopsTop) ? scopes.pop() : scopes.pop(pushed); };
-  bool returned = false;  // past fn: an exception now comes from the pop itself
+  auto popOwn = [&] { return planted(Mutant::CallPopsTop) ? scopes.pop() : scopes.pop(pushed); };
   try {
-    if constexpr (std::is_void_v<Result>) {
+    if constexpr (std::is_void_v<R>) {
       fn();
-      returned = true;
-      popOwn();
+      return popOwn();
     } else {
-      Result result = fn();
-      returned = true;
-      popOwn();
+      R result = fn();
+      if (auto popped = popOwn(); !popped) return std::move(popped).error();
       return result;
     }
   } catch (...) {
-    if (!returned && !planted(Mutant::ThrowSkipsPop)) popOwn();  // the `finally` of an exception from fn
+    // The `finally` of an exception from fn (the pops return their errors,
+    // they do not throw, so this is fn's own exception).
+    if (!planted(Mutant::ThrowSkipsPop))
+      if (auto popped = popOwn(); !popped) return std::move(popped).error();
     throw;
   }
 }

@@ -41,13 +41,13 @@ std::optional<ElementType> elementTypeFromTypedArrayName(std::string_view name) 
   return std::nullopt;
 }
 
-std::uint64_t elementBits(ElementType t, const JsNumeric& value) {
+Result<std::uint64_t> elementBits(ElementType t, const JsNumeric& value) {
   if (isBigIntElement(t)) {
     if (const auto* b = std::get_if<BigInt>(&value)) return b->wrap64();  // ToBigInt64 / ToBigUint64
-    fail(ErrorKind::TypeError, "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt");
+    return fail(ErrorKind::TypeError, "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt");
   }
   if (const auto* b = std::get_if<BigInt>(&value))
-    fail(ErrorKind::TypeError, "Cannot convert a BigInt value (" + b->toString() + ") to a number");
+    return fail(ErrorKind::TypeError, "Cannot convert a BigInt value (" + b->toString() + ") to a number");
   const double x = std::get<double>(value);
   switch (t) {
     case ElementType::I8: return static_cast<std::uint8_t>(toInt8(x));
@@ -124,32 +124,32 @@ std::optional<JsNumeric> View::get(double index) const {
   return loadElement(*memory_, static_cast<Address>(*i * elementSize(type_)), type_);
 }
 
-void View::set(double index, const JsNumeric& value) {
-  const std::uint64_t bits = elementBits(type_, value);  // converts (and may throw) before the index check
+Result<void> View::set(double index, const JsNumeric& value) {
+  const auto bits = elementBits(type_, value);  // converts (and may fail) before the index check
+  if (!bits) return bits.error();
   if (detached()) {
     reportStale();  // SAFE-3; the write is ignored (VIEW-2)
-    return;
+    return {};
   }
-  const auto i = validIndex(index);
-  if (!i) return;
-  storeElement(*memory_, static_cast<Address>(*i * elementSize(type_)), type_, bits);
+  if (const auto i = validIndex(index)) storeElement(*memory_, static_cast<Address>(*i * elementSize(type_)), type_, *bits);
+  return {};
 }
 
-View heapForSize(LinearMemory& memory, double bits, bool isUnsigned, EventLog* log) {
+Result<View> heapForSize(LinearMemory& memory, double bits, bool isUnsigned, EventLog* log) {
   ElementType t;
   if (bits == 8) t = isUnsigned ? ElementType::U8 : ElementType::I8;
   else if (bits == 16) t = isUnsigned ? ElementType::U16 : ElementType::I16;
   else if (bits == 32) t = isUnsigned ? ElementType::U32 : ElementType::I32;
   else if (bits == 64) t = isUnsigned ? ElementType::U64 : ElementType::I64;
   else
-    fail(ErrorKind::InvalidArgument,
-         "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64");
+    return fail(ErrorKind::InvalidArgument,
+                "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64");
   return View(memory, t, log);
 }
 
-View heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log) {
+Result<View> heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log) {
   const auto t = elementTypeFromTypedArrayName(typedArrayConstructor);
-  if (!t) fail(ErrorKind::InvalidArgument, "heapForSize(): \"" + std::string(typedArrayConstructor) + "\" is not a typed-array constructor");
+  if (!t) return fail(ErrorKind::InvalidArgument, "heapForSize(): \"" + std::string(typedArrayConstructor) + "\" is not a typed-array constructor");
   return View(memory, *t, log);
 }
 

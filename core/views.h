@@ -10,6 +10,7 @@
 #include <string_view>
 #include <variant>
 
+#include "core/errors.h"
 #include "core/events.h"
 #include "core/js_numbers.h"
 #include "core/memory.h"
@@ -28,7 +29,7 @@ std::optional<ElementType> elementTypeFromTypedArrayName(std::string_view name);
 // exotic object): ToBigInt for the BigInt views (a Number is a TypeError),
 // ToNumber + ToIntN / fround for the others (a BigInt is a TypeError).
 // Returns the little-endian bits to store.
-std::uint64_t elementBits(ElementType t, const JsNumeric& value);
+Result<std::uint64_t> elementBits(ElementType t, const JsNumeric& value);
 
 // The value of stored bits, as the typed array's [[Get]] returns it.
 JsNumeric elementValue(ElementType t, std::uint64_t bits);
@@ -54,7 +55,7 @@ class View {
   // view[index] = value: the value is converted first (TypeError as for
   // elementBits, even on a detached view), then the store is ignored if the
   // index is not valid or the view is detached (stale use reported).
-  void set(double index, const JsNumeric& value);
+  Result<void> set(double index, const JsNumeric& value);
 
  private:
   std::optional<std::uint64_t> validIndex(double index) const;
@@ -68,8 +69,8 @@ class View {
 
 // VIEW-3: heapForSize(n, unsigned = true): 8, 16, 32 and 64 select the view of
 // that width (signed or unsigned); anything else is InvalidArgument.
-View heapForSize(LinearMemory& memory, double bits, bool isUnsigned = true, EventLog* log = nullptr);
+Result<View> heapForSize(LinearMemory& memory, double bits, bool isUnsigned = true, EventLog* log = nullptr);
 // VIEW-3: a typed-array constructor (by its name, "Int16Array") selects that view.
-View heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log = nullptr);
+Result<View> heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log = nullptr);
 
 }  // namespace memconform

@@ -177,12 +177,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const JsNumeric value = mv.bigint ? JsNumeric{BigInt{mv.negative, mv.magnitude}} : JsNumeric{mv.number};
     std::optional<ErrorKind> got;
     std::vector<JsNumeric> peeked;
-    try {
-      const PeekType pt = parsePeekType(type);
-      if (isPoke) poke(memory, addresses, value, pt);
-      else peeked = peek(memory, addresses, pt);
-    } catch (const GlueError& e) {
-      got = e.kind();
+    if (const auto pt = parsePeekType(type); !pt) {
+      got = pt.error().kind;
+    } else if (isPoke) {
+      if (const auto r = poke(memory, addresses, value, *pt); !r) got = r.error().kind;
+    } else if (auto r = peek(memory, addresses, *pt)) {
+      peeked = std::move(*r);
+    } else {
+      got = r.error().kind;
     }
     if (got != want)
       broken(want == ErrorKind::OutOfBounds || got == ErrorKind::OutOfBounds ? "PEEK-6" : "PEEK-4",

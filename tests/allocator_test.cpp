@@ -18,19 +18,19 @@ TEST(Allocator, SCOPE_3_AllocThrowsAllocFailedWhenTheAllocatorReturnsZero) {
   c.memory = {1, 1};  // 64 KiB that cannot grow
   Instance inst(c);
   EXPECT_EQ(inst.allocator().malloc(65536), 0u);
-  EXPECT_EQ(errorOf([&] { inst.alloc(65536); }), ErrorKind::AllocFailed);
+  EXPECT_EQ(errorOf([&] { inst.alloc(65536).value(); }), ErrorKind::AllocFailed);
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
-  EXPECT_NE(inst.alloc(1000), 0u);  // a fitting request still works
+  EXPECT_NE(inst.alloc(1000).value(), 0u);  // a fitting request still works
 }
 
 // Rule SCOPE-3.
 TEST(Allocator, SCOPE_3_AllocZeroFailsOrIsUniqueAsConfigured) {
   Instance fails(smallConfig());
-  EXPECT_EQ(errorOf([&] { fails.alloc(0); }), ErrorKind::AllocFailed);
+  EXPECT_EQ(errorOf([&] { fails.alloc(0).value(); }), ErrorKind::AllocFailed);
   InstanceConfig c = smallConfig();
   c.allocator.zeroSize = ZeroSizeAlloc::UniquePointer;
   Instance unique(c);
-  const Address a = unique.alloc(0), b = unique.alloc(0);
+  const Address a = unique.alloc(0).value(), b = unique.alloc(0).value();
   EXPECT_NE(a, 0u);
   EXPECT_NE(b, 0u);
   EXPECT_NE(a, b);
@@ -50,7 +50,7 @@ TEST(Allocator, GROW_3_RunningOutOfMemoryResizesThroughThePolicy) {
   c.memory = {1, 100};
   Instance inst(c);
   inst.events().clear();
-  const Address p = inst.alloc(100000);
+  const Address p = inst.alloc(100000).value();
   ASSERT_NE(p, 0u);
   // The break passes the end of memory: resize(newBreak) grows by policy.
   EXPECT_GE(inst.byteLength(), std::uint64_t{p} + 100000);
@@ -77,7 +77,7 @@ TEST(Allocator, SAFE_1_RandomWorkloadKeepsBlocksDisjointAndInBounds) {
       }
     } else {
       const std::size_t i = rng() % live.size();
-      inst.dealloc(live[i]);
+      inst.dealloc(live[i]).value();
       live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
@@ -94,22 +94,22 @@ TEST(Allocator, SAFE_1_RandomWorkloadKeepsBlocksDisjointAndInBounds) {
 // Rule SAFE-4.
 TEST(Allocator, SAFE_4_DoubleFreeIsRefusedAndChangesNothing) {
   Instance inst(smallConfig());
-  const Address p = inst.alloc(32);
-  inst.dealloc(p);
+  const Address p = inst.alloc(32).value();
+  inst.dealloc(p).value();
   const auto events = inst.events().size();
-  EXPECT_EQ(errorOf([&] { inst.dealloc(p); }), ErrorKind::InvalidArgument);
-  EXPECT_EQ(errorOf([&] { inst.dealloc(p + 8); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(errorOf([&] { inst.dealloc(p).value(); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(errorOf([&] { inst.dealloc(p + 8).value(); }), ErrorKind::InvalidArgument);
   EXPECT_EQ(inst.events().size(), events);
-  inst.dealloc(0);  // free(NULL)
+  inst.dealloc(0).value();  // free(NULL)
 }
 
 // Rule ALIGN-4.
 TEST(Allocator, ALIGN_4_FreedSpaceIsReusedAndCoalesced) {
   Instance inst(smallConfig());
-  const Address a = inst.alloc(100), b = inst.alloc(100), c = inst.alloc(100);
-  inst.dealloc(a);
-  inst.dealloc(b);
-  const Address d = inst.alloc(200);  // fits only in a and b merged
+  const Address a = inst.alloc(100).value(), b = inst.alloc(100).value(), c = inst.alloc(100).value();
+  inst.dealloc(a).value();
+  inst.dealloc(b).value();
+  const Address d = inst.alloc(200).value();  // fits only in a and b merged
   EXPECT_EQ(d, a);
   EXPECT_LT(d, c);
 }

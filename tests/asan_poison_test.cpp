@@ -26,7 +26,7 @@ class AsanPoison : public ::testing::Test {
 // one byte more than it allocated.
 void copyStringWithOffByOne(Instance& inst, const std::string& s) {
   inst.scopedAllocPush();
-  const Address p = inst.scopedAlloc(s.size());  // forgot the NUL
+  const Address p = inst.scopedAlloc(s.size()).value();  // forgot the NUL
   inst.memory().internalWrite(p, s.c_str(), s.size() + 1);
 }
 
@@ -45,8 +45,8 @@ TEST_F(AsanPoison, SAFE_2_AWriteIntoFreedMemoryStopsWithAnAsanReport) {
   EXPECT_DEATH(
       {
         Instance inst(smallConfig());
-        const Address p = inst.alloc(64);
-        inst.dealloc(p);
+        const Address p = inst.alloc(64).value();
+        inst.dealloc(p).value();
         inst.memory().internalFill(p, 0, 8);
       },
       "AddressSanitizer: use-after-poison");
@@ -55,13 +55,13 @@ TEST_F(AsanPoison, SAFE_2_AWriteIntoFreedMemoryStopsWithAnAsanReport) {
 // Rule SAFE-2.
 TEST_F(AsanPoison, SAFE_2_ExactlyTheLiveBytesAreUnpoisoned) {
   Instance inst(smallConfig());
-  const Address p = inst.alloc(10);
+  const Address p = inst.alloc(10).value();
   EXPECT_FALSE(inst.memory().isPoisoned(p));
   EXPECT_FALSE(inst.memory().isPoisoned(p + 9));
   EXPECT_TRUE(inst.memory().isPoisoned(p + 10));  // past the request, inside its granule
   EXPECT_TRUE(inst.memory().isPoisoned(p + 16));  // the redzone
   EXPECT_TRUE(inst.memory().isPoisoned(p - 1));
-  inst.dealloc(p);
+  inst.dealloc(p).value();
   EXPECT_TRUE(inst.memory().isPoisoned(p));
 }
 
@@ -69,12 +69,12 @@ TEST_F(AsanPoison, SAFE_2_ExactlyTheLiveBytesAreUnpoisoned) {
 TEST_F(AsanPoison, SAFE_2_CallerPeekAndPokeStayLegalOnPoisonedBytes) {
   Instance inst(smallConfig());
   ASSERT_TRUE(inst.memory().isPoisoned(100));
-  inst.poke(100, 0x1234, "i32");  // no allocation there: still a legal explicit access
-  EXPECT_EQ(std::get<double>(inst.peek(100, "i32")), 0x1234);
-  inst.zeroMemory(100, 4);
-  EXPECT_EQ(std::get<double>(inst.peek(100, "i32")), 0);
+  inst.poke(100, 0x1234, "i32").value();  // no allocation there: still a legal explicit access
+  EXPECT_EQ(std::get<double>(inst.peek(100, "i32").value()), 0x1234);
+  inst.zeroMemory(100, 4).value();
+  EXPECT_EQ(std::get<double>(inst.peek(100, "i32").value()), 0);
   View v = inst.heap(ElementType::U8);
-  v.set(200, 5.0);
+  v.set(200, 5.0).value();
   EXPECT_EQ(std::get<double>(*v.get(200)), 5);
 }
 
@@ -82,7 +82,7 @@ TEST_F(AsanPoison, SAFE_2_CallerPeekAndPokeStayLegalOnPoisonedBytes) {
 TEST_F(AsanPoison, SAFE_2_GrownMemoryStartsPoisoned) {
   Instance inst(smallConfig());
   const auto end = static_cast<Address>(inst.byteLength());
-  inst.grow(1);
+  inst.grow(1).value();
   EXPECT_TRUE(inst.memory().isPoisoned(end));
   EXPECT_TRUE(inst.memory().isPoisoned(end + 65535));
 }

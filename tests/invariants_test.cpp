@@ -137,7 +137,7 @@ TEST(Invariants, SAFE_1_MemoryThatChangesSizeWithoutAGrowEventIsCaught) {
 TEST(Invariants, SAFE_3_UseOfADetachedViewIsReported) {
   CheckedRun run;
   View view = run.instance.heap(ElementType::I32);
-  EXPECT_TRUE(run.op("grow", Attribution::Caller, [&] { run.instance.grow(1); }).empty());
+  EXPECT_TRUE(run.op("grow", Attribution::Caller, [&] { run.instance.grow(1).value(); }).empty());
   const auto v = run.op("viewGet", Attribution::Caller, [&] { (void)view.get(0); });
   EXPECT_EQ(rules(v), std::vector<std::string>{"SAFE-3"}) << describeAll(v);
 }
@@ -168,7 +168,7 @@ TEST(Invariants, SAFE_4_TheReferenceRollsBackAFailedMainArgv) {
   run.op("push", Attribution::Caller, [&] { run.instance.scopedAllocPush(); });
   const std::string big(40000, 'x');
   const auto v = run.op("scopedAllocMainArgv", Attribution::TopScope,
-                        [&] { run.instance.scopes().scopedAllocMainArgv({"a", big, big}); });
+                        [&] { run.instance.scopes().scopedAllocMainArgv({"a", big, big}).value(); });
   EXPECT_TRUE(v.empty()) << describeAll(v);
 }
 
@@ -184,39 +184,39 @@ class RandomWork {
     const auto pick = rng_() % 14;
     switch (pick) {
       case 0: leaf("push", Attribution::Caller, [&] { handles_.push_back(inst().scopedAllocPush()); }); break;
-      case 1: leaf("pop", Attribution::Caller, [&] { inst().scopedAllocPop(); }); break;
+      case 1: leaf("pop", Attribution::Caller, [&] { inst().scopedAllocPop().value(); }); break;
       case 2: {
         const ScopeHandle h = handles_.empty() ? 12345 : handles_[rng_() % handles_.size()];
-        leaf("pop(handle)", Attribution::Caller, [&] { inst().scopedAllocPop(h); });
+        leaf("pop(handle)", Attribution::Caller, [&] { inst().scopedAllocPop(h).value(); });
         break;
       }
-      case 3: leaf("scopedAlloc", Attribution::TopScope, [&] { inst().scopedAlloc(size()); }); break;
-      case 4: leaf("alloc", Attribution::Caller, [&] { plain_.push_back(inst().alloc(size())); }); break;
+      case 3: leaf("scopedAlloc", Attribution::TopScope, [&] { inst().scopedAlloc(size()).value(); }); break;
+      case 4: leaf("alloc", Attribution::Caller, [&] { plain_.push_back(inst().alloc(size()).value()); }); break;
       case 5:
         if (!plain_.empty()) {
           const std::size_t i = rng_() % plain_.size();
-          leaf("dealloc", Attribution::Caller, [&] { inst().dealloc(plain_[i]); });
+          leaf("dealloc", Attribution::Caller, [&] { inst().dealloc(plain_[i]).value(); });
           plain_.erase(plain_.begin() + static_cast<std::ptrdiff_t>(i));
         }
         break;
       case 6: {
         const std::string s(rng_() % 30, 'c');
-        leaf("scopedAllocCString", Attribution::TopScope, [&] { inst().scopes().scopedAllocCString(s); });
+        leaf("scopedAllocCString", Attribution::TopScope, [&] { inst().scopes().scopedAllocCString(s).value(); });
         break;
       }
       case 7: {
         const auto n = 1 + static_cast<std::uint32_t>(rng_() % 4);
         const bool safe = rng_() % 2 == 0;
-        leaf("scopedAllocPtr", Attribution::TopScope, [&] { inst().scopes().scopedAllocPtr(n, safe); });
+        leaf("scopedAllocPtr", Attribution::TopScope, [&] { inst().scopes().scopedAllocPtr(n, safe).value(); });
         break;
       }
       case 8: {
         const std::vector<std::string> argv{"x", std::string(rng_() % 30000, 'y')};
-        leaf("scopedAllocMainArgv", Attribution::TopScope, [&] { inst().scopes().scopedAllocMainArgv(argv); });
+        leaf("scopedAllocMainArgv", Attribution::TopScope, [&] { inst().scopes().scopedAllocMainArgv(argv).value(); });
         break;
       }
-      case 9: leaf("scopedInstallFunction", Attribution::TopScope, [&] { inst().scopes().scopedInstallFunction({"f", "v(i)"}); }); break;
-      case 10: leaf("installFunction", Attribution::Caller, [&] { functions_.push_back(inst().installFunction({"g", "i"})); }); break;
+      case 9: leaf("scopedInstallFunction", Attribution::TopScope, [&] { inst().scopes().scopedInstallFunction({"f", "v(i)"}).value(); }); break;
+      case 10: leaf("installFunction", Attribution::Caller, [&] { functions_.push_back(inst().installFunction({"g", "i"}).value()); }); break;
       case 11: {
         const double request = static_cast<double>(inst().byteLength() + rng_() % 300000);
         leaf("resize", Attribution::Caller, [&] { inst().resize(request); });
@@ -227,7 +227,7 @@ class RandomWork {
         break;
       case 13:
         if (!functions_.empty()) {
-          leaf("uninstallFunction", Attribution::Caller, [&] { inst().uninstallFunction(functions_.back()); });
+          leaf("uninstallFunction", Attribution::Caller, [&] { inst().uninstallFunction(functions_.back()).value(); });
           functions_.pop_back();
         }
         break;
@@ -235,7 +235,7 @@ class RandomWork {
   }
 
   void finish() {
-    while (inst().level() > 0) leaf("drain", Attribution::Caller, [&] { inst().scopedAllocPop(); });
+    while (inst().level() > 0) leaf("drain", Attribution::Caller, [&] { inst().scopedAllocPop().value(); });
     expectClean("finish", run_.checker.finish());
   }
 
@@ -269,7 +269,7 @@ class RandomWork {
         flush("call: push", Attribution::Caller, false);
         for (int i = 0, n = static_cast<int>(rng_() % 4); i < n; ++i) step(depth + 1);
         if (rng_() % 3 == 0) throw GlueError(ErrorKind::Thrown, "the vector throws");
-      });
+      }).value();  // a failed pop of the call's own scope raises its Error
     } catch (const GlueError& e) {
       // A body that popped the call's own scope makes the call's final pop
       // fail with InvalidState (CALL-1); anything else must be the throw.

@@ -58,13 +58,13 @@ TEST(JsNumbers, PEEK_4_FroundRoundsToNearestEven) {
 
 // Rule PEEK-4.
 TEST(JsNumbers, PEEK_4_BigIntOfANumberNeedsAnInteger) {
-  EXPECT_EQ(errorOf([] { bigIntFromNumber(1.5); }), ErrorKind::RangeError);
-  EXPECT_EQ(errorOf([] { bigIntFromNumber(std::nan("")); }), ErrorKind::RangeError);
-  EXPECT_EQ(errorOf([] { bigIntFromNumber(kInf); }), ErrorKind::RangeError);
-  EXPECT_EQ(bigIntFromNumber(-1).wrap64(), 0xFFFFFFFFFFFFFFFFull);
-  EXPECT_EQ(bigIntFromNumber(9223372036854775808.0).wrap64(), 0x8000000000000000ull);
-  EXPECT_EQ(bigIntFromNumber(18446744073709551616.0).wrap64(), 0u);  // 2^64 wraps to 0
-  EXPECT_EQ(bigIntFromNumber(-0.0), BigInt{});
+  EXPECT_EQ(errorOf([] { bigIntFromNumber(1.5).value(); }), ErrorKind::RangeError);
+  EXPECT_EQ(errorOf([] { bigIntFromNumber(std::nan("")).value(); }), ErrorKind::RangeError);
+  EXPECT_EQ(errorOf([] { bigIntFromNumber(kInf).value(); }), ErrorKind::RangeError);
+  EXPECT_EQ(bigIntFromNumber(-1).value().wrap64(), 0xFFFFFFFFFFFFFFFFull);
+  EXPECT_EQ(bigIntFromNumber(9223372036854775808.0).value().wrap64(), 0x8000000000000000ull);
+  EXPECT_EQ(bigIntFromNumber(18446744073709551616.0).value().wrap64(), 0u);  // 2^64 wraps to 0
+  EXPECT_EQ(bigIntFromNumber(-0.0).value(), BigInt{});
 }
 
 // Rule PEEK-4.

@@ -238,7 +238,7 @@ namespace {
 class NarrowTarget : public ReferenceTarget {
  public:
   const std::set<std::string>& capabilities() const override { return caps_; }
-  Value execute(const Op& op, const Args& args) override {
+  Result<Value> execute(const Op& op, const Args& args) override {
     if (op.kind == OpKind::Heap) throw Unsupported("no views here");
     return ReferenceTarget::execute(op, args);
   }

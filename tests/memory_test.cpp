@@ -72,12 +72,12 @@ TEST(Memory, MEM_2_JsGrowThrowsRangeErrorAndTypeError) {
   InstanceConfig c;
   c.memory = {1, 2};
   Instance inst(c);
-  EXPECT_EQ(inst.grow(1), 1u);
-  EXPECT_EQ(errorOf([&] { inst.grow(1); }), ErrorKind::RangeError);
-  EXPECT_EQ(errorOf([&] { inst.grow(-1); }), ErrorKind::TypeError);           // [EnforceRange]
-  EXPECT_EQ(errorOf([&] { inst.grow(4294967296.0); }), ErrorKind::TypeError);  // > 2^32 - 1
-  EXPECT_EQ(errorOf([&] { inst.grow(std::nan("")); }), ErrorKind::TypeError);
-  EXPECT_EQ(inst.grow(0.7), 2u);  // the integer part: grow(0)
+  EXPECT_EQ(inst.grow(1).value(), 1u);
+  EXPECT_EQ(errorOf([&] { inst.grow(1).value(); }), ErrorKind::RangeError);
+  EXPECT_EQ(errorOf([&] { inst.grow(-1).value(); }), ErrorKind::TypeError);           // [EnforceRange]
+  EXPECT_EQ(errorOf([&] { inst.grow(4294967296.0).value(); }), ErrorKind::TypeError);  // > 2^32 - 1
+  EXPECT_EQ(errorOf([&] { inst.grow(std::nan("")).value(); }), ErrorKind::TypeError);
+  EXPECT_EQ(inst.grow(0.7).value(), 2u);  // the integer part: grow(0)
   EXPECT_EQ(inst.byteLength(), 131072u);
 }
 

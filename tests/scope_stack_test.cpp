@@ -23,7 +23,7 @@ std::string cString(const Instance& inst, Address p) {
 }
 
 std::uint32_t pointerAt(const Instance& inst, Address p) {
-  return static_cast<std::uint32_t>(std::get<double>(inst.peek(p, "i32")));
+  return static_cast<std::uint32_t>(std::get<double>(inst.peek(p, "i32").value()));
 }
 
 class Scopes : public ::testing::Test {
@@ -39,13 +39,13 @@ TEST_F(Scopes, SCOPE_1_PushReturnsANewHandleAndRaisesTheLevel) {
   const ScopeHandle b = scopes.push();
   EXPECT_NE(a, b);
   EXPECT_EQ(scopes.level(), 2u);
-  scopes.pop();
+  scopes.pop().value();
   EXPECT_NE(scopes.push(), b);  // handles are never reused
 }
 
 // Rule SCOPE-2.
 TEST_F(Scopes, SCOPE_2_ScopedAllocWithoutAScopeAllocatesNothing) {
-  EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(8); }), ErrorKind::NoActiveScope);
+  EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(8).value(); }), ErrorKind::NoActiveScope);
   EXPECT_TRUE(inst.events().events().empty());
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
 }
@@ -53,9 +53,9 @@ TEST_F(Scopes, SCOPE_2_ScopedAllocWithoutAScopeAllocatesNothing) {
 // Rule SCOPE-2.
 TEST_F(Scopes, SCOPE_2_ScopedAllocRecordsInTheTopScope) {
   const ScopeHandle outer = scopes.push();
-  const Address a = scopes.scopedAlloc(8);
+  const Address a = scopes.scopedAlloc(8).value();
   scopes.push();
-  const Address b = scopes.scopedAlloc(8);
+  const Address b = scopes.scopedAlloc(8).value();
   EXPECT_EQ(scopes.ownerOf({EntryKind::Allocation, a}), outer);
   EXPECT_EQ(scopes.scopes().back().entries, (std::vector<ScopeEntry>{{EntryKind::Allocation, b}}));
 }
@@ -63,16 +63,16 @@ TEST_F(Scopes, SCOPE_2_ScopedAllocRecordsInTheTopScope) {
 // Rule SCOPE-3.
 TEST_F(Scopes, SCOPE_3_AFailedScopedAllocRecordsNothing) {
   scopes.push();
-  EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(std::uint64_t{1} << 32); }), ErrorKind::AllocFailed);
+  EXPECT_EQ(errorOf([&] { scopes.scopedAlloc(std::uint64_t{1} << 32).value(); }), ErrorKind::AllocFailed);
   EXPECT_TRUE(scopes.scopes().back().entries.empty());
 }
 
 // Rule SCOPE-4.
 TEST_F(Scopes, SCOPE_4_PopWithoutAScopeIsInvalidState) {
-  EXPECT_EQ(errorOf([&] { scopes.pop(); }), ErrorKind::InvalidState);
+  EXPECT_EQ(errorOf([&] { scopes.pop().value(); }), ErrorKind::InvalidState);
   const ScopeHandle a = scopes.push();
   const ScopeHandle b = scopes.push();
-  scopes.pop();  // pops b, the top
+  scopes.pop().value();  // pops b, the top
   EXPECT_FALSE(scopes.contains(b));
   EXPECT_TRUE(scopes.contains(a));
 }
@@ -80,11 +80,11 @@ TEST_F(Scopes, SCOPE_4_PopWithoutAScopeIsInvalidState) {
 // Rule SCOPE-5.
 TEST_F(Scopes, SCOPE_5_PoppingANonTopScopeFreesOnlyThatScope) {
   const ScopeHandle s1 = scopes.push();
-  const Address a = scopes.scopedAlloc(8);
+  const Address a = scopes.scopedAlloc(8).value();
   const ScopeHandle s2 = scopes.push();
-  const Address b = scopes.scopedAlloc(8);
+  const Address b = scopes.scopedAlloc(8).value();
   inst.events().clear();
-  scopes.pop(s1);
+  scopes.pop(s1).value();
   EXPECT_EQ(inst.events().events(), (std::vector<Event>{PopEvent{s1}, DeallocEvent{a}}));
   EXPECT_EQ(scopes.level(), 1u);
   EXPECT_EQ(scopes.top(), s2);
@@ -94,13 +94,13 @@ TEST_F(Scopes, SCOPE_5_PoppingANonTopScopeFreesOnlyThatScope) {
 // Rule SCOPE-5.
 TEST_F(Scopes, SCOPE_5_StaleAndUnknownHandlesAreInvalidStateAndFreeNothing) {
   const ScopeHandle s1 = scopes.push();
-  scopes.scopedAlloc(8);
-  scopes.pop(s1);
+  scopes.scopedAlloc(8).value();
+  scopes.pop(s1).value();
   scopes.push();
-  const Address live = scopes.scopedAlloc(8);
+  const Address live = scopes.scopedAlloc(8).value();
   const auto events = inst.events().size();
-  EXPECT_EQ(errorOf([&] { scopes.pop(s1); }), ErrorKind::InvalidState);    // already popped
-  EXPECT_EQ(errorOf([&] { scopes.pop(9999); }), ErrorKind::InvalidState);  // never pushed
+  EXPECT_EQ(errorOf([&] { scopes.pop(s1).value(); }), ErrorKind::InvalidState);    // already popped
+  EXPECT_EQ(errorOf([&] { scopes.pop(9999).value(); }), ErrorKind::InvalidState);  // never pushed
   EXPECT_EQ(inst.events().size(), events);
   EXPECT_TRUE(inst.allocator().isLive(live));
   EXPECT_EQ(scopes.level(), 1u);
@@ -109,12 +109,12 @@ TEST_F(Scopes, SCOPE_5_StaleAndUnknownHandlesAreInvalidStateAndFreeNothing) {
 // Rule SCOPE-6.
 TEST_F(Scopes, SCOPE_6_PopReleasesLastInFirstOutByRecordedKind) {
   scopes.push();
-  const Address a = scopes.scopedAlloc(8);
-  const TableIndex f = scopes.scopedInstallFunction({"f", "v"});
-  const Address b = scopes.scopedAlloc(16);
-  const TableIndex g = scopes.scopedInstallFunction({"g", "i(i)"});
+  const Address a = scopes.scopedAlloc(8).value();
+  const TableIndex f = scopes.scopedInstallFunction({"f", "v"}).value();
+  const Address b = scopes.scopedAlloc(16).value();
+  const TableIndex g = scopes.scopedInstallFunction({"g", "i(i)"}).value();
   inst.events().clear();
-  scopes.pop();
+  scopes.pop().value();
   EXPECT_EQ(releases(inst.events().events()),
             (std::vector<Event>{UninstallEvent{g}, DeallocEvent{b}, UninstallEvent{f}, DeallocEvent{a}}));
 }
@@ -127,31 +127,31 @@ TEST_F(Scopes, SCOPE_6_AnAllocationNumericallyEqualToALiveSlotIsStillFreed) {
   c.reservedTableSlots = 1024;
   Instance clash(c);
   clash.scopes().push();
-  const Address p = clash.scopes().scopedAlloc(8);
-  const TableIndex i = clash.scopes().scopedInstallFunction({"f", "v"});
+  const Address p = clash.scopes().scopedAlloc(8).value();
+  const TableIndex i = clash.scopes().scopedInstallFunction({"f", "v"}).value();
   ASSERT_EQ(p, 1024u);
   ASSERT_EQ(i, 1024u);
   clash.events().clear();
-  clash.scopes().pop();
+  clash.scopes().pop().value();
   EXPECT_EQ(releases(clash.events().events()), (std::vector<Event>{UninstallEvent{1024}, DeallocEvent{1024}}));
 }
 
 // Rule SCOPE-7.
 TEST_F(Scopes, SCOPE_7_LevelIsReadOnly) {
   scopes.push();
-  EXPECT_EQ(errorOf([&] { scopes.setLevel(0); }), ErrorKind::ReadOnly);
+  EXPECT_EQ(errorOf([&] { scopes.setLevel(0).value(); }), ErrorKind::ReadOnly);
   EXPECT_EQ(scopes.level(), 1u);
 }
 
 // Rule SCOPE-8.
 TEST_F(Scopes, SCOPE_8_CStringIsUtf8PlusNulInTheTopScope) {
   scopes.push();
-  const auto s = scopes.scopedAllocCString("h\xC3\xA9llo");  // "héllo": 6 UTF-8 bytes
+  const auto s = scopes.scopedAllocCString("h\xC3\xA9llo").value();  // "héllo": 6 UTF-8 bytes
   ASSERT_TRUE(s);
   EXPECT_EQ(s->byteLength, 6u);
   EXPECT_EQ(inst.allocator().sizeOf(s->ptr), 7u);
   EXPECT_EQ(cString(inst, s->ptr), "h\xC3\xA9llo");
-  const auto empty = scopes.scopedAllocCString("");
+  const auto empty = scopes.scopedAllocCString("").value();
   EXPECT_EQ(empty->byteLength, 0u);
   EXPECT_EQ(inst.allocator().sizeOf(empty->ptr), 1u);
   EXPECT_EQ(scopes.scopes().back().entries.size(), 2u);
@@ -159,47 +159,47 @@ TEST_F(Scopes, SCOPE_8_CStringIsUtf8PlusNulInTheTopScope) {
 
 // Rule SCOPE-8.
 TEST_F(Scopes, SCOPE_8_ANonStringGivesNullAndAllocatesNothing) {
-  EXPECT_FALSE(scopes.scopedAllocCString(std::nullopt));  // even with no scope
+  EXPECT_FALSE(scopes.scopedAllocCString(std::nullopt).value());  // even with no scope
   scopes.push();
-  EXPECT_FALSE(scopes.scopedAllocCString(std::nullopt));
+  EXPECT_FALSE(scopes.scopedAllocCString(std::nullopt).value());
   EXPECT_EQ(inst.allocator().liveCount(), 0u);
-  scopes.pop();
-  EXPECT_EQ(errorOf([&] { scopes.scopedAllocCString("x"); }), ErrorKind::NoActiveScope);
+  scopes.pop().value();
+  EXPECT_EQ(errorOf([&] { scopes.scopedAllocCString("x").value(); }), ErrorKind::NoActiveScope);
 }
 
 // Rule SCOPE-9.
 TEST_F(Scopes, SCOPE_9_PointerSlotsAreOneZeroedAllocation) {
   scopes.push();
-  const Address dirty = scopes.scopedAlloc(64);
+  const Address dirty = scopes.scopedAlloc(64).value();
   inst.memory().callerFill(dirty, 0xEE, 64);
-  scopes.pop();
+  scopes.pop().value();
   scopes.push();
   inst.events().clear();
-  const auto slots = scopes.scopedAllocPtr(3, true);
+  const auto slots = scopes.scopedAllocPtr(3, true).value();
   ASSERT_EQ(slots.size(), 3u);
   EXPECT_EQ(slots[1], slots[0] + 8);
   EXPECT_EQ(slots[2], slots[0] + 16);
   EXPECT_EQ(inst.events().events(), (std::vector<Event>{AllocEvent{slots[0], 24}}));
-  for (Address s : slots) EXPECT_EQ(std::get<BigInt>(inst.peek(s, "i64")), BigInt{});
-  const auto narrow = scopes.scopedAllocPtr(2, false);
+  for (Address s : slots) EXPECT_EQ(std::get<BigInt>(inst.peek(s, "i64").value()), BigInt{});
+  const auto narrow = scopes.scopedAllocPtr(2, false).value();
   EXPECT_EQ(narrow[1], narrow[0] + 4);
   EXPECT_EQ(inst.allocator().sizeOf(narrow[0]), 8u);
-  EXPECT_EQ(scopes.scopedAllocPtr().size(), 1u);
-  EXPECT_EQ(errorOf([&] { scopes.scopedAllocPtr(0); }), ErrorKind::InvalidArgument);
+  EXPECT_EQ(scopes.scopedAllocPtr().value().size(), 1u);
+  EXPECT_EQ(errorOf([&] { scopes.scopedAllocPtr(0).value(); }), ErrorKind::InvalidArgument);
 }
 
 // Rule SCOPE-9.
 TEST_F(Scopes, SCOPE_9_AllocPtrIsTheSameWithoutAScope) {
-  const auto slots = inst.allocPtr(2, true);
+  const auto slots = inst.allocPtr(2, true).value();
   EXPECT_EQ(inst.allocator().sizeOf(slots[0]), 16u);
   EXPECT_FALSE(scopes.ownerOf({EntryKind::Allocation, slots[0]}));
-  inst.dealloc(slots[0]);  // the caller's to free
+  inst.dealloc(slots[0]).value();  // the caller's to free
 }
 
 // Rule SCOPE-10.
 TEST_F(Scopes, SCOPE_10_MainArgvIsAPointerTablePlusStringsEndingInZero) {
   scopes.push();
-  const Address argv = scopes.scopedAllocMainArgv({"prog", "-v", ""});
+  const Address argv = scopes.scopedAllocMainArgv({"prog", "-v", ""}).value();
   EXPECT_EQ(inst.allocator().sizeOf(argv), 16u);  // (3 + 1) pointers
   EXPECT_EQ(cString(inst, pointerAt(inst, argv)), "prog");
   EXPECT_EQ(cString(inst, pointerAt(inst, argv + 4)), "-v");
@@ -210,7 +210,7 @@ TEST_F(Scopes, SCOPE_10_MainArgvIsAPointerTablePlusStringsEndingInZero) {
   EXPECT_EQ(entries[0].value, argv);
   EXPECT_EQ(entries[1].value, pointerAt(inst, argv));
   inst.events().clear();
-  scopes.pop();
+  scopes.pop().value();
   const auto freed = releases(inst.events().events());
   ASSERT_EQ(freed.size(), 4u);
   EXPECT_EQ(freed.back(), Event(DeallocEvent{argv}));  // the table is released last
@@ -222,35 +222,35 @@ TEST_F(Scopes, SCOPE_10_AFailedMainArgvLeavesTheScopeAsItWas) {
   c.memory = {1, 1};
   Instance tight(c);
   tight.scopes().push();
-  const Address keep = tight.scopes().scopedAlloc(8);
+  const Address keep = tight.scopes().scopedAlloc(8).value();
   const std::string big(40000, 'x');
-  EXPECT_EQ(errorOf([&] { tight.scopes().scopedAllocMainArgv({"a", big, big}); }), ErrorKind::AllocFailed);
+  EXPECT_EQ(errorOf([&] { tight.scopes().scopedAllocMainArgv({"a", big, big}).value(); }), ErrorKind::AllocFailed);
   EXPECT_EQ(tight.scopes().scopes().back().entries, (std::vector<ScopeEntry>{{EntryKind::Allocation, keep}}));
   EXPECT_EQ(tight.allocator().liveCount(), 1u);
-  EXPECT_EQ(errorOf([&] { inst.scopes().scopedAllocMainArgv({"a"}); }), ErrorKind::NoActiveScope);
+  EXPECT_EQ(errorOf([&] { inst.scopes().scopedAllocMainArgv({"a"}).value(); }), ErrorKind::NoActiveScope);
 }
 
 // Rule SCOPE-11.
 TEST_F(Scopes, SCOPE_11_ScopedInstallNeedsAScopeAndPopUninstalls) {
-  EXPECT_EQ(errorOf([&] { scopes.scopedInstallFunction({"f", "v"}); }), ErrorKind::NoActiveScope);
+  EXPECT_EQ(errorOf([&] { scopes.scopedInstallFunction({"f", "v"}).value(); }), ErrorKind::NoActiveScope);
   EXPECT_TRUE(inst.table().installed().empty());
   scopes.push();
-  const TableIndex i = scopes.scopedInstallFunction({"f", "v"});
+  const TableIndex i = scopes.scopedInstallFunction({"f", "v"}).value();
   EXPECT_TRUE(inst.table().isInstalled(i));
-  scopes.pop();
+  scopes.pop().value();
   EXPECT_FALSE(inst.table().isInstalled(i));
-  EXPECT_EQ(inst.installFunction({"g", "v"}), i);  // the freed index is reused
+  EXPECT_EQ(inst.installFunction({"g", "v"}).value(), i);  // the freed index is reused
 }
 
 // Rule LEAK-1.
 TEST_F(Scopes, LEAK_1_OnlyItsScopesPopMayReleaseAScopedEntry) {
   scopes.push();
-  const Address p = scopes.scopedAlloc(8);
-  const TableIndex f = scopes.scopedInstallFunction({"f", "v"});
-  EXPECT_EQ(errorOf([&] { inst.dealloc(p); }), ErrorKind::InvalidState);
-  EXPECT_EQ(errorOf([&] { inst.uninstallFunction(f); }), ErrorKind::InvalidState);
+  const Address p = scopes.scopedAlloc(8).value();
+  const TableIndex f = scopes.scopedInstallFunction({"f", "v"}).value();
+  EXPECT_EQ(errorOf([&] { inst.dealloc(p).value(); }), ErrorKind::InvalidState);
+  EXPECT_EQ(errorOf([&] { inst.uninstallFunction(f).value(); }), ErrorKind::InvalidState);
   EXPECT_TRUE(inst.allocator().isLive(p));
-  scopes.pop();
+  scopes.pop().value();
   EXPECT_FALSE(inst.allocator().isLive(p));
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/errors.h"
@@ -37,8 +38,8 @@ class CheckedRun {
   explicit CheckedRun(InstanceConfig config = smallConfig())
       : instance(std::move(config)), checker(instance.byteLength()) {}
 
-  // Runs `body` as one op and checks it; a GlueError from the body marks the
-  // op as failed.
+  // Runs `body` as one op and checks it; a GlueError from the body (value()
+  // of a failed Result) marks the op as failed.
   std::vector<Violation> op(const std::string& name, Attribution attribution, const std::function<void()>& body) {
     bool failed = false;
     try {
@@ -65,15 +66,21 @@ class CheckedRun {
   std::size_t cursor_ = 0;
 };
 
-// The kind of the GlueError `fn` throws, failing the test if it throws none.
+// The kind of the Error that `fn` returns (as a Result) or throws (as a
+// GlueError), failing the test if it does neither.
 template <class Fn>
 ErrorKind errorOf(Fn&& fn) {
   try {
-    fn();
+    if constexpr (std::is_void_v<std::invoke_result_t<Fn&>>) {
+      fn();
+    } else {
+      const auto result = fn();
+      if (!result) return result.error().kind;
+    }
   } catch (const GlueError& e) {
     return e.kind();
   }
-  ADD_FAILURE() << "expected a GlueError";
+  ADD_FAILURE() << "expected an error";
   return ErrorKind::Thrown;
 }
 

@@ -48,6 +48,16 @@ class Executor {
     }
   }
 
+  // The outcome of a target's op, into what the executor observed.
+  static void take(Result<Value>&& outcome, Observed& observed) {
+    if (outcome) {
+      observed.value = std::move(*outcome);
+      return;
+    }
+    observed.error = outcome.error().kind;
+    observed.message = errorText(outcome.error());
+  }
+
   // The op's arguments with names resolved; nullopt and `why` if one names
   // a value that an earlier failed op never bound.
   std::optional<Args> resolveArgs(const Op& op, std::string& why) {
@@ -109,12 +119,7 @@ class Executor {
     }
     const auto before = target_.contentsVersion();
     Observed observed;
-    try {
-      observed.value = target_.execute(op, *args);
-    } catch (const GlueError& e) {
-      observed.error = e.kind();
-      observed.message = e.what();
-    }
+    take(target_.execute(op, *args), observed);
     observed.events = target_.takeEvents();
     observed.byteLength = target_.byteLength();
     observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
@@ -131,7 +136,7 @@ class Executor {
     bool bodyStarted = false;
     std::vector<Event> pushed;  // the call's own push, before the body
     try {
-      observed.value = target_.call(op, [&]() -> Value {
+      take(target_.call(op, [&]() -> Value {
         bodyStarted = true;
         pushed = target_.takeEvents();
         auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
@@ -143,14 +148,11 @@ class Executor {
         if (auto result = tryResolve(it->second, bindings_, why)) return std::move(*result);
         unboundResult = why;  // the body failed to bind it; the call itself still returns
         return Value(Undefined{});
-      });
+      }), observed);
     } catch (const VectorThrow& t) {
       observed.error = ErrorKind::Thrown;
       observed.message = "thrown by the vector";
       if (t.frames > 1) unwinding = VectorThrow{t.frames - 1};
-    } catch (const GlueError& e) {
-      observed.error = e.kind();
-      observed.message = e.what();
     }
     if (unboundResult && !op.anyOutcome)
       run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});

@@ -24,9 +24,8 @@
 
 namespace memconform::conformance {
 
-// Resolved arguments by parameter name; a parameter that the vector leaves
-// out is absent and takes its default.
-// The resolved arguments of one op, by parameter name. Ops have at most
+// The resolved arguments of one op, by parameter name; a parameter that the
+// vector leaves out is absent and takes its default. Ops have at most
 // kMax parameters (ops.cpp), so they are kept in place: the executor builds
 // one Args per op, and a map would allocate for every argument. The names
 // point into the op's own argument names, which outlive the call.
@@ -85,12 +84,13 @@ class Target {
   // allocations of each run; whatever outlives it looks like a leak.)
   virtual void finish() {}
   // One op other than call and throw (one of the vector's, or of a call
-  // body's): `args` are its arguments with names resolved. Errors of the op
-  // are GlueErrors.
-  virtual Value execute(const Op& op, const Args& args) = 0;
-  // scopedAllocCall(body) for the call op `op`: the body's exceptions
-  // (GlueError, VectorThrow) pass through the target's own finally.
-  virtual Value call(const Op& op, const std::function<Value()>& body) = 0;
+  // body's): `args` are its arguments with names resolved. The op's value,
+  // or its Error (errors.h).
+  virtual Result<Value> execute(const Op& op, const Args& args) = 0;
+  // scopedAllocCall(body) for the call op `op`: the body's exceptions (a
+  // VectorThrow) pass through the target's own finally; the call's own
+  // failure (its pop) is an Error that replaces the body's outcome.
+  virtual Result<Value> call(const Op& op, const std::function<Value()>& body) = 0;
   // The events recorded since the previous call.
   virtual std::vector<Event> takeEvents() = 0;
   virtual std::uint64_t byteLength() = 0;

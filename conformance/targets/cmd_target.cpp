@@ -35,6 +35,12 @@ std::string withStderr(const std::string& what, const std::string& tail, const s
   return out;
 }
 
+// The driver's answer as the op's outcome.
+Result<Value> outcomeOf(const protocol::OpResult& r) {
+  if (r.error) return fail(*r.error, r.message);
+  return r.value;
+}
+
 }  // namespace
 
 CmdTarget::CmdTarget(const std::string& command, DriverLimits limits) : driver_(command, limits) {
@@ -96,16 +102,15 @@ void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::s
   if (opDone && r.byteLength) byteLength_ = *r.byteLength;
 }
 
-Value CmdTarget::execute(const Op& op, const Args&) {
+Result<Value> CmdTarget::execute(const Op& op, const Args&) {
   const protocol::OpResult& r = resultOf(op);
   took(r, 0, r.events.size(), true);
-  if (r.error) throw GlueError(*r.error, r.message);
-  return r.value;
+  return outcomeOf(r);
 }
 
 // A call's own events are its scope's push, then (after the body's ops) its
 // pop and what the pop released: the push goes with the start of the body.
-Value CmdTarget::call(const Op& op, const std::function<Value()>& body) {
+Result<Value> CmdTarget::call(const Op& op, const std::function<Value()>& body) {
   const protocol::OpResult& r = resultOf(op);
   const auto push = std::find_if(r.events.begin(), r.events.end(), [](const Event& e) { return std::holds_alternative<PushEvent>(e); });
   const std::size_t split = push == r.events.end() ? 0 : static_cast<std::size_t>(push - r.events.begin()) + 1;
@@ -116,12 +121,11 @@ Value CmdTarget::call(const Op& op, const std::function<Value()>& body) {
     took(r, split, r.events.size(), true);
     // The call's own finally may fail (its scope popped by the body,
     // SCOPE-5): that error replaces the exception in flight.
-    if (r.error && *r.error != ErrorKind::Thrown) throw GlueError(*r.error, r.message);
+    if (r.error && *r.error != ErrorKind::Thrown) return outcomeOf(r);
     throw;
   }
   took(r, split, r.events.size(), true);
-  if (r.error) throw GlueError(*r.error, r.message);
-  return r.value;
+  return outcomeOf(r);
 }
 
 std::vector<Event> CmdTarget::takeEvents() { return std::exchange(events_, {}); }

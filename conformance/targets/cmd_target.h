@@ -29,8 +29,8 @@ class CmdTarget : public Target {
   const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
   void start(const Vector& vector) override;
   void finish() override;
-  Value execute(const Op& op, const Args& args) override;
-  Value call(const Op& op, const std::function<Value()>& body) override;
+  Result<Value> execute(const Op& op, const Args& args) override;
+  Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   std::vector<Event> takeEvents() override;
   std::uint64_t byteLength() override { return byteLength_; }
   std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }

@@ -12,8 +12,6 @@
 namespace memconform::conformance {
 namespace {
 
-memconform_status statusOf(ErrorKind kind) { return static_cast<int>(kind) + 1; }
-
 void hostEvent(void* context, const memconform_event* e) { static_cast<PluginTarget*>(context)->onEvent(*e); }
 void hostMessage(void* context, const char* text) { static_cast<PluginTarget*>(context)->onMessage(text); }
 
@@ -29,7 +27,6 @@ struct CallContext {
   const std::function<Value()>* body = nullptr;
   Value result = Value(Undefined{});
   std::exception_ptr pending;
-  std::optional<ErrorKind> pendingKind;
 };
 
 memconform_status runBody(void* context) {
@@ -40,10 +37,6 @@ memconform_status runBody(void* context) {
   } catch (const VectorThrow&) {
     c->pending = std::current_exception();
     return MEMCONFORM_THROWN;
-  } catch (const GlueError& e) {
-    c->pending = std::current_exception();
-    c->pendingKind = e.kind();
-    return statusOf(e.kind());
   } catch (...) {  // a harness error: unwind through the plugin as a throw, rethrow after
     c->pending = std::current_exception();
     return MEMCONFORM_THROWN;
@@ -140,15 +133,17 @@ void PluginTarget::onEvent(const memconform_event& e) {
   }
 }
 
-void PluginTarget::check(memconform_status status) {
+Result<void> PluginTarget::outcome(memconform_status status) {
   std::string message = std::move(message_);
   message_.clear();
-  if (status == MEMCONFORM_OK) return;
+  if (status == MEMCONFORM_OK) return {};
   if (status < MEMCONFORM_OK || status > MEMCONFORM_THROWN)
     throw VectorError("plugin " + path_ + " returned status " + std::to_string(status) + ", not one of target.h");
   const auto kind = static_cast<ErrorKind>(status - 1);
-  throw GlueError(kind, message.empty() ? std::string(errorKindName(kind)) : message);
+  return fail(kind, message.empty() ? std::string(errorKindName(kind)) : message);
 }
+
+void PluginTarget::check(memconform_status status) { outcome(status).value(); }
 
 template <class Fn>
 Fn PluginTarget::slot(Fn fn, const Op& op) const {
@@ -192,7 +187,13 @@ bool PluginTarget::supports(OpKind kind) const {
   return false;
 }
 
-Value PluginTarget::execute(const Op& op, const Args& args) { return run(op, args); }
+Result<Value> PluginTarget::execute(const Op& op, const Args& args) {
+  try {
+    return run(op, args);
+  } catch (const GlueError& e) {  // check()'s, from any of run's slots
+    return e.error();
+  }
+}
 
 Value PluginTarget::run(const Op& op, const Args& a) {
   const memconform_target& t = *table_;
@@ -348,23 +349,21 @@ Value PluginTarget::run(const Op& op, const Args& a) {
   throw Unsupported(std::string(opSpec(op.kind).name) + " is run by the executor, not a target");
 }
 
-Value PluginTarget::call(const Op& op, const std::function<Value()>& body) {
+Result<Value> PluginTarget::call(const Op& op, const std::function<Value()>& body) {
   CallContext context;
   context.body = &body;
   const memconform_status status = slot(table_->scoped_alloc_call, op)(instance_, runBody, &context);
   if (context.pending) {
-    const bool harnessError = status == MEMCONFORM_THROWN || (context.pendingKind && status == statusOf(*context.pendingKind));
     try {
       std::rethrow_exception(context.pending);
     } catch (const VectorThrow&) {
-      if (harnessError) throw;
-    } catch (const GlueError&) {
-      if (harnessError) throw;
+      if (status == MEMCONFORM_THROWN) throw;
     }  // anything else is the harness's own error: it always passes
   }
   if (status == MEMCONFORM_THROWN && !context.pending)
     throw VectorError("plugin " + path_ + ": scoped_alloc_call returned MEMCONFORM_THROWN, but the body did not throw");
-  check(status);  // the plugin's own pop failed: that error replaces the body's (CALL-1, section 12)
+  // The plugin's own pop failed: that error replaces the body's (CALL-1, section 12).
+  if (auto r = outcome(status); !r) return std::move(r).error();
   return context.result;
 }
 

@@ -27,8 +27,8 @@ class PluginTarget : public Target {
   bool supports(OpKind kind) const override;
   void start(const Vector& vector) override;
   void finish() override;
-  Value execute(const Op& op, const Args& args) override;
-  Value call(const Op& op, const std::function<Value()>& body) override;
+  Result<Value> execute(const Op& op, const Args& args) override;
+  Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   std::vector<Event> takeEvents() override;
   std::uint64_t byteLength() override;
   std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
@@ -40,7 +40,10 @@ class PluginTarget : public Target {
 
  private:
   Value run(const Op& op, const Args& args);
-  // Turns a status into the op's result: OK passes, anything else throws.
+  // A status as an outcome (VectorError for one target.h does not define),
+  // and as an exception: run() checks every slot's status, execute() turns
+  // the exception back into the op's Error.
+  Result<void> outcome(memconform_status status);
   void check(memconform_status status);
   template <class Fn>
   Fn slot(Fn fn, const Op& op) const;

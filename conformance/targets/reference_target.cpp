@@ -21,6 +21,17 @@ Value addressList(const std::vector<Address>& list) {
   return Value(std::move(out));
 }
 
+// The op's value, made from a core Result: its value converted, or its Error.
+template <class T, class Convert>
+Result<Value> valueOf(Result<T>&& r, Convert&& convert) {
+  if (!r) return std::move(r).error();
+  if constexpr (std::is_void_v<T>) return convert();
+  else return convert(*r);
+}
+
+Value asNumber(double d) { return Value(d); }
+Value asUndefined() { return Value(Undefined{}); }
+
 }  // namespace
 
 ReferenceTarget::ReferenceTarget(Mutant mutant) : mutant_(mutant) {}
@@ -53,12 +64,12 @@ void ReferenceTarget::finish() {
   instance_.reset();
 }
 
-Value ReferenceTarget::execute(const Op& op, const Args& args) {
+Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {
   PlantMutant planted(mutant_);
   return run(op.kind, args);
 }
 
-Value ReferenceTarget::call(const Op&, const std::function<Value()>& body) {
+Result<Value> ReferenceTarget::call(const Op&, const std::function<Value()>& body) {
   PlantMutant planted(mutant_);
   return instance_->scopedAllocCall(body);
 }
@@ -94,22 +105,20 @@ View& ReferenceTarget::view(const Args& a) {
   return views_[h->id];
 }
 
-Value ReferenceTarget::run(OpKind kind, const Args& a) {
+Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
   Instance& in = *instance_;
   constexpr double kMaxSize = 9007199254740992.0;
   switch (kind) {
-    case OpKind::Alloc: return Value(double(in.alloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize)))));
-    case OpKind::Dealloc: {
+    case OpKind::Alloc: return valueOf(in.alloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize))), asNumber);
+    case OpKind::Dealloc:
       // Addresses outside wasm32 wrap as the i32 argument of free() would.
-      in.dealloc(static_cast<Address>(args::integer(a, "ptr", -kMaxSize, kMaxSize)));
-      return Value(Undefined{});
-    }
+      return valueOf(in.dealloc(static_cast<Address>(args::integer(a, "ptr", -kMaxSize, kMaxSize))), asUndefined);
     case OpKind::MmapAlloc: return Value(double(in.mmapAlloc(args::number(a, "size"))));
-    case OpKind::AlignMemory: return Value(alignMemory(args::number(a, "size"), args::number(a, "alignment")));
+    case OpKind::AlignMemory: return valueOf(alignMemory(args::number(a, "size"), args::number(a, "alignment")), asNumber);
     case OpKind::ZeroMemory:
-      return Value(double(in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size"))));
+      return valueOf(in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size")), asNumber);
     case OpKind::Resize: return Value(in.resize(args::number(a, "size")).result);
-    case OpKind::Grow: return Value(double(in.grow(args::number(a, "pages"))));
+    case OpKind::Grow: return valueOf(in.grow(args::number(a, "pages")), asNumber);
     case OpKind::ByteLength: return Value(double(in.byteLength()));
     case OpKind::Heap: {
       const std::string type = args::string(a, "type");
@@ -119,67 +128,72 @@ Value ReferenceTarget::run(OpKind kind, const Args& a) {
     }
     case OpKind::HeapForSize: {
       const Value* size = args::find(a, "size");
-      if (size && size->get<std::string>()) return makeView(memconform::heapForSize(in.memory(), *size->get<std::string>(), &in.events()));
-      return makeView(in.heapForSize(args::number(a, "size"), args::boolean(a, "unsigned", true)));
+      auto made = [&](const View& v) { return makeView(v); };
+      if (size && size->get<std::string>())
+        return valueOf(memconform::heapForSize(in.memory(), *size->get<std::string>(), &in.events()), made);
+      return valueOf(in.heapForSize(args::number(a, "size"), args::boolean(a, "unsigned", true)), made);
     }
     case OpKind::ViewLength: return Value(double(view(a).length()));
     case OpKind::ViewGet: {
       const auto v = view(a).get(args::number(a, "index"));
       return v ? Value::fromNumeric(*v) : Value(Undefined{});
     }
-    case OpKind::ViewSet: view(a).set(args::number(a, "index"), args::numeric(a, "value")); return Value(Undefined{});
+    case OpKind::ViewSet: return valueOf(view(a).set(args::number(a, "index"), args::numeric(a, "value")), asUndefined);
     case OpKind::Peek: {
       bool isList = false;
       const auto addresses = args::addresses(a, "address", isList);
-      const PeekType type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
-      if (!isList) return Value::fromNumeric(memconform::peek(in.memory(), addresses.front(), type));
-      std::vector<Value> out;
-      for (const auto& v : memconform::peek(in.memory(), addresses, type)) out.push_back(Value::fromNumeric(v));
-      return Value(std::move(out));
+      const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
+      if (!type) return type.error();
+      if (!isList) return valueOf(memconform::peek(in.memory(), addresses.front(), *type), Value::fromNumeric);
+      return valueOf(memconform::peek(in.memory(), addresses, *type), [](const std::vector<JsNumeric>& values) {
+        std::vector<Value> out;
+        for (const auto& v : values) out.push_back(Value::fromNumeric(v));
+        return Value(std::move(out));
+      });
     }
     case OpKind::Poke: {
       bool isList = false;
       const auto addresses = args::addresses(a, "address", isList);
-      const PeekType type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
-      memconform::poke(in.memory(), addresses, args::numeric(a, "value"), type);
-      return Value(Undefined{});
+      const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
+      if (!type) return type.error();
+      return valueOf(memconform::poke(in.memory(), addresses, args::numeric(a, "value"), *type), asUndefined);
     }
     case OpKind::Push: return Value(Handle{Handle::Kind::Scope, in.scopedAllocPush()});
-    case OpKind::Pop: {
-      if (!args::find(a, "scope")) {
-        in.scopedAllocPop();
-        return Value(Undefined{});
-      }
-      in.scopedAllocPop(args::scopeId(a, "scope"));  // handles count up from 1
-      return Value(Undefined{});
-    }
-    case OpKind::ScopedAlloc: return Value(double(in.scopedAlloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize)))));
+    case OpKind::Pop:
+      if (!args::find(a, "scope")) return valueOf(in.scopedAllocPop(), asUndefined);
+      return valueOf(in.scopedAllocPop(args::scopeId(a, "scope")), asUndefined);  // handles count up from 1
+    case OpKind::ScopedAlloc:
+      return valueOf(in.scopedAlloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize))), asNumber);
     case OpKind::ScopedAllocCString: {
       const Value* v = args::find(a, "value");
       const auto* s = v ? v->get<std::string>() : nullptr;
-      const auto r = in.scopes().scopedAllocCString(s ? std::optional<std::string_view>(*s) : std::nullopt);
-      if (!r) return Value(Null{});
-      if (!args::boolean(a, "withLength", false)) return Value(double(r->ptr));
-      return Value(std::vector<Value>{Value(double(r->ptr)), Value(double(r->byteLength))});
+      return valueOf(in.scopes().scopedAllocCString(s ? std::optional<std::string_view>(*s) : std::nullopt),
+                     [&](const std::optional<ScopeStack::CString>& r) {
+                       if (!r) return Value(Null{});
+                       if (!args::boolean(a, "withLength", false)) return Value(double(r->ptr));
+                       return Value(std::vector<Value>{Value(double(r->ptr)), Value(double(r->byteLength))});
+                     });
     }
     case OpKind::ScopedAllocPtr:
     case OpKind::AllocPtr: {
       const auto howMany = static_cast<std::uint32_t>(args::integer(a, "howMany", 0, 4294967295.0, 1));
       const bool safe = args::boolean(a, "safePtrSize", true);
-      return addressList(kind == OpKind::AllocPtr ? in.allocPtr(howMany, safe)
-                                                  : in.scopes().scopedAllocPtr(howMany, safe));
+      return valueOf(kind == OpKind::AllocPtr ? in.allocPtr(howMany, safe) : in.scopes().scopedAllocPtr(howMany, safe),
+                     addressList);
     }
-    case OpKind::ScopedAllocMainArgv: return Value(double(in.scopes().scopedAllocMainArgv(args::strings(a, "list"))));
+    case OpKind::ScopedAllocMainArgv:
+      return valueOf(in.scopes().scopedAllocMainArgv(args::strings(a, "list")), asNumber);
     case OpKind::InstallFunction:
     case OpKind::ScopedInstallFunction: {
       FunctionRef fn{args::string(a, "name", "fn"), args::string(a, "signature")};
-      return Value(double(kind == OpKind::InstallFunction ? in.installFunction(fn) : in.scopes().scopedInstallFunction(fn)));
+      return valueOf(kind == OpKind::InstallFunction ? in.installFunction(fn) : in.scopes().scopedInstallFunction(fn),
+                     asNumber);
     }
     case OpKind::UninstallFunction:
-      in.uninstallFunction(static_cast<TableIndex>(args::integer(a, "index", 0, 4294967295.0)));
-      return Value(Undefined{});
+      return valueOf(in.uninstallFunction(static_cast<TableIndex>(args::integer(a, "index", 0, 4294967295.0))),
+                     [](const FunctionRef&) { return Value(Undefined{}); });
     case OpKind::Level: return Value(double(in.level()));
-    case OpKind::SetLevel: in.scopes().setLevel(args::number(a, "value")); return Value(Undefined{});
+    case OpKind::SetLevel: return valueOf(in.scopes().setLevel(args::number(a, "value")), asUndefined);
     case OpKind::Call:
     case OpKind::Throw: break;  // the executor's
   }

@@ -20,15 +20,15 @@ class ReferenceTarget : public Target {
   const std::set<std::string>& capabilities() const override;
   void start(const Vector& vector) override;
   void finish() override;
-  Value execute(const Op& op, const Args& args) override;
-  Value call(const Op& op, const std::function<Value()>& body) override;
+  Result<Value> execute(const Op& op, const Args& args) override;
+  Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   std::vector<Event> takeEvents() override;
   std::uint64_t byteLength() override;
   std::optional<std::uint64_t> contentsVersion() override;
   TargetState state() override;
 
  private:
-  Value run(OpKind kind, const Args& args);
+  Result<Value> run(OpKind kind, const Args& args);
   Value makeView(View view);
   View& view(const Args& args);
 

@@ -37,7 +37,7 @@ void scopeSession(std::ostream& out) {
     std::string result;
     bool failed = false;
     try {
-      result = body();
+      result = body();  // value() throws a failed op's Error
     } catch (const GlueError& e) {
       result = std::string("error ") + std::string(errorKindName(e.kind()));
       failed = true;
@@ -49,24 +49,24 @@ void scopeSession(std::ostream& out) {
       out << "    VIOLATION " << v.rule << ": " << v.message << "\n";
   };
   ScopeHandle s1 = 0;
-  step("scopedAlloc(8) with no scope", Attribution::TopScope, [&] { return std::to_string(inst.scopedAlloc(8)); });
+  step("scopedAlloc(8) with no scope", Attribution::TopScope, [&] { return std::to_string(inst.scopedAlloc(8).value()); });
   step("scopedAllocPush()", Attribution::Caller, [&] { return "scope " + std::to_string(s1 = inst.scopedAllocPush()); });
-  step("scopedAlloc(8)", Attribution::TopScope, [&] { return std::to_string(inst.scopedAlloc(8)); });
+  step("scopedAlloc(8)", Attribution::TopScope, [&] { return std::to_string(inst.scopedAlloc(8).value()); });
   step("scopedInstallFunction(f, \"v(i)\")", Attribution::TopScope,
-       [&] { return "slot " + std::to_string(inst.scopes().scopedInstallFunction({"f", "v(i)"})); });
+       [&] { return "slot " + std::to_string(inst.scopes().scopedInstallFunction({"f", "v(i)"}).value()); });
   step("scopedAllocPush()", Attribution::Caller, [&] { return "scope " + std::to_string(inst.scopedAllocPush()); });
   step("scopedAllocCString(\"hi\")", Attribution::TopScope,
-       [&] { return std::to_string(inst.scopes().scopedAllocCString("hi")->ptr); });
+       [&] { return std::to_string(inst.scopes().scopedAllocCString("hi").value()->ptr); });
   step("scopedAllocPop(scope " + std::to_string(s1) + ") (not on top)", Attribution::Caller, [&] {
-    inst.scopedAllocPop(s1);
+    inst.scopedAllocPop(s1).value();
     return std::string("ok");
   });
   step("scopedAllocPop(scope " + std::to_string(s1) + ") again", Attribution::Caller, [&] {
-    inst.scopedAllocPop(s1);
+    inst.scopedAllocPop(s1).value();
     return std::string("ok");
   });
   step("scopedAllocPop()", Attribution::Caller, [&] {
-    inst.scopedAllocPop();
+    inst.scopedAllocPop().value();
     return std::string("ok");
   });
   for (const auto& v : checker.finish()) out << "    VIOLATION " << v.rule << ": " << v.message << "\n";

@@ -68,7 +68,9 @@ class Decoder {
     v.source = "decided";
     v.tags = {"from-fuzz"};
     v.setup = setup();
-    v.ops.reserve(std::min(in_.remaining(), limits_.maxOps) + 8);
+    // Most ops take two bytes or more: room for that many, the `end` op and
+    // a few closing pops (a hint; more ops grow the vector).
+    v.ops.reserve(std::min(in_.remaining() / 2, limits_.maxOps) + 8);
     Op end = op(OpKind::ByteLength);
     end.as = {"end"};
     v.ops.push_back(std::move(end));

@@ -24,6 +24,7 @@ class Bindings {
   const Value* find(std::string_view name) const;
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   void set(std::string_view name, Value value);
+  void reserve(std::size_t names) { items_.reserve(names); }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
 
@@ -44,7 +45,7 @@ struct Failure {
 struct Observed {
   Value value;
   std::optional<ErrorKind> error;
-  std::string message;  // the target's error message, for reports
+  std::string message;  // the target's error message (without the kind), for reports
   std::vector<Event> events;
   std::vector<Violation> violations;  // invariant violations of this op
   std::uint64_t byteLength = 0;       // the memory size after the op

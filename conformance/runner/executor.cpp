@@ -19,7 +19,9 @@ class Executor {
   }
 
   void runAll() {
-    run_.ops.reserve(countOps(vector_.ops));
+    const std::size_t ops = countOps(vector_.ops);
+    run_.ops.reserve(ops);
+    bindings_.reserve(ops);  // most ops bind at most one name
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
     const std::vector<std::string> expected = vector_.final ? vector_.final->violations : std::vector<std::string>{};
@@ -55,7 +57,7 @@ class Executor {
       return;
     }
     observed.error = outcome.error().kind;
-    observed.message = errorText(outcome.error());
+    observed.message = std::move(outcome).error().message;
   }
 
   // The op's arguments with names resolved; nullopt and `why` if one names

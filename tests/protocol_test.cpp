@@ -42,7 +42,7 @@ TEST(Protocol, TheReferenceDriversResponsesParseBackForEveryVector) {
   std::size_t vectors = 0;
   for (const auto& file : corpus.files)
     for (const auto& vector : file.vectors) {
-      const VectorRun run = runVector(vector, target, true);
+      const VectorRun run = runVector(vector, target, {.keepEndState = true});
       ASSERT_TRUE(run.endState) << vector.id;
       const json response = json::parse(protocol::responseJson(7, vector, run).dump());
       const protocol::Response parsed = protocol::parseResponse(response, 7, vector);

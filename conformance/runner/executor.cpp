@@ -13,14 +13,14 @@ Attribution attributionOf(OpKind kind) {
 
 class Executor {
  public:
-  Executor(const Vector& vector, Target& target, VectorRun& run, bool keepEndState)
-      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()), keepEndState_(keepEndState) {
+  Executor(const Vector& vector, Target& target, VectorRun& run, RunOptions options)
+      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()), options_(options) {
     for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
   }
 
   void runAll() {
     const std::size_t ops = countOps(vector_.ops);
-    run_.ops.reserve(ops);
+    if (options_.keepTrace) run_.ops.reserve(ops);
     bindings_.reserve(ops);  // most ops bind at most one name
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
@@ -31,13 +31,13 @@ class Executor {
     for (const auto& rule : expected)
       if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
         run_.failures.push_back({vector_.final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
-    if (vector_.final || keepEndState_) {
+    if (vector_.final || options_.keepEndState) {
       TargetState state = target_.state();
       if (vector_.final) {
         auto f = checkFinal(*vector_.final, rule_, state, bindings_);
         run_.failures.insert(run_.failures.end(), f.begin(), f.end());
       }
-      if (keepEndState_) run_.endState = std::move(state);
+      if (options_.keepEndState) run_.endState = std::move(state);
     }
   }
 
@@ -85,7 +85,11 @@ class Executor {
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    run_.ops.push_back({&op, std::move(observed), {}});
+    trace({&op, std::move(observed), {}});
+  }
+
+  void trace(OpRun&& ran) {
+    if (options_.keepTrace) run_.ops.push_back(std::move(ran));
   }
 
   void bind(const Op& op, const Value& value) {
@@ -109,7 +113,7 @@ class Executor {
   void unresolvable(const Op& op, const std::string& why) {
     if (!op.anyOutcome)
       run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why});
-    run_.ops.push_back({&op, std::nullopt, "not run: " + why});
+    trace({&op, std::nullopt, "not run: " + why});
   }
 
   void runOp(const Op& op) {
@@ -173,7 +177,7 @@ class Executor {
   [[noreturn]] void throwFrames(const Op& op) {
     const auto it = op.args.find("frames");
     const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
-    run_.ops.push_back({&op, std::nullopt, "thrown through " + std::to_string(frames) + " call(s)"});
+    trace({&op, std::nullopt, "thrown through " + std::to_string(frames) + " call(s)"});
     throw VectorThrow{frames};
   }
 
@@ -183,7 +187,7 @@ class Executor {
   InvariantChecker checker_;
   Bindings bindings_;
   std::string rule_;
-  bool keepEndState_;
+  RunOptions options_;
 };
 
 }  // namespace
@@ -210,7 +214,7 @@ std::vector<std::string> missingCapabilities(const Vector& vector, const Target&
   return missing;
 }
 
-VectorRun runVector(const Vector& vector, Target& target, bool keepEndState) {
+VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {
   VectorRun run;
   // Releases the target's instance however the run ends.
   struct Finish {
@@ -219,7 +223,7 @@ VectorRun runVector(const Vector& vector, Target& target, bool keepEndState) {
   } finish{target};
   try {
     target.start(vector);
-    Executor(vector, target, run, keepEndState).runAll();
+    Executor(vector, target, run, options).runAll();
   } catch (const Unsupported& e) {
     run.status = VectorRun::Status::Skipped;
     run.reason = e.what();

@@ -45,9 +45,16 @@ std::vector<OpTrace> formatTrace(const VectorRun& run);
 // What each op that ran observed, by op.
 std::map<const Op*, const Observed*> observedByOp(const VectorRun& run);
 
+struct RunOptions {
+  bool keepEndState = false;  // VectorRun::endState
+  // VectorRun::ops. A caller that only asks whether the run failed (a fuzz
+  // target, which runs a failing input again for its report) leaves it out.
+  bool keepTrace = true;
+};
+
 // Runs `vector` on `target`. The target must declare every capability the
 // vector requires (the caller skips it otherwise).
-VectorRun runVector(const Vector& vector, Target& target, bool keepEndState = false);
+VectorRun runVector(const Vector& vector, Target& target, RunOptions options = {});
 
 // The capabilities `vector` needs that `target` lacks.
 std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target);

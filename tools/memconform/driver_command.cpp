@@ -28,7 +28,7 @@ json answer(const std::string& line, std::uint64_t& id, Target& target) {
   const VectorFile loaded = loadVectorFile("request " + std::to_string(id), file.dump(), errors);
   if (!errors.empty()) return {{"id", id}, {"error", describe(errors.front())}};
   const Vector& vector = loaded.vectors.front();
-  const VectorRun run = runVector(vector, target, /*keepEndState=*/true);
+  const VectorRun run = runVector(vector, target, {.keepEndState = true});
   if (run.status != VectorRun::Status::Completed || !run.endState) return {{"id", id}, {"error", run.reason}};
   return protocol::responseJson(id, vector, run);
 }

@@ -73,5 +73,25 @@ TEST(OpDecoder, LEAK_2_ClosingPopsCloseExactlyTheScopesLeftOpen) {
   EXPECT_GT(withThrows, 100u);
 }
 
+// fuzz_scope_ops runs without the per-op trace: the failures must be the
+// same as with it. The planted CALL-2 bug leaves scopes open (LEAK-2).
+TEST(OpDecoder, AFuzzRunWithoutTheTraceFindsTheSameFailures) {
+  ReferenceTarget mutant(Mutant::ThrowSkipsPop);
+  std::size_t failing = 0;
+  for (const auto& bytes : inputs()) {
+    const Vector v = decodeOps(bytes);
+    const VectorRun traced = runVector(v, mutant);
+    const VectorRun untraced = runVector(v, mutant, {.keepTrace = false});
+    EXPECT_TRUE(untraced.ops.empty());
+    ASSERT_EQ(untraced.failures.size(), traced.failures.size());
+    for (std::size_t i = 0; i < traced.failures.size(); ++i) {
+      EXPECT_EQ(untraced.failures[i].rule, traced.failures[i].rule);
+      EXPECT_EQ(untraced.failures[i].actual, traced.failures[i].actual);
+    }
+    failing += !traced.failures.empty();
+  }
+  EXPECT_GT(failing, 10u);
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

@@ -3,8 +3,8 @@
 // the numbers involved; vectors and drivers compare kinds, never messages.
 //
 // Errors are values (Result<T>), not C++ exceptions: a fuzz input fails
-// several ops, and a throw unwound through the target costs about ten
-// successful ops under ASan. Only a refused setup (an impossible memory or
+// several ops, and under ASan a scopedAllocPop that threw its error took
+// 4.4 us, 25 times a push and a pop that succeed (bench/fuzz_input_bench). Only a refused setup (an impossible memory or
 // growth configuration) throws a GlueError, and Result::value() throws one
 // for callers that want exceptions (tests, examples).
 #pragma once

@@ -25,9 +25,8 @@ std::string_view errorKindName(ErrorKind kind) {
   return "?";
 }
 
-GlueError::GlueError(Error error) : std::runtime_error(errorText(error)), error_(std::move(error)) {}
-
-std::string errorText(const Error& error) { return std::string(errorKindName(error.kind)) + ": " + error.message; }
+GlueError::GlueError(Error error)
+    : std::runtime_error(std::string(errorKindName(error.kind)) + ": " + error.message), error_(std::move(error)) {}
 
 void raise(const Error& error) { throw GlueError(error); }
 

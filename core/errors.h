@@ -54,9 +54,6 @@ class GlueError : public std::runtime_error {
 // The Error of a failing operation: `return fail(kind, "...")`.
 inline Error fail(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
-// "Kind: message", as reports print an error.
-std::string errorText(const Error& error);
-
 // Throws `error` as a GlueError: a refused setup, or value() of a failed Result.
 [[noreturn]] void raise(const Error& error);
 

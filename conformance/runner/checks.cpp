@@ -7,20 +7,21 @@
 
 namespace memconform::conformance {
 
-std::size_t Bindings::place(std::string_view name) const {
-  const auto it = std::lower_bound(items_.begin(), items_.end(), name, [](const auto& item, std::string_view n) { return item.first < n; });
-  return static_cast<std::size_t>(it - items_.begin());
+namespace {
+// The value bound to `name` in `items` (const or not), newest first.
+template <class Items>
+auto valueNamed(Items& items, std::string_view name) -> decltype(&items.front().second) {
+  for (auto it = items.rbegin(); it != items.rend(); ++it)
+    if (it->first == name) return &it->second;
+  return nullptr;
 }
+}  // namespace
 
-const Value* Bindings::find(std::string_view name) const {
-  const std::size_t i = place(name);
-  return i < items_.size() && items_[i].first == name ? &items_[i].second : nullptr;
-}
+const Value* Bindings::find(std::string_view name) const { return valueNamed(items_, name); }
 
 void Bindings::set(std::string_view name, Value value) {
-  const std::size_t i = place(name);
-  if (i < items_.size() && items_[i].first == name) items_[i].second = std::move(value);
-  else items_.emplace(items_.begin() + static_cast<std::ptrdiff_t>(i), std::string(name), std::move(value));
+  if (Value* bound = valueNamed(items_, name)) *bound = std::move(value);
+  else items_.emplace_back(std::string(name), std::move(value));
 }
 
 namespace {
@@ -248,10 +249,14 @@ std::vector<Failure> checkFinal(const FinalState& final, const std::string& rule
     }
     if (missing.empty() && actual.empty()) return;
     std::string extra;
+    // Every name bound to a live address labels it, in name order.
+    std::vector<const std::pair<std::string, Value>*> byName;
+    for (const auto& item : bindings) byName.push_back(&item);
+    std::sort(byName.begin(), byName.end(), [](const auto* x, const auto* y) { return x->first < y->first; });
     for (auto a : actual) {
       std::string label = std::to_string(a);
-      for (const auto& [name, value] : bindings)
-        if (const auto* d = value.get<double>(); d && *d == a) label = name + "=" + label;
+      for (const auto* item : byName)
+        if (const auto* d = item->second.get<double>(); d && *d == a) label = item->first + "=" + label;
       extra += (extra.empty() ? "" : ", ") + label;
     }
     std::string want;

@@ -16,20 +16,21 @@
 
 namespace memconform::conformance {
 
-// Names bound by `as` and by event patterns, with their values, sorted by
-// name in one vector: a sequence binds a few dozen names, and a map would
-// allocate a node for each of them.
+// Names bound by `as` and by event patterns, with their values, in the order
+// they were first bound, in one vector: a sequence binds a few dozen names; a
+// map would allocate a node for each of them, and a sorted vector would move
+// values on most inserts. Lookups scan from the newest name, the one most
+// ops use.
 class Bindings {
  public:
   const Value* find(std::string_view name) const;
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   void set(std::string_view name, Value value);
   void reserve(std::size_t names) { items_.reserve(names); }
-  auto begin() const { return items_.begin(); }
+  auto begin() const { return items_.begin(); }  // in the order first bound
   auto end() const { return items_.end(); }
 
  private:
-  std::size_t place(std::string_view name) const;  // index of the first item not before `name`
   std::vector<std::pair<std::string, Value>> items_;
 };
 
@@ -49,6 +50,16 @@ struct Observed {
   std::vector<Event> events;
   std::vector<Violation> violations;  // invariant violations of this op
   std::uint64_t byteLength = 0;       // the memory size after the op
+  // A fresh op's state; the buffers keep their capacity (the executor
+  // reuses one Observed for every op).
+  void reset() {
+    value = Value();
+    error.reset();
+    message.clear();
+    events.clear();
+    violations.clear();
+    byteLength = 0;
+  }
 };
 
 // The value of `e` with names replaced by what they are bound to; nullopt

@@ -60,16 +60,16 @@ class Executor {
     observed.message = std::move(outcome).error().message;
   }
 
-  // The op's arguments with names resolved; nullopt and `why` if one names
-  // a value that an earlier failed op never bound.
-  std::optional<Args> resolveArgs(const Op& op, std::string& why) {
-    Args args;
+  // The op's arguments with names resolved, into `args`; false and `why` if
+  // one names a value that an earlier failed op never bound.
+  bool resolveArgs(const Op& op, Args& args, std::string& why) {
+    args.clear();
     for (const auto& [name, expr] : op.args) {
       auto value = tryResolve(expr, bindings_, why);
-      if (!value) return std::nullopt;
+      if (!value) return false;
       args.add(name, std::move(*value));
     }
-    return args;
+    return true;
   }
 
   // Feeds the events since the last record to the invariant checker as one op.
@@ -80,12 +80,12 @@ class Executor {
                                      contentsBefore ? target_.contentsVersion() : std::nullopt});
   }
 
-  void conclude(const Op& op, Observed& observed) {
+  void conclude(const Op& op, const Observed& observed) {
     if (!observed.error) bind(op, observed.value);  // before the check: `expect` may use the op's names
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    trace({&op, std::move(observed), {}});
+    if (options_.keepTrace) run_.ops.push_back({&op, observed, {}});
   }
 
   void trace(OpRun&& ran) {
@@ -118,15 +118,16 @@ class Executor {
 
   void runOp(const Op& op) {
     std::string why;
-    const std::optional<Args> args = resolveArgs(op, why);
-    if (!args) {
+    Args& args = opArgs_;
+    if (!resolveArgs(op, args, why)) {
       unresolvable(op, why);
       return;
     }
     const auto before = target_.contentsVersion();
-    Observed observed;
-    take(target_.execute(op, *args), observed);
-    observed.events = target_.takeEvents();
+    Observed& observed = opObserved_;
+    observed.reset();
+    take(target_.execute(op, args), observed);
+    target_.takeEvents(observed.events);
     observed.byteLength = target_.byteLength();
     observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
                                  before, observed.byteLength);
@@ -144,7 +145,7 @@ class Executor {
     try {
       take(target_.call(op, [&]() -> Value {
         bodyStarted = true;
-        pushed = target_.takeEvents();
+        target_.takeEvents(pushed);
         auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
         runOps(op.body);
@@ -162,7 +163,8 @@ class Executor {
     }
     if (unboundResult && !op.anyOutcome)
       run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});
-    const std::vector<Event> popped = target_.takeEvents();
+    std::vector<Event> popped;
+    target_.takeEvents(popped);
     observed.byteLength = target_.byteLength();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
     observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, popped, std::nullopt,
@@ -186,6 +188,10 @@ class Executor {
   VectorRun& run_;
   InvariantChecker checker_;
   Bindings bindings_;
+  // runOp's arguments and outcome, reused from op to op: the slots and
+  // buffers are made once per run, not once per op.
+  Args opArgs_;
+  Observed opObserved_;
   std::string rule_;
   RunOptions options_;
 };

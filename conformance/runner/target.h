@@ -33,6 +33,8 @@ class Args {
  public:
   static constexpr std::size_t kMax = 4;
   void add(std::string_view name, Value value);
+  // Empties the list; the slots keep their old values until add() replaces them.
+  void clear() { size_ = 0; }
   const Value* find(std::string_view name) const;
   std::size_t size() const { return size_; }
 
@@ -91,8 +93,10 @@ class Target {
   // VectorThrow) pass through the target's own finally; the call's own
   // failure (its pop) is an Error that replaces the body's outcome.
   virtual Result<Value> call(const Op& op, const std::function<Value()>& body) = 0;
-  // The events recorded since the previous call.
-  virtual std::vector<Event> takeEvents() = 0;
+  // Replaces `into`'s contents with the events recorded since the previous
+  // call. The executor passes the same buffer for every op, so that a
+  // target that copies into it allocates nothing once it has grown.
+  virtual void takeEvents(std::vector<Event>& into) = 0;
   virtual std::uint64_t byteLength() = 0;
   // A number that changes whenever memory contents change (SAFE-4), if the
   // target can tell; nullopt otherwise.

@@ -128,6 +128,9 @@ Result<Value> CmdTarget::call(const Op& op, const std::function<Value()>& body) 
   return outcomeOf(r);
 }
 
-std::vector<Event> CmdTarget::takeEvents() { return std::exchange(events_, {}); }
+void CmdTarget::takeEvents(std::vector<Event>& into) {
+  into.swap(events_);
+  events_.clear();
+}
 
 }  // namespace memconform::conformance

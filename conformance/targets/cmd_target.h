@@ -31,7 +31,7 @@ class CmdTarget : public Target {
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
-  std::vector<Event> takeEvents() override;
+  void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override { return byteLength_; }
   std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
   TargetState state() override { return response_.final; }

@@ -367,7 +367,10 @@ Result<Value> PluginTarget::call(const Op& op, const std::function<Value()>& bod
   return context.result;
 }
 
-std::vector<Event> PluginTarget::takeEvents() { return std::exchange(events_, {}); }
+void PluginTarget::takeEvents(std::vector<Event>& into) {
+  into.swap(events_);
+  events_.clear();
+}
 
 std::uint64_t PluginTarget::byteLength() { return table_->byte_length(instance_); }
 

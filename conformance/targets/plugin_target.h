@@ -29,7 +29,7 @@ class PluginTarget : public Target {
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
-  std::vector<Event> takeEvents() override;
+  void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
   std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
   TargetState state() override;

@@ -55,7 +55,6 @@ void ReferenceTarget::start(const Vector& vector) {
   config.growth = setup.growth;
   config.faults = setup.faults;
   instance_ = std::make_unique<Instance>(config);
-  eventCursor_ = 0;
 }
 
 void ReferenceTarget::finish() {
@@ -74,10 +73,11 @@ Result<Value> ReferenceTarget::call(const Op&, const std::function<Value()>& bod
   return instance_->scopedAllocCall(body);
 }
 
-std::vector<Event> ReferenceTarget::takeEvents() {
-  auto events = instance_->events().since(eventCursor_);
-  eventCursor_ = instance_->events().size();
-  return events;
+void ReferenceTarget::takeEvents(std::vector<Event>& into) {
+  // Taken events leave the log, so that it keeps its capacity for the next op.
+  EventLog& log = instance_->events();
+  into.assign(log.events().begin(), log.events().end());
+  log.clear();
 }
 
 std::uint64_t ReferenceTarget::byteLength() { return instance_->byteLength(); }

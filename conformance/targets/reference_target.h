@@ -22,7 +22,7 @@ class ReferenceTarget : public Target {
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
-  std::vector<Event> takeEvents() override;
+  void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
   std::optional<std::uint64_t> contentsVersion() override;
   TargetState state() override;
@@ -35,7 +35,6 @@ class ReferenceTarget : public Target {
   Mutant mutant_;
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
-  std::size_t eventCursor_ = 0;
 };
 
 }  // namespace memconform::conformance

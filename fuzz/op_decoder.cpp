@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -71,9 +72,7 @@ class Decoder {
     // Most ops take two bytes or more: room for that many, the `end` op and
     // a few closing pops (a hint; more ops grow the vector).
     v.ops.reserve(std::min(in_.remaining() / 2, limits_.maxOps) + 8);
-    Op end = op(OpKind::ByteLength);
-    end.as = {"end"};
-    v.ops.push_back(std::move(end));
+    emit(v.ops, OpKind::ByteLength).as = {"end"};
     while (!in_.empty() && budget_ > 0) append(v.ops, 0);
     // Close every scope the sequence left open, so that LEAK-2 at the end
     // judges the implementation, not the generated caller. The caller's
@@ -82,9 +81,7 @@ class Decoder {
     // pops fail harmlessly (SCOPE-4).
     const std::size_t open = popsByNumber_ ? scopes_.size() : stack_.size();
     for (std::size_t i = 0; i < open; ++i) {
-      Op pop = op(OpKind::Pop);
-      pop.rule = "LEAK-2";  // marks the closing pops
-      v.ops.push_back(std::move(pop));
+      emit(v.ops, OpKind::Pop).rule = "LEAK-2";  // marks the closing pops
     }
     return v;
   }
@@ -116,12 +113,23 @@ class Decoder {
     return s;
   }
 
-  Op op(OpKind kind) {
+  // A new generated op at the end of `out`, made in place (an Op is large to
+  // move, and a fuzzer decodes a few dozen per input).
+  Op& emit(std::vector<Op>& out, OpKind kind) {
     if (budget_ > 0) --budget_;
-    return Op{kind, {}, {}, {}, {}, nullptr, {}, true};
+    Op& o = out.emplace_back();
+    o.kind = kind;
+    o.anyOutcome = true;
+    return o;
   }
 
-  std::string fresh(char prefix) { return std::string(1, prefix) + std::to_string(counter_++); }
+  // A name not used before: the prefix and a counter ("p12").
+  std::string fresh(char prefix) {
+    char text[24];
+    text[0] = prefix;
+    const auto end = std::to_chars(text + 1, text + sizeof text, counter_++).ptr;
+    return std::string(text, end);
+  }
 
   // An address: mostly inside or next to a bound block, sometimes at the
   // memory's edges or far outside.
@@ -168,8 +176,8 @@ class Decoder {
   // that inputs spend their ops on scopes that exist.
   bool noScopeYet() { return unwinding_ == 0 && stack_.empty() && in_.byte() >= 32; }
 
-  Op push() {
-    Op o = op(OpKind::Push);
+  Op& push(std::vector<Op>& out) {
+    Op& o = emit(out, OpKind::Push);
     o.as = {fresh('s')};
     scopes_.push_back(o.as.front());
     model([&] { stack_.push_back(o.as.front()); });
@@ -183,35 +191,35 @@ class Decoder {
 
   // The next op, and any op that belongs with it (a read after a write).
   void append(std::vector<Op>& out, std::size_t depth) {
-    out.push_back(next(depth));
+    next(out, depth);
     for (auto& f : followUps_) out.push_back(std::move(f));
     followUps_.clear();
   }
 
-  Op next(std::size_t depth) {
+  // Emits the next op at the end of `out` and returns it.
+  Op& next(std::vector<Op>& out, std::size_t depth) {
     const std::uint8_t choice = in_.byte() % 42;
     switch (choice) {
       case 40: case 41: {
         // A write read back at once, as glue code does: the shortest path to
         // a wrong conversion, byte order or rounding (PEEK-2..4).
-        Op o = op(OpKind::Poke);
+        Op& o = emit(out, OpKind::Poke);
         const std::string_view type = in_.pick(kPeekTypes);
         o.args["type"] = str(type);
         o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
         o.args["address"] = address();
-        Op read = op(OpKind::Peek);
+        Op& read = emit(followUps_, OpKind::Peek);
         read.args["type"] = in_.byte() < 192 ? str(type) : str(in_.pick(kPeekTypes));
         read.args["address"] = o.args["address"];
-        followUps_.push_back(std::move(read));
         return o;
       }
-      case 0: case 1: case 2: return push();
+      case 0: case 1: case 2: return push(out);
       case 3: case 4:
-        if (noScopeYet()) return push();  // SCOPE-4
+        if (noScopeYet()) return push(out);  // SCOPE-4
         model([&] { if (!stack_.empty()) stack_.pop_back(); });  // SCOPE-4: the top, whatever it is
-        return op(OpKind::Pop);
+        return emit(out, OpKind::Pop);
       case 5: {
-        Op o = op(OpKind::Pop);
+        Op& o = emit(out, OpKind::Pop);
         if (!scopes_.empty() && in_.byte() < 224) {
           const std::string& scope = scopes_[in_.below(scopes_.size())];
           o.args["scope"] = name(scope);
@@ -223,29 +231,28 @@ class Decoder {
         return o;
       }
       case 6: case 7: case 8: case 9: {
-        if (noScopeYet()) return push();  // SCOPE-2
-        Op o = op(OpKind::ScopedAlloc);
+        if (noScopeYet()) return push(out);  // SCOPE-2
+        Op& o = emit(out, OpKind::ScopedAlloc);
         o.args["size"] = size();
         bindPointer(o);
         return o;
       }
       case 10: case 11: {
-        Op o = op(OpKind::Alloc);
+        Op& o = emit(out, OpKind::Alloc);
         o.args["size"] = size();
         bindPointer(o);
         // Callers fill what they allocate; freed and reused, those bytes are
         // what SCOPE-9 and ALIGN-3 zeroing must clear.
         if (in_.byte() < 128) {
-          Op fill = op(OpKind::Poke);
+          Op& fill = emit(followUps_, OpKind::Poke);
           fill.args["address"] = name(o.as.front());
           fill.args["value"] = Expr{Value(BigInt{true, 1})};
           fill.args["type"] = str("i64");
-          followUps_.push_back(std::move(fill));
         }
         return o;
       }
       case 12: case 13: {
-        Op o = op(OpKind::Dealloc);
+        Op& o = emit(out, OpKind::Dealloc);
         const std::uint8_t b = in_.byte();
         if (!pointers_.empty() && b < 128) o.args["ptr"] = name(pointers_.back());  // the block just made
         else if (!pointers_.empty() && b < 230) o.args["ptr"] = name(pointers_[in_.below(pointers_.size())]);
@@ -253,8 +260,8 @@ class Decoder {
         return o;
       }
       case 14: {
-        if (noScopeYet()) return push();  // SCOPE-2
-        Op o = op(OpKind::ScopedAllocCString);
+        if (noScopeYet()) return push(out);  // SCOPE-2
+        Op& o = emit(out, OpKind::ScopedAllocCString);
         const std::uint8_t b = in_.byte();
         o.args["value"] = b % 8 == 7 ? num(b) : str(in_.pick(kStrings));
         if (b % 8 != 7 && (b & 0x10)) {
@@ -267,7 +274,7 @@ class Decoder {
         return o;
       }
       case 15: case 16: {
-        Op o = op(in_.byte() & 1 ? OpKind::ScopedAllocPtr : OpKind::AllocPtr);
+        Op& o = emit(out, in_.byte() & 1 ? OpKind::ScopedAllocPtr : OpKind::AllocPtr);
         const std::uint32_t howMany = in_.byte() % 5;
         o.args["howMany"] = num(howMany);
         o.args["safePtrSize"] = Expr{Value(bool(in_.byte() & 1))};
@@ -278,18 +285,17 @@ class Decoder {
         }
         // The caller reads its out-parameters back (SCOPE-9: they start zeroed).
         if (!o.as.empty()) {
-          Op read = op(OpKind::Peek);
+          Op& read = emit(followUps_, OpKind::Peek);
           std::vector<Expr> slots;
           for (const auto& n : o.as) slots.push_back(name(n));
           read.args["address"] = Expr{std::move(slots)};
           read.args["type"] = str(o.args["safePtrSize"].form.index() == 0 && *std::get<Value>(o.args["safePtrSize"].form).get<bool>() ? "i64" : "i32");
-          followUps_.push_back(std::move(read));
         }
         return o;
       }
       case 17: {
-        if (noScopeYet()) return push();  // SCOPE-2
-        Op o = op(OpKind::ScopedAllocMainArgv);
+        if (noScopeYet()) return push(out);  // SCOPE-2
+        Op& o = emit(out, OpKind::ScopedAllocMainArgv);
         std::vector<Expr> list;
         for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(str(in_.pick(kStrings)));
         o.args["list"] = Expr{std::move(list)};
@@ -297,25 +303,25 @@ class Decoder {
         return o;
       }
       case 18: case 19: {
-        Op o = op(in_.byte() & 1 ? OpKind::ScopedInstallFunction : OpKind::InstallFunction);
+        Op& o = emit(out, in_.byte() & 1 ? OpKind::ScopedInstallFunction : OpKind::InstallFunction);
         o.args["signature"] = str(in_.pick(kSignatures));
         o.as = {fresh('f')};
         functions_.push_back(o.as.front());
         return o;
       }
       case 20: {
-        Op o = op(OpKind::UninstallFunction);
+        Op& o = emit(out, OpKind::UninstallFunction);
         o.args["index"] = !functions_.empty() && in_.byte() < 230 ? name(functions_[in_.below(functions_.size())]) : num(in_.byte() % 4);
         return o;
       }
       case 21: case 22: case 23: {
-        Op o = op(OpKind::Peek);
+        Op& o = emit(out, OpKind::Peek);
         o.args["type"] = str(in_.pick(kPeekTypes));
         o.args["address"] = addressOrList();
         return o;
       }
       case 24: case 25: case 26: {
-        Op o = op(OpKind::Poke);
+        Op& o = emit(out, OpKind::Poke);
         const std::string_view type = in_.pick(kPeekTypes);
         o.args["type"] = str(type);
         o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
@@ -323,21 +329,20 @@ class Decoder {
         return o;
       }
       case 27: {
-        Op o = op(OpKind::Heap);
+        Op& o = emit(out, OpKind::Heap);
         o.args["type"] = str(in_.pick(kViewTypes));
         o.as = {fresh('v')};
         views_.push_back({o.as.front(), std::string(std::get<std::string>(std::get<Value>(o.args["type"].form).data))});
         // Glue code reads a fresh view's length at once (VIEW-1, VIEW-2).
-        Op length = op(OpKind::ViewLength);
+        Op& length = emit(followUps_, OpKind::ViewLength);
         length.args["view"] = name(o.as.front());
-        followUps_.push_back(std::move(length));
         return o;
       }
       case 28: case 29: {
-        if (views_.empty()) return op(OpKind::Level);
+        if (views_.empty()) return emit(out, OpKind::Level);
         const auto& [view, type] = views_[in_.below(views_.size())];
         const bool set = in_.byte() & 1;
-        Op o = op(set ? OpKind::ViewSet : OpKind::ViewGet);
+        Op& o = emit(out, set ? OpKind::ViewSet : OpKind::ViewGet);
         o.args["view"] = name(view);
         static const std::array<int, 10> shifts{0, 0, 1, 1, 2, 2, 3, 3, 2, 3};
         int shift = 0;
@@ -351,50 +356,50 @@ class Decoder {
         return o;
       }
       case 30: {
-        if (views_.empty()) return op(OpKind::ByteLength);
-        Op o = op(OpKind::ViewLength);
+        if (views_.empty()) return emit(out, OpKind::ByteLength);
+        Op& o = emit(out, OpKind::ViewLength);
         o.args["view"] = name(views_[in_.below(views_.size())].first);
         return o;
       }
       case 31: {
-        Op o = op(OpKind::Resize);
+        Op& o = emit(out, OpKind::Resize);
         const std::uint8_t b = in_.byte();
         o.args["size"] = b < 128 ? num(in_.pick(kResizeRequests)) : num(65536.0 * (b % 80) + in_.u16());
         return o;
       }
       case 32: {
-        Op o = op(OpKind::Grow);
+        Op& o = emit(out, OpKind::Grow);
         static constexpr std::array<double, 8> pages{0, 1, 1, 2, 3, 64, -1, 1.5};
         o.args["pages"] = num(in_.pick(pages));
         return o;
       }
       case 33: {
-        Op o = op(OpKind::ZeroMemory);
+        Op& o = emit(out, OpKind::ZeroMemory);
         o.args["address"] = address();
         o.args["size"] = num(in_.byte() % 33);
         return o;
       }
       case 34: {
-        Op o = op(OpKind::MmapAlloc);
+        Op& o = emit(out, OpKind::MmapAlloc);
         o.args["size"] = size();
         bindPointer(o);
         return o;
       }
       case 35: {
-        Op o = op(OpKind::AlignMemory);
+        Op& o = emit(out, OpKind::AlignMemory);
         o.args["size"] = num(in_.pick(kNumbers));
         static constexpr std::array<double, 8> alignments{1, 2, 3, 8, 16, 65536, 0, 2.5};
         o.args["alignment"] = num(in_.pick(alignments));
         return o;
       }
       case 36: {
-        Op o = op(in_.byte() & 1 ? OpKind::Level : OpKind::SetLevel);
+        Op& o = emit(out, in_.byte() & 1 ? OpKind::Level : OpKind::SetLevel);
         if (o.kind == OpKind::SetLevel) o.args["value"] = num(in_.byte() % 4);
         return o;
       }
       case 37: case 38: {
-        if (depth >= limits_.maxCallDepth) return op(OpKind::Level);
-        Op o = op(OpKind::Call);
+        if (depth >= limits_.maxCallDepth) return emit(out, OpKind::Level);
+        Op& o = emit(out, OpKind::Call);
         // CALL-1: the call pushes a scope of its own and pops exactly that
         // one at the end, even while an exception passes through it.
         const bool runs = unwinding_ == 0;
@@ -404,10 +409,9 @@ class Decoder {
         // The body may end with a throw that unwinds some of the enclosing
         // calls: the rest of their bodies does not run.
         if (in_.byte() % 3 == 0 && budget_ > 0) {
-          Op t = op(OpKind::Throw);
+          Op& t = emit(o.body, OpKind::Throw);
           const std::size_t frames = 1 + in_.byte() % (depth + 1);
           t.args["frames"] = num(static_cast<double>(frames));
-          o.body.push_back(std::move(t));
           if (unwinding_ == 0) unwinding_ = frames;
         }
         if (runs) {
@@ -419,7 +423,7 @@ class Decoder {
         }
         return o;
       }
-      default: return op(OpKind::ByteLength);
+      default: return emit(out, OpKind::ByteLength);
     }
   }
 

@@ -18,6 +18,11 @@ struct Finding {
   std::string signature() const { return "memconform/" + target + "/" + op + "/" + rule; }
 };
 
+// How fuzz_scope_ops runs an input while it searches: without the per-op
+// trace, which only a finding needs (that input then runs again, numbered,
+// for its report). The benchmark of a fuzz execution runs the same way.
+inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false};
+
 // The first failure of a single run (an invariant violation or a malformed
 // generated sequence), if any.
 std::optional<Finding> findingOf(const std::string& target, const conformance::VectorRun& run);

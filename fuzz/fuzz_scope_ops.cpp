@@ -13,8 +13,7 @@ using namespace memconform;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget target;
   const conformance::Vector vector = fuzz::decodeOps({data, size});
-  // Without the per-op trace: only a failing input needs it, and it runs again.
-  const conformance::VectorRun run = conformance::runVector(vector, target, {.keepTrace = false});
+  const conformance::VectorRun run = conformance::runVector(vector, target, fuzz::kSearchRun);
   if (auto finding = fuzz::findingOf("reference", run)) {
     // Again with JSON pointers, for the report.
     conformance::Vector numbered = vector;

@@ -13,6 +13,7 @@
 
 #include "conformance/runner/executor.h"
 #include "conformance/targets/reference_target.h"
+#include "fuzz/findings.h"
 
 namespace memconform::fuzz {
 namespace {
@@ -81,7 +82,7 @@ TEST(OpDecoder, AFuzzRunWithoutTheTraceFindsTheSameFailures) {
   for (const auto& bytes : inputs()) {
     const Vector v = decodeOps(bytes);
     const VectorRun traced = runVector(v, mutant);
-    const VectorRun untraced = runVector(v, mutant, {.keepTrace = false});
+    const VectorRun untraced = runVector(v, mutant, kSearchRun);
     EXPECT_TRUE(untraced.ops.empty());
     ASSERT_EQ(untraced.failures.size(), traced.failures.size());
     for (std::size_t i = 0; i < traced.failures.size(); ++i) {

@@ -92,6 +92,8 @@ class LinearMemory {
 
  private:
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
+  // Poisons [from, to) where its shadow may not be poisoned yet.
+  void poisonFresh(std::size_t from, std::size_t to);
   void written(Address address, std::uint64_t n);
 
   // Up to this many written bytes are zeroed in place when the memory goes;
@@ -103,6 +105,7 @@ class LinearMemory {
   EventLog* log_;
   std::uint8_t* base_ = nullptr;
   std::size_t reserved_ = 0;
+  std::size_t open_ = 0;  // [0, open_) is readable and writable: byteLength(), or more (memory.cpp)
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
   std::uint64_t growCalls_ = 0;

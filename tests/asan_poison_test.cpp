@@ -87,6 +87,26 @@ TEST_F(AsanPoison, SAFE_2_GrownMemoryStartsPoisoned) {
   EXPECT_TRUE(inst.memory().isPoisoned(end + 65535));
 }
 
+// Rule SAFE-2. Under ASan a smaller memory that reuses a larger one's address
+// range keeps the pages past its end open (memory.cpp): their poison, not a
+// closed page, stops the implementation there, and growing into them gives
+// poisoned bytes again.
+TEST_F(AsanPoison, SAFE_2_PagesPastTheEndOfAReusedRangeStayPoisoned) {
+  { LinearMemory larger({4, 8}); }
+  LinearMemory smaller({1, 8});  // the same reservation (8 pages), 3 pages past the end
+  EXPECT_TRUE(smaller.isPoisoned(65536));
+  EXPECT_TRUE(smaller.isPoisoned(4 * 65536 - 1));
+  ASSERT_TRUE(smaller.grow(2));
+  EXPECT_TRUE(smaller.isPoisoned(65536));
+  EXPECT_TRUE(smaller.isPoisoned(3 * 65536 - 1));
+  EXPECT_DEATH(
+      {
+        const std::uint8_t byte = 1;
+        smaller.internalWrite(3 * 65536, &byte, 1);  // past the end, on a page that is open
+      },
+      "AddressSanitizer: use-after-poison");
+}
+
 
 // Rule SAFE-2. The planted bug of mutant:cstring-no-nul-room (allocate strlen
 // bytes, write the NUL past them), replayed from a conformance vector, is

@@ -85,7 +85,7 @@ class Executor {
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    if (options_.keepTrace) run_.ops.push_back({&op, observed, {}});
+    if (options_.keepTrace) run_.ops.push_back({&op, observed, {}});  // a copy: runOp reuses its Observed
   }
 
   void trace(OpRun&& ran) {

@@ -85,11 +85,15 @@ class Executor {
     auto checked = checkOp(op, rule_, observed, bindings_);
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    if (options_.keepTrace) run_.ops.push_back({&op, observed, {}});  // a copy: runOp reuses its Observed
+    trace(op, &observed, {});
   }
 
-  void trace(OpRun&& ran) {
-    if (options_.keepTrace) run_.ops.push_back(std::move(ran));
+  // Adds the op to the trace, if the run keeps one: a copy of what it
+  // observed (runOp reuses its Observed), or a note why it did not run.
+  void trace(const Op& op, const Observed* observed, std::string note) {
+    if (!options_.keepTrace) return;
+    if (observed) run_.ops.push_back({&op, *observed, std::move(note)});
+    else run_.ops.push_back({&op, std::nullopt, std::move(note)});
   }
 
   void bind(const Op& op, const Value& value) {
@@ -113,7 +117,7 @@ class Executor {
   void unresolvable(const Op& op, const std::string& why) {
     if (!op.anyOutcome)
       run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why});
-    trace({&op, std::nullopt, "not run: " + why});
+    trace(op, nullptr, "not run: " + why);
   }
 
   void runOp(const Op& op) {
@@ -179,7 +183,7 @@ class Executor {
   [[noreturn]] void throwFrames(const Op& op) {
     const auto it = op.args.find("frames");
     const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
-    trace({&op, std::nullopt, "thrown through " + std::to_string(frames) + " call(s)"});
+    trace(op, nullptr, "thrown through " + std::to_string(frames) + " call(s)");
     throw VectorThrow{frames};
   }
 

@@ -21,6 +21,12 @@
 #                                            against a C plugin
 #                                            (conformance/include/memconform/
 #                                            target.h); exit 1 on a finding
+#   scripts/fuzz.sh throughput [SECONDS]     fuzz_scope_ops's exec/s as one
+#                                            process and as one process per
+#                                            core (libFuzzer -jobs=N
+#                                            -workers=N, one shared corpus),
+#                                            each against fuzz_empty run the
+#                                            same way (default 20 s each)
 #
 # For each run it prints exec/s, coverage and findings. A finding prints its
 # signature and, for the op-sequence targets, `memconform from-crash` turns
@@ -30,11 +36,15 @@
 # planted in fuzz_resize / fuzz_peek_poke; default reference); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
-# FUZZ_FLAGS adds libFuzzer flags (e.g. -jobs=4 -workers=2 for independent
-# runs, -use_value_profile=1); FUZZ_SEEDS=0 starts from an empty corpus
-# instead of corpus/<target>.
+# FUZZ_PROCESSES=N runs N independent fuzzing processes at once with
+# libFuzzer's -jobs=N -workers=N: they share one corpus directory (each
+# reloads what the others found), each runs the whole time, and the exec/s
+# printed is their sum; FUZZ_FLAGS adds libFuzzer flags (e.g.
+# -use_value_profile=1); FUZZ_SEEDS=0 starts from an empty corpus instead of
+# corpus/<target>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 what=${1:-all}
 seconds=${2:-}
@@ -65,27 +75,39 @@ options() {
   done <"fuzz/$target.options"
 }
 
-# Runs one target for $2 seconds; prints a summary line; returns 1 on a finding.
+# Runs one target for $2 seconds (as FUZZ_PROCESSES processes at once, if
+# set); prints a summary line; returns 1 on a finding.
 run() {
   local target=$1 secs=$2 label=${3:-$1}
-  local dir=$work/$label
+  local dir=$root/$work/$label
   rm -rf "$dir"
   mkdir -p "$dir/corpus" "$dir/findings"
   options "$target"
   local dict=()
-  [[ -f fuzz/$target.dict ]] && dict=(-dict="fuzz/$target.dict")
+  [[ -f fuzz/$target.dict ]] && dict=(-dict="$root/fuzz/$target.dict")
   local fork=()
   [[ -n ${FUZZ_JOBS:-} ]] && fork=(-fork="$FUZZ_JOBS")
+  local processes=()
+  [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && processes=(-jobs="$FUZZ_PROCESSES" -workers="$FUZZ_PROCESSES")
   local seeds=()
-  [[ -d corpus/$target && ${FUZZ_SEEDS:-1} == 1 ]] && seeds=("corpus/$target")
+  [[ -d corpus/$target && ${FUZZ_SEEDS:-1} == 1 ]] && seeds=("$root/corpus/$target")
   local status=0 start
   start=$(date +%s.%N)
-  ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    "$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
-    -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1 || status=$?
+  # With -jobs each process writes its log (fuzz-N.log) into the current
+  # folder, and the parent copies each into log.txt when it ends: such runs
+  # start in their own folder, so a relative plugin: path is made absolute.
+  local in=$root target_env=${MEMCONFORM_TARGET:-}
+  if ((${#processes[@]})); then
+    in=$dir
+    [[ $target_env == plugin:* && $target_env != plugin:/* ]] && target_env=plugin:$root/${target_env#plugin:}
+  fi
+  (cd "$in" && { [[ -z $target_env ]] || export MEMCONFORM_TARGET=$target_env; } && ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$root/$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" "${processes[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
+    -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1) || status=$?
   echo "$(date +%s.%N) - $start" | bc >"$dir/seconds"
   local execs cov
-  execs=$(grep -m1 'stat::average_exec_per_sec' "$dir/log.txt" | awk '{print $2}')
+  # One final-stats line per process: together they ran the sum.
+  execs=$(awk '$1 == "stat::average_exec_per_sec:" {sum += $2; n++} END {if (n) print sum}' "$dir/log.txt")
   echo "${execs:-}" >"$dir/execs"
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
   local finding
@@ -170,6 +192,25 @@ case $what in
     library=${2:?usage: scripts/fuzz.sh plugin PATH.so [SECONDS]}
     name=$(basename "$library" .so)
     MEMCONFORM_TARGET=plugin:$library run fuzz_differential "${3:-20}" "differential-$name"
+    ;;
+  throughput)
+    # exec/s of fuzz_scope_ops as one process (what libFuzzer prints) and as
+    # one process per core (what the machine does), each against fuzz_empty
+    # run the same way in this run: the share says what one execution costs.
+    secs=${seconds:-20}
+    cores=$(nproc)
+    findings=0
+    for n in 1 "$cores"; do
+      FUZZ_PROCESSES=$n run fuzz_scope_ops "$secs" "throughput-scope-ops-$n" >/dev/null || findings=$((findings + 1))
+      FUZZ_PROCESSES=$n run fuzz_empty 5 "throughput-empty-$n" >/dev/null || true
+    done
+    printf '%-28s %14s %14s %10s\n' "processes (-jobs -workers)" "fuzz_scope_ops" "fuzz_empty" "share"
+    for n in 1 "$cores"; do
+      e=$(cat "$work/throughput-scope-ops-$n/execs") z=$(cat "$work/throughput-empty-$n/execs")
+      printf '%-28s %9s exec/s %9s exec/s %10s\n' "$n" "${e:-?}" "${z:-?}" \
+        "$([[ -n $e && -n $z && $e != 0 ]] && printf '1/%.0f' "$(echo "$z / $e" | bc -l)" || echo '?')"
+    done
+    ((findings == 0)) || { echo "fuzz_scope_ops found something: see $work/throughput-scope-ops-*/log.txt"; exit 1; }
     ;;
   all)
     findings=0

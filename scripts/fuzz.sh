@@ -198,14 +198,14 @@ case $what in
     # one process per core (what the machine does), each against fuzz_empty
     # run the same way in this run: the share says what one execution costs.
     secs=${seconds:-20}
-    cores=$(nproc)
+    counts=$(printf '%s\n' 1 "$(nproc)" | sort -nu)  # one row on a one-core machine
     findings=0
-    for n in 1 "$cores"; do
+    for n in $counts; do
       FUZZ_PROCESSES=$n run fuzz_scope_ops "$secs" "throughput-scope-ops-$n" >/dev/null || findings=$((findings + 1))
       FUZZ_PROCESSES=$n run fuzz_empty 5 "throughput-empty-$n" >/dev/null || true
     done
     printf '%-28s %14s %14s %10s\n' "processes (-jobs -workers)" "fuzz_scope_ops" "fuzz_empty" "share"
-    for n in 1 "$cores"; do
+    for n in $counts; do
       e=$(cat "$work/throughput-scope-ops-$n/execs") z=$(cat "$work/throughput-empty-$n/execs")
       printf '%-28s %9s exec/s %9s exec/s %10s\n' "$n" "${e:-?}" "${z:-?}" \
         "$([[ -n $e && -n $z && $e != 0 ]] && printf '1/%.0f' "$(echo "$z / $e" | bc -l)" || echo '?')"

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -67,10 +68,42 @@ struct Expectation {
   std::string pointer;
 };
 
+// An op's arguments by parameter name, in name order as a std::map keeps
+// them, but in one buffer: an op has a handful at most (ops.cpp), and a
+// decoder that reuses its ops (fuzz::OpDecoder) keeps the buffer from one
+// input to the next instead of allocating a node per argument.
+class OpArgs {
+ public:
+  using value_type = std::pair<std::string, Expr>;
+  using iterator = std::vector<value_type>::iterator;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  iterator begin() { return items_.begin(); }
+  iterator end() { return items_.end(); }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  std::size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  void clear() { items_.clear(); }  // keeps the buffer
+
+  iterator find(std::string_view name);
+  const_iterator find(std::string_view name) const;
+  std::size_t count(std::string_view name) const { return find(name) != end(); }
+  // The argument `name`, added (undefined) if absent.
+  Expr& operator[](std::string_view name);
+  // Adds `name` unless present, as std::map::emplace: the element, and
+  // whether it was added.
+  std::pair<iterator, bool> emplace(std::string_view name, Expr value);
+
+ private:
+  iterator lowerBound(std::string_view name);
+  std::vector<value_type> items_;
+};
+
 struct Op {
   OpKind kind;
   std::string pointer;  // "/vectors/3/ops/2/body/0"
-  std::map<std::string, Expr> args;
+  OpArgs args;
   std::vector<Op> body;               // call
   std::vector<std::string> as;        // one name, or one per list element (destructuring)
   // Null: must succeed (unless anyOutcome). Shared and immutable: ops are

@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget reference;
-  conformance::Vector vector = fuzz::decodeOps({data, size});
+  static fuzz::OpDecoder decoder;
+  conformance::Vector& vector = decoder.decode({data, size});
   fuzz::keepSupportedOps(vector, *other);  // a plugin may implement part of the API
   const conformance::VectorRun expected = conformance::runVector(vector, reference);
   const conformance::VectorRun actual = conformance::runVector(vector, *other);

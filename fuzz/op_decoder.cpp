@@ -57,12 +57,15 @@ Expr num(double d) { return Expr{Value(d)}; }
 Expr str(std::string_view s) { return Expr{Value(std::string(s))}; }
 Expr name(const std::string& n, std::int64_t offset = 0, int shift = 0) { return Expr{NameRef{n, offset, shift}}; }
 
-class Decoder {
- public:
-  Decoder(std::span<const std::uint8_t> data, const DecoderLimits& limits) : in_(data), limits_(limits) {}
+}  // namespace
 
-  Vector decode() {
-    Vector v;
+class OpDecoder::Decoder {
+ public:
+  explicit Decoder(const DecoderLimits& limits) : limits_(limits) {}
+
+  Vector& decode(std::span<const std::uint8_t> data) {
+    start(data);
+    Vector& v = vector_;
     v.id = "fuzz/input";
     v.area = "fuzz";
     v.rules = {"LEAK-1", "LEAK-2", "SAFE-1", "SAFE-3", "SAFE-4"};
@@ -87,6 +90,35 @@ class Decoder {
   }
 
  private:
+  // Forgets the previous input, keeping the storage: every op of the last
+  // sequence goes to the spare ops, its lists are emptied but keep their
+  // capacity.
+  void start(std::span<const std::uint8_t> data) {
+    in_ = Bytes(data);
+    budget_ = limits_.maxOps;
+    counter_ = 0;
+    pointers_.clear();
+    scopes_.clear();
+    functions_.clear();
+    views_.clear();
+    stack_.clear();
+    unwinding_ = 0;
+    popsByNumber_ = false;
+    spareOps(vector_.ops);  // (followUps_ is empty: append() moves them out)
+    // The rest of the vector starts afresh, whatever a caller changed in it.
+    std::vector<Op> ops = std::move(vector_.ops);
+    vector_ = Vector{};
+    vector_.ops = std::move(ops);
+  }
+
+  void spareOps(std::vector<Op>& ops) {
+    for (auto& op : ops) {
+      spareOps(op.body);
+      spare_.push_back(std::move(op));
+    }
+    ops.clear();
+  }
+
   Setup setup() {
     Setup s;
     s.memory.initialPages = 1 + in_.byte() % limits_.maxInitialPages;
@@ -113,11 +145,22 @@ class Decoder {
     return s;
   }
 
-  // A new generated op at the end of `out`, made in place (an Op is large to
-  // move, and a fuzzer decodes a few dozen per input).
+  // A new generated op at the end of `out`: a spare op of an earlier input
+  // if there is one, emptied but with its buffers, else a new one.
   Op& emit(std::vector<Op>& out, OpKind kind) {
     if (budget_ > 0) --budget_;
-    Op& o = out.emplace_back();
+    if (spare_.empty()) {
+      out.emplace_back();
+    } else {
+      Op& reused = out.emplace_back(std::move(spare_.back()));
+      spare_.pop_back();
+      reused.pointer.clear();
+      reused.args.clear();
+      reused.as.clear();
+      reused.expect.reset();
+      reused.rule.clear();
+    }
+    Op& o = out.back();
     o.kind = kind;
     o.anyOutcome = true;
     return o;
@@ -427,8 +470,10 @@ class Decoder {
     }
   }
 
-  Bytes in_;
+  Bytes in_{{}};
   DecoderLimits limits_;
+  Vector vector_;
+  std::vector<Op> spare_;  // ops of earlier inputs, to be reused (their bodies are empty)
   std::size_t budget_ = limits_.maxOps;
   std::size_t counter_ = 0;
   std::vector<std::string> pointers_, scopes_, functions_;
@@ -448,10 +493,13 @@ class Decoder {
   }
 };
 
-}  // namespace
+OpDecoder::OpDecoder(const DecoderLimits& limits) : decoder_(std::make_unique<Decoder>(limits)) {}
+OpDecoder::~OpDecoder() = default;
+
+Vector& OpDecoder::decode(std::span<const std::uint8_t> data) { return decoder_->decode(data); }
 
 Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits) {
-  return Decoder(data, limits).decode();
+  return std::move(OpDecoder(limits).decode(data));
 }
 
 namespace {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "conformance/runner/target.h"
@@ -26,6 +27,25 @@ struct DecoderLimits {
 // ops have no JSON pointers yet (building them costs more than running a
 // short sequence): numberOps adds them where a report or a file needs them.
 conformance::Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits = {});
+
+// decodeOps for input after input, as a fuzzer decodes millions: each
+// sequence is made in the storage of the one before (its ops, their argument
+// and name lists, the decoder's own lists), so that decoding allocates
+// little once the buffers have grown. The sequences are the same as
+// decodeOps makes.
+class OpDecoder {
+ public:
+  explicit OpDecoder(const DecoderLimits& limits = {});
+  ~OpDecoder();
+  OpDecoder(const OpDecoder&) = delete;
+  OpDecoder& operator=(const OpDecoder&) = delete;
+  // The sequence of `data`, valid until the next call.
+  conformance::Vector& decode(std::span<const std::uint8_t> data);
+
+ private:
+  class Decoder;
+  std::unique_ptr<Decoder> decoder_;
+};
 
 // Leaves out the ops a target cannot run at all (Target::supports), in
 // bodies too; ops that used their names are then skipped as unbound.

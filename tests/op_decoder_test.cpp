@@ -7,11 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "conformance/runner/executor.h"
+#include "conformance/runner/writer.h"
 #include "conformance/targets/reference_target.h"
 #include "fuzz/findings.h"
 
@@ -92,6 +94,37 @@ TEST(OpDecoder, AFuzzRunWithoutTheTraceFindsTheSameFailures) {
     failing += !traced.failures.empty();
   }
   EXPECT_GT(failing, 10u);
+}
+
+// What the vector file form leaves out: the pointer and anyOutcome.
+void expectSameUnwritten(const std::vector<Op>& a, const std::vector<Op>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].pointer, b[i].pointer);
+    EXPECT_EQ(a[i].anyOutcome, b[i].anyOutcome);
+    expectSameUnwritten(a[i].body, b[i].body);
+  }
+}
+
+// fuzz_scope_ops and fuzz_differential decode into the storage of the
+// previous input (OpDecoder): whatever an earlier input left in an op, an
+// argument list or the decoder's model of the stack must not leak into the
+// next sequence. Inputs in a shuffled order, so that long sequences follow
+// short ones and calls follow plain ops.
+TEST(OpDecoder, ReusingTheStorageDecodesTheSameSequences) {
+  auto all = inputs();
+  std::shuffle(all.begin(), all.end(), std::mt19937(7));
+  OpDecoder decoder;
+  std::size_t withCalls = 0;
+  for (const auto& bytes : all) {
+    Vector& reused = decoder.decode(bytes);
+    const Vector fresh = decodeOps(bytes);
+    ASSERT_EQ(toJson(reused).dump(), toJson(fresh).dump());
+    expectSameUnwritten(reused.ops, fresh.ops);
+    numberOps(reused);  // as a report does; the next input must not keep the pointers
+    withCalls += std::any_of(fresh.ops.begin(), fresh.ops.end(), [](const Op& o) { return !o.body.empty(); });
+  }
+  EXPECT_GT(withCalls, 500u);
 }
 
 }  // namespace

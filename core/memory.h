@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/address_space.h"
 #include "core/errors.h"
 #include "core/events.h"
 
@@ -44,7 +45,6 @@ class LinearMemory {
  public:
   // InvalidArgument unless initialPages <= maximumPages <= 65536.
   explicit LinearMemory(MemoryConfig config = {}, GrowthFaults faults = {}, EventLog* log = nullptr);
-  ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
 
@@ -92,30 +92,16 @@ class LinearMemory {
 
  private:
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
-  // Poisons [from, to) where its shadow may not be poisoned yet.
-  void poisonFresh(std::size_t from, std::size_t to);
   void written(Address address, std::uint64_t n);
-
-  // Up to this many written bytes are zeroed in place when the memory goes;
-  // more, and their pages are handed back to the kernel.
-  static constexpr std::size_t kZeroInPlace = 256 * 1024;
 
   MemoryConfig config_;
   GrowthFaults faults_;
   EventLog* log_;
-  std::uint8_t* base_ = nullptr;
-  std::size_t reserved_ = 0;
-  std::size_t open_ = 0;  // [0, open_) is readable and writable: byteLength(), or more (memory.cpp)
+  AddressSpace space_;
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
   std::uint64_t growCalls_ = 0;
   std::uint64_t callerWrites_ = 0;
-  // What a reused reservation must get back (memory.cpp, ReservationCache):
-  // the range of bytes written, the range unpoisoned, and how far its shadow
-  // was poisoned before.
-  std::size_t dirtyBegin_ = SIZE_MAX, dirtyEnd_ = 0;
-  std::size_t unpoisonedBegin_ = SIZE_MAX, unpoisonedEnd_ = 0;
-  std::size_t poisonedBelow_ = 0;
 };
 
 }  // namespace memconform

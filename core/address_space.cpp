@@ -1,0 +1,167 @@
+#include "core/address_space.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/asan_poison.h"
+#include "core/memory.h"
+
+namespace memconform {
+namespace {
+
+// A range kept for reuse. Mapping a 2 GiB range, committing its pages and
+// writing its ASan shadow for every memory costs more than the ops
+// themselves. A returned range keeps its committed pages, zeroed where they
+// were written, and its shadow poisoned (nothing is allocated in it); with
+// the same size it needs no system call at all.
+struct Reservation {
+  std::uint8_t* base = nullptr;
+  std::size_t bytes = 0;      // reserved address space
+  std::size_t committed = 0;  // [0, committed) is readable, writable, zero and poisoned
+  std::size_t poisoned = 0;   // the shadow is poisoned below this (committed at some time)
+};
+
+// Under ASan the bytes past a memory's end are poisoned, which stops every
+// access the implementation makes there (SAFE-2), so their pages stay open:
+// closing them when a smaller memory reuses the range, and opening them again
+// when it grows, cost a system call each (an mprotect was 2% of a fuzzer's
+// time). Without ASan they are closed, so that a stray access faults.
+constexpr bool kKeepPagesOpen = asan::enabled();
+
+class ReservationCache {
+ public:
+  std::optional<Reservation> take(std::size_t bytes) {
+    std::lock_guard lock(mutex_);
+    for (auto it = free_.begin(); it != free_.end(); ++it)
+      if (it->bytes == bytes) {
+        const Reservation r = *it;
+        free_.erase(it);
+        return r;
+      }
+    return std::nullopt;
+  }
+  void give(const Reservation& r) {
+    std::unique_lock lock(mutex_);
+    if (free_.size() < kKept) {
+      free_.push_back(r);
+      return;
+    }
+    lock.unlock();
+    release(r);
+  }
+  // Unmaps a range for good: its shadow must not stay poisoned for whatever
+  // is mapped there next.
+  static void release(const Reservation& r) {
+    asan::unpoison(r.base, r.poisoned);
+    munmap(r.base, r.bytes);
+  }
+
+ private:
+  static constexpr std::size_t kKept = 32;  // fuzzers cycle through a few dozen memory sizes
+  std::mutex mutex_;
+  std::vector<Reservation> free_;
+};
+
+ReservationCache& reservations() {
+  static auto* cache = new ReservationCache;  // never destroyed: memories may outlive static destruction
+  return *cache;
+}
+
+bool setAccess(std::uint8_t* p, std::size_t n, int protection) { return n == 0 || mprotect(p, n, protection) == 0; }
+
+// Zeroes bytes that may be poisoned (the memory's own cleanup, not an access
+// on anybody's behalf): uninstrumented, a word at a time.
+MEMCONFORM_CALLER_ACCESS void zeroUnchecked(std::uint8_t* p, std::size_t n) {
+  volatile std::uint8_t* b = p;
+  while (n > 0 && reinterpret_cast<std::uintptr_t>(b) % 8 != 0) *b++ = 0, --n;
+  volatile std::uint64_t* w = reinterpret_cast<volatile std::uint64_t*>(const_cast<std::uint8_t*>(b));
+  for (; n >= 8; n -= 8) *w++ = 0;
+  b = reinterpret_cast<volatile std::uint8_t*>(w);
+  while (n > 0) *b++ = 0, --n;
+}
+
+}  // namespace
+
+AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved_(reserved) {
+  if (reserved_ == 0) return;
+  std::optional<Reservation> reused = reservations().take(reserved_);
+  if (!reused) {
+    // Reserve address space only; mprotect commits pages as the memory grows,
+    // and the kernel backs them with RAM only when they are first touched.
+    void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+      throw std::runtime_error("cannot reserve " + std::to_string(reserved_) + " bytes: " + std::strerror(errno));
+    reused = Reservation{static_cast<std::uint8_t*>(p), reserved_, 0, 0};
+  }
+  base_ = reused->base;
+  poisonedBelow_ = reused->poisoned;
+  // Missing pages are opened, zero; pages above the initial size are closed
+  // unless they stay open (kKeepPagesOpen).
+  const std::size_t was = reused->committed;
+  open_ = initial < was && kKeepPagesOpen ? was : initial;
+  const bool ok = initial < was ? setAccess(base_ + open_, was - open_, PROT_NONE)
+                                : setAccess(base_ + was, initial - was, PROT_READ | PROT_WRITE);
+  if (!ok) {
+    ReservationCache::release(*reused);
+    throw std::runtime_error(std::string("cannot commit the initial memory: ") + std::strerror(errno));
+  }
+  poisonFresh(0, initial);  // nothing is allocated yet (SAFE-2)
+  length_ = initial;
+}
+
+AddressSpace::~AddressSpace() {
+  if (base_ == nullptr) return;
+  // Back to "zero and poisoned" where this memory changed it.
+  if (writtenEnd_ > writtenBegin_) {
+    if (writtenEnd_ - writtenBegin_ <= kZeroInPlace) {
+      zeroUnchecked(base_ + writtenBegin_, writtenEnd_ - writtenBegin_);
+    } else {
+      const std::size_t from = writtenBegin_ / kPageSize * kPageSize;
+      if (madvise(base_ + from, length_ - from, MADV_DONTNEED) != 0) {  // hands back zero pages
+        ReservationCache::release({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
+        return;
+      }
+    }
+  }
+  if (unpoisonedEnd_ > unpoisonedBegin_) asan::poison(base_ + unpoisonedBegin_, unpoisonedEnd_ - unpoisonedBegin_);
+  reservations().give({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
+}
+
+bool AddressSpace::grow(std::size_t to) {
+  if (to > open_) {
+    if (!setAccess(base_ + open_, to - open_, PROT_READ | PROT_WRITE)) return false;
+    open_ = to;
+  }
+  poisonFresh(length_, to);  // fresh bytes belong to no allocation (SAFE-2)
+  length_ = to;
+  return true;
+}
+
+void AddressSpace::poisonFresh(std::size_t from, std::size_t to) {
+  // Below poisonedBelow_ the shadow is still poisoned: nothing was allocated
+  // past the end of a memory since.
+  from = std::max(from, poisonedBelow_);
+  if (to > from) asan::poison(base_ + from, to - from);
+}
+
+void AddressSpace::written(std::size_t from, std::size_t n) {
+  if (n == 0) return;
+  writtenBegin_ = std::min(writtenBegin_, from);
+  writtenEnd_ = std::max(writtenEnd_, from + n);
+}
+
+void AddressSpace::unpoisoned(std::size_t from, std::size_t n) {
+  if (n == 0) return;
+  unpoisonedBegin_ = std::min(unpoisonedBegin_, from);
+  unpoisonedEnd_ = std::max(unpoisonedEnd_, from + n);
+}
+
+}  // namespace memconform

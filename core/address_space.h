@@ -1,0 +1,60 @@
+// The address space behind a LinearMemory (memory.h, MEM-1..3): the
+// memory's maximum reserved up front, pages opened as it grows, and the
+// range kept for the next memory of the same size when it goes (a
+// conformance run makes one memory per vector, a fuzzer one per input):
+// zeroed where it was written and poisoned (SAFE-2), so that a reused range
+// is indistinguishable from a fresh one.
+//
+// Not counted as fuzz coverage (fuzz/coverage_ignorelist.txt): what a range
+// needs here (reserving, opening pages, poisoning shadow) depends on the
+// memories that had it before, not on this memory's ops. Counted, it gave
+// the same input different coverage from one execution to the next.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace memconform {
+
+class AddressSpace {
+ public:
+  // `reserved` bytes of address space, [0, initial) readable, writable,
+  // zero and poisoned. Throws std::runtime_error if the system refuses.
+  AddressSpace(std::size_t reserved, std::size_t initial);
+  // Zeroes what was written, poisons again what was unpoisoned, and keeps
+  // the range for the next memory (or unmaps it).
+  ~AddressSpace();
+  AddressSpace(const AddressSpace&) = delete;
+  AddressSpace& operator=(const AddressSpace&) = delete;
+
+  std::uint8_t* base() const { return base_; }
+  // The memory is now `to` bytes long (a grow): its new bytes are readable,
+  // writable, zero and poisoned. False, and nothing changes, if the system
+  // refuses to open the pages.
+  bool grow(std::size_t to);
+
+  // What the next memory must get back: bytes written and bytes unpoisoned.
+  void written(std::size_t from, std::size_t n);
+  void unpoisoned(std::size_t from, std::size_t n);
+  // [begin, end) covers every byte written so far (empty: begin >= end).
+  std::pair<std::size_t, std::size_t> writtenRange() const { return {writtenBegin_, writtenEnd_}; }
+
+ private:
+  // Poisons [from, to) where its shadow may not be poisoned yet.
+  void poisonFresh(std::size_t from, std::size_t to);
+
+  // Up to this many written bytes are zeroed in place when the memory goes;
+  // more, and their pages are handed back to the kernel.
+  static constexpr std::size_t kZeroInPlace = 256 * 1024;
+
+  std::uint8_t* base_ = nullptr;
+  std::size_t reserved_ = 0;
+  std::size_t length_ = 0;  // the memory's byteLength
+  std::size_t open_ = 0;    // [0, open_) is readable and writable: length_, or more (address_space.cpp)
+  std::size_t writtenBegin_ = SIZE_MAX, writtenEnd_ = 0;
+  std::size_t unpoisonedBegin_ = SIZE_MAX, unpoisonedEnd_ = 0;
+  std::size_t poisonedBelow_ = 0;  // the shadow was poisoned below this before this memory
+};
+
+}  // namespace memconform

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget reference;
   static fuzz::OpDecoder decoder;
-  conformance::Vector& vector = decoder.decode({data, size});
+  const auto sequence = decoder.decode({data, size});
+  conformance::Vector& vector = sequence.vector();
   fuzz::keepSupportedOps(vector, *other);  // a plugin may implement part of the API
   const conformance::VectorRun expected = conformance::runVector(vector, reference);
   const conformance::VectorRun actual = conformance::runVector(vector, *other);

@@ -13,7 +13,8 @@ using namespace memconform;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget target;
   static fuzz::OpDecoder decoder;
-  const conformance::Vector& vector = decoder.decode({data, size});
+  const auto sequence = decoder.decode({data, size});
+  const conformance::Vector& vector = sequence.vector();
   const conformance::VectorRun run = conformance::runVector(vector, target, fuzz::kSearchRun);
   if (auto finding = fuzz::findingOf("reference", run)) {
     // Again with JSON pointers, for the report.

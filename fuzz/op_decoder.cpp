@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/spare_ops.h"
+
 namespace memconform::fuzz {
 
 using namespace memconform::conformance;
@@ -61,7 +63,27 @@ Expr name(const std::string& n, std::int64_t offset = 0, int shift = 0) { return
 
 class OpDecoder::Decoder {
  public:
-  explicit Decoder(const DecoderLimits& limits) : limits_(limits) {}
+  // The lists get room for as much as any input can put in them, once: were
+  // they to grow while an input is decoded, whether they do would depend on
+  // the inputs before it, and the growth branches (inlined into the
+  // decoder's code) would count as coverage.
+  //
+  // A decoder that is reused (`reused`) also makes every op it can ever
+  // need up front: libFuzzer counts the allocations of each execution, and
+  // one that ends with more than it freed (ops kept for the next input) is
+  // run again under a full leak check.
+  Decoder(const DecoderLimits& limits, bool reused) : limits_(limits) {
+    const std::size_t ops = limits.maxOps;
+    const std::size_t sequence = 2 * ops + 8;  // every op, a follow-up past the budget and a closing pop per push
+    vector_.ops.reserve(sequence);
+    if (reused) spare_.make(sequence);
+    pointers_.reserve(kNamesPerOp * ops);
+    scopes_.reserve(ops);
+    functions_.reserve(ops);
+    views_.reserve(ops);
+    stack_.reserve(ops);
+    followUps_.reserve(2);
+  }
 
   Vector& decode(std::span<const std::uint8_t> data) {
     start(data);
@@ -72,9 +94,6 @@ class OpDecoder::Decoder {
     v.source = "decided";
     v.tags = {"from-fuzz"};
     v.setup = setup();
-    // Most ops take two bytes or more: room for that many, the `end` op and
-    // a few closing pops (a hint; more ops grow the vector).
-    v.ops.reserve(std::min(in_.remaining() / 2, limits_.maxOps) + 8);
     emit(v.ops, OpKind::ByteLength).as = {"end"};
     while (!in_.empty() && budget_ > 0) append(v.ops, 0);
     // Close every scope the sequence left open, so that LEAK-2 at the end
@@ -86,37 +105,30 @@ class OpDecoder::Decoder {
     for (std::size_t i = 0; i < open; ++i) {
       emit(v.ops, OpKind::Pop).rule = "LEAK-2";  // marks the closing pops
     }
-    return v;
-  }
-
- private:
-  // Forgets the previous input, keeping the storage: every op of the last
-  // sequence goes to the spare ops, its lists are emptied but keep their
-  // capacity.
-  void start(std::span<const std::uint8_t> data) {
-    in_ = Bytes(data);
-    budget_ = limits_.maxOps;
-    counter_ = 0;
+    // The model is done with: emptied now, while what it holds is this
+    // input's (see start()).
     pointers_.clear();
     scopes_.clear();
     functions_.clear();
     views_.clear();
     stack_.clear();
-    unwinding_ = 0;
-    popsByNumber_ = false;
-    spareOps(vector_.ops);  // (followUps_ is empty: append() moves them out)
-    // The rest of the vector starts afresh, whatever a caller changed in it.
-    std::vector<Op> ops = std::move(vector_.ops);
-    vector_ = Vector{};
-    vector_.ops = std::move(ops);
+    return v;
   }
 
-  void spareOps(std::vector<Op>& ops) {
-    for (auto& op : ops) {
-      spareOps(op.body);
-      spare_.push_back(std::move(op));
-    }
-    ops.clear();
+  Vector& vector() { return vector_; }
+  // The sequence is done with: its ops go to the spare ones (SpareOps does
+  // the taking apart, out of coverage).
+  void release() { spare_.keep(vector_); }
+
+ private:
+  // Starts on a new input (the model's lists and followUps_ are empty).
+  void start(std::span<const std::uint8_t> data) {
+    in_ = Bytes(data);
+    budget_ = limits_.maxOps;
+    counter_ = 0;
+    unwinding_ = 0;
+    popsByNumber_ = false;
+    spare_.keep(vector_);  // (empty unless decodeOps decodes twice)
   }
 
   Setup setup() {
@@ -145,22 +157,11 @@ class OpDecoder::Decoder {
     return s;
   }
 
-  // A new generated op at the end of `out`: a spare op of an earlier input
-  // if there is one, emptied but with its buffers, else a new one.
+  // A new generated op at the end of `out` (with the buffers of an op of an
+  // earlier input, if there is one).
   Op& emit(std::vector<Op>& out, OpKind kind) {
     if (budget_ > 0) --budget_;
-    if (spare_.empty()) {
-      out.emplace_back();
-    } else {
-      Op& reused = out.emplace_back(std::move(spare_.back()));
-      spare_.pop_back();
-      reused.pointer.clear();
-      reused.args.clear();
-      reused.as.clear();
-      reused.expect.reset();
-      reused.rule.clear();
-    }
-    Op& o = out.back();
+    Op& o = spare_.add(out);
     o.kind = kind;
     o.anyOutcome = true;
     return o;
@@ -235,8 +236,7 @@ class OpDecoder::Decoder {
   // The next op, and any op that belongs with it (a read after a write).
   void append(std::vector<Op>& out, std::size_t depth) {
     next(out, depth);
-    for (auto& f : followUps_) out.push_back(std::move(f));
-    followUps_.clear();
+    spare_.moveAll(followUps_, out);
   }
 
   // Emits the next op at the end of `out` and returns it.
@@ -473,7 +473,9 @@ class OpDecoder::Decoder {
   Bytes in_{{}};
   DecoderLimits limits_;
   Vector vector_;
-  std::vector<Op> spare_;  // ops of earlier inputs, to be reused (their bodies are empty)
+  // allocPtr binds up to 4 names (howMany), scopedAllocCString 2.
+  static constexpr std::size_t kNamesPerOp = 4;
+  SpareOps spare_{kNamesPerOp};
   std::size_t budget_ = limits_.maxOps;
   std::size_t counter_ = 0;
   std::vector<std::string> pointers_, scopes_, functions_;
@@ -493,13 +495,19 @@ class OpDecoder::Decoder {
   }
 };
 
-OpDecoder::OpDecoder(const DecoderLimits& limits) : decoder_(std::make_unique<Decoder>(limits)) {}
+OpDecoder::OpDecoder(const DecoderLimits& limits) : decoder_(std::make_unique<Decoder>(limits, true)) {}
 OpDecoder::~OpDecoder() = default;
 
-Vector& OpDecoder::decode(std::span<const std::uint8_t> data) { return decoder_->decode(data); }
+OpDecoder::Sequence OpDecoder::decode(std::span<const std::uint8_t> data) {
+  decoder_->decode(data);
+  return Sequence(*this);
+}
+
+Vector& OpDecoder::Sequence::vector() const { return decoder_.decoder_->vector(); }
+OpDecoder::Sequence::~Sequence() { decoder_.decoder_->release(); }
 
 Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits) {
-  return std::move(OpDecoder(limits).decode(data));
+  return std::move(OpDecoder::Decoder(limits, false).decode(data));
 }
 
 namespace {

@@ -30,20 +30,38 @@ conformance::Vector decodeOps(std::span<const std::uint8_t> data, const DecoderL
 
 // decodeOps for input after input, as a fuzzer decodes millions: each
 // sequence is made in the storage of the one before (its ops, their argument
-// and name lists, the decoder's own lists), so that decoding allocates
-// little once the buffers have grown. The sequences are the same as
-// decodeOps makes.
+// and name lists, the decoder's own lists), all made when the decoder is, so
+// that decoding allocates little. The sequences are the same as decodeOps
+// makes.
 class OpDecoder {
  public:
+  // A decoded sequence; when it goes, its ops go back to the decoder,
+  // emptied, so that an execution frees what it allocated (libFuzzer runs
+  // one that ends with more mallocs than frees again, under a full leak
+  // check).
+  class Sequence {
+   public:
+    ~Sequence();
+    Sequence(const Sequence&) = delete;
+    Sequence& operator=(const Sequence&) = delete;
+    conformance::Vector& vector() const;
+
+   private:
+    friend class OpDecoder;
+    explicit Sequence(OpDecoder& decoder) : decoder_(decoder) {}
+    OpDecoder& decoder_;
+  };
+
   explicit OpDecoder(const DecoderLimits& limits = {});
   ~OpDecoder();
   OpDecoder(const OpDecoder&) = delete;
   OpDecoder& operator=(const OpDecoder&) = delete;
-  // The sequence of `data`, valid until the next call.
-  conformance::Vector& decode(std::span<const std::uint8_t> data);
+  // The sequence of `data`: one at a time.
+  Sequence decode(std::span<const std::uint8_t> data);
 
  private:
   class Decoder;
+  friend conformance::Vector decodeOps(std::span<const std::uint8_t>, const DecoderLimits&);
   std::unique_ptr<Decoder> decoder_;
 };
 

@@ -4,7 +4,8 @@
 # the corpus against the reference (every vector must pass), against
 # @sqlite.org/sqlite-wasm through the Node driver (with its expectations) and
 # against every planted bug (every one must be caught), runs every test with ctest, then
-# every fuzz target for 20 s (no finding allowed), fuzz_scope_ops's exec/s
+# every fuzz target for 20 s (no finding allowed), that coverage does not
+# depend on the inputs before, fuzz_scope_ops's exec/s
 # as one process and one per core, and fuzz_differential against every
 # planted bug (each must be found).
 set -euo pipefail
@@ -45,6 +46,8 @@ echo "== unit tests under ASan + UBSan =="
 ctest --preset asan
 echo "== every fuzz target, 20 s from its seed corpus under ASan + UBSan, finds nothing =="
 bash scripts/fuzz.sh all 20
+echo "== an input's fuzz coverage does not depend on the inputs run before it =="
+build/fuzz/bin/coverage_determinism corpus/fuzz_scope_ops corpus/fuzz_differential
 echo "== fuzz_scope_ops exec/s as one process and as one per core, against fuzz_empty (scripts/fuzz.sh throughput) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh throughput 20
 echo "== fuzz_differential finds every planted bug (at most 60 s each) =="

@@ -117,7 +117,8 @@ TEST(OpDecoder, ReusingTheStorageDecodesTheSameSequences) {
   OpDecoder decoder;
   std::size_t withCalls = 0;
   for (const auto& bytes : all) {
-    Vector& reused = decoder.decode(bytes);
+    const auto sequence = decoder.decode(bytes);
+    Vector& reused = sequence.vector();
     const Vector fresh = decodeOps(bytes);
     ASSERT_EQ(toJson(reused).dump(), toJson(fresh).dump());
     expectSameUnwritten(reused.ops, fresh.ops);

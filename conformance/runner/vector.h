@@ -85,6 +85,7 @@ class OpArgs {
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   void clear() { items_.clear(); }  // keeps the buffer
+  void reserve(std::size_t n) { items_.reserve(n); }
 
   iterator find(std::string_view name);
   const_iterator find(std::string_view name) const;

@@ -1,0 +1,60 @@
+#include "fuzz/spare_ops.h"
+
+#include "conformance/runner/target.h"
+
+namespace memconform::fuzz {
+
+using conformance::Op;
+
+void SpareOps::keep(std::vector<Op>& ops) {
+  for (auto& op : ops) {
+    keep(op.body);
+    // Emptied now: what the op's values allocated (lists of addresses or
+    // strings) is freed before the execution that made it ends. Only the
+    // name and argument buffers stay; a body's buffer goes (calls are few).
+    op.pointer.clear();
+    op.args.clear();
+    op.as.clear();
+    std::vector<Op>().swap(op.body);
+    ops_.push_back(std::move(op));
+  }
+  ops.clear();
+}
+
+void SpareOps::make(std::size_t count) {
+  ops_.reserve(ops_.size() + count);
+  for (std::size_t i = 0; i < count; ++i) {
+    Op& op = ops_.emplace_back();
+    op.as.reserve(namesPerOp_);
+    op.args.reserve(conformance::Args::kMax);
+  }
+}
+
+void SpareOps::keep(conformance::Vector& vector) {
+  keep(vector.ops);
+  std::vector<Op> ops = std::move(vector.ops);
+  vector = conformance::Vector{};
+  vector.ops = std::move(ops);
+}
+
+Op& SpareOps::add(std::vector<Op>& out) {
+  Op& op = out.emplace_back();
+  if (ops_.empty()) {
+    op.as.reserve(namesPerOp_);
+    return op;
+  }
+  // A new op, with the empty buffers of a kept one.
+  Op& spare = ops_.back();
+  op.pointer = std::move(spare.pointer);
+  op.args = std::move(spare.args);
+  op.as = std::move(spare.as);
+  ops_.pop_back();
+  return op;
+}
+
+void SpareOps::moveAll(std::vector<Op>& from, std::vector<Op>& to) {
+  for (auto& op : from) to.push_back(std::move(op));
+  from.clear();
+}
+
+}  // namespace memconform::fuzz

@@ -128,7 +128,7 @@ class OpDecoder::Decoder {
     counter_ = 0;
     unwinding_ = 0;
     popsByNumber_ = false;
-    spare_.keep(vector_);  // (empty unless decodeOps decodes twice)
+    spare_.keep(vector_);  // a no-op, unless the last Sequence is still alive
   }
 
   Setup setup() {
@@ -236,7 +236,8 @@ class OpDecoder::Decoder {
   // The next op, and any op that belongs with it (a read after a write).
   void append(std::vector<Op>& out, std::size_t depth) {
     next(out, depth);
-    spare_.moveAll(followUps_, out);
+    for (auto& f : followUps_) out.push_back(std::move(f));
+    followUps_.clear();
   }
 
   // Emits the next op at the end of `out` and returns it.

@@ -52,9 +52,4 @@ Op& SpareOps::add(std::vector<Op>& out) {
   return op;
 }
 
-void SpareOps::moveAll(std::vector<Op>& from, std::vector<Op>& to) {
-  for (auto& op : from) to.push_back(std::move(op));
-  from.clear();
-}
-
 }  // namespace memconform::fuzz

@@ -33,9 +33,6 @@ class SpareOps {
   // A default op at the end of `out`: with a kept op's emptied buffers, if
   // there is one.
   conformance::Op& add(std::vector<conformance::Op>& out);
-  // Moves the ops of `from` to the end of `to` (which may be a kept op's
-  // body, with its old capacity); `from` is left empty.
-  void moveAll(std::vector<conformance::Op>& from, std::vector<conformance::Op>& to);
 
  private:
   void keep(std::vector<conformance::Op>& ops);

@@ -105,8 +105,9 @@ class OpDecoder::Decoder {
     for (std::size_t i = 0; i < open; ++i) {
       emit(v.ops, OpKind::Pop).rule = "LEAK-2";  // marks the closing pops
     }
-    // The model is done with: emptied now, while what it holds is this
-    // input's (see start()).
+    // The model is done with. Emptied now, the work depends on this input
+    // only; emptied when the next input starts, it would show in that
+    // input's coverage.
     pointers_.clear();
     scopes_.clear();
     functions_.clear();

@@ -117,6 +117,13 @@ class OpDecoder::Decoder {
   }
 
   Vector& vector() { return vector_; }
+  // Leaves out the ops `target` cannot run, in bodies too; they go to the
+  // spare ones, so that the next inputs find as many as before.
+  void keepSupported(std::vector<Op>& ops, const conformance::Target& target) {
+    const auto unsupported = std::stable_partition(ops.begin(), ops.end(), [&](const Op& o) { return target.supports(o.kind); });
+    spare_.keep(ops, static_cast<std::size_t>(unsupported - ops.begin()));
+    for (auto& o : ops) keepSupported(o.body, target);
+  }
   // The sequence is done with: its ops go to the spare ones (SpareOps does
   // the taking apart, out of coverage).
   void release() { spare_.keep(vector_); }
@@ -506,6 +513,9 @@ OpDecoder::Sequence OpDecoder::decode(std::span<const std::uint8_t> data) {
 }
 
 Vector& OpDecoder::Sequence::vector() const { return decoder_.decoder_->vector(); }
+void OpDecoder::Sequence::keepSupportedOps(const conformance::Target& target) const {
+  decoder_.decoder_->keepSupported(vector().ops, target);
+}
 OpDecoder::Sequence::~Sequence() { decoder_.decoder_->release(); }
 
 Vector decodeOps(std::span<const std::uint8_t> data, const DecoderLimits& limits) {
@@ -523,13 +533,5 @@ void number(std::vector<Op>& ops, const std::string& pointer) {
 
 void numberOps(Vector& vector) { number(vector.ops, "/vectors/0/ops"); }
 
-namespace {
-void keepSupported(std::vector<Op>& ops, const conformance::Target& target) {
-  std::erase_if(ops, [&](const Op& o) { return !target.supports(o.kind); });
-  for (auto& o : ops) keepSupported(o.body, target);
-}
-}  // namespace
-
-void keepSupportedOps(Vector& vector, const conformance::Target& target) { keepSupported(vector.ops, target); }
 
 }  // namespace memconform::fuzz

@@ -45,6 +45,9 @@ class OpDecoder {
     Sequence(const Sequence&) = delete;
     Sequence& operator=(const Sequence&) = delete;
     conformance::Vector& vector() const;
+    // Leaves out the ops a target cannot run at all (Target::supports), in
+    // bodies too; ops that used their names are then skipped as unbound.
+    void keepSupportedOps(const conformance::Target& target) const;
 
    private:
     friend class OpDecoder;
@@ -65,9 +68,6 @@ class OpDecoder {
   std::unique_ptr<Decoder> decoder_;
 };
 
-// Leaves out the ops a target cannot run at all (Target::supports), in
-// bodies too; ops that used their names are then skipped as unbound.
-void keepSupportedOps(conformance::Vector& vector, const conformance::Target& target);
 
 // Gives every op the pointer it will have as vector 0 of a file:
 // "/vectors/0/ops/3/body/1".

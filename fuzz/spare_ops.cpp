@@ -6,9 +6,10 @@ namespace memconform::fuzz {
 
 using conformance::Op;
 
-void SpareOps::keep(std::vector<Op>& ops) {
-  for (auto& op : ops) {
-    keep(op.body);
+void SpareOps::keep(std::vector<Op>& ops, std::size_t first) {
+  for (std::size_t i = first; i < ops.size(); ++i) {
+    Op& op = ops[i];
+    keep(op.body, 0);
     // Emptied now: what the op's values allocated (lists of addresses or
     // strings) is freed before the execution that made it ends. Only the
     // name and argument buffers stay; a body's buffer goes (calls are few).
@@ -18,7 +19,7 @@ void SpareOps::keep(std::vector<Op>& ops) {
     std::vector<Op>().swap(op.body);
     ops_.push_back(std::move(op));
   }
-  ops.clear();
+  ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(first), ops.end());
 }
 
 void SpareOps::make(std::size_t count) {
@@ -31,7 +32,7 @@ void SpareOps::make(std::size_t count) {
 }
 
 void SpareOps::keep(conformance::Vector& vector) {
-  keep(vector.ops);
+  keep(vector.ops, 0);
   std::vector<Op> ops = std::move(vector.ops);
   vector = conformance::Vector{};
   vector.ops = std::move(ops);

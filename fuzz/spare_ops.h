@@ -30,13 +30,14 @@ class SpareOps {
   // rest of it new (whatever a caller changed); its op list stays, empty,
   // with its capacity. Whatever the sequence's values allocated is freed.
   void keep(conformance::Vector& vector);
+  // Keeps the ops of `ops` from `first` on (and their bodies), emptied;
+  // `ops` ends before `first`.
+  void keep(std::vector<conformance::Op>& ops, std::size_t first);
   // A default op at the end of `out`: with a kept op's emptied buffers, if
   // there is one.
   conformance::Op& add(std::vector<conformance::Op>& out);
 
  private:
-  void keep(std::vector<conformance::Op>& ops);
-
   std::size_t namesPerOp_;
   std::vector<conformance::Op> ops_;  // their bodies are empty
 };

@@ -24,11 +24,12 @@ void SpareOps::keep(std::vector<Op>& ops, std::size_t first) {
 
 void SpareOps::make(std::size_t count) {
   ops_.reserve(ops_.size() + count);
-  for (std::size_t i = 0; i < count; ++i) {
-    Op& op = ops_.emplace_back();
-    op.as.reserve(namesPerOp_);
-    op.args.reserve(conformance::Args::kMax);
-  }
+  for (std::size_t i = 0; i < count; ++i) makeRoom(ops_.emplace_back());
+}
+
+void SpareOps::makeRoom(Op& op) const {
+  op.as.reserve(namesPerOp_);
+  op.args.reserve(conformance::Args::kMax);
 }
 
 void SpareOps::keep(conformance::Vector& vector) {
@@ -41,7 +42,7 @@ void SpareOps::keep(conformance::Vector& vector) {
 Op& SpareOps::add(std::vector<Op>& out) {
   Op& op = out.emplace_back();
   if (ops_.empty()) {
-    op.as.reserve(namesPerOp_);
+    makeRoom(op);
     return op;
   }
   // A new op, with the empty buffers of a kept one.

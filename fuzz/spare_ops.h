@@ -38,6 +38,9 @@ class SpareOps {
   conformance::Op& add(std::vector<conformance::Op>& out);
 
  private:
+  // Room for the names and arguments an op has at most.
+  void makeRoom(conformance::Op& op) const;
+
   std::size_t namesPerOp_;
   std::vector<conformance::Op> ops_;  // their bodies are empty
 };

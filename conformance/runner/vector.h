@@ -97,7 +97,8 @@ class OpArgs {
   std::pair<iterator, bool> emplace(std::string_view name, Expr value);
 
  private:
-  iterator lowerBound(std::string_view name);
+  // Where `name` is or would go, in name order.
+  std::size_t position(std::string_view name) const;
   std::vector<value_type> items_;
 };
 

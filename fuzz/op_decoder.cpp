@@ -63,10 +63,8 @@ Expr name(const std::string& n, std::int64_t offset = 0, int shift = 0) { return
 
 class OpDecoder::Decoder {
  public:
-  // The lists get room for as much as any input can put in them, once: were
-  // they to grow while an input is decoded, whether they do would depend on
-  // the inputs before it, and the growth branches (inlined into the
-  // decoder's code) would count as coverage.
+  // The lists get room for as much as any input can put in them, once, so
+  // that decoding an input allocates nothing of its own.
   //
   // A decoder that is reused (`reused`) also makes every op it can ever
   // need up front: libFuzzer counts the allocations of each execution, and
@@ -105,9 +103,7 @@ class OpDecoder::Decoder {
     for (std::size_t i = 0; i < open; ++i) {
       emit(v.ops, OpKind::Pop).rule = "LEAK-2";  // marks the closing pops
     }
-    // The model is done with. Emptied now, the work depends on this input
-    // only; emptied when the next input starts, it would show in that
-    // input's coverage.
+    // The model is done with: the next input starts from empty lists.
     pointers_.clear();
     scopes_.clear();
     functions_.clear();
@@ -125,7 +121,7 @@ class OpDecoder::Decoder {
     for (auto& o : ops) keepSupported(o.body, target);
   }
   // The sequence is done with: its ops go to the spare ones (SpareOps does
-  // the taking apart, out of coverage).
+  // the taking apart).
   void release() { spare_.keep(vector_); }
 
  private:
@@ -532,6 +528,5 @@ void number(std::vector<Op>& ops, const std::string& pointer) {
 }  // namespace
 
 void numberOps(Vector& vector) { number(vector.ops, "/vectors/0/ops"); }
-
 
 }  // namespace memconform::fuzz

@@ -68,7 +68,6 @@ class OpDecoder {
   std::unique_ptr<Decoder> decoder_;
 };
 
-
 // Gives every op the pointer it will have as vector 0 of a file:
 // "/vectors/0/ops/3/body/1".
 void numberOps(conformance::Vector& vector);

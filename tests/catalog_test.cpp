@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/capabilities.h"
 #include "conformance/runner/ops.h"
 #include "support.h"
 #include "conformance/runner/vector.h"

@@ -9,16 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/capabilities.h"
+
 namespace memconform::conformance {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const std::set<std::string>& knownCapabilities() {
-  static const std::set<std::string> caps{"i64",   "grow-faults",    "growth-params", "memory-config",
-                                          "views", "function-table", "raw-grow"};
-  return caps;
-}
 
 std::string describe(const LoadError& e) {
   std::string out = e.file;
@@ -590,29 +586,6 @@ const std::regex& idPattern() {
   return re;
 }
 
-void inferRequirements(const Op& op, std::set<std::string>& req) {
-  switch (op.kind) {
-    case OpKind::Heap:
-    case OpKind::HeapForSize:
-    case OpKind::ViewLength:
-    case OpKind::ViewGet:
-    case OpKind::ViewSet: req.insert("views"); break;
-    case OpKind::InstallFunction:
-    case OpKind::ScopedInstallFunction:
-    case OpKind::UninstallFunction: req.insert("function-table"); break;
-    case OpKind::Grow: req.insert("raw-grow"); break;
-    default: break;
-  }
-  for (const auto& [name, arg] : op.args) {
-    if (const auto* v = std::get_if<Value>(&arg.form)) {
-      if (v->get<BigInt>()) req.insert("i64");
-      if (const auto* s = v->get<std::string>(); s && name == "type" && (*s == "i64" || *s == "u64")) req.insert("i64");
-      if (const auto* s = v->get<std::string>(); s && name == "size" && s->rfind("BigInt", 0) == 0) req.insert("i64");
-    }
-  }
-  for (const auto& b : op.body) inferRequirements(b, req);
-}
-
 std::optional<Vector> readVector(Reader& r, const json& j, const std::string& pointer, const VectorFile& file,
                                  std::set<std::string>& seenIds) {
   if (!r.object(j, pointer, {"id", "description", "rules", "source", "tags", "requires", "setup", "ops", "final"}))
@@ -663,12 +636,8 @@ std::optional<Vector> readVector(Reader& r, const json& j, const std::string& po
   }
   if (j.contains("final")) v.final = r.finalState(j["final"], at(pointer, "final"));
   // Capabilities that the setup or the ops imply, whether or not `requires` says so.
-  const Setup defaults;
-  // A vector that states the memory depends on its size, even the default one.
-  if (j.contains("setup") && j["setup"].is_object() && j["setup"].contains("memory")) v.requires_.insert("memory-config");
-  if (!v.setup.faults.empty()) v.requires_.insert("grow-faults");
-  if (!(v.setup.growth == defaults.growth)) v.requires_.insert("growth-params");
-  for (const auto& op : v.ops) inferRequirements(op, v.requires_);
+  const bool statesMemory = j.contains("setup") && j["setup"].is_object() && j["setup"].contains("memory");
+  v.requires_.merge(capabilityNames(vectorNeeds(v, statesMemory)));
   if (!r.ok()) return std::nullopt;
   return v;
 }

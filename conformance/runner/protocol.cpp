@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "conformance/runner/capabilities.h"
 #include "conformance/runner/writer.h"
 
 namespace memconform::conformance::protocol {

@@ -165,7 +165,4 @@ struct VectorFile {
   std::vector<Vector> vectors;
 };
 
-// The capabilities a vector may require (VECTORS.md "requires").
-const std::set<std::string>& knownCapabilities();
-
 }  // namespace memconform::conformance

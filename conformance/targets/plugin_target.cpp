@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "conformance/runner/args.h"
+#include "conformance/runner/capabilities.h"
 #include "core/errors.h"
 
 namespace memconform::conformance {

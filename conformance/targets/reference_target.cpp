@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "conformance/runner/args.h"
+#include "conformance/runner/capabilities.h"
 #include "core/errors.h"
 
 namespace memconform::conformance {

@@ -26,6 +26,16 @@ std::string firstRule(OpKind k) {
   return std::string(rules.substr(0, rules.find("..")));
 }
 
+// How a run ended, for a finding about runs that ended differently.
+std::string ending(const VectorRun& run) {
+  switch (run.status) {
+    case VectorRun::Status::Completed: return "completed (" + std::to_string(run.ops.size()) + " ops ran)";
+    case VectorRun::Status::Skipped: return "skipped: " + run.reason;
+    case VectorRun::Status::Error: return "error: " + run.reason;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string Canonicalizer::pointer(double address) {
@@ -80,6 +90,15 @@ std::string Canonicalizer::outcome(const OpRun& run) {
 }
 
 std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target) {
+  // A run that broke off: the target refused the setup or an op (skipped),
+  // or the run could not go on (a driver that died, a plugin that returned
+  // a value of the wrong kind). On the reference, the generated sequence is
+  // at fault.
+  if (reference.status != target.status) {
+    const bool onReference = reference.status != VectorRun::Status::Completed;
+    const std::string rule = onReference ? "decoder" : target.status == VectorRun::Status::Error ? "error" : "skipped";
+    return Difference{"", "sequence", rule, ending(reference), ending(target)};
+  }
   Canonicalizer left, right;
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {

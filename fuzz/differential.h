@@ -21,8 +21,9 @@ struct Difference {
   std::string target;
 };
 
-// The first op whose canonical outcome differs, or the first invariant
-// failure of `target` that `reference` does not have.
+// Runs that ended differently (a target that skipped the sequence or broke
+// off with an error), the first op whose canonical outcome differs, or the
+// first invariant failure of `target` that `reference` does not have.
 std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target);
 
 // An op's outcome with pointers, table indexes and scope handles replaced by

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/runner/capabilities.h"
 #include "fuzz/spare_ops.h"
 
 namespace memconform::fuzz {
@@ -54,6 +55,26 @@ constexpr std::array<std::string_view, 8> kStrings{"", "a", "hello", "h\xc3\xa9l
 // Resize requests: around pages, the overgrowth cap, 2 GiB and 2^32.
 constexpr std::array<double, 16> kResizeRequests{0, 1, 65535, 65536, 65537, 131072, 262144, 1048576, 100663296, 100663297,
                                                  kTwo31 - 1, kTwo31, kTwo31 + 1, kTwo32, -1, 1.5};
+
+// Moves the ops `target` cannot run to the end of `ops`, in bodies too, and
+// hands them to `drop(ops, first)`.
+template <class Drop>
+void keepRunnable(std::vector<Op>& ops, const Target& target, Capabilities have, Drop& drop) {
+  const auto runnable = [&](const Op& o) { return target.supports(o.kind) && (have == kAllCapabilities || (opNeeds(o) & ~have) == 0); };
+  // Most targets run every op: then nothing moves (a partition allocates).
+  if (!std::all_of(ops.begin(), ops.end(), runnable)) {
+    const auto cut = std::stable_partition(ops.begin(), ops.end(), runnable);
+    drop(ops, static_cast<std::size_t>(cut - ops.begin()));
+  }
+  for (auto& o : ops) keepRunnable(o.body, target, have, drop);
+}
+
+template <class Drop>
+void fit(Vector& vector, const Target& target, Drop drop) {
+  const Capabilities have = capabilityBits(target.capabilities());
+  fitSetup(vector.setup, have);
+  keepRunnable(vector.ops, target, have, drop);
+}
 
 Expr num(double d) { return Expr{Value(d)}; }
 Expr str(std::string_view s) { return Expr{Value(std::string(s))}; }
@@ -113,12 +134,10 @@ class OpDecoder::Decoder {
   }
 
   Vector& vector() { return vector_; }
-  // Leaves out the ops `target` cannot run, in bodies too; they go to the
-  // spare ones, so that the next inputs find as many as before.
-  void keepSupported(std::vector<Op>& ops, const conformance::Target& target) {
-    const auto unsupported = std::stable_partition(ops.begin(), ops.end(), [&](const Op& o) { return target.supports(o.kind); });
-    spare_.keep(ops, static_cast<std::size_t>(unsupported - ops.begin()));
-    for (auto& o : ops) keepSupported(o.body, target);
+  // fitToTarget: the ops left out go to the spare ones, so that the next
+  // inputs find as many as before.
+  void fitTo(const conformance::Target& target) {
+    fit(vector_, target, [&](std::vector<Op>& ops, std::size_t first) { spare_.keep(ops, first); });
   }
   // The sequence is done with: its ops go to the spare ones (SpareOps does
   // the taking apart).
@@ -509,8 +528,10 @@ OpDecoder::Sequence OpDecoder::decode(std::span<const std::uint8_t> data) {
 }
 
 Vector& OpDecoder::Sequence::vector() const { return decoder_.decoder_->vector(); }
-void OpDecoder::Sequence::keepSupportedOps(const conformance::Target& target) const {
-  decoder_.decoder_->keepSupported(vector().ops, target);
+void OpDecoder::Sequence::fitTo(const conformance::Target& target) const { decoder_.decoder_->fitTo(target); }
+
+void fitToTarget(Vector& vector, const Target& target) {
+  fit(vector, target, [](std::vector<Op>& ops, std::size_t first) { ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(first), ops.end()); });
 }
 OpDecoder::Sequence::~Sequence() { decoder_.decoder_->release(); }
 

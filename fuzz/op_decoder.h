@@ -45,9 +45,8 @@ class OpDecoder {
     Sequence(const Sequence&) = delete;
     Sequence& operator=(const Sequence&) = delete;
     conformance::Vector& vector() const;
-    // Leaves out the ops a target cannot run at all (Target::supports), in
-    // bodies too; ops that used their names are then skipped as unbound.
-    void keepSupportedOps(const conformance::Target& target) const;
+    // fitToTarget, with the ops left out going back to the decoder.
+    void fitTo(const conformance::Target& target) const;
 
    private:
     friend class OpDecoder;
@@ -67,6 +66,14 @@ class OpDecoder {
   friend conformance::Vector decodeOps(std::span<const std::uint8_t>, const DecoderLimits&);
   std::unique_ptr<Decoder> decoder_;
 };
+
+// Makes `vector` one that `target` can run, as a generated sequence for a
+// target that implements part of the API: leaves out the ops it cannot run
+// at all (Target::supports) or that need a capability it does not declare
+// (conformance/README.md "Capabilities"), in bodies too, and gives the setup
+// parts it cannot take their defaults. Ops that used the names of an op left
+// out are then skipped as unbound, on both sides of a differential run.
+void fitToTarget(conformance::Vector& vector, const conformance::Target& target);
 
 // Gives every op the pointer it will have as vector 0 of a file:
 // "/vectors/0/ops/3/body/1".

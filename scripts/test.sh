@@ -52,8 +52,9 @@ echo "== fuzz_scope_ops exec/s as one process and as one per core, against fuzz_
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh throughput 20
 echo "== fuzz_differential finds every planted bug (at most 60 s each) =="
 bash scripts/fuzz.sh mutants 60
-echo "== fuzz_differential: the example C plugin agrees with the reference for 20 s, and its planted CALL-1 bug is found =="
+echo "== fuzz_differential: the example C plugin agrees with the reference for 20 s (also built with fewer capabilities), and its planted CALL-1 bug is found =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin.so 20
+MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_fixed_build.so 20
 if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_pops_top.so 60; then
   echo "the planted bug of libmemconform_example_plugin_pops_top.so survived 60 s"; exit 1
 fi

@@ -4,9 +4,13 @@
 # faults, default growth}, then push (0x00), scopedAlloc(8) (0x06 0x08),
 # scopedAlloc(16) (0x06 0x10), and ops around a pop (0x03) that the minimiser
 # must remove. On mutant:pop-fifo the pop releases FIFO (SCOPE-6).
-# Usage: from_crash_test.sh MEMCONFORM_BINARY
+# Then the same for a C plugin whose planted bug pops the top scope at the
+# end of scopedAllocCall (CALL-1), loaded from an absolute path with capitals,
+# a space and dots, none of which may reach the vector's id.
+# Usage: from_crash_test.sh MEMCONFORM_BINARY PLUGIN_POPS_TOP.so
 set -euo pipefail
 mc=$1
+plugin=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '\x00\x00\x03\x00\x00\x06\x08\x06\x10\x24\x00\x29\x0a\x18\x00\x03\x24\x00\x29' >"$tmp/input"
@@ -23,3 +27,17 @@ fi
 grep -q '^FAIL  from-fuzz/pop-fifo/' "$tmp/replay"
 grep -q '"from-fuzz"' "$tmp/v.json"
 echo "ok: $ops ops, passes on the reference, fails on mutant:pop-fifo"
+
+# setup {1 page, no faults, default growth}, call (0x25) with a body of 2 ops
+# (0x01): push (0x00) and scopedAlloc(8) (0x06 0x08), no throw (0x01).
+mkdir "$tmp/Glue Build"
+cp "$plugin" "$tmp/Glue Build/My.Glue_v2.so"
+printf '\x00\x00\x03\x00\x25\x01\x00\x06\x08\x01' >"$tmp/call-input"
+"$mc" from-crash "plugin:$tmp/Glue Build/My.Glue_v2.so" "$tmp/call-input" -o "$tmp/p.json" | tee "$tmp/p-out"
+grep -qE '^finding plugin:.*/call/CALL-1: ' "$tmp/p-out"
+grep -q '"id": "from-fuzz/my.glue_v2/' "$tmp/p.json"
+"$mc" replay --target reference "$tmp/p.json" >/dev/null
+if "$mc" replay --target "plugin:$tmp/Glue Build/My.Glue_v2.so" "$tmp/p.json" >/dev/null; then
+  echo "FAIL: the vector passes on the plugin"; exit 1
+fi
+echo "ok: the plugin's finding has the id from-fuzz/my.glue_v2/..."

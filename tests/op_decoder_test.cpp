@@ -12,9 +12,11 @@
 #include <fstream>
 #include <random>
 
+#include "conformance/runner/capabilities.h"
 #include "conformance/runner/executor.h"
 #include "conformance/runner/writer.h"
 #include "conformance/targets/reference_target.h"
+#include "fuzz/differential.h"
 #include "fuzz/findings.h"
 
 namespace memconform::fuzz {
@@ -150,11 +152,96 @@ TEST(OpDecoder, LeavingOutUnsupportedOpsKeepsTheOthersInOrder) {
     const bool filter = ++i % 2 == 0;
     if (filter) eraseUnsupported(expected.ops, partial);
     const auto sequence = decoder.decode(bytes);
-    if (filter) sequence.keepSupportedOps(partial);
+    if (filter) sequence.fitTo(partial);
     ASSERT_EQ(toJson(sequence.vector()).dump(), toJson(expected).dump());
     filtered += filter && countOps(sequence.vector().ops) < countOps(decodeOps(bytes).ops);
   }
   EXPECT_GT(filtered, 500u);
+}
+
+// An implementation built one way, as most real glue is: its memory, growth
+// parameters and grow calls cannot be set from outside, it has no direct
+// memory.grow and no 64-bit values. It declares so, and runs every vector
+// on its own build's setup (the defaults of MEM-4 and GROW-6).
+class FixedBuild : public ReferenceTarget {
+ public:
+  const std::set<std::string>& capabilities() const override { return capabilities_; }
+  void start(const Vector& vector) override {
+    Vector own;
+    own.setup = Setup{};
+    given_ = vector.setup;
+    ReferenceTarget::start(own);
+  }
+  Result<Value> execute(const Op& op, const Args& args) override {
+    if (opNeeds(op) & ~capabilityBits(capabilities_)) ++undeclared;
+    return ReferenceTarget::execute(op, args);
+  }
+  Setup given_;
+  std::size_t undeclared = 0;  // ops run that need a capability it lacks
+
+ private:
+  std::set<std::string> capabilities_{"views", "function-table"};
+};
+
+// fuzz_differential against a target that declares part of the capabilities
+// (conformance/README.md "Capabilities"): the sequences it gets are ones it
+// can run, so the two sides agree, where before each input was a finding.
+TEST(OpDecoder, FittedSequencesNeedOnlyTheCapabilitiesATargetDeclares) {
+  ReferenceTarget reference;
+  FixedBuild fixed;
+  OpDecoder decoder;
+  std::size_t fitted = 0;
+  for (const auto& bytes : inputs()) {
+    const auto sequence = decoder.decode(bytes);
+    sequence.fitTo(fixed);
+    const VectorRun expected = runVector(sequence.vector(), reference);
+    const VectorRun actual = runVector(sequence.vector(), fixed);
+    EXPECT_EQ(fixed.given_, conformance::Setup{});
+    const auto d = compareRuns(expected, actual);
+    ASSERT_FALSE(d) << d->pointer << " " << d->op << " " << d->rule << ": reference " << d->reference << " | " << d->target;
+    // Nothing in it needs what the target lacks (as the loader would infer
+    // from its file form, which states a memory only if not the default).
+    EXPECT_EQ(vectorNeeds(sequence.vector(), false) & ~capabilityBits(fixed.capabilities()), 0u);
+    fitted += countOps(sequence.vector().ops) < countOps(decodeOps(bytes).ops);
+  }
+  EXPECT_EQ(fixed.undeclared, 0u);
+  EXPECT_GT(fitted, 500u);
+}
+
+// The check above can fail: the same target handed the sequences as decoded
+// (setups it cannot take, ops it cannot run) differs from the reference.
+TEST(OpDecoder, UnfittedSequencesDifferOnATargetWithFewerCapabilities) {
+  ReferenceTarget reference;
+  FixedBuild fixed;
+  std::size_t differ = 0, inputsRun = 0;
+  for (const auto& bytes : inputs()) {
+    const Vector v = decodeOps(bytes);
+    differ += compareRuns(runVector(v, reference), runVector(v, fixed)).has_value();
+    ++inputsRun;
+  }
+  EXPECT_GT(differ, inputsRun / 2);
+  EXPECT_GT(fixed.undeclared, 0u);
+}
+
+// A target run that broke off is a finding of its own kind, not a sequence
+// of 0 ops: "error" with the reason; a skipped one is "skipped".
+TEST(OpDecoder, ARunThatBrokeOffIsNamedByHowItEnded) {
+  ReferenceTarget reference;
+  const Vector v = decodeOps(std::vector<std::uint8_t>{0, 0, 3, 0, 0, 6, 8});
+  const VectorRun completed = runVector(v, reference);
+  VectorRun broken;
+  broken.status = VectorRun::Status::Error;
+  broken.reason = "driver-crashed: exit 139";
+  auto d = compareRuns(completed, broken);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->op, "sequence");
+  EXPECT_EQ(d->rule, "error");
+  EXPECT_NE(d->target.find("driver-crashed: exit 139"), std::string::npos);
+  broken.status = VectorRun::Status::Skipped;
+  d = compareRuns(completed, broken);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->rule, "skipped");
+  EXPECT_EQ(d->reference, "completed (" + std::to_string(completed.ops.size()) + " ops ran)");
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // The plugin: target (conformance/include/memconform/target.h): the example C
-// plugin passes every vector it can run, the same plugin with a planted
+// plugin passes every vector it can run, built with fewer capabilities it
+// skips the vectors that need more, the same plugin with a planted
 // CALL-1 bug fails exactly the CALL-1 vectors, and plugins that break the
 // ABI are refused with a message that names the library and the problem.
 #include "conformance/targets/plugin_target.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -15,7 +18,10 @@
 #include "conformance/runner/loader.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
+#include "conformance/targets/reference_target.h"
 #include "core/errors.h"
+#include "fuzz/differential.h"
+#include "fuzz/op_decoder.h"
 
 namespace memconform::conformance {
 namespace {
@@ -42,6 +48,41 @@ TEST(PluginTarget, ExamplePluginPassesEveryVector) {
   EXPECT_EQ(r.count(Status::Pass), r.results.size());
   for (const auto& v : r.results)
     EXPECT_EQ(v.status, Status::Pass) << v.id << ": " << v.reason << (v.failures.empty() ? "" : " " + v.failures.front().actual);
+}
+
+// A plugin that declares part of the capabilities (memconform_example_plugin_
+// fixed_build: no memory-config, grow-faults, growth-params, raw-grow, i64)
+// gets only the vectors it can run; those pass, the others are skipped with
+// the capability they need.
+TEST(PluginTarget, FixedBuildPluginPassesWhatItCanRunAndSkipsTheRest) {
+  PluginTarget target(plugin("memconform_example_plugin_fixed_build"));
+  const Report r = replay(corpus(), target, {});
+  for (const auto& v : r.results) {
+    EXPECT_TRUE(v.status == Status::Pass || v.status == Status::Skipped) << v.id << ": " << v.reason;
+    if (v.status == Status::Skipped) EXPECT_NE(v.reason.find("requires"), std::string::npos) << v.id << ": " << v.reason;
+  }
+  EXPECT_GT(r.count(Status::Pass), 300u);
+  EXPECT_GT(r.count(Status::Skipped), 200u);
+}
+
+// fuzz_differential against that plugin: the generated sequences are fitted
+// to what it declares, so the reference and the plugin agree on each.
+TEST(PluginTarget, FixedBuildPluginAgreesWithTheReferenceOnFittedFuzzInputs) {
+  PluginTarget target(plugin("memconform_example_plugin_fixed_build"));
+  ReferenceTarget reference;
+  std::size_t inputs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(MEMCONFORM_SOURCE_DIR) + "/corpus/fuzz_differential")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Vector v = fuzz::decodeOps(bytes);
+    fuzz::fitToTarget(v, target);
+    const VectorRun expected = runVector(v, reference);
+    const VectorRun actual = runVector(v, target);
+    const auto d = fuzz::compareRuns(expected, actual);
+    EXPECT_FALSE(d) << e.path().filename() << ": " << d->op << " " << d->rule << ": reference " << d->reference << " | plugin " << d->target;
+    ++inputs;
+  }
+  EXPECT_GT(inputs, 100u);
 }
 
 // Rule CALL-1: scopedAllocCall pops the scope it pushed, not the top one. The

@@ -89,7 +89,10 @@ json toJson(const Vector& v) {
   if (!v.requires_.empty()) j["requires"] = v.requires_;
   const Setup defaults;
   json setup = json::object();
-  setup["memory"] = {{"initialPages", v.setup.memory.initialPages}, {"maximumPages", v.setup.memory.maximumPages}};
+  // A vector that states its memory requires memory-config, even for the
+  // default one: only one that depends on it says it.
+  if (v.requires_.count("memory-config") || !(v.setup.memory == defaults.memory))
+    setup["memory"] = {{"initialPages", v.setup.memory.initialPages}, {"maximumPages", v.setup.memory.maximumPages}};
   if (!(v.setup.growth == defaults.growth))
     setup["growth"] = {{"geometricStep", v.setup.growth.geometricStep}, {"overgrowthCap", v.setup.growth.overgrowthCap},
                        {"alignment", v.setup.growth.alignment}, {"maxHeapSize", v.setup.growth.maxHeapSize}};

@@ -1,5 +1,6 @@
 #include "tools/memconform/from_crash.h"
 
+#include <cctype>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -25,11 +26,13 @@ namespace {
 // and rule of the first difference or invariant failure, or nothing. A
 // sequence that the reference itself fails (a scope left open once the
 // closing pops are minimised away) finds nothing: the vector must stand on a
-// clean reference run.
+// clean reference run. Nor does one that the target skips (it refused the
+// setup), as in fuzz_differential.
 std::optional<std::string> signatureOf(const Vector& v, Target& reference, Target& target) {
   const VectorRun expected = runVector(v, reference);
   if (!expected.failures.empty() || expected.status != VectorRun::Status::Completed) return std::nullopt;
   const VectorRun actual = runVector(v, target);
+  if (actual.status == VectorRun::Status::Skipped) return std::nullopt;  // as fuzz_differential: not a finding
   if (auto d = fuzz::compareRuns(expected, actual)) return d->op + "/" + d->rule;
   if (auto f = fuzz::findingOf(target.name(), actual)) return f->op + "/" + f->rule;
   return std::nullopt;
@@ -138,6 +141,25 @@ class ExpectationWriter {
   std::map<std::uint64_t, std::string> names_;
 };
 
+// The target as words of a vector id (lower case, digits, '.', '_', '-'):
+// a mutant's name, a plugin's file name without its folder and ".so", a
+// driver command's first word's file name.
+std::string idWords(const std::string& target) {
+  std::string what = target.substr(target.find(':') + 1);
+  if (target.starts_with("cmd:")) what = what.substr(0, what.find(' '));
+  what = what.substr(what.find_last_of('/') + 1);
+  if (what.ends_with(".so")) what.resize(what.size() - 3);
+  std::string id;
+  for (const char c : what) {
+    const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool word = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '.' || l == '_' || l == '-';
+    id += word ? l : '-';
+  }
+  // An id's words start with a letter or digit.
+  id.erase(0, id.find_first_not_of("._-"));
+  return id.empty() ? "target" : id;
+}
+
 std::string hex(std::uint64_t h) {
   std::ostringstream s;
   s << std::hex << h;
@@ -157,11 +179,15 @@ int runFromCrash(const FromCrashCommand& c) {
   if (!target) return 2;
   ReferenceTarget reference;
   Vector v = fuzz::decodeOps(bytes);
+  fuzz::fitToTarget(v, *target);  // the sequence fuzz_differential ran
   fuzz::numberOps(v);
   const auto signature = signatureOf(v, reference, *target);
   if (!signature) {
-    std::cerr << "memconform from-crash: " << c.input << " finds nothing on " << target->name()
-              << " (decoded " << countOps(v.ops) << " ops)\n";
+    const VectorRun onTarget = runVector(v, *target);
+    std::cerr << "memconform from-crash: " << c.input << " finds nothing on " << target->name() << " (decoded "
+              << countOps(v.ops) << " ops"
+              << (onTarget.status == VectorRun::Status::Skipped ? "; the target skips them: " + onTarget.reason : std::string())
+              << ")\n";
     return 1;
   }
   const std::size_t before = countOps(v.ops);
@@ -173,7 +199,7 @@ int runFromCrash(const FromCrashCommand& c) {
   const VectorRun expected = runVector(v, reference);
   ExpectationWriter(expected).apply(v.ops);
   const std::string rule = signature->substr(signature->find('/') + 1);
-  v.id = "from-fuzz/" + c.target.substr(c.target.find(':') + 1) + "/" + hex(std::hash<std::string>{}(std::string(bytes.begin(), bytes.end())));
+  v.id = "from-fuzz/" + idWords(c.target) + "/" + hex(std::hash<std::string>{}(std::string(bytes.begin(), bytes.end())));
   v.rules = {rule};
   v.tags = {"from-fuzz"};
   v.requires_.clear();

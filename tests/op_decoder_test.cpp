@@ -167,16 +167,14 @@ class FixedBuild : public ReferenceTarget {
  public:
   const std::set<std::string>& capabilities() const override { return capabilities_; }
   void start(const Vector& vector) override {
-    Vector own;
-    own.setup = Setup{};
-    given_ = vector.setup;
-    ReferenceTarget::start(own);
+    setupGiven = vector.setup;
+    ReferenceTarget::start(Vector{});  // its own build's setup: the defaults
   }
   Result<Value> execute(const Op& op, const Args& args) override {
     if (opNeeds(op) & ~capabilityBits(capabilities_)) ++undeclared;
     return ReferenceTarget::execute(op, args);
   }
-  Setup given_;
+  Setup setupGiven;
   std::size_t undeclared = 0;  // ops run that need a capability it lacks
 
  private:
@@ -196,7 +194,7 @@ TEST(OpDecoder, FittedSequencesNeedOnlyTheCapabilitiesATargetDeclares) {
     sequence.fitTo(fixed);
     const VectorRun expected = runVector(sequence.vector(), reference);
     const VectorRun actual = runVector(sequence.vector(), fixed);
-    EXPECT_EQ(fixed.given_, conformance::Setup{});
+    EXPECT_EQ(fixed.setupGiven, conformance::Setup{});
     const auto d = compareRuns(expected, actual);
     ASSERT_FALSE(d) << d->pointer << " " << d->op << " " << d->rule << ": reference " << d->reference << " | " << d->target;
     // Nothing in it needs what the target lacks (as the loader would infer

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
@@ -20,14 +21,26 @@ namespace {
 std::unique_ptr<conformance::Target> other;
 
 // A target may refuse a setup or an op it declared (a plugin's create that
-// returns NULL): such an input finds nothing. Said on stderr at the 1st,
-// 10th, 100th... time, so that a target that refuses everything shows.
+// returns NULL, a driver whose module needs a bigger memory): such an input
+// finds nothing. Said on stderr at the 1st, 10th, 100th... time and at the
+// end of the run, so that a target that refuses everything shows.
+struct Skips {
+  std::size_t inputs = 0, skipped = 0, next = 1;
+  std::string last;
+} skips;
+
 void skipped(const conformance::VectorRun& run) {
-  static std::size_t count = 0, next = 1;
-  if (++count < next) return;
-  next *= 10;
-  std::fprintf(stderr, "fuzz_differential: %s skipped %zu input(s) so far; the last: %s\n", other->name().c_str(), count,
-               run.reason.c_str());
+  skips.last = run.reason;
+  if (++skips.skipped < skips.next) return;
+  skips.next *= 10;
+  std::fprintf(stderr, "fuzz_differential: %s skipped %zu input(s) so far; the last: %s\n", other->name().c_str(),
+               skips.skipped, skips.last.c_str());
+}
+
+void sayHowManySkipped() {
+  if (skips.skipped)
+    std::fprintf(stderr, "fuzz_differential: %s skipped %zu of %zu inputs; the last: %s\n", other->name().c_str(),
+                 skips.skipped, skips.inputs, skips.last.c_str());
 }
 }  // namespace
 
@@ -40,12 +53,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::exit(2);
   }
   std::fprintf(stderr, "fuzz_differential: reference vs %s\n", other->name().c_str());
+  std::atexit(sayHowManySkipped);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget reference;
   static fuzz::OpDecoder decoder;
+  ++skips.inputs;
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();

@@ -20,7 +20,9 @@
 #   scripts/fuzz.sh plugin PATH.so [SECONDS] fuzz_differential: the reference
 #                                            against a C plugin
 #                                            (conformance/include/memconform/
-#                                            target.h); exit 1 on a finding
+#                                            target.h); exit 1 on a finding,
+#                                            or if the plugin skipped every
+#                                            input (nothing was compared)
 #   scripts/fuzz.sh throughput [SECONDS]     fuzz_scope_ops's exec/s as one
 #                                            process and as one process per
 #                                            core (libFuzzer -jobs=N
@@ -112,8 +114,18 @@ run() {
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
   local finding
   finding=$(ls "$dir/findings" 2>/dev/null | head -n 1 || true)
+  # fuzz_differential's count of the inputs its target refused to set up:
+  # all of them means nothing was compared, which is no pass.
+  local skips
+  skips=$(grep -E '^fuzz_differential: .* skipped [0-9]+ of [0-9]+ inputs' "$dir/log.txt" | sed 's/^fuzz_differential: /    /' || true)
   if [[ -z $finding && $status == 0 ]]; then
+    if [[ -n $skips ]] && ! echo "$skips" | grep -qvE 'skipped ([0-9]+) of \1 inputs'; then
+      printf '%-34s %6s exec/s  %-22s NOTHING COMPARED: the target skipped every input\n' "$label" "${execs:-?}" "$cov"
+      echo "$skips"
+      return 1
+    fi
     printf '%-34s %6s exec/s  %-22s no finding\n' "$label" "${execs:-?}" "$cov"
+    [[ -z $skips ]] || echo "$skips"
     return 0
   fi
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"

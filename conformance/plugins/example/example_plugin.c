@@ -638,7 +638,12 @@ static memconform_instance *ex_create(const memconform_setup *setup, const memco
   /* Built one way, as most real glue is: the memory, growth parameters and
    * faults of MEM-4, GROW-6 and MEM-5 are its build's, whatever the setup
    * says. It declares no capability to set them (capabilities below). */
-  static const memconform_setup fixed = {256, 32768, 0.2, 100663296, 65536, 2147483648.0, NULL, 0, 0, 0};
+  static const memconform_setup fixed = {.initial_pages = 256,          /* MEM-4: 16 MiB */
+                                         .maximum_pages = 32768,        /* MEM-4: 2 GiB */
+                                         .geometric_step = 0.2,         /* GROW-6 */
+                                         .overgrowth_cap = 100663296,   /* 96 MiB */
+                                         .alignment = 65536,
+                                         .max_heap_size = 2147483648.0};  /* no faults (MEM-5) */
   setup = &fixed;
 #endif
   memconform_instance *in = calloc(1, sizeof *in);

@@ -58,7 +58,16 @@ std::string Canonicalizer::event(const Event& e) {
     const auto it = functions_.find(u->index);
     return "uninstall " + (it == functions_.end() ? "unknown" : "fn#" + std::to_string(it->second));
   }
-  if (std::holds_alternative<PushEvent>(e) || std::holds_alternative<PopEvent>(e)) return "";  // handles are opaque
+  // Scope handles are each side's own numbers: named by order of push, so
+  // that a pop of another scope than the reference's shows (CALL-1, SCOPE-5).
+  if (const auto* p = std::get_if<PushEvent>(&e)) {
+    auto [it, fresh] = scopes_.emplace(p->scope, scopes_.size());
+    return "push sc#" + std::to_string(it->second);
+  }
+  if (const auto* p = std::get_if<PopEvent>(&e)) {
+    const auto it = scopes_.find(p->scope);
+    return "pop " + (it == scopes_.end() ? "unknown" : "sc#" + std::to_string(it->second));
+  }
   return describe(e);
 }
 

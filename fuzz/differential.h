@@ -27,7 +27,8 @@ struct Difference {
 std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target);
 
 // An op's outcome with pointers, table indexes and scope handles replaced by
-// their order of appearance in the run ("ptr#2"), so runs can be compared.
+// their order of appearance in the run ("ptr#2", "fn#0", "sc#1"), so runs can
+// be compared.
 class Canonicalizer {
  public:
   std::string outcome(const conformance::OpRun& run);
@@ -35,7 +36,7 @@ class Canonicalizer {
  private:
   std::string pointer(double address);
   std::string event(const Event& e);
-  std::map<std::uint64_t, std::size_t> pointers_, functions_;
+  std::map<std::uint64_t, std::size_t> pointers_, functions_, scopes_;
 };
 
 }  // namespace memconform::fuzz

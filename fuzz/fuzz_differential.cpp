@@ -1,46 +1,88 @@
 // libFuzzer target: the same op sequence on the reference and on the target
 // named by MEMCONFORM_TARGET (e.g. mutant:pop-fifo); any difference in
 // results, events or invariant verdicts is a finding, reported with a stable
-// signature (target, op, rule) and both sides' outcomes.
+// signature (target, op, rule) and both sides' outcomes. With
+// MEMCONFORM_EXPECTATIONS=FILE, an input whose first difference is a finding
+// the file's "fuzz" section lists is counted instead (fuzz/known_findings.h).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "conformance/runner/expectations.h"
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
+#include "fuzz/known_findings.h"
 #include "fuzz/op_decoder.h"
 
 using namespace memconform;
 
 namespace {
 std::unique_ptr<conformance::Target> other;
+fuzz::KnownFindings known;  // MEMCONFORM_EXPECTATIONS's "fuzz" section
+
+// Counts inputs of one kind; says so on stderr at the 1st, 10th, 100th...
+// time, so that a long run shows it early.
+struct Tally {
+  std::size_t count = 0, next = 1;
+  bool add() {
+    if (++count < next) return false;
+    next *= 10;
+    return true;
+  }
+};
+std::size_t inputs = 0;
 
 // A target may refuse a setup or an op it declared (a plugin's create that
 // returns NULL, a driver whose module needs a bigger memory): such an input
-// finds nothing. Said on stderr at the 1st, 10th, 100th... time and at the
-// end of the run, so that a target that refuses everything shows.
-struct Skips {
-  std::size_t inputs = 0, skipped = 0, next = 1;
-  std::string last;
-} skips;
+// finds nothing. Said during the run and at its end, so that a target that
+// refuses everything shows.
+Tally skips;
+std::string lastSkip;
 
 void skipped(const conformance::VectorRun& run) {
-  skips.last = run.reason;
-  if (++skips.skipped < skips.next) return;
-  skips.next *= 10;
-  std::fprintf(stderr, "fuzz_differential: %s skipped %zu input(s) so far; the last: %s\n", other->name().c_str(),
-               skips.skipped, skips.last.c_str());
+  lastSkip = run.reason;
+  if (skips.add())
+    std::fprintf(stderr, "fuzz_differential: %s skipped %zu input(s) so far; the last: %s\n", other->name().c_str(),
+                 skips.count, lastSkip.c_str());
 }
 
-void sayHowManySkipped() {
-  if (skips.skipped)
+// An input whose first difference is a known finding: not compared further.
+Tally knownEnds;
+
+void endedAtKnownFinding(const fuzz::Difference& d) {
+  if (knownEnds.add())
+    std::fprintf(stderr, "fuzz_differential: %zu input(s) so far ended at a known finding; the last: %s/%s\n",
+                 knownEnds.count, d.op.c_str(), d.rule.c_str());
+}
+
+void sayWhatWasNotCompared() {
+  if (skips.count)
     std::fprintf(stderr, "fuzz_differential: %s skipped %zu of %zu inputs; the last: %s\n", other->name().c_str(),
-                 skips.skipped, skips.inputs, skips.last.c_str());
+                 skips.count, inputs, lastSkip.c_str());
+  if (!known.empty())
+    std::fprintf(stderr, "fuzz_differential: %zu of %zu inputs ended at a known finding:\n%s", knownEnds.count, inputs,
+                 known.summary().c_str());
+}
+
+// MEMCONFORM_EXPECTATIONS: the target's expectations file, for its "fuzz"
+// section (exit 2, naming the file and field, if it cannot be used).
+void loadKnownFindings() {
+  const char* path = std::getenv("MEMCONFORM_EXPECTATIONS");
+  if (!path || !*path) return;
+  std::vector<conformance::LoadError> errors;
+  conformance::Expectations e = conformance::readExpectations(path, errors);
+  for (const auto& error : errors)
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_EXPECTATIONS: %s\n", conformance::describe(error).c_str());
+  if (!errors.empty()) std::exit(2);
+  std::fprintf(stderr, "fuzz_differential: %zu known finding(s) from %s\n", e.findings.size(), path);
+  known = fuzz::KnownFindings(std::move(e));
 }
 }  // namespace
 
@@ -53,14 +95,15 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::exit(2);
   }
   std::fprintf(stderr, "fuzz_differential: reference vs %s\n", other->name().c_str());
-  std::atexit(sayHowManySkipped);
+  loadKnownFindings();
+  std::atexit(sayWhatWasNotCompared);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static conformance::ReferenceTarget reference;
-  static fuzz::OpDecoder decoder;
-  ++skips.inputs;
+  static fuzz::OpDecoder decoder(fuzz::limitsFor(*other));
+  ++inputs;
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();
@@ -71,6 +114,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (const auto first = fuzz::compareRuns(expected, actual)) {
+    if (known.tolerate(first->op, first->rule)) {
+      endedAtKnownFinding(*first);
+      return 0;
+    }
     // Again with JSON pointers, for the report.
     conformance::Vector numbered = vector;
     fuzz::numberOps(numbered);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conformance/runner/capabilities.h"
+#include "core/memory.h"
 #include "fuzz/spare_ops.h"
 
 namespace memconform::fuzz {
@@ -159,9 +160,9 @@ class OpDecoder::Decoder {
 
   Setup setup() {
     Setup s;
-    s.memory.initialPages = 1 + in_.byte() % limits_.maxInitialPages;
+    s.memory.initialPages = std::min(limits_.minInitialPages + in_.byte() % limits_.maxInitialPages, kWasm32MaxPages);
     static constexpr std::array<std::uint32_t, 5> extra{0, 1, 4, 16, 64};
-    s.memory.maximumPages = s.memory.initialPages + in_.pick(extra);
+    s.memory.maximumPages = std::min(s.memory.initialPages + in_.pick(extra), kWasm32MaxPages);
     const std::uint8_t f = in_.byte();
     if (f % 8 == 0) s.faults.failAttempts = {1 + static_cast<std::uint64_t>(in_.byte() % 4)};
     if (f % 8 == 1) s.faults.failAttempts = {1, 2 + static_cast<std::uint64_t>(in_.byte() % 3)};
@@ -532,6 +533,12 @@ OpDecoder::Sequence OpDecoder::decode(std::span<const std::uint8_t> data) {
 
 Vector& OpDecoder::Sequence::vector() const { return decoder_.decoder_->vector(); }
 void OpDecoder::Sequence::fitTo(const conformance::Target& target) const { decoder_.decoder_->fitTo(target); }
+
+DecoderLimits limitsFor(const Target& target) {
+  DecoderLimits limits;
+  limits.minInitialPages = std::max(limits.minInitialPages, target.minimumPages());
+  return limits;
+}
 
 void fitToTarget(Vector& vector, const Target& target) {
   fit(vector, target, [](std::vector<Op>& ops, std::size_t first) { ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(first), ops.end()); });

@@ -20,8 +20,15 @@ namespace memconform::fuzz {
 struct DecoderLimits {
   std::size_t maxOps = 64;        // top-level and nested ops together
   std::size_t maxCallDepth = 4;
+  // Generated memories start with minInitialPages + 0 to maxInitialPages - 1
+  // pages.
+  std::uint32_t minInitialPages = 1;
   std::uint32_t maxInitialPages = 4;
 };
+
+// The limits for sequences that `target` can be set up for: memories from its
+// minimumPages up (a driver's module may need 128 pages or more).
+DecoderLimits limitsFor(const conformance::Target& target);
 
 // The generated vector: id "fuzz/input", every op with anyOutcome set. Its
 // ops have no JSON pointers yet (building them costs more than running a

@@ -35,7 +35,10 @@
 # it into a minimised vector whose path is printed.
 #
 # Environment: MEMCONFORM_TARGET (fuzz_differential's other side, or the bug
-# planted in fuzz_resize / fuzz_peek_poke; default reference); FUZZ_JOBS=N runs N fuzzing processes on one machine with
+# planted in fuzz_resize / fuzz_peek_poke; default reference);
+# MEMCONFORM_EXPECTATIONS=FILE (fuzz_differential: the target's expectations
+# file, whose "fuzz" section lists findings already triaged: an input that
+# ends at one is counted, and the run goes on); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
 # FUZZ_PROCESSES=N runs N independent fuzzing processes at once with
@@ -57,6 +60,8 @@ if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --build --preset fuzz -j "$(nproc)" >/dev/null
 fi
 bin=build/fuzz/bin
+# The runs start in other folders.
+[[ -z ${MEMCONFORM_EXPECTATIONS:-} ]] || export MEMCONFORM_EXPECTATIONS=$(realpath "$MEMCONFORM_EXPECTATIONS")
 mc=$bin/memconform
 work=build/fuzz/work
 mkdir -p "$work"
@@ -118,6 +123,10 @@ run() {
   # all of them means nothing was compared, which is no pass.
   local skips
   skips=$(grep -E '^fuzz_differential: .* skipped [0-9]+ of [0-9]+ inputs' "$dir/log.txt" | sed 's/^fuzz_differential: /    /' || true)
+  # And of the inputs that ended at a finding the expectations list as known.
+  local known
+  known=$(grep -E '^fuzz_differential: [0-9]+ of [0-9]+ inputs ended at a known finding|^  [A-Za-z]+/[A-Z]+-[0-9]+: ' "$dir/log.txt" |
+    sed -e 's/^fuzz_differential: /    /' -e 's/^  \([A-Za-z]\)/      \1/' || true)
   if [[ -z $finding && $status == 0 ]]; then
     if [[ -n $skips ]] && ! echo "$skips" | grep -qvE 'skipped ([0-9]+) of \1 inputs'; then
       printf '%-34s %6s exec/s  %-22s NOTHING COMPARED: the target skipped every input\n' "$label" "${execs:-?}" "$cov"
@@ -126,9 +135,11 @@ run() {
     fi
     printf '%-34s %6s exec/s  %-22s no finding\n' "$label" "${execs:-?}" "$cov"
     [[ -z $skips ]] || echo "$skips"
+    [[ -z $known ]] || echo "$known"
     return 0
   fi
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
+  [[ -z $known ]] || echo "$known"
   grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
   if [[ -n $finding && ${MEMCONFORM_FROM_CRASH:-1} == 1 && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
     local vector=$dir/findings/$finding.vector.json

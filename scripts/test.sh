@@ -63,6 +63,11 @@ if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_
   echo "a run that compared nothing passed"; exit 1
 fi
 grep -qE 'skipped ([0-9]+) of \1 inputs; the last: the plugin cannot create this setup: this plugin refuses every setup' "$reports/refuses.txt"
+echo "== fuzz_differential goes on past a finding its expectations file lists as known (a planted CALL-1 bug) =="
+printf '%s\n' '{"schema": "memconform-expectations/1", "fuzz": {"call/CALL-1": "planted: the call pops the top scope"}}' >"$reports/known-call-pops-top.json"
+MEMCONFORM_SKIP_BUILD=1 MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:call-pops-top MEMCONFORM_EXPECTATIONS="$reports/known-call-pops-top.json" \
+  bash scripts/fuzz.sh fuzz_differential 10 | tee "$reports/known.txt"
+grep -qE '^      call/CALL-1: [1-9][0-9]* inputs' "$reports/known.txt"
 echo "== time to find each mutant over 3 libFuzzer seeds (scripts/fuzz.sh time-to-find) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh time-to-find 3 60
 echo "== .clusterfuzzlite/build.sh builds every target the OSS-Fuzz way, with its corpus zip, and each runs =="

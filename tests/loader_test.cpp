@@ -283,6 +283,37 @@ TEST(Expectations, HostileFilesAreRefusedWithPointers) {
   ASSERT_NE(e.reasonFor("a/b"), nullptr);
 }
 
+// The "fuzz" section: known fuzz findings by signature after the target
+// (OP/RULE), each with a reason; a file may have only that section.
+TEST(Expectations, KnownFuzzFindingsAreNamedByOpAndRule) {
+  std::vector<LoadError> errors;
+  const auto e = loadExpectations("e.json", R"({"schema":"memconform-expectations/1",
+      "fuzz":{"pop/SCOPE-5":"upstream pops the top","sequence/LEAK-2":"leaks at the end"}})", errors);
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : describe(errors[0]));
+  ASSERT_NE(e.reasonForFinding("pop", "SCOPE-5"), nullptr);
+  EXPECT_EQ(*e.reasonForFinding("pop", "SCOPE-5"), "upstream pops the top");
+  EXPECT_NE(e.reasonForFinding("sequence", "LEAK-2"), nullptr);
+  EXPECT_EQ(e.reasonForFinding("pop", "SCOPE-4"), nullptr);
+  EXPECT_EQ(e.reasonForFinding("push", "SCOPE-5"), nullptr);
+  EXPECT_TRUE(e.reasons.empty());
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"pop", R"("why")"}, {"frobnicate/SCOPE-5", R"("why")"}, {"pop/scope-5", R"("why")"},
+           {"pop/SCOPE-5/x", R"("why")"}, {"pop/SCOPE-5", R"("")"}, {"pop/SCOPE-5", "3"}}) {
+    std::vector<LoadError> bad;
+    loadExpectations("e.json", R"({"schema":"memconform-expectations/1","fuzz":{")" + key + "\":" + value + "}}", bad);
+    ASSERT_EQ(bad.size(), 1u) << key << " " << value;
+    EXPECT_EQ(bad[0].pointer, "/fuzz/" + key);
+  }
+  std::vector<LoadError> notAnObject;
+  loadExpectations("e.json", R"({"schema":"memconform-expectations/1","fuzz":[]})", notAnObject);
+  ASSERT_EQ(notAnObject.size(), 1u);
+  EXPECT_EQ(notAnObject[0].pointer, "/fuzz");
+  std::vector<LoadError> unreadable;
+  readExpectations("/nonexistent/e.json", unreadable);
+  ASSERT_EQ(unreadable.size(), 1u);
+  EXPECT_EQ(unreadable[0].file, "/nonexistent/e.json");
+}
+
 }  // namespace
 }  // namespace memconform::conformance
 

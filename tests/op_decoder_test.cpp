@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "conformance/runner/capabilities.h"
 #include "conformance/runner/executor.h"
 #include "conformance/runner/writer.h"
 #include "conformance/targets/reference_target.h"
+#include "core/memory.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
 
@@ -219,6 +221,51 @@ TEST(OpDecoder, UnfittedSequencesDifferOnATargetWithFewerCapabilities) {
   }
   EXPECT_GT(differ, inputsRun / 2);
   EXPECT_GT(fixed.undeclared, 0u);
+}
+
+// A module whose memory import needs 128 pages (a driver's hello
+// "minimumPages", as @sqlite.org/sqlite-wasm's): it refuses smaller setups,
+// as the Node driver answers "skipped".
+class NeedsBigMemory : public ReferenceTarget {
+ public:
+  std::uint32_t minimumPages() const override { return 128; }
+  void start(const Vector& vector) override {
+    if (vector.setup.memory.initialPages < minimumPages()) throw Unsupported("the module needs 128 pages");
+    ReferenceTarget::start(vector);
+  }
+};
+
+// MEM-1: sequences decoded for such a target start at its floor and keep
+// the decoder's spread above it, so every one is compared; decoded as for
+// the reference, every one would be skipped.
+TEST(OpDecoder, MEM_1_GeneratedMemoriesStartAtTheTargetsMinimum) {
+  ReferenceTarget reference;
+  NeedsBigMemory big;
+  OpDecoder forBig(limitsFor(big));
+  std::set<std::uint32_t> initial;
+  std::size_t skippedUnfitted = 0, n = 0;
+  for (const auto& bytes : inputs()) {
+    const auto sequence = forBig.decode(bytes);
+    sequence.fitTo(big);
+    const conformance::Setup& setup = sequence.vector().setup;
+    initial.insert(setup.memory.initialPages);
+    EXPECT_LE(setup.memory.initialPages, setup.memory.maximumPages);
+    EXPECT_LE(setup.memory.maximumPages, kWasm32MaxPages);
+    const VectorRun actual = runVector(sequence.vector(), big);
+    ASSERT_EQ(actual.status, VectorRun::Status::Completed) << actual.reason;
+    const auto d = compareRuns(runVector(sequence.vector(), reference), actual);
+    ASSERT_FALSE(d) << d->pointer << " " << d->op << " " << d->rule << ": reference " << d->reference << " | " << d->target;
+    skippedUnfitted += runVector(decodeOps(bytes), big).status == VectorRun::Status::Skipped;
+    ++n;
+  }
+  EXPECT_EQ(initial, (std::set<std::uint32_t>{128, 129, 130, 131}));
+  EXPECT_EQ(skippedUnfitted, n);
+  // A floor at the wasm32 limit still gives valid setups.
+  DecoderLimits top;
+  top.minInitialPages = kWasm32MaxPages;
+  const Vector v = decodeOps(std::vector<std::uint8_t>{3, 4, 0, 0}, top);
+  EXPECT_EQ(v.setup.memory.initialPages, kWasm32MaxPages);
+  EXPECT_EQ(v.setup.memory.maximumPages, kWasm32MaxPages);
 }
 
 // A target run that broke off is a finding of its own kind, not a sequence

@@ -119,5 +119,26 @@ TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {
   EXPECT_THROW(protocol::parseHello(unknown), protocol::ProtocolError);
 }
 
+// "minimumPages": the smallest memory a driver's module can be set up with;
+// optional (0, no floor), at most the wasm32 limit of 65536 pages.
+TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
+  const json plain = protocol::helloJson({"x 1.0", {"memory-config"}});
+  EXPECT_FALSE(plain.contains("minimumPages"));
+  EXPECT_EQ(protocol::parseHello(plain).minimumPages, 0u);
+  json floor = plain;
+  floor["minimumPages"] = 128;
+  EXPECT_EQ(protocol::parseHello(floor).minimumPages, 128u);
+  EXPECT_EQ(protocol::helloJson(protocol::parseHello(floor))["minimumPages"], 128);
+  for (const json& bad : {json(65537), json(-1), json("128"), json(1.5)}) {
+    floor["minimumPages"] = bad;
+    try {
+      protocol::parseHello(floor);
+      ADD_FAILURE() << bad.dump();
+    } catch (const protocol::ProtocolError& e) {
+      EXPECT_EQ(e.pointer(), "/minimumPages") << bad.dump();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace memconform::conformance

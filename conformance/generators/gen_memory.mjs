@@ -147,6 +147,13 @@ function zeroedWords(length, from, n) {
     { op: 'dealloc', ptr: 'n' }], { final: { live: [] } }));
   vs.push(vec('align/mmap-alloc/failure-returns-zero', ['ALIGN-3'], 'seed', [
     { op: 'mmapAlloc', size: 3000000000, expect: { value: 0 } }], { final: { live: [] } }));
+  // Sizes that alignMemory rounds up to 2^32: a 4 GiB block cannot lie inside
+  // a wasm32 memory beside anything else (SAFE-1), so memalign must fail and
+  // mmapAlloc return 0 (ALIGN-3), with no allocation. (A memalign whose u32
+  // size parameter wraps 2^32 to 0 would hand out a block instead.)
+  for (const size of [4294901761, 4294967295, 4294967296])
+    vs.push(vec(`align/mmap-alloc/rounded-to-2-pow-32-fails-${size}`, ['ALIGN-3', 'SAFE-1'], 'decided', [
+      { op: 'mmapAlloc', size, expect: { value: 0, events: [] } }], { final: { live: [] } }));
   for (const size of [1, 2, 3, 5, 7, 8, 9, 12, 15, 16, 17, 24, 100, 1000, 4097])
     vs.push(vec(`align/alloc/size-${size}-is-8-aligned`, ['ALIGN-4', 'SAFE-1'], 'upstream', [
       { op: 'alloc', size, as: 'a', expect: { multipleOf: 8, events: [{ alloc: 'a', size }] } },

@@ -1,13 +1,62 @@
 #include "conformance/runner/expectations.h"
 
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/ops.h"
+
 namespace memconform::conformance {
 
+namespace {
+using nlohmann::json;
+
+const std::regex& ruleId() {
+  static const std::regex rule("\\b[A-Z]+-[0-9]+\\b");
+  return rule;
+}
+
+// "vectors": vector id -> a reason that names the rule the vector breaks.
+void loadVectors(const std::string& path, const json& vectors, Expectations& e, std::vector<LoadError>& errors) {
+  for (const auto& [id, reason] : vectors.items()) {
+    const std::string pointer = "/vectors/" + id;
+    if (!reason.is_string()) {
+      errors.push_back({path, id, pointer, "a reason is a string"});
+      continue;
+    }
+    const std::string text = reason.get<std::string>();
+    if (!std::regex_search(text, ruleId())) {
+      errors.push_back({path, id, pointer, "the reason must name the rule it breaks (\"SCOPE-5: ...\")"});
+      continue;
+    }
+    e.reasons[id] = text;
+  }
+}
+
+// "fuzz": "OP/RULE" (a finding's signature after its target) -> a reason.
+void loadFindings(const std::string& path, const json& findings, Expectations& e, std::vector<LoadError>& errors) {
+  static const std::regex signature("([A-Za-z0-9]+)/([A-Z]+-[0-9]+)");
+  for (const auto& [key, reason] : findings.items()) {
+    const std::string pointer = "/fuzz/" + key;
+    std::smatch m;
+    if (!std::regex_match(key, m, signature) || (m[1] != "sequence" && !findOp(m[1].str()))) {
+      errors.push_back({path, "", pointer,
+                        "expected OP/RULE, a fuzz finding's signature after its target (\"pop/SCOPE-5\", "
+                        "\"sequence/LEAK-2\"), with OP an op of SEMANTICS.md or \"sequence\""});
+      continue;
+    }
+    if (!reason.is_string() || reason.get<std::string>().empty()) {
+      errors.push_back({path, "", pointer, "a reason is a non-empty string"});
+      continue;
+    }
+    e.findings[key] = reason.get<std::string>();
+  }
+}
+}  // namespace
+
 Expectations loadExpectations(const std::string& path, std::string_view text, std::vector<LoadError>& errors) {
-  using nlohmann::json;
   Expectations e;
   e.path = path;
   json doc;
@@ -22,28 +71,31 @@ Expectations loadExpectations(const std::string& path, std::string_view text, st
     return e;
   }
   for (const auto& [key, value] : doc.items())
-    if (key != "schema" && key != "target" && key != "vectors" && key != "comment")
-      errors.push_back({path, "", "/" + key, "unknown field (allowed: schema, target, vectors, comment)"});
+    if (key != "schema" && key != "target" && key != "vectors" && key != "fuzz" && key != "comment")
+      errors.push_back({path, "", "/" + key, "unknown field (allowed: schema, target, vectors, fuzz, comment)"});
   if (doc.contains("target") && doc["target"].is_string()) e.target = doc["target"].get<std::string>();
-  if (!doc.contains("vectors") || !doc["vectors"].is_object()) {
+  const bool hasVectors = doc.contains("vectors"), hasFuzz = doc.contains("fuzz");
+  if ((hasVectors || !hasFuzz) && !(hasVectors && doc["vectors"].is_object()))
     errors.push_back({path, "", "/vectors", "expected an object of vector id -> reason"});
+  else if (hasVectors)
+    loadVectors(path, doc["vectors"], e, errors);
+  if (hasFuzz && !doc["fuzz"].is_object())
+    errors.push_back({path, "", "/fuzz", "expected an object of finding signature (\"pop/SCOPE-5\") -> reason"});
+  else if (hasFuzz)
+    loadFindings(path, doc["fuzz"], e, errors);
+  return e;
+}
+
+Expectations readExpectations(const std::string& path, std::vector<LoadError>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in) {
+    errors.push_back({path, "", "", "cannot read the expectations file"});
+    Expectations e;
+    e.path = path;
     return e;
   }
-  static const std::regex rule("\\b[A-Z]+-[0-9]+\\b");
-  for (const auto& [id, reason] : doc["vectors"].items()) {
-    const std::string pointer = "/vectors/" + id;
-    if (!reason.is_string()) {
-      errors.push_back({path, id, pointer, "a reason is a string"});
-      continue;
-    }
-    const std::string text = reason.get<std::string>();
-    if (!std::regex_search(text, rule)) {
-      errors.push_back({path, id, pointer, "the reason must name the rule it breaks (\"SCOPE-5: ...\")"});
-      continue;
-    }
-    e.reasons[id] = text;
-  }
-  return e;
+  return loadExpectations(path, text, errors);
 }
 
 }  // namespace memconform::conformance

@@ -144,10 +144,12 @@ json resultsJson(const std::vector<Op>& ops, const std::map<const Op*, const Obs
 }  // namespace
 
 json helloJson(const Hello& hello) {
-  return {{"hello", kHello},
+  json j = {{"hello", kHello},
           {"protocol", kVersion},
           {"implementation", hello.implementation},
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
+  if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
+  return j;
 }
 
 Hello parseHello(const json& j) {
@@ -165,6 +167,12 @@ Hello parseHello(const json& j) {
     if (!capabilities[i].is_string() || !knownCapabilities().count(capabilities[i].get<std::string>()))
       throw ProtocolError(at("/capabilities", i), "not a capability of conformance/README.md: " + capabilities[i].dump());
     h.capabilities.insert(capabilities[i].get<std::string>());
+  }
+  if (j.contains("minimumPages")) {
+    h.minimumPages = u32Field(j, "", "minimumPages");
+    // As a setup's initialPages: at most 65536 pages (core/memory.h).
+    if (h.minimumPages > 65536)
+      throw ProtocolError("/minimumPages", "expected at most 65536 pages, got " + std::to_string(h.minimumPages));
   }
   return h;
 }

@@ -46,6 +46,11 @@ class ProtocolError : public std::runtime_error {
 struct Hello {
   std::string implementation;
   std::set<std::string> capabilities;
+  // "minimumPages", optional: the smallest initial memory (in 64 KiB pages)
+  // the implementation can be set up with (a module's memory import minimum).
+  // A vector below it is answered "skipped"; a fuzzer starts its generated
+  // memories there.
+  std::uint32_t minimumPages = 0;
 };
 nlohmann::json helloJson(const Hello& hello);
 Hello parseHello(const nlohmann::json& j);

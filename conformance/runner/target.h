@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -78,6 +79,10 @@ class Target {
   // Whether execute() can run ops of this kind at all (a plugin's NULL slot
   // cannot); a vector with such an op is skipped, and a fuzzer leaves them out.
   virtual bool supports(OpKind) const { return true; }
+  // The smallest initial memory, in pages, that start() can set up (a
+  // driver's hello "minimumPages": its module's memory import minimum); 0
+  // for none. A vector below it is skipped; a fuzzer starts there.
+  virtual std::uint32_t minimumPages() const { return 0; }
 
   // A fresh instance as the vector's `setup` describes it, before its ops. A
   // target that runs whole vectors elsewhere (a driver) runs it here.

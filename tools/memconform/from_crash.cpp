@@ -178,7 +178,7 @@ int runFromCrash(const FromCrashCommand& c) {
   const std::unique_ptr<Target> target = makeTargetOrReport("from-crash", c.target);
   if (!target) return 2;
   ReferenceTarget reference;
-  Vector v = fuzz::decodeOps(bytes);
+  Vector v = fuzz::decodeOps(bytes, fuzz::limitsFor(*target));  // as fuzz_differential decodes
   fuzz::fitToTarget(v, *target);  // the sequence fuzz_differential ran
   fuzz::numberOps(v);
   const auto signature = signatureOf(v, reference, *target);

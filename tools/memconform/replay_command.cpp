@@ -52,13 +52,8 @@ void writeTo(const std::string& path, const std::function<void(std::ostream&)>& 
 
 // An expectations file, or nullopt after saying on stderr why it is unusable.
 std::optional<Expectations> readExpectations(const std::string& command, const std::string& path) {
-  std::string text;
-  if (!readAll(path, text)) {
-    std::cerr << "memconform " << command << ": cannot read expectations file " << path << "\n";
-    return std::nullopt;
-  }
   std::vector<LoadError> errors;
-  Expectations e = loadExpectations(path, text, errors);
+  Expectations e = conformance::readExpectations(path, errors);
   for (const auto& err : errors) std::cerr << "memconform " << command << ": " << describe(err) << "\n";
   if (!errors.empty()) return std::nullopt;
   return e;

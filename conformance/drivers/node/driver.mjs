@@ -31,6 +31,7 @@ send({
   implementation: `@sqlite.org/sqlite-wasm ${release.version} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow'],
+  minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
 });
 
 let instance = null;

@@ -170,7 +170,8 @@ export class Instance {
       const held = typeof i === 'number' && i >= 0 && i < table.length && table.get(i) !== null;
       const r = uninstallFunction(i);
       if (held) {
-        this.installed.delete(i);
+        // A function the module installed itself is gone for later vectors.
+        if (!this.installed.delete(i)) this.dirty = true;
         this.#record({ uninstall: i });
       } else this.dirty = true;  // upstream put the slot on its free list anyway
       return r;

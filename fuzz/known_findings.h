@@ -1,0 +1,37 @@
+// The fuzz findings a target is known to give (the "fuzz" section of its
+// expectations file, SEMANTICS.md section 11): fuzz_differential counts an
+// input whose first difference is one of them and goes on, so that a glue
+// layer with triaged bugs can still be fuzzed for new ones. Only the first
+// difference of an input is judged: what follows a known one is not compared.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "conformance/runner/expectations.h"
+
+namespace memconform::fuzz {
+
+class KnownFindings {
+ public:
+  KnownFindings() = default;
+  explicit KnownFindings(conformance::Expectations expectations) : expectations_(std::move(expectations)) {}
+
+  bool empty() const { return expectations_.findings.empty(); }
+  // Whether op/rule is a known finding; if so, it is counted.
+  bool tolerate(const std::string& op, const std::string& rule);
+  // How many inputs ended at each known finding, and the ones never seen:
+  //   peek/PEEK-1: 312 inputs (upstream's peek has no bounds check)
+  //   zeroMemory/ALIGN-2: not seen
+  std::string summary() const;
+  std::size_t tolerated() const { return tolerated_; }
+
+ private:
+  conformance::Expectations expectations_;
+  std::map<std::string, std::size_t> seen_;
+  std::size_t tolerated_ = 0;
+};
+
+}  // namespace memconform::fuzz

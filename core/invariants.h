@@ -43,6 +43,9 @@ struct OpRecord {
   // Optional digests of the memory contents before and after the op, for
   // SAFE-4 ("same contents"); targets that cannot compute them leave them empty.
   std::optional<std::uint64_t> contentsBefore, contentsAfter;
+  // The end of a scopedAllocCall: the scope its start pushed. Its pop must be
+  // that scope, whatever the body left on top (CALL-1).
+  std::optional<ScopeHandle> callScope;
 };
 
 class InvariantChecker {

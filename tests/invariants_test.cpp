@@ -25,7 +25,7 @@ struct RecordedOp {
 RecordedOp op(std::string_view name, std::vector<Event> events, Attribution a = Attribution::Caller, bool failed = false,
               std::uint64_t byteLength = kMemory) {
   RecordedOp r{std::move(events), {}};
-  r.record = OpRecord{name, a, failed, r.events, byteLength, {}, {}};
+  r.record = OpRecord{name, a, failed, r.events, byteLength, {}, {}, {}};
   return r;
 }
 
@@ -49,6 +49,26 @@ TEST(Invariants, LEAK_1_CorrectPopIsClean) {
   auto c = withScopeOfTwo();
   EXPECT_TRUE(c.observe(op("pop", {PopEvent{1}, DeallocEvent{2048}, DeallocEvent{1024}})).empty());
   EXPECT_TRUE(c.finish().empty());
+}
+
+// Rule CALL-1: the end of a scopedAllocCall pops the scope its start pushed,
+// not the one a body left on top (upstream's scopedAllocPop() with no
+// argument pops the top).
+TEST(Invariants, CALL_1_ACallThatPopsAnotherScopeThanItsOwnIsCaught) {
+  InvariantChecker c(kMemory);
+  EXPECT_TRUE(c.observe(op("call (push)", {PushEvent{1}})).empty());
+  EXPECT_TRUE(c.observe(op("push", {PushEvent{2}})).empty());
+  auto end = op("call (pop)", {PopEvent{2}});
+  end.record.callScope = 1;
+  const auto v = c.observe(end);
+  ASSERT_EQ(rules(v), std::vector<std::string>{"CALL-1"}) << describeAll(v);
+  EXPECT_NE(v[0].message.find("popped scope 2, not the scope 1"), std::string::npos);
+  InvariantChecker right(kMemory);
+  EXPECT_TRUE(right.observe(op("call (push)", {PushEvent{1}})).empty());
+  EXPECT_TRUE(right.observe(op("push", {PushEvent{2}})).empty());
+  auto ownPop = op("call (pop)", {PopEvent{1}});
+  ownPop.record.callScope = 1;
+  EXPECT_TRUE(right.observe(ownPop).empty());
 }
 
 // Rule LEAK-1.

@@ -55,7 +55,7 @@ class CheckedRun {
   std::vector<Violation> flush(const std::string& name, Attribution attribution, bool failed) {
     std::vector<Event> events = instance.events().since(cursor_);
     cursor_ = instance.events().size();
-    return checker.observe(OpRecord{name, attribution, failed, events, instance.byteLength(), {}, {}});
+    return checker.observe(OpRecord{name, attribution, failed, events, instance.byteLength(), {}, {}, {}});
   }
 
   Instance instance;

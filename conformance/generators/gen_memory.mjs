@@ -252,6 +252,14 @@ function zeroedWords(length, from, n) {
   vs.push(vec('view/detach/after-grow-zero', ['VIEW-2'], 'ecma', [
     { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 0 }, { op: 'viewLength', view: 'v', expect: { value: 0 } },
     { op: 'heap', type: 'u8', as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: B * PAGE } }], { setup: mem(B, B + 4) }));
+  // The helpers' own views are refreshed as well (section 12, MEM-2): after
+  // grow(0), a string is written into the block it is given, read back, and
+  // released once by its scope (SCOPE-8).
+  vs.push(vec('view/detach/helpers-write-after-grow-zero', ['VIEW-2', 'MEM-2', 'SCOPE-8', 'PEEK-5'], 'ecma', [
+    { op: 'push', as: 's' }, { op: 'grow', pages: 0, expect: { value: B } },
+    { op: 'scopedAllocCString', value: 'abc', as: 'c', expect: { events: [{ alloc: 'c', size: 4 }] } },
+    { op: 'peek', address: ['c', 'c+1', 'c+2', 'c+3'], expect: { value: [97, 98, 99, 0] } },
+    { op: 'pop', scope: 's', expect: { events: [{ dealloc: 'c' }] } }], { setup: mem(B, B + 4), final: { level: 0, live: [] } }));
   vs.push(vec('view/detach/failed-grow-keeps-views', ['VIEW-2', 'MEM-2'], 'ecma', [
     { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 5, expect: { error: 'RangeError' } },
     { op: 'viewLength', view: 'v', expect: { value: B * PAGE } }, { op: 'viewGet', view: 'v', index: 0 }], { setup: mem(B, B + 4) }));

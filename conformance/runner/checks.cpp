@@ -127,8 +127,11 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
     Bindings trial = b;
     bool same = actual.size() == o.events->size();
     for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], trial);
-    if (same) b = std::move(trial);
-    else fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
+    // Names bound by a failed op's events stay unbound for the ops after it,
+    // as for `as` (conformance/README.md: a driver answers null for an op
+    // "naming a value that an earlier failed op never bound").
+    if (same && !obs.error) b = std::move(trial);
+    else if (!same) fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
   }
   if (o.error) {
     if (obs.error != o.error) fail("error " + std::string(errorKindName(*o.error)), describe(obs));

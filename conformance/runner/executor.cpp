@@ -75,9 +75,16 @@ class Executor {
   // Feeds the events since the last record to the invariant checker as one op.
   std::vector<Violation> record(std::string_view name, Attribution attribution, bool failed,
                                 std::span<const Event> events, std::optional<std::uint64_t> contentsBefore,
-                                std::uint64_t byteLength) {
+                                std::uint64_t byteLength, std::optional<ScopeHandle> callScope = std::nullopt) {
     return checker_.observe(OpRecord{name, attribution, failed, events, byteLength, contentsBefore,
-                                     contentsBefore ? target_.contentsVersion() : std::nullopt});
+                                     contentsBefore ? target_.contentsVersion() : std::nullopt, callScope});
+  }
+
+  // The scope a call's start pushed, from its events.
+  static std::optional<ScopeHandle> pushedScope(std::span<const Event> events) {
+    for (const auto& e : events)
+      if (const auto* p = std::get_if<PushEvent>(&e)) return p->scope;
+    return std::nullopt;
   }
 
   void conclude(const Op& op, const Observed& observed) {
@@ -172,7 +179,7 @@ class Executor {
     observed.byteLength = target_.byteLength();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
     observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, popped, std::nullopt,
-                                 observed.byteLength);
+                                 observed.byteLength, pushedScope(pushed));
     // The call's own events: its push, then its pop and what that released.
     observed.events = std::move(pushed);
     observed.events.insert(observed.events.end(), popped.begin(), popped.end());

@@ -45,7 +45,7 @@ void scopeSession(std::ostream& out) {
     out << "  " << std::left << std::setw(40) << what << std::setw(22) << result;
     for (const auto& e : inst.events().since(mark)) out << describe(e) << " ";
     out << "\n";
-    for (const auto& v : checker.observe({what, a, failed, inst.events().since(mark), inst.byteLength(), {}, {}}))
+    for (const auto& v : checker.observe({what, a, failed, inst.events().since(mark), inst.byteLength(), {}, {}, {}}))
       out << "    VIOLATION " << v.rule << ": " << v.message << "\n";
   };
   ScopeHandle s1 = 0;

@@ -119,9 +119,9 @@ void InvariantChecker::onPush(const PushEvent& e, const OpRecord& r) {
 }
 
 void InvariantChecker::onPop(const PopEvent& e, const OpRecord& r) {
-  if (r.callScope && e.scope != *r.callScope)
-    report("CALL-1", std::string(r.op) + ": popped scope " + std::to_string(e.scope) + ", not the scope " +
-                         std::to_string(*r.callScope) + " that the call pushed");
+  if (r.mustPop && e.scope != r.mustPop->scope)
+    report(std::string(r.mustPop->rule), std::string(r.op) + ": popped scope " + std::to_string(e.scope) +
+                                             ", not scope " + std::to_string(r.mustPop->scope));
   auto it = std::find_if(scopes_.begin(), scopes_.end(), [&](const ModelScope& s) { return s.handle == e.scope; });
   if (it == scopes_.end()) {
     report("LEAK-1", std::string(r.op) + ": scope " + std::to_string(e.scope) + " popped but not on the stack");

@@ -43,9 +43,14 @@ struct OpRecord {
   // Optional digests of the memory contents before and after the op, for
   // SAFE-4 ("same contents"); targets that cannot compute them leave them empty.
   std::optional<std::uint64_t> contentsBefore, contentsAfter;
-  // The end of a scopedAllocCall: the scope its start pushed. Its pop must be
-  // that scope, whatever the body left on top (CALL-1).
-  std::optional<ScopeHandle> callScope;
+  // The scope the op must pop, if it pops one, whatever is on top: the one a
+  // scopedAllocPop(scope) names (SCOPE-5), or, at the end of a
+  // scopedAllocCall, the one its start pushed (CALL-1).
+  struct ScopeToPop {
+    ScopeHandle scope;
+    std::string_view rule;
+  };
+  std::optional<ScopeToPop> mustPop;
 };
 
 class InvariantChecker {

@@ -59,16 +59,26 @@ TEST(Invariants, CALL_1_ACallThatPopsAnotherScopeThanItsOwnIsCaught) {
   EXPECT_TRUE(c.observe(op("call (push)", {PushEvent{1}})).empty());
   EXPECT_TRUE(c.observe(op("push", {PushEvent{2}})).empty());
   auto end = op("call (pop)", {PopEvent{2}});
-  end.record.callScope = 1;
+  end.record.mustPop = OpRecord::ScopeToPop{1, "CALL-1"};
   const auto v = c.observe(end);
   ASSERT_EQ(rules(v), std::vector<std::string>{"CALL-1"}) << describeAll(v);
-  EXPECT_NE(v[0].message.find("popped scope 2, not the scope 1"), std::string::npos);
+  EXPECT_NE(v[0].message.find("popped scope 2, not scope 1"), std::string::npos);
   InvariantChecker right(kMemory);
   EXPECT_TRUE(right.observe(op("call (push)", {PushEvent{1}})).empty());
   EXPECT_TRUE(right.observe(op("push", {PushEvent{2}})).empty());
   auto ownPop = op("call (pop)", {PopEvent{1}});
-  ownPop.record.callScope = 1;
+  ownPop.record.mustPop = OpRecord::ScopeToPop{1, "CALL-1"};
   EXPECT_TRUE(right.observe(ownPop).empty());
+}
+
+// Rule SCOPE-5: scopedAllocPop(scope) pops the scope it names, not the top.
+TEST(Invariants, SCOPE_5_APopOfAnotherScopeThanTheNamedOneIsCaught) {
+  auto c = withScopeOfTwo();
+  EXPECT_TRUE(c.observe(op("push", {PushEvent{2}})).empty());
+  auto pop = op("pop", {PopEvent{2}});
+  pop.record.mustPop = OpRecord::ScopeToPop{1, "SCOPE-5"};
+  const auto v = c.observe(pop);
+  ASSERT_EQ(rules(v), std::vector<std::string>{"SCOPE-5"}) << describeAll(v);
 }
 
 // Rule LEAK-1.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conformance/runner/args.h"
 #include "core/invariants.h"
 
 namespace memconform::conformance {
@@ -75,16 +76,25 @@ class Executor {
   // Feeds the events since the last record to the invariant checker as one op.
   std::vector<Violation> record(std::string_view name, Attribution attribution, bool failed,
                                 std::span<const Event> events, std::optional<std::uint64_t> contentsBefore,
-                                std::uint64_t byteLength, std::optional<ScopeHandle> callScope = std::nullopt) {
+                                std::uint64_t byteLength, std::optional<OpRecord::ScopeToPop> mustPop = std::nullopt) {
     return checker_.observe(OpRecord{name, attribution, failed, events, byteLength, contentsBefore,
-                                     contentsBefore ? target_.contentsVersion() : std::nullopt, callScope});
+                                     contentsBefore ? target_.contentsVersion() : std::nullopt, mustPop});
   }
 
-  // The scope a call's start pushed, from its events.
-  static std::optional<ScopeHandle> pushedScope(std::span<const Event> events) {
+  // CALL-1: the end of a call pops the scope its start pushed.
+  static std::optional<OpRecord::ScopeToPop> pushedScope(std::span<const Event> events) {
     for (const auto& e : events)
-      if (const auto* p = std::get_if<PushEvent>(&e)) return p->scope;
+      if (const auto* p = std::get_if<PushEvent>(&e)) return OpRecord::ScopeToPop{p->scope, "CALL-1"};
     return std::nullopt;
+  }
+
+  // SCOPE-5: scopedAllocPop(scope) pops the scope its handle names.
+  static std::optional<OpRecord::ScopeToPop> namedScope(const Op& op, const Args& args) {
+    if (op.kind != OpKind::Pop) return std::nullopt;
+    const Value* scope = args::find(args, "scope");
+    const Handle* h = scope ? scope->get<Handle>() : nullptr;
+    if (!h || h->kind != Handle::Kind::Scope) return std::nullopt;
+    return OpRecord::ScopeToPop{h->id, "SCOPE-5"};
   }
 
   void conclude(const Op& op, const Observed& observed) {
@@ -141,7 +151,7 @@ class Executor {
     target_.takeEvents(observed.events);
     observed.byteLength = target_.byteLength();
     observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
-                                 before, observed.byteLength);
+                                 before, observed.byteLength, namedScope(op, args));
     conclude(op, observed);
   }
 

@@ -38,36 +38,33 @@ std::string ending(const VectorRun& run) {
 
 }  // namespace
 
+namespace {
+// A pointer, table index or scope by its order of first appearance: "ptr#2".
+std::string numbered(std::map<std::uint64_t, std::size_t>& seen, std::uint64_t key, const char* prefix) {
+  auto [it, fresh] = seen.emplace(key, seen.size());
+  return prefix + std::to_string(it->second);
+}
+// One that must have appeared before (what a dealloc, uninstall or pop names).
+std::string seenBefore(const std::map<std::uint64_t, std::size_t>& seen, std::uint64_t key, const char* prefix) {
+  const auto it = seen.find(key);
+  return it == seen.end() ? "unknown" : prefix + std::to_string(it->second);
+}
+}  // namespace
+
 std::string Canonicalizer::pointer(double address) {
   if (address == 0 || !std::isfinite(address)) return toText(Value(address));
-  auto [it, fresh] = pointers_.emplace(static_cast<std::uint64_t>(address), pointers_.size());
-  return "ptr#" + std::to_string(it->second);
+  return numbered(pointers_, static_cast<std::uint64_t>(address), "ptr#");
 }
 
 std::string Canonicalizer::event(const Event& e) {
   if (const auto* a = std::get_if<AllocEvent>(&e)) return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
-  if (const auto* d = std::get_if<DeallocEvent>(&e)) {
-    const auto it = pointers_.find(d->ptr);
-    return "dealloc " + (it == pointers_.end() ? "unknown" : "ptr#" + std::to_string(it->second));
-  }
-  if (const auto* i = std::get_if<InstallEvent>(&e)) {
-    auto [it, fresh] = functions_.emplace(i->index, functions_.size());
-    return "install fn#" + std::to_string(it->second);
-  }
-  if (const auto* u = std::get_if<UninstallEvent>(&e)) {
-    const auto it = functions_.find(u->index);
-    return "uninstall " + (it == functions_.end() ? "unknown" : "fn#" + std::to_string(it->second));
-  }
+  if (const auto* d = std::get_if<DeallocEvent>(&e)) return "dealloc " + seenBefore(pointers_, d->ptr, "ptr#");
+  if (const auto* i = std::get_if<InstallEvent>(&e)) return "install " + numbered(functions_, i->index, "fn#");
+  if (const auto* u = std::get_if<UninstallEvent>(&e)) return "uninstall " + seenBefore(functions_, u->index, "fn#");
   // Scope handles are each side's own numbers: named by order of push, so
   // that a pop of another scope than the reference's shows (CALL-1, SCOPE-5).
-  if (const auto* p = std::get_if<PushEvent>(&e)) {
-    auto [it, fresh] = scopes_.emplace(p->scope, scopes_.size());
-    return "push sc#" + std::to_string(it->second);
-  }
-  if (const auto* p = std::get_if<PopEvent>(&e)) {
-    const auto it = scopes_.find(p->scope);
-    return "pop " + (it == scopes_.end() ? "unknown" : "sc#" + std::to_string(it->second));
-  }
+  if (const auto* p = std::get_if<PushEvent>(&e)) return "push " + numbered(scopes_, p->scope, "sc#");
+  if (const auto* p = std::get_if<PopEvent>(&e)) return "pop " + seenBefore(scopes_, p->scope, "sc#");
   return describe(e);
 }
 
@@ -82,10 +79,7 @@ std::string Canonicalizer::outcome(const OpRun& run) {
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
       if (returnsPointers(k)) return pointer(*d);
-      if (returnsFunction(k)) {
-        auto [it, fresh] = functions_.emplace(static_cast<std::uint64_t>(*d), functions_.size());
-        return "fn#" + std::to_string(it->second);
-      }
+      if (returnsFunction(k)) return numbered(functions_, static_cast<std::uint64_t>(*d), "fn#");
     }
     if (v.get<Handle>()) return "handle";
     return toText(v);

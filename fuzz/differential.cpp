@@ -36,9 +36,6 @@ std::string ending(const VectorRun& run) {
   return "";
 }
 
-}  // namespace
-
-namespace {
 // A pointer, table index or scope by its order of first appearance: "ptr#2".
 std::string numbered(std::map<std::uint64_t, std::size_t>& seen, std::uint64_t key, const char* prefix) {
   auto [it, fresh] = seen.emplace(key, seen.size());
@@ -72,8 +69,7 @@ std::string Canonicalizer::outcome(const OpRun& run) {
   if (!run.observed) return run.note;
   const Observed& o = *run.observed;
   std::string out;
-  for (const auto& e : o.events)
-    if (auto s = event(e); !s.empty()) out += s + "; ";
+  for (const auto& e : o.events) out += event(e) + "; ";
   if (o.error) return out + "error " + std::string(errorKindName(*o.error));
   const OpKind k = run.op->kind;
   auto canonical = [&](const Value& v) -> std::string {

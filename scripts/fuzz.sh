@@ -139,8 +139,8 @@ run() {
     return 0
   fi
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
-  [[ -z $known ]] || echo "$known"
   grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
+  [[ -z $known ]] || echo "$known"
   if [[ -n $finding && ${MEMCONFORM_FROM_CRASH:-1} == 1 && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
     local vector=$dir/findings/$finding.vector.json
     if "$mc" from-crash "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then

@@ -75,14 +75,16 @@ Expectations loadExpectations(const std::string& path, std::string_view text, st
       errors.push_back({path, "", "/" + key, "unknown field (allowed: schema, target, vectors, fuzz, comment)"});
   if (doc.contains("target") && doc["target"].is_string()) e.target = doc["target"].get<std::string>();
   const bool hasVectors = doc.contains("vectors"), hasFuzz = doc.contains("fuzz");
-  if ((hasVectors || !hasFuzz) && !(hasVectors && doc["vectors"].is_object()))
-    errors.push_back({path, "", "/vectors", "expected an object of vector id -> reason"});
-  else if (hasVectors)
-    loadVectors(path, doc["vectors"], e, errors);
-  if (hasFuzz && !doc["fuzz"].is_object())
-    errors.push_back({path, "", "/fuzz", "expected an object of finding signature (\"pop/SCOPE-5\") -> reason"});
-  else if (hasFuzz)
-    loadFindings(path, doc["fuzz"], e, errors);
+  if (!hasVectors && !hasFuzz)
+    errors.push_back({path, "", "/vectors", "expected \"vectors\" (vector id -> reason), \"fuzz\", or both"});
+  if (hasVectors) {
+    if (doc["vectors"].is_object()) loadVectors(path, doc["vectors"], e, errors);
+    else errors.push_back({path, "", "/vectors", "expected an object of vector id -> reason"});
+  }
+  if (hasFuzz) {
+    if (doc["fuzz"].is_object()) loadFindings(path, doc["fuzz"], e, errors);
+    else errors.push_back({path, "", "/fuzz", "expected an object of finding signature (\"pop/SCOPE-5\") -> reason"});
+  }
   return e;
 }
 

@@ -84,6 +84,35 @@ TEST(Loader, DeepNestingIsRefusedNotOverflowed) {
             std::string::npos);
 }
 
+// Ids, rule IDs and strings of 100,000 characters: checked without
+// std::regex, whose matcher recurses once per character and overflowed the
+// stack on them (a 100,000-character id crashed replay and validate).
+TEST(Loader, LongStringsAreJudgedWithoutOverflowingTheStack) {
+  const std::string longWord(100000, 'a');
+  VectorFile f;
+  json v = oneVector({{{"op", "push"}}, {{"op", "scopedAllocCString"}, {"value", longWord}}, {{"op", "pop"}}});
+  v["id"] = "t/" + longWord;
+  EXPECT_TRUE(errorsOf(fileWith(json::array({v})).dump(), &f).empty());
+  ASSERT_EQ(f.vectors.size(), 1u);
+  v["id"] = "t/" + longWord + "A";
+  EXPECT_EQ(onlyError(v).pointer, "/vectors/0/id");
+  v["id"] = "t/v";
+  v["rules"] = {"SCOPE-" + std::string(100000, '1') + "x"};
+  EXPECT_EQ(onlyError(v).pointer, "/vectors/0/rules/0");
+}
+
+TEST(Loader, RuleAndVectorIdPatterns) {
+  for (const char* id : {"SCOPE-5", "A-0", "GROW-123"}) EXPECT_TRUE(isRuleId(id)) << id;
+  for (const char* id : {"", "SCOPE", "SCOPE-", "-5", "Scope-5", "SCOPE-5a", "SCOPE--5", "SCOPE 5"}) EXPECT_FALSE(isRuleId(id)) << id;
+  for (const char* text : {"SCOPE-5: pops", "see ALIGN-1 (section 12)", "(GROW-3, GROW-5)", "A-1-B"})
+    EXPECT_TRUE(mentionsRuleId(text)) << text;
+  for (const char* text : {"no rule", "emscripten-3.1.70", "sqlite-wasm-3", "xSCOPE-5", "SCOPE-5x", "scope-5"})
+    EXPECT_FALSE(mentionsRuleId(text)) << text;
+  for (const char* id : {"a", "scope/pop/non-top", "grow/heap-sizes/from-1537-pages-request-0", "a.b_c-d/0"})
+    EXPECT_TRUE(isVectorId(id)) << id;
+  for (const char* id : {"", "/a", "a/", "a//b", "A", "a/B", "-a", "a/.b", "a b"}) EXPECT_FALSE(isVectorId(id)) << id;
+}
+
 TEST(Loader, HugeNumbersAreErrorsWithPointers) {
   EXPECT_NE(errorsOf(R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[{"x":1e400}]})")[0].message.find("not valid JSON"),
             std::string::npos);

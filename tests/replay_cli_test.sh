@@ -43,4 +43,12 @@ check "a mutant passes when its failures are expected" 0 "$mc" replay --target m
     const r = JSON.parse(require('fs').readFileSync('$tmp/r.json'));
     const v = {}; for (const x of r.results) if (x.status === 'fail') v[x.id] = 'CALL-1: pops the top scope';
     console.log(JSON.stringify({ schema: 'memconform-expectations/1', vectors: v }));") "$calls"
+# Strings of 100,000 characters (std::regex overflowed the stack on them).
+node -e "
+  const long = 'a'.repeat(100000);
+  const v = (id, ops) => ({ id, rules: ['SCOPE-8'], source: 'decided', ops });
+  console.log(JSON.stringify({ schema: 'memconform-vectors/1', area: 'scope', description: 'long strings',
+    vectors: [v('scope/long/' + long, [{ op: 'push' }, { op: 'scopedAllocCString', value: long }, { op: 'pop' }])] }));" >"$tmp/long.json"
+check "validate judges 100,000-character strings" 0 "$mc" validate "$tmp/long.json"
+check "replay runs a 100,000-character id and C string" 0 "$mc" replay "$tmp/long.json"
 exit $((failures > 0))

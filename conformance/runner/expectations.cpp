@@ -2,7 +2,6 @@
 
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +12,6 @@ namespace memconform::conformance {
 namespace {
 using nlohmann::json;
 
-const std::regex& ruleId() {
-  static const std::regex rule("\\b[A-Z]+-[0-9]+\\b");
-  return rule;
-}
-
 // "vectors": vector id -> a reason that names the rule the vector breaks.
 void loadVectors(const std::string& path, const json& vectors, Expectations& e, std::vector<LoadError>& errors) {
   for (const auto& [id, reason] : vectors.items()) {
@@ -27,7 +21,7 @@ void loadVectors(const std::string& path, const json& vectors, Expectations& e, 
       continue;
     }
     const std::string text = reason.get<std::string>();
-    if (!std::regex_search(text, ruleId())) {
+    if (!mentionsRuleId(text)) {
       errors.push_back({path, id, pointer, "the reason must name the rule it breaks (\"SCOPE-5: ...\")"});
       continue;
     }
@@ -37,11 +31,12 @@ void loadVectors(const std::string& path, const json& vectors, Expectations& e, 
 
 // "fuzz": "OP/RULE" (a finding's signature after its target) -> a reason.
 void loadFindings(const std::string& path, const json& findings, Expectations& e, std::vector<LoadError>& errors) {
-  static const std::regex signature("([A-Za-z0-9]+)/([A-Z]+-[0-9]+)");
   for (const auto& [key, reason] : findings.items()) {
     const std::string pointer = "/fuzz/" + key;
-    std::smatch m;
-    if (!std::regex_match(key, m, signature) || (m[1] != "sequence" && !findOp(m[1].str()))) {
+    const auto slash = key.find('/');
+    const std::string op = key.substr(0, slash);
+    if (slash == std::string::npos || !isRuleId(std::string_view(key).substr(slash + 1)) ||
+        (op != "sequence" && !findOp(op))) {
       errors.push_back({path, "", pointer,
                         "expected OP/RULE, a fuzz finding's signature after its target (\"pop/SCOPE-5\", "
                         "\"sequence/LEAK-2\"), with OP an op of SEMANTICS.md or \"sequence\""});

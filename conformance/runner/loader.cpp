@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +27,49 @@ bool isValidName(std::string_view name) {
   if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
   return std::all_of(name.begin(), name.end(),
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+namespace {
+bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isIdStart(char c) { return (c >= 'a' && c <= 'z') || isDigit(c); }
+bool isWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+}  // namespace
+
+bool isRuleId(std::string_view text) {
+  const auto dash = text.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash + 1 == text.size()) return false;
+  return std::all_of(text.begin(), text.begin() + dash, isUpper) && std::all_of(text.begin() + dash + 1, text.end(), isDigit);
+}
+
+bool mentionsRuleId(std::string_view text) {
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = start;
+    while (end < text.size() && (isWordChar(text[end]) || text[end] == '-')) ++end;
+    // A word of letters, digits, '_' and '-': its rule ID part ends at the
+    // first character that is not a digit after the dash.
+    std::string_view word = text.substr(start, end - start);
+    if (const auto dash = word.find('-'); dash != std::string_view::npos) {
+      std::size_t digits = dash + 1;
+      while (digits < word.size() && isDigit(word[digits])) ++digits;
+      if ((digits == word.size() || word[digits] == '-') && isRuleId(word.substr(0, digits))) return true;
+    }
+    start = end == start ? end + 1 : end;
+  }
+  return false;
+}
+
+bool isVectorId(std::string_view id) {
+  std::size_t start = 0;
+  while (true) {
+    const auto slash = std::min(id.find('/', start), id.size());
+    const std::string_view word = id.substr(start, slash - start);
+    if (word.empty() || !isIdStart(word[0]) ||
+        !std::all_of(word.begin(), word.end(), [](char c) { return isIdStart(c) || c == '.' || c == '_' || c == '-'; }))
+      return false;
+    if (slash == id.size()) return true;
+    start = slash + 1;
+  }
 }
 
 std::size_t Corpus::vectorCount() const {
@@ -74,11 +116,6 @@ std::optional<ErrorKind> errorKindFromName(std::string_view name) {
   for (int k = 0; k <= static_cast<int>(ErrorKind::Thrown); ++k)
     if (errorKindName(static_cast<ErrorKind>(k)) == name) return static_cast<ErrorKind>(k);
   return std::nullopt;
-}
-
-const std::regex& rulePattern() {
-  static const std::regex re("[A-Z]+-[0-9]+");
-  return re;
 }
 
 // Reads one vector (or the file header), collecting errors with pointers.
@@ -362,7 +399,7 @@ class Reader {
     if (j.contains("violations"))
       if (auto list = strings(j["violations"], at(pointer, "violations"))) {
         for (std::size_t i = 0; i < list->size(); ++i)
-          if (!std::regex_match((*list)[i], rulePattern()))
+          if (!isRuleId((*list)[i]))
             error(at(at(pointer, "violations"), i), "\"" + (*list)[i] + "\" is not a rule ID");
         o.violations = *list;
       }
@@ -581,11 +618,6 @@ class Reader {
   bool ok_ = true;
 };
 
-const std::regex& idPattern() {
-  static const std::regex re("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*");
-  return re;
-}
-
 std::optional<Vector> readVector(Reader& r, const json& j, const std::string& pointer, const VectorFile& file,
                                  std::set<std::string>& seenIds) {
   if (!r.object(j, pointer, {"id", "description", "rules", "source", "tags", "requires", "setup", "ops", "final"}))
@@ -598,7 +630,7 @@ std::optional<Vector> readVector(Reader& r, const json& j, const std::string& po
   else if (auto id = r.string(j["id"], at(pointer, "id"))) {
     v.id = *id;
     r.setVector(v.id);
-    if (!std::regex_match(v.id, idPattern()))
+    if (!isVectorId(v.id))
       r.error(at(pointer, "id"), "an id is lower-case words separated by / (\"scope/pop/non-top\")");
     if (!seenIds.insert(v.id).second) r.error(at(pointer, "id"), "duplicate id \"" + v.id + "\" in this file");
   }
@@ -607,7 +639,7 @@ std::optional<Vector> readVector(Reader& r, const json& j, const std::string& po
   else if (auto rules = r.strings(j["rules"], at(pointer, "rules"))) {
     if (rules->empty()) r.error(at(pointer, "rules"), "every vector cites at least one rule");
     for (std::size_t i = 0; i < rules->size(); ++i)
-      if (!std::regex_match((*rules)[i], rulePattern()))
+      if (!isRuleId((*rules)[i]))
         r.error(at(at(pointer, "rules"), i), "\"" + (*rules)[i] + "\" is not a rule ID (\"SCOPE-5\")");
     v.rules = *rules;
   }

@@ -41,4 +41,10 @@ Corpus loadCorpus(const std::vector<std::string>& paths);
 // that section 10 gives a meaning (NaN, Infinity, undefined).
 bool isValidName(std::string_view name);
 
+// The patterns of ids, checked by hand: std::regex's matcher recurses once
+// per character, so a long string in a file would overflow the stack.
+bool isRuleId(std::string_view text);         // [A-Z]+-[0-9]+ ("SCOPE-5")
+bool mentionsRuleId(std::string_view text);   // a rule ID as a word somewhere in `text`
+bool isVectorId(std::string_view id);         // [a-z0-9][a-z0-9._-]* words separated by '/'
+
 }  // namespace memconform::conformance

@@ -51,4 +51,17 @@ node -e "
     vectors: [v('scope/long/' + long, [{ op: 'push' }, { op: 'scopedAllocCString', value: long }, { op: 'pop' }])] }));" >"$tmp/long.json"
 check "validate judges 100,000-character strings" 0 "$mc" validate "$tmp/long.json"
 check "replay runs a 100,000-character id and C string" 0 "$mc" replay "$tmp/long.json"
+# mutants has a baseline: a vector that fails on the unmutated reference
+# kills nothing (it used to count as a kill of every mutant: "19 of 20").
+node -e "
+  console.log(JSON.stringify({ schema: 'memconform-vectors/1', area: 'scope', description: 'a wrong expectation',
+    vectors: [{ id: 'scope/wrong/level-is-one', rules: ['SCOPE-7'], source: 'decided',
+      ops: [{ op: 'level', expect: { value: 1 } }] }] }));" >"$tmp/wrong.json"
+check "mutants on a vector that fails on the reference kills nothing" 1 "$mc" mutants "$tmp/wrong.json" --json "$tmp/m.json"
+grep -q "^1 vector(s) fail on the unmutated reference and are left out" "$tmp/out" \
+  && grep -q "^  scope/wrong/level-is-one: /vectors/0/ops/0/expect/value \[SCOPE-7\] expected value 1; actual value 0" "$tmp/out" \
+  && grep -q "^0 of [0-9]* mutants killed by 0 vectors (1 left out: they fail on the reference)" "$tmp/out" \
+  || { echo "FAIL: mutants did not say why it killed nothing"; sed 's/^/  | /' "$tmp/out" | head; failures=$((failures + 1)); }
+node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/m.json')); if (r.killed !== 0 || r.leftOut[0].id !== 'scope/wrong/level-is-one') process.exit(1)" \
+  || { echo "FAIL: mutants JSON"; failures=$((failures + 1)); }
 exit $((failures > 0))

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -175,18 +176,52 @@ MutantOutcome runMutant(const MutantInfo& m, const Corpus& corpus) {
   return o;
 }
 
+Baseline mutantBaseline(const Corpus& corpus) {
+  Baseline b{corpus, {}};
+  auto reference = makeTarget("reference");
+  const Report report = replay(corpus, *reference, {});
+  std::set<std::string> failing;
+  for (const auto& r : report.results)
+    if (r.status == Status::Fail || r.status == Status::Error) {
+      failing.insert(r.id);
+      b.leftOut.push_back(r);
+    }
+  for (auto& f : b.corpus.files)
+    std::erase_if(f.vectors, [&](const Vector& v) { return failing.count(v.id) > 0; });
+  b.corpus.errors.clear();  // malformed vectors are in leftOut
+  return b;
+}
+
+namespace {
+// Says which vectors the baseline left out, and why.
+void sayLeftOut(const Baseline& b, std::ostream& out) {
+  if (b.leftOut.empty()) return;
+  out << b.leftOut.size() << " vector(s) fail on the unmutated reference and are left out (a vector that fails "
+      << "without a planted bug would kill every mutant and prove nothing):\n";
+  for (const auto& r : b.leftOut)
+    out << "  " << r.id << ": "
+        << (r.failures.empty() ? r.reason
+                               : r.failures.front().pointer + " [" + r.failures.front().rule + "] expected " +
+                                     r.failures.front().expected + "; actual " + r.failures.front().actual)
+               .substr(0, 200)
+        << "\n";
+}
+}  // namespace
 
 int runMutants(const MutantsCommand& c) {
   if (c.list) {
     for (const auto& m : allMutants()) std::cout << std::left << std::setw(30) << m.name << std::setw(10) << m.rule << m.description << "\n";
     return 0;
   }
-  const Corpus corpus = loadCorpus(c.paths);
-  if (unreadable(corpus) || corpus.vectorCount() == 0) {
-    for (const auto& e : corpus.errors) std::cerr << "memconform mutants: " << describe(e) << "\n";
+  const Corpus loaded = loadCorpus(c.paths);
+  if (unreadable(loaded) || loaded.vectorCount() == 0) {
+    for (const auto& e : loaded.errors) std::cerr << "memconform mutants: " << describe(e) << "\n";
     std::cerr << "memconform mutants: no vectors to replay\n";
     return 2;
   }
+  const Baseline baseline = mutantBaseline(loaded);
+  sayLeftOut(baseline, std::cout);
+  const Corpus& corpus = baseline.corpus;
   std::vector<MutantOutcome> outcomes;
   std::size_t killed = 0;
   std::cout << std::left << std::setw(30) << "mutant" << std::setw(10) << "rule" << std::setw(8) << "killed"
@@ -199,12 +234,17 @@ int runMutants(const MutantsCommand& c) {
               << (o.killed ? o.by : "-") << "\n";
     if (o.killed) std::cout << std::setw(48) << "" << o.how.substr(0, 160) << "\n";
   }
-  std::cout << killed << " of " << outcomes.size() << " mutants killed by " << corpus.vectorCount() << " vectors\n";
+  std::cout << killed << " of " << outcomes.size() << " mutants killed by " << corpus.vectorCount() << " vectors";
+  if (!baseline.leftOut.empty()) std::cout << " (" << baseline.leftOut.size() << " left out: they fail on the reference)";
+  std::cout << "\n";
   writeTo(c.jsonPath, [&](std::ostream& out) {
-    nlohmann::json doc = nlohmann::json::array();
+    nlohmann::json mutants = nlohmann::json::array(), leftOut = nlohmann::json::array();
     for (const auto& o : outcomes)
-      doc.push_back({{"mutant", o.name}, {"rule", o.rule}, {"description", o.description}, {"killed", o.killed},
-                     {"by", o.by}, {"how", o.how}, {"seconds", o.seconds}});
+      mutants.push_back({{"mutant", o.name}, {"rule", o.rule}, {"description", o.description}, {"killed", o.killed},
+                         {"by", o.by}, {"how", o.how}, {"seconds", o.seconds}});
+    for (const auto& r : baseline.leftOut) leftOut.push_back({{"id", r.id}, {"status", statusName(r.status)}});
+    const nlohmann::json doc{{"mutants", mutants}, {"killed", killed}, {"total", outcomes.size()},
+                             {"vectors", corpus.vectorCount()}, {"leftOut", leftOut}};
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   });
   return killed == outcomes.size() ? 0 : 1;
@@ -249,8 +289,10 @@ int runMatrix(const MatrixCommand& c) {
   }
   std::vector<MutantKill> kills;
   if (c.mutants) {
+    const Baseline baseline = mutantBaseline(*loaded);
+    sayLeftOut(baseline, std::cout);
     for (const auto& m : allMutants()) {
-      const MutantOutcome o = runMutant(m, *loaded);
+      const MutantOutcome o = runMutant(m, baseline.corpus);
       kills.push_back({o.name, o.rule, o.description, o.killed, o.by});
     }
     const auto killed = std::count_if(kills.begin(), kills.end(), [](const MutantKill& k) { return k.killed; });

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conformance/runner/loader.h"
+#include "conformance/runner/report.h"
 #include "core/mutants.h"
 
 namespace memconform::cli {
@@ -33,6 +34,16 @@ struct MutantOutcome {
   double seconds = 0;
 };
 MutantOutcome runMutant(const MutantInfo& m, const conformance::Corpus& corpus);
+
+// The baseline of a mutant run: the corpus without the vectors that fail
+// (or are malformed) on the unmutated reference. Such a vector would "kill"
+// every mutant without saying anything about it; each one left out is in
+// `leftOut`, with its first failure.
+struct Baseline {
+  conformance::Corpus corpus;
+  std::vector<conformance::VectorResult> leftOut;
+};
+Baseline mutantBaseline(const conformance::Corpus& corpus);
 
 struct MutantsCommand {
   std::vector<std::string> paths;

@@ -73,7 +73,7 @@ void sayWhatWasNotCompared() {
 
 // MEMCONFORM_EXPECTATIONS: the target's expectations file, for its "fuzz"
 // section (exit 2, naming the file and field, if it cannot be used).
-void loadKnownFindings() {
+void loadKnownFindings(const std::string& targetSpec) {
   const char* path = std::getenv("MEMCONFORM_EXPECTATIONS");
   if (!path || !*path) return;
   std::vector<conformance::LoadError> errors;
@@ -81,21 +81,26 @@ void loadKnownFindings() {
   for (const auto& error : errors)
     std::fprintf(stderr, "fuzz_differential: MEMCONFORM_EXPECTATIONS: %s\n", conformance::describe(error).c_str());
   if (!errors.empty()) std::exit(2);
+  if (const std::string why = conformance::targetMismatch(e, targetSpec); !why.empty()) {
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_EXPECTATIONS: %s\n", why.c_str());
+    std::exit(2);
+  }
   std::fprintf(stderr, "fuzz_differential: %zu known finding(s) from %s\n", e.findings.size(), path);
   known = fuzz::KnownFindings(std::move(e));
 }
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const char* spec = std::getenv("MEMCONFORM_TARGET");
+  const char* env = std::getenv("MEMCONFORM_TARGET");
+  const std::string spec = env && *env ? env : "reference";
   try {
-    other = conformance::makeTarget(spec ? spec : "reference");
+    other = conformance::makeTarget(spec);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_differential: MEMCONFORM_TARGET: %s\n", e.what());
     std::exit(2);
   }
   std::fprintf(stderr, "fuzz_differential: reference vs %s\n", other->name().c_str());
-  loadKnownFindings();
+  loadKnownFindings(spec);
   std::atexit(sayWhatWasNotCompared);
   return 0;
 }

@@ -33,7 +33,7 @@ echo
 echo "== memconform matrix: rules x implementations =="
 node=conformance/drivers/node/driver.mjs
 $mc matrix --targets reference,plugin:build/release/lib/libmemconform_example_plugin.so \
-  -t "cmd:node $node" -t "cmd:node $node --release 3.41.2" \
+  -t "cmd:node $node --release 3.54.1-build1" -t "cmd:node $node --release 3.41.2" \
   -e conformance/expectations/sqlite-wasm-3.54.1-build1.json -e conformance/expectations/sqlite-wasm-3.41.2.json \
   --mutants --md "$reports/matrix.md" --html "$reports/matrix.html" --json "$reports/matrix.json"
 echo

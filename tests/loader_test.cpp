@@ -312,6 +312,21 @@ TEST(Expectations, HostileFilesAreRefusedWithPointers) {
   ASSERT_NE(e.reasonFor("a/b"), nullptr);
 }
 
+// An expectations file is for the target it names (a file without one fits
+// any): used for another, its known failures would mask that one's.
+TEST(Expectations, AFileIsForTheTargetItNames) {
+  std::vector<LoadError> errors;
+  const auto e = loadExpectations("e.json", R"({"schema":"memconform-expectations/1","target":"cmd:node d.mjs --release 1",
+      "vectors":{"a/b":"SCOPE-5: pops the top"}})", errors);
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(targetMismatch(e, "cmd:node d.mjs --release 1"), "");
+  EXPECT_EQ(targetMismatch(e, "cmd:node d.mjs --release 2"),
+            "e.json is for target \"cmd:node d.mjs --release 1\", not \"cmd:node d.mjs --release 2\": its known failures are "
+            "another implementation's (name that target, or change the file's \"target\")");
+  const auto any = loadExpectations("e.json", R"({"schema":"memconform-expectations/1","vectors":{"a/b":"SCOPE-5: x"}})", errors);
+  EXPECT_EQ(targetMismatch(any, "reference"), "");
+}
+
 // The "fuzz" section: known fuzz findings by signature after the target
 // (OP/RULE), each with a reason; a file may have only that section.
 TEST(Expectations, KnownFuzzFindingsAreNamedByOpAndRule) {

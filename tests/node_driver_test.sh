@@ -29,7 +29,18 @@ for release in 3.54.1-build1 3.41.2; do
   else fail "$release with its expectations: exit $status, $json of $total"; tail -n 20 "$tmp/out"; fi
 done
 
+# An expectations file names its target: another target is refused (exit 2).
 "$mc" replay --target "cmd:node $driver --release 3.41.2" --expectations conformance/expectations/sqlite-wasm-3.54.1-build1.json \
+  >"$tmp/out" 2>&1
+status=$?
+if [[ $status == 2 ]] && grep -q 'sqlite-wasm-3.54.1-build1.json is for target "cmd:node .*--release 3.54.1-build1", not "cmd:node .*--release 3.41.2"' "$tmp/out"; then
+  echo "ok   the 3.54.1-build1 expectations are refused for 3.41.2: exit 2"
+else fail "the 3.54.1-build1 expectations for 3.41.2: exit $status"; cat "$tmp/out"; fi
+# retarget FILE TARGET: a copy of expectations FILE for TARGET.
+retarget() { node -e 'const [f, t, out] = process.argv.slice(1); const e = JSON.parse(require("fs").readFileSync(f)); e.target = t;
+  require("fs").writeFileSync(out, JSON.stringify(e))' "$1" "$2" "$3"; }
+retarget conformance/expectations/sqlite-wasm-3.54.1-build1.json "cmd:node $driver --release 3.41.2" "$tmp/crossed-expectations.json"
+"$mc" replay --target "cmd:node $driver --release 3.41.2" --expectations "$tmp/crossed-expectations.json" \
   --json "$tmp/crossed.json" >"$tmp/out" 2>&1
 status=$?
 moved=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.results.filter(x=>x.status==="fail"||x.status==="unexpected-pass").map(x=>x.id).sort().join(" "))' "$tmp/crossed.json")
@@ -40,8 +51,9 @@ else fail "3.41.2 with the 3.54.1-build1 expectations: exit $status, moved: $mov
 # The real driver killed mid-run: the report still has every vector, the one
 # in flight is a crash error, the rest run on a fresh driver, exit 1.
 tag="killed-$$"
+retarget conformance/expectations/sqlite-wasm-3.41.2.json "cmd:node $driver --release 3.41.2 --label $tag" "$tmp/labelled.json"
 "$mc" replay --target "cmd:node $driver --release 3.41.2 --label $tag" \
-  --expectations conformance/expectations/sqlite-wasm-3.41.2.json --json "$tmp/killed.json" >"$tmp/out" 2>&1 &
+  --expectations "$tmp/labelled.json" --json "$tmp/killed.json" >"$tmp/out" 2>&1 &
 replay=$!
 sleep 1
 pkill -KILL -f "^node .*--label $tag"  # the node process, not the runner or its shell

@@ -83,6 +83,12 @@ Expectations loadExpectations(const std::string& path, std::string_view text, st
   return e;
 }
 
+std::string targetMismatch(const Expectations& e, const std::string& spec) {
+  if (e.target.empty() || e.target == spec) return "";
+  return e.path + " is for target \"" + e.target + "\", not \"" + spec +
+         "\": its known failures are another implementation's (name that target, or change the file's \"target\")";
+}
+
 Expectations readExpectations(const std::string& path, std::vector<LoadError>& errors) {
   std::ifstream in(path, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

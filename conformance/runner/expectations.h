@@ -34,6 +34,11 @@ struct Expectations {
   }
 };
 
+// Why `e` cannot be used for the target `spec` (its "target" names another
+// one: its known failures are another implementation's), or "" if it can.
+// A file without a "target" fits any.
+std::string targetMismatch(const Expectations& e, const std::string& spec);
+
 // Problems are LoadErrors naming the file and the JSON pointer (a reason that
 // names no rule ID is one).
 Expectations loadExpectations(const std::string& path, std::string_view text, std::vector<LoadError>& errors);

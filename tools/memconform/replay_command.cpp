@@ -83,6 +83,10 @@ int runReplay(const ReplayCommand& c) {
   if (!c.expectations.empty()) {
     auto e = readExpectations("replay", c.expectations);
     if (!e) return 2;
+    if (const std::string why = targetMismatch(*e, c.target); !why.empty()) {
+      std::cerr << "memconform replay: " << why << "\n";
+      return 2;
+    }
     expectations = std::move(*e);
   }
   const auto loaded = readCorpus("replay", c.paths);

@@ -40,6 +40,8 @@ struct Failure {
   std::string rule;     // "SCOPE-5", or the vector's rules, or an invariant's
   std::string expected;
   std::string actual;
+  // For an op the expectations file lists with another outcome: that outcome.
+  std::string listed;
 };
 
 // What an op did, as the executor observed it.
@@ -78,6 +80,20 @@ struct CheckResult {
 // Checks one op. `rule` is what failures cite. Bindings gain the names that
 // matched event patterns introduce.
 CheckResult checkOp(const Op& op, const std::string& rule, const Observed& observed, Bindings& bindings);
+
+// An op's known failure laid over what the vector expects of it: the fields
+// the known outcome gives replace the vector's, the rest stay, so that the
+// known outcome matches that failure only.
+Outcome knownOver(const Op& op, const KnownOutcome& known);
+// Checks one op against `outcome` (as checkOp does with the op's own
+// expectation, alternatives aside).
+std::vector<Failure> checkAgainst(const Op& op, const std::string& rule, const Outcome& outcome, const Observed& observed,
+                                  Bindings& bindings);
+// What an op's known outcome says, for a report.
+std::string describe(const Outcome& outcome, const Bindings& bindings);
+
+// A known end state laid over the vector's `final` (which may be absent).
+FinalState knownOver(const FinalState* final, const KnownFailures& known);
 
 // Checks `final` against the target's state.
 std::vector<Failure> checkFinal(const FinalState& final, const std::string& rule, const TargetState& state,

@@ -1,6 +1,7 @@
 #include "conformance/runner/executor.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "conformance/runner/args.h"
 #include "core/invariants.h"
@@ -25,24 +26,44 @@ class Executor {
     bindings_.reserve(ops);  // most ops bind at most one name
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
-    const std::vector<std::string> expected = vector_.final ? vector_.final->violations : std::vector<std::string>{};
-    for (const auto& v : leaks)
-      if (std::find(expected.begin(), expected.end(), v.rule) == expected.end())
-        run_.failures.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
-    for (const auto& rule : expected)
-      if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
-        run_.failures.push_back({vector_.final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
-    if (vector_.final || options_.keepEndState) {
-      TargetState state = target_.state();
-      if (vector_.final) {
-        auto f = checkFinal(*vector_.final, rule_, state, bindings_);
-        run_.failures.insert(run_.failures.end(), f.begin(), f.end());
+    const bool knownEnd = options_.known && options_.known->final;
+    std::optional<TargetState> state;
+    if (vector_.final || knownEnd || options_.keepEndState) state = target_.state();
+    auto failures = endFailures(vector_.final ? &*vector_.final : nullptr, leaks, state);
+    if (knownEnd && !failures.empty()) {
+      const FinalState listed = knownOver(vector_.final ? &*vector_.final : nullptr, *options_.known);
+      if (endFailures(&listed, leaks, state).empty()) {
+        run_.failedAsListed.insert("/final");
+        std::move(failures.begin(), failures.end(), std::back_inserter(run_.knownFailures));
+        failures.clear();
       }
-      if (options_.keepEndState) run_.endState = std::move(state);
     }
+    std::move(failures.begin(), failures.end(), std::back_inserter(run_.failures));
+    if (options_.keepEndState) run_.endState = std::move(state);
   }
 
  private:
+  // The end of the run against `final` (absent: only LEAK-2): every leak it
+  // does not list, every violation it lists that did not happen, and every
+  // field of the state it gets wrong.
+  std::vector<Failure> endFailures(const FinalState* final, const std::vector<Violation>& leaks,
+                                   const std::optional<TargetState>& state) const {
+    std::vector<Failure> out;
+    static const std::vector<std::string> none;
+    const std::vector<std::string>& expected = final ? final->violations : none;
+    for (const auto& v : leaks)
+      if (std::find(expected.begin(), expected.end(), v.rule) == expected.end())
+        out.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
+    for (const auto& rule : expected)
+      if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
+        out.push_back({final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
+    if (final) {
+      auto f = checkFinal(*final, rule_, *state, bindings_);
+      out.insert(out.end(), f.begin(), f.end());
+    }
+    return out;
+  }
+
   void runOps(const std::vector<Op>& ops) {
     for (const auto& op : ops) {
       if (op.kind == OpKind::Call) runCall(op);
@@ -99,10 +120,34 @@ class Executor {
 
   void conclude(const Op& op, const Observed& observed) {
     if (!observed.error) bind(op, observed.value);  // before the check: `expect` may use the op's names
+    const KnownOutcome* known = knownOutcome(op);
+    std::optional<Bindings> before;
+    if (known) before = bindings_;
     auto checked = checkOp(op, rule_, observed, bindings_);
+    if (known && !checked.failures.empty()) {
+      // Failed as the expectations file lists: a known failure, and the
+      // names its outcome binds are bound.
+      const std::string where = op.pointer.substr(vector_.pointer.size());
+      if (checkAgainst(op, rule_, knownOver(op, *known), observed, *before).empty()) {
+        run_.failedAsListed.insert(where);
+        std::move(checked.failures.begin(), checked.failures.end(), std::back_inserter(run_.knownFailures));
+        checked.failures.clear();
+        bindings_ = std::move(*before);
+      } else {
+        const std::string listed = describe(knownOver(op, *known), bindings_);
+        for (auto& f : checked.failures) f.listed = listed;
+      }
+    }
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
     trace(op, &observed, {});
+  }
+
+  // The expectations file's known outcome of `op`, if it lists one.
+  const KnownOutcome* knownOutcome(const Op& op) const {
+    if (!options_.known || options_.known->ops.empty()) return nullptr;
+    const auto it = options_.known->ops.find(op.pointer.substr(vector_.pointer.size()));
+    return it == options_.known->ops.end() ? nullptr : &it->second;
   }
 
   // Adds the op to the trace, if the run keeps one: a copy of what it

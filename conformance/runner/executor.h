@@ -35,6 +35,11 @@ struct VectorRun {
   enum class Status { Completed, Skipped, Error } status = Status::Completed;
   std::string reason;  // why skipped, or the vector error
   std::vector<Failure> failures;
+  // With RunOptions::known: the failures of ops (and of the end state) that
+  // failed exactly as the expectations file lists, which are not in
+  // `failures`, and where each listed op failed as listed ("/ops/2", "/final").
+  std::vector<Failure> knownFailures;
+  std::set<std::string> failedAsListed;
   std::set<std::string> flags;  // implementation-defined outcomes taken
   std::vector<OpRun> ops;        // every op as it ran, for reports of failures
   std::optional<TargetState> endState;  // the target's state at the end, if asked for
@@ -50,6 +55,9 @@ struct RunOptions {
   // VectorRun::ops. A caller that only asks whether the run failed (a fuzz
   // target, which runs a failing input again for its report) leaves it out.
   bool keepTrace = true;
+  // What an expectations file knows of this vector's failures (per op): an
+  // op that fails exactly as listed is a known failure, not a failure.
+  const KnownFailures* known = nullptr;
 };
 
 // Runs `vector` on `target`. The target must declare every capability the

@@ -123,6 +123,10 @@ class Reader {
  public:
   Reader(std::string file, std::vector<LoadError>& errors) : file_(std::move(file)), errors_(errors) {}
 
+  // In an expectations file's known outcomes, names need not be bound where
+  // they are read: they resolve when the op runs.
+  void allowAnyName() { anyName_ = true; }
+
   void setVector(std::string id) { vectorId_ = std::move(id); }
   bool ok() const { return ok_; }
   void error(const std::string& pointer, const std::string& message) {
@@ -205,7 +209,7 @@ class Reader {
       error(pointer, "\"" + text + "\" is not a name or a name with an offset (\"p\", \"p+4\")");
       return std::nullopt;
     }
-    if (!bound_.count(ref->name)) {
+    if (!anyName_ && !bound_.count(ref->name)) {
       error(pointer, "name \"" + ref->name + "\" is used before an op binds it with \"as\"");
       return std::nullopt;
     }
@@ -324,7 +328,7 @@ class Reader {
   std::optional<Expr> eventSubject(const json& j, const std::string& pointer) {
     if (j.is_string()) {
       auto ref = nameRef(j.get<std::string>());
-      if (ref && ref->offset == 0 && ref->shift == 0 && !bound_.count(ref->name)) {
+      if (ref && ref->offset == 0 && ref->shift == 0 && !anyName_ && !bound_.count(ref->name)) {
         bound_.insert(ref->name);
         return Expr{*ref};
       }
@@ -374,13 +378,31 @@ class Reader {
     return std::nullopt;
   }
 
-  std::optional<Outcome> outcome(const json& j, const std::string& pointer, bool allowAcceptable) {
-    if (allowAcceptable)
-      object(j, pointer, {"ok", "error", "value", "events", "multipleOf", "nonZero", "violations", "acceptable"});
-    else
-      object(j, pointer, {"flag", "ok", "error", "value", "events", "multipleOf", "nonZero", "violations"});
+  // `expect`, one of its acceptable alternatives, or an expectations file's
+  // known outcome of an op.
+  enum class OutcomeForm { Expect, Alternative, Known };
+
+  std::optional<Outcome> outcome(const json& j, const std::string& pointer, OutcomeForm form) {
+    switch (form) {
+      case OutcomeForm::Expect:
+        object(j, pointer, {"ok", "error", "value", "events", "multipleOf", "nonZero", "violations", "acceptable"});
+        break;
+      case OutcomeForm::Alternative:
+        object(j, pointer, {"flag", "ok", "error", "value", "events", "multipleOf", "nonZero", "violations"});
+        break;
+      case OutcomeForm::Known:
+        object(j, pointer, {"ok", "error", "value", "type", "events", "multipleOf", "nonZero", "violations"});
+        break;
+    }
     if (!j.is_object()) return std::nullopt;
     Outcome o;
+    if (form == OutcomeForm::Known && j.contains("type"))
+      if (auto t = string(j["type"], at(pointer, "type"))) {
+        if (!isTypeName(*t))
+          error(at(pointer, "type"), "\"" + *t + "\" is not a type (undefined, null, boolean, number, bigint, string, scope, view, list)");
+        if (j.contains("error")) error(at(pointer, "type"), "an op that fails has no value, so no type");
+        o.type = *t;
+      }
     if (j.contains("ok")) {
       auto b = boolean(j["ok"], at(pointer, "ok"));
       if (b && !*b) error(at(pointer, "ok"), "\"ok\" can only be true; say \"error\" for a failure");
@@ -419,7 +441,7 @@ class Reader {
   }
 
   std::optional<Expectation> expectation(const json& j, const std::string& pointer, const std::set<std::string>& notes) {
-    auto base = outcome(j, pointer, true);
+    auto base = outcome(j, pointer, OutcomeForm::Expect);
     if (!base) return std::nullopt;
     Expectation e{*base, {}, pointer};
     if (j.contains("acceptable")) {
@@ -432,7 +454,7 @@ class Reader {
       if (j.size() > 1) error(pointer, "\"acceptable\" replaces the other fields of \"expect\"");
       for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string ip = at(lp, i);
-        auto alt = outcome(list[i], ip, false);
+        auto alt = outcome(list[i], ip, OutcomeForm::Alternative);
         if (!alt) continue;
         auto flag = list[i].contains("flag") ? string(list[i]["flag"], at(ip, "flag")) : std::nullopt;
         if (!list[i].contains("flag")) error(at(ip, "flag"), "every alternative names a flag");
@@ -599,7 +621,7 @@ class Reader {
       auto list = strings(j[key], at(pointer, key));
       if (!list) return std::nullopt;
       for (std::size_t i = 0; i < list->size(); ++i)
-        if (!bound_.count((*list)[i])) error(at(at(pointer, key), i), "name \"" + (*list)[i] + "\" is never bound");
+        if (!anyName_ && !bound_.count((*list)[i])) error(at(at(pointer, key), i), "name \"" + (*list)[i] + "\" is never bound");
       return list;
     };
     f.live = names("live");
@@ -616,6 +638,7 @@ class Reader {
   std::string vectorId_;
   std::vector<LoadError>& errors_;
   bool ok_ = true;
+  bool anyName_ = false;
 };
 
 std::optional<Vector> readVector(Reader& r, const json& j, const std::string& pointer, const VectorFile& file,
@@ -728,6 +751,36 @@ VectorFile loadVectorFile(const std::string& path, std::string_view text, std::v
     if (auto v = readVector(r, list[i], at(std::string("/vectors"), i), file, seen)) file.vectors.push_back(std::move(*v));
   }
   return file;
+}
+
+std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std::string& vectorId, const json& j,
+                                             const std::string& pointer, std::vector<LoadError>& errors) {
+  Reader r(file, errors);
+  r.setVector(vectorId);
+  r.allowAnyName();
+  auto o = r.outcome(j, pointer, Reader::OutcomeForm::Known);
+  if (!o || !r.ok()) return std::nullopt;
+  KnownOutcome k{*o, false, j.contains("violations"), pointer};
+  for (const char* key : {"ok", "error", "value", "type", "nonZero", "multipleOf"}) k.result |= j.contains(key);
+  if (!k.result && !o->events && !k.violations) {
+    r.error(pointer, "a known outcome gives at least one of ok, error, value, type, nonZero, multipleOf, events, violations");
+    return std::nullopt;
+  }
+  return k;
+}
+
+std::optional<FinalState> loadKnownFinal(const std::string& file, const std::string& vectorId, const json& j,
+                                         const std::string& pointer, std::vector<LoadError>& errors) {
+  Reader r(file, errors);
+  r.setVector(vectorId);
+  r.allowAnyName();
+  FinalState f = r.finalState(j, pointer);
+  if (!r.ok()) return std::nullopt;
+  if (j.empty()) {
+    r.error(pointer, "a known end state gives at least one of level, live, installed, byteLength, violations");
+    return std::nullopt;
+  }
+  return f;
 }
 
 Corpus loadCorpus(const std::vector<std::string>& paths) {

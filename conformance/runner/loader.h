@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "conformance/runner/vector.h"
 
 namespace memconform::conformance {
@@ -27,6 +29,15 @@ inline constexpr std::size_t kMaxCallDepth = 64;  // nesting of call bodies
 // Parses one file's text. Vectors with problems are left out of the result
 // and reported in `errors`.
 VectorFile loadVectorFile(const std::string& path, std::string_view text, std::vector<LoadError>& errors);
+
+// An expectations file's known outcome of an op (KnownOutcome): `expect`'s
+// grammar without "acceptable", with "type"; and its known end state:
+// `final`'s grammar. Names need not be bound where they are read: they
+// resolve when the op runs (an event's unbound name binds, as in `expect`).
+std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std::string& vectorId, const nlohmann::json& j,
+                                             const std::string& pointer, std::vector<LoadError>& errors);
+std::optional<FinalState> loadKnownFinal(const std::string& file, const std::string& vectorId, const nlohmann::json& j,
+                                         const std::string& pointer, std::vector<LoadError>& errors);
 
 struct Corpus {
   std::vector<VectorFile> files;

@@ -28,7 +28,10 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
     r.reason += " (not declared by " + target.name() + ")";
     return r;
   }
-  VectorRun run = runVector(v, target);
+  const KnownVector* known = options.expectations ? options.expectations->find(v.id) : nullptr;
+  RunOptions runOptions;
+  if (known && !known->failures.wholeVector()) runOptions.known = &known->failures;
+  VectorRun run = runVector(v, target, runOptions);
   r.seconds = secondsSince(start);
   r.flags = std::move(run.flags);
   if (run.status == VectorRun::Status::Skipped) {
@@ -41,13 +44,36 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
     r.reason = run.reason;
     return r;
   }
-  r.failures = std::move(run.failures);
-  r.status = r.failures.empty() ? Status::Pass : Status::Fail;
-  if (r.status == Status::Fail || options.keepTrace) r.trace = formatTrace(run);
-  if (const std::string* reason = options.expectations ? options.expectations->reasonFor(v.id) : nullptr) {
-    r.reason = *reason;
+  r.status = run.failures.empty() ? Status::Pass : Status::Fail;
+  if (!known) {
+    r.failures = std::move(run.failures);
+  } else if (known->failures.wholeVector()) {
+    // The older form: any failure of the vector is the known one.
+    r.failures = std::move(run.failures);
     r.status = r.status == Status::Fail ? Status::ExpectedFail : Status::UnexpectedPass;
+    r.reason = r.status == Status::ExpectedFail ? known->reason : "listed as failing (" + known->reason + "), but passes";
+  } else {
+    r.reason = known->reason;
+    // Every listed op (and end state) must fail as listed; anything else
+    // that fails is a failure of its own.
+    std::string stale;
+    for (const auto& [where, outcome] : known->failures.ops)
+      if (!run.failedAsListed.count(where)) stale += (stale.empty() ? "" : ", ") + where;
+    if (known->failures.final && !run.failedAsListed.count("/final")) stale += (stale.empty() ? "" : ", ") + std::string("/final");
+    if (r.status == Status::Fail) {
+      r.failures = std::move(run.failures);
+      if (!run.knownFailures.empty())
+        r.reason += " (" + std::to_string(run.knownFailures.size()) + " known failure(s) besides)";
+    } else if (!stale.empty()) {
+      r.status = Status::UnexpectedPass;
+      r.reason = "listed as failing at " + stale + " (" + known->reason + "), but they do not fail as listed";
+      r.failures = std::move(run.knownFailures);
+    } else {
+      r.status = Status::ExpectedFail;
+      r.failures = std::move(run.knownFailures);
+    }
   }
+  if (r.status == Status::Fail || options.keepTrace) r.trace = formatTrace(run);
   return r;
 }
 }  // namespace
@@ -93,10 +119,16 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
           return report;
         }
       }
-  if (options.expectations)
-    for (const auto& [id, reason] : options.expectations->reasons)
+  if (options.expectations) {
+    for (const auto& [id, known] : options.expectations->vectors)
       if (!seen.count(id) && options.filter.empty())
         report.warnings.push_back(options.expectations->path + ": \"" + id + "\" is not a vector of this corpus (stale entry?)");
+    if (const std::size_t n = options.expectations->wholeVectorEntries())
+      report.warnings.push_back(options.expectations->path + ": " + std::to_string(n) +
+                                " entr" + (n == 1 ? "y covers a whole vector" : "ies cover whole vectors") +
+                                " (a reason alone): any other failure in such a vector is hidden; give the ops it fails "
+                                "(memconform replay --write-expectations writes them)");
+  }
   report.seconds = secondsSince(start);
   return report;
 }

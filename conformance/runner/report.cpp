@@ -47,13 +47,15 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
       case Status::Fail:
       case Status::ExpectedFail:
         if (r.status == Status::ExpectedFail && !verbose) break;
-        for (const auto& f : r.failures)
+        for (const auto& f : r.failures) {
           out << (r.status == Status::Fail ? "FAIL  " : "XFAIL ") << r.id << "  " << failureLine(f) << "\n";
+          if (!f.listed.empty()) out << "        the expectations file lists this op as: " << f.listed << "\n";
+        }
         if (r.status == Status::Fail && verbose)
           for (const auto& t : r.trace) out << "        " << t.pointer << " " << t.op << " -> " << t.result << " " << t.events << "\n";
         break;
       case Status::UnexpectedPass:
-        out << "XPASS " << r.id << "  listed in the expectations (" << r.reason << ") but passes\n";
+        out << "XPASS " << r.id << "  " << r.reason << "\n";
         break;
       case Status::Error: out << "ERROR " << r.id << "  " << r.reason << "\n"; break;
       case Status::Skipped:
@@ -131,8 +133,10 @@ void writeJson(const Report& report, std::ostream& out) {
     if (r.status == Status::Error) v["errorType"] = errorType(r);
     if (!r.flags.empty()) v["flags"] = r.flags;
     json failures = json::array();
-    for (const auto& f : r.failures)
+    for (const auto& f : r.failures) {
       failures.push_back({{"pointer", f.pointer}, {"op", f.op}, {"rule", f.rule}, {"expected", f.expected}, {"actual", f.actual}});
+      if (!f.listed.empty()) failures.back()["listed"] = f.listed;
+    }
     if (!failures.empty()) v["failures"] = failures;
     results.push_back(v);
   }
@@ -171,7 +175,7 @@ void writeJunit(const Report& report, std::ostream& out) {
           break;
         }
         case Status::UnexpectedPass:
-          body = "<failure message=\"unexpected pass\">" + xmlEscape("listed as expected to fail: " + r->reason) + "</failure>";
+          body = "<failure message=\"unexpected pass\">" + xmlEscape(r->reason) + "</failure>";
           break;
         case Status::Error:
           body = "<error type=\"" + std::string(errorType(*r)) + "\" message=\"" + xmlEscape(r->reason) + "\"/>";

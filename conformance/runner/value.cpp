@@ -59,6 +59,30 @@ nlohmann::json toJson(const Value& v) {
   return list;
 }
 
+namespace {
+constexpr std::string_view kTypeNames[] = {"undefined", "null", "boolean", "number", "bigint",
+                                           "string",    "scope", "view",   "list"};
+}  // namespace
+
+std::string_view typeName(const Value& v) {
+  if (const auto* h = v.get<Handle>()) return h->kind == Handle::Kind::Scope ? "scope" : "view";
+  switch (v.data.index()) {
+    case 0: return "undefined";
+    case 1: return "null";
+    case 2: return "boolean";
+    case 3: return "number";
+    case 4: return "bigint";
+    case 5: return "string";
+    default: return "list";
+  }
+}
+
+bool isTypeName(std::string_view name) {
+  for (auto t : kTypeNames)
+    if (t == name) return true;
+  return false;
+}
+
 std::string toText(const Value& v) {
   if (v.isUndefined()) return "undefined";
   return toJson(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,6 +58,12 @@ struct Value {
 // SameValue (ECMA-262 7.2.10) extended to lists and handles: NaN equals NaN,
 // +0 and -0 differ. Used for every comparison of an expected value.
 bool sameValue(const Value& a, const Value& b);
+
+// The kind of a value as the "type" of an expectations file's known outcome
+// names it: "undefined", "null", "boolean", "number", "bigint", "string",
+// "scope", "view" or "list".
+std::string_view typeName(const Value& v);
+bool isTypeName(std::string_view name);
 
 // Section 10 encoding. `toJson` of a Number that is an integer or a finite
 // non-integer gives a JSON number (exact: 17 significant digits), the special

@@ -58,6 +58,7 @@ struct Outcome {
   // Invariant violations the op must cause (a deliberate stale-view access
   // must be reported as SAFE-3); any other violation is a failure.
   std::vector<std::string> violations;
+  std::optional<std::string> type;  // the kind of the value (typeName); expectations files only
 };
 
 struct Expectation {
@@ -141,6 +142,27 @@ struct FinalState {
   // scope left open on purpose); any other is a failure.
   std::vector<std::string> violations;
   std::string pointer;
+};
+
+// What an expectations file knows of one failing op (SEMANTICS.md section
+// 11): its actual outcome, in `expect`'s grammar. What it leaves out is the
+// vector's own expectation, so an entry matches only the known failure.
+struct KnownOutcome {
+  Outcome outcome;
+  bool result = false;      // it gives the value or error (ok, error, value, type, nonZero, multipleOf)
+  bool violations = false;  // it gives the violations
+  std::string pointer;      // in the expectations file
+};
+
+// What an expectations file knows of one vector's failures: the outcome of
+// each op that fails, by its pointer inside the vector ("/ops/2",
+// "/ops/0/body/1"), and the end state. An empty one covers the whole vector
+// (the older form: it masks any other failure of the vector).
+struct KnownFailures {
+  std::map<std::string, KnownOutcome> ops;
+  std::optional<FinalState> final;  // the fields it gives replace `final`'s
+  bool finalViolations = false;     // final.violations was given
+  bool wholeVector() const { return ops.empty() && !final; }
 };
 
 struct Vector {

@@ -8,17 +8,6 @@ using namespace memconform::conformance;
 
 namespace {
 
-bool returnsPointers(OpKind k) {
-  switch (k) {
-    case OpKind::Alloc: case OpKind::ScopedAlloc: case OpKind::MmapAlloc: case OpKind::ScopedAllocCString:
-    case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv:
-      return true;
-    default: return false;
-  }
-}
-
-bool returnsFunction(OpKind k) { return k == OpKind::InstallFunction || k == OpKind::ScopedInstallFunction; }
-
 // The first rule ID the op implements ("GROW-1..6" gives GROW-1).
 std::string firstRule(OpKind k) {
   std::string_view rules = opSpec(k).rules;
@@ -75,7 +64,7 @@ std::string Canonicalizer::outcome(const OpRun& run) {
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
       if (returnsPointers(k)) return pointer(*d);
-      if (returnsFunction(k)) return numbered(functions_, static_cast<std::uint64_t>(*d), "fn#");
+      if (returnsFunctionIndex(k)) return numbered(functions_, static_cast<std::uint64_t>(*d), "fn#");
     }
     if (v.get<Handle>()) return "handle";
     return toText(v);

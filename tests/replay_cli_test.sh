@@ -43,6 +43,17 @@ check "a mutant passes when its failures are expected" 0 "$mc" replay --target m
     const r = JSON.parse(require('fs').readFileSync('$tmp/r.json'));
     const v = {}; for (const x of r.results) if (x.status === 'fail') v[x.id] = 'CALL-1: pops the top scope';
     console.log(JSON.stringify({ schema: 'memconform-expectations/1', vectors: v }));") "$calls"
+grep -q "^warning: .* entries cover whole vectors (a reason alone): any other failure in such a vector is hidden" "$tmp/out" \
+  || { echo "FAIL: no warning about whole-vector entries"; failures=$((failures + 1)); }
+# --write-expectations: per-op entries with which the same target passes, and
+# no whole-vector warning.
+check "writing the expectations of a mutant" 1 "$mc" replay --target mutant:call-pops-top --write-expectations "$tmp/written.json" "$calls"
+grep -q "^expectations for [1-9][0-9]* failing vector(s) written to $tmp/written.json" "$tmp/out" \
+  || { echo "FAIL: no line saying the expectations were written"; failures=$((failures + 1)); }
+check "the mutant passes with the expectations written for it" 0 "$mc" replay --target mutant:call-pops-top -e "$tmp/written.json" "$calls"
+grep -q "^warning" "$tmp/out" && { echo "FAIL: a warning about written expectations"; failures=$((failures + 1)); }
+grep -q '"/ops/0": {"value":"undefined","events":\[{"dealloc":"b"}\],"violations":\["CALL-1"\]}' "$tmp/written.json" \
+  || { echo "FAIL: written entry of call/basic/body-leaves-a-scope-pushed"; failures=$((failures + 1)); }
 # Strings of 100,000 characters (std::regex overflowed the stack on them).
 node -e "
   const long = 'a'.repeat(100000);

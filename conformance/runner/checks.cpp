@@ -130,9 +130,14 @@ void missingViolations(const Op& op, const std::string& rule, const Outcome& o, 
                      "a " + want + " violation reported", "none"});
 }
 
+// Names that a failed op's events bind: none for a vector (as for `as`), all
+// for an expectations file's known outcome, whose names only the runner sees.
+enum class FailedOpNames { Unbound, Bound };
+
 // Checks one outcome; on success `b` holds the new bindings.
+
 std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const Outcome& o, const Observed& obs,
-                                  Bindings& b) {
+                                  Bindings& b, FailedOpNames failedOpNames = FailedOpNames::Unbound) {
   std::vector<Failure> out;
   const std::string name(opSpec(op.kind).name);
   auto fail = [&](std::string expected, std::string actual, const std::string& suffix = "") {
@@ -147,7 +152,7 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
     // Names bound by a failed op's events stay unbound for the ops after it,
     // as for `as` (conformance/README.md: a driver answers null for an op
     // "naming a value that an earlier failed op never bound").
-    if (same && !obs.error) b = std::move(trial);
+    if (same && (!obs.error || failedOpNames == FailedOpNames::Bound)) b = std::move(trial);
     else if (!same) fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
   }
   if (o.error) {
@@ -268,7 +273,7 @@ Outcome knownOver(const Op& op, const KnownOutcome& known) {
 
 std::vector<Failure> checkAgainst(const Op& op, const std::string& rule, const Outcome& outcome, const Observed& observed,
                                   Bindings& bindings) {
-  auto failures = checkOutcome(op, op.rule.empty() ? rule : op.rule, outcome, observed, bindings);
+  auto failures = checkOutcome(op, op.rule.empty() ? rule : op.rule, outcome, observed, bindings, FailedOpNames::Bound);
   unexpectedViolations(op, observed, outcome.violations, failures);
   return failures;
 }

@@ -27,6 +27,7 @@ class Bindings {
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   void set(std::string_view name, Value value);
   void reserve(std::size_t names) { items_.reserve(names); }
+  std::size_t size() const { return items_.size(); }
   auto begin() const { return items_.begin(); }  // in the order first bound
   auto end() const { return items_.end(); }
 

@@ -29,10 +29,10 @@ class Executor {
     const bool knownEnd = options_.known && options_.known->final;
     std::optional<TargetState> state;
     if (vector_.final || knownEnd || options_.keepEndState) state = target_.state();
-    auto failures = endFailures(vector_.final ? &*vector_.final : nullptr, leaks, state);
+    auto failures = endFailures(vector_.final ? &*vector_.final : nullptr, leaks, state, bindings_);
     if (knownEnd && !failures.empty()) {
       const FinalState listed = knownOver(vector_.final ? &*vector_.final : nullptr, *options_.known);
-      if (endFailures(&listed, leaks, state).empty()) {
+      if (endFailures(&listed, leaks, state, withKnownNames(bindings_)).empty()) {
         run_.failedAsListed.insert("/final");
         std::move(failures.begin(), failures.end(), std::back_inserter(run_.knownFailures));
         failures.clear();
@@ -40,6 +40,7 @@ class Executor {
     }
     std::move(failures.begin(), failures.end(), std::back_inserter(run_.failures));
     if (options_.keepEndState) run_.endState = std::move(state);
+    if (options_.keepTrace) run_.names.assign(bindings_.begin(), bindings_.end());
   }
 
  private:
@@ -47,7 +48,7 @@ class Executor {
   // does not list, every violation it lists that did not happen, and every
   // field of the state it gets wrong.
   std::vector<Failure> endFailures(const FinalState* final, const std::vector<Violation>& leaks,
-                                   const std::optional<TargetState>& state) const {
+                                   const std::optional<TargetState>& state, const Bindings& bindings) const {
     std::vector<Failure> out;
     static const std::vector<std::string> none;
     const std::vector<std::string>& expected = final ? final->violations : none;
@@ -58,7 +59,7 @@ class Executor {
       if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
         out.push_back({final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
     if (final) {
-      auto f = checkFinal(*final, rule_, *state, bindings_);
+      auto f = checkFinal(*final, rule_, *state, bindings);
       out.insert(out.end(), f.begin(), f.end());
     }
     return out;
@@ -119,28 +120,44 @@ class Executor {
   }
 
   void conclude(const Op& op, const Observed& observed) {
+    namesBefore_ = bindings_.size();
     if (!observed.error) bind(op, observed.value);  // before the check: `expect` may use the op's names
     const KnownOutcome* known = knownOutcome(op);
     std::optional<Bindings> before;
     if (known) before = bindings_;
     auto checked = checkOp(op, rule_, observed, bindings_);
-    if (known && !checked.failures.empty()) {
-      // Failed as the expectations file lists: a known failure, and the
-      // names its outcome binds are bound.
-      const std::string where = op.pointer.substr(vector_.pointer.size());
-      if (checkAgainst(op, rule_, knownOver(op, *known), observed, *before).empty()) {
-        run_.failedAsListed.insert(where);
+    if (known && known->notRun) {
+      for (auto& f : checked.failures) f.listed = "not run (a name it uses unbound)";
+    } else if (known && !checked.failures.empty()) {
+      Bindings trial = withKnownNames(*before);
+      if (checkAgainst(op, rule_, knownOver(op, *known), observed, trial).empty()) {
+        // Failed as the expectations file lists: a known failure.
+        keepKnownNames(trial);
+        run_.failedAsListed.insert(op.pointer.substr(vector_.pointer.size()));
         std::move(checked.failures.begin(), checked.failures.end(), std::back_inserter(run_.knownFailures));
         checked.failures.clear();
-        bindings_ = std::move(*before);
       } else {
-        const std::string listed = describe(knownOver(op, *known), bindings_);
+        const std::string listed = describe(knownOver(op, *known), trial);
         for (auto& f : checked.failures) f.listed = listed;
       }
     }
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
     trace(op, &observed, {});
+  }
+
+  // Names that known outcomes bind (a block a failing op made) are the
+  // runner's own: they are seen by later known outcomes and the end state,
+  // never by the vector's ops, which run as they would with no expectations
+  // file (and as a driver runs them).
+  Bindings withKnownNames(Bindings b) const {
+    for (const auto& [name, value] : knownNames_)
+      if (!b.contains(name)) b.set(name, value);
+    return b;
+  }
+  void keepKnownNames(const Bindings& trial) {
+    for (const auto& [name, value] : trial)
+      if (!bindings_.contains(name) && !knownNames_.contains(name)) knownNames_.set(name, value);
   }
 
   // The expectations file's known outcome of `op`, if it lists one.
@@ -154,8 +171,8 @@ class Executor {
   // observed (runOp reuses its Observed), or a note why it did not run.
   void trace(const Op& op, const Observed* observed, std::string note) {
     if (!options_.keepTrace) return;
-    if (observed) run_.ops.push_back({&op, *observed, std::move(note)});
-    else run_.ops.push_back({&op, std::nullopt, std::move(note)});
+    if (observed) run_.ops.push_back({&op, *observed, std::move(note), namesBefore_});
+    else run_.ops.push_back({&op, std::nullopt, std::move(note), namesBefore_});
   }
 
   void bind(const Op& op, const Value& value) {
@@ -177,8 +194,18 @@ class Executor {
   // An op whose arguments name a value that an earlier failed op never bound
   // cannot run; that is a failure of this op, not a crash.
   void unresolvable(const Op& op, const std::string& why) {
-    if (!op.anyOutcome)
-      run_.failures.push_back({op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why});
+    namesBefore_ = bindings_.size();
+    if (!op.anyOutcome) {
+      Failure f{op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why};
+      const KnownOutcome* known = knownOutcome(op);
+      if (known && known->notRun) {
+        run_.failedAsListed.insert(op.pointer.substr(vector_.pointer.size()));
+        run_.knownFailures.push_back(std::move(f));
+      } else {
+        if (known) f.listed = describe(knownOver(op, *known), bindings_);
+        run_.failures.push_back(std::move(f));
+      }
+    }
     trace(op, nullptr, "not run: " + why);
   }
 
@@ -245,6 +272,7 @@ class Executor {
   [[noreturn]] void throwFrames(const Op& op) {
     const auto it = op.args.find("frames");
     const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
+    namesBefore_ = bindings_.size();
     trace(op, nullptr, "thrown through " + std::to_string(frames) + " call(s)");
     throw VectorThrow{frames};
   }
@@ -254,10 +282,12 @@ class Executor {
   VectorRun& run_;
   InvariantChecker checker_;
   Bindings bindings_;
+  Bindings knownNames_;  // bound by known outcomes only (withKnownNames)
   // runOp's arguments and outcome, reused from op to op: the slots and
   // buffers are made once per run, not once per op.
   Args opArgs_;
   Observed opObserved_;
+  std::size_t namesBefore_ = 0;  // of the op being concluded
   std::string rule_;
   RunOptions options_;
 };

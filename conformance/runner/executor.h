@@ -21,6 +21,7 @@ struct OpRun {
   const Op* op;
   std::optional<Observed> observed;  // nullopt: the op did not run (see note)
   std::string note;
+  std::size_t namesBefore = 0;  // how many of VectorRun::names were bound before the op
 };
 
 // An op of the trace as reports print it.
@@ -42,6 +43,7 @@ struct VectorRun {
   std::set<std::string> failedAsListed;
   std::set<std::string> flags;  // implementation-defined outcomes taken
   std::vector<OpRun> ops;        // every op as it ran, for reports of failures
+  std::vector<std::pair<std::string, Value>> names;  // with the trace: every name bound, in bind order
   std::optional<TargetState> endState;  // the target's state at the end, if asked for
 };
 

@@ -142,6 +142,7 @@ Expectations loadExpectations(const std::string& path, std::string_view text, st
     if (key != "schema" && key != "target" && key != "notes" && key != "vectors" && key != "fuzz" && key != "comment")
       errors.push_back({path, "", "/" + key, "unknown field (allowed: schema, target, comment, notes, vectors, fuzz)"});
   if (doc.contains("target") && doc["target"].is_string()) e.target = doc["target"].get<std::string>();
+  if (doc.contains("comment") && doc["comment"].is_string()) e.comment = doc["comment"].get<std::string>();
   const bool hasVectors = doc.contains("vectors"), hasFuzz = doc.contains("fuzz");
   if (!hasVectors && !hasFuzz)
     errors.push_back({path, "", "/vectors", "expected \"vectors\" (vector id -> reason), \"fuzz\", or both"});

@@ -35,6 +35,7 @@ struct KnownVector {
 struct Expectations {
   std::string path;
   std::string target;
+  std::string comment;
   std::map<std::string, std::string> notes;     // note name -> what it explains
   std::map<std::string, KnownVector> vectors;   // vector id -> its known failures
   std::map<std::string, std::string> findings;  // "pop/SCOPE-5" -> reason

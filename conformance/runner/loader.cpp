@@ -391,7 +391,7 @@ class Reader {
         object(j, pointer, {"flag", "ok", "error", "value", "events", "multipleOf", "nonZero", "violations"});
         break;
       case OutcomeForm::Known:
-        object(j, pointer, {"ok", "error", "value", "type", "events", "multipleOf", "nonZero", "violations"});
+        object(j, pointer, {"ok", "error", "value", "type", "events", "multipleOf", "nonZero", "violations", "run"});
         break;
     }
     if (!j.is_object()) return std::nullopt;
@@ -760,7 +760,15 @@ std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std:
   r.allowAnyName();
   auto o = r.outcome(j, pointer, Reader::OutcomeForm::Known);
   if (!o || !r.ok()) return std::nullopt;
-  KnownOutcome k{*o, false, j.contains("violations"), pointer};
+  KnownOutcome k{*o, false, j.contains("violations"), false, pointer};
+  if (j.contains("run")) {
+    if (j["run"] != false || j.size() != 1) {
+      r.error(pointer + "/run", "\"run\": false (the op does not run: a name it uses is unbound) stands alone");
+      return std::nullopt;
+    }
+    k.notRun = true;
+    return k;
+  }
   for (const char* key : {"ok", "error", "value", "type", "nonZero", "multipleOf"}) k.result |= j.contains(key);
   if (!k.result && !o->events && !k.violations) {
     r.error(pointer, "a known outcome gives at least one of ok, error, value, type, nonZero, multipleOf, events, violations");

@@ -114,4 +114,15 @@ std::string_view paramTypeName(ParamType t) {
   return "?";
 }
 
+bool returnsPointers(OpKind k) {
+  switch (k) {
+    case OpKind::Alloc: case OpKind::ScopedAlloc: case OpKind::MmapAlloc: case OpKind::ScopedAllocCString:
+    case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv:
+      return true;
+    default: return false;
+  }
+}
+
+bool returnsFunctionIndex(OpKind k) { return k == OpKind::InstallFunction || k == OpKind::ScopedInstallFunction; }
+
 }  // namespace memconform::conformance

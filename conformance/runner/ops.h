@@ -56,6 +56,12 @@ struct OpSpec {
   std::string_view summary;  // one line, for the docs and `memconform ops`
 };
 
+// Whether the op's value is a place the implementation chose: a pointer (a
+// list of them for the argv and pointer-slot helpers), or a function-table
+// index. Such values are compared by name or by order, never as numbers.
+bool returnsPointers(OpKind kind);
+bool returnsFunctionIndex(OpKind kind);
+
 std::span<const OpSpec> allOps();
 const OpSpec& opSpec(OpKind kind);
 const OpSpec* findOp(std::string_view name);

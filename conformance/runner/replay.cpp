@@ -31,7 +31,9 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
   const KnownVector* known = options.expectations ? options.expectations->find(v.id) : nullptr;
   RunOptions runOptions;
   if (known && !known->failures.wholeVector()) runOptions.known = &known->failures;
+  runOptions.keepEndState = static_cast<bool>(options.onRun);
   VectorRun run = runVector(v, target, runOptions);
+  if (options.onRun) options.onRun(v, run);
   r.seconds = secondsSince(start);
   r.flags = std::move(run.flags);
   if (run.status == VectorRun::Status::Skipped) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "conformance/runner/executor.h"
 #include "conformance/runner/expectations.h"
 #include "conformance/runner/loader.h"
 #include "conformance/runner/report.h"
@@ -20,6 +21,9 @@ struct ReplayOptions {
   bool keepTrace = false;                 // keep every op's trace in the results
   bool stopAtFirstFailure = false;        // for mutant runs: the first killing vector is enough
   std::function<void(std::size_t done, std::size_t total)> progress;  // called now and then
+  // Called with every vector run (with its trace and end state), e.g. to
+  // write an expectations file from it.
+  std::function<void(const Vector&, const VectorRun&)> onRun;
 };
 
 Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options);

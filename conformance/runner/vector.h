@@ -151,6 +151,7 @@ struct KnownOutcome {
   Outcome outcome;
   bool result = false;      // it gives the value or error (ok, error, value, type, nonZero, multipleOf)
   bool violations = false;  // it gives the violations
+  bool notRun = false;      // "run": false: the op does not run (a name it uses is unbound)
   std::string pointer;      // in the expectations file
 };
 

@@ -101,7 +101,11 @@ int main(int argc, char** argv) {
   replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
   replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process) or plugin:PATH.so (a C plugin)")
       ->capture_default_str();
-  replayCmd->add_option("-e,--expectations", replay.expectations, "expectations file: vector id -> reason");
+  replayCmd->add_option("-e,--expectations", replay.expectations,
+                        "expectations file: the ops each vector is known to fail, and how (conformance/README.md)");
+  replayCmd->add_option("--write-expectations", replay.writeExpectations,
+                        "write an expectations file for this target: the actual outcome of every op that fails, with "
+                        "the reasons and notes of --expectations (new ones say \"to triage\"); review it");
   replayCmd->add_option("-f,--filter", replay.filter, "glob over vector ids, e.g. 'scope/*'");
   replayCmd->add_option("--json", replay.jsonPath, "write the JSON report here ('-' for stdout)");
   replayCmd->add_option("--junit", replay.junitPath, "write a JUnit XML report here");

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/runner/expectations_writer.h"
 #include "conformance/runner/matrix.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
@@ -101,8 +102,16 @@ int runReplay(const ReplayCommand& c) {
     options.progress = [](std::size_t done, std::size_t total) {
       std::cerr << "\r" << done << "/" << total << " vectors" << (done == total ? "\n" : "") << std::flush;
     };
+  ExpectationsWriter written(c.target, options.expectations);
+  if (!c.writeExpectations.empty())
+    options.onRun = [&](const Vector& v, const VectorRun& run) { written.add(v, run); };
   const Report report = replay(corpus, *target, options);
   writeText(report, std::cout, c.verbose);
+  if (!c.writeExpectations.empty()) {
+    writeTo(c.writeExpectations, [&](std::ostream& out) { out << written.text(); });
+    std::cout << "expectations for " << written.entries() << " failing vector(s) written to " << c.writeExpectations
+              << " (review it: reasons \"to triage\", numbers that stand for places)\n";
+  }
   if (c.repeat > 1) {
     const double n = double(report.results.size() - corpus.errors.size()) * double(c.repeat);
     std::cout << "throughput: " << std::fixed << std::setprecision(0) << n / report.seconds << " vectors/s (" << n

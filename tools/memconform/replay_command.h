@@ -15,6 +15,7 @@ struct ReplayCommand {
   std::vector<std::string> paths;
   std::string target = "reference";
   std::string expectations;
+  std::string writeExpectations;  // an expectations file from this run
   std::string filter;
   std::string jsonPath;
   std::string junitPath;

@@ -54,12 +54,18 @@ std::string Canonicalizer::event(const Event& e) {
   return describe(e);
 }
 
-std::string Canonicalizer::outcome(const OpRun& run) {
-  if (!run.observed) return run.note;
+Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
+  Outcome out;
+  if (!run.observed) {
+    out.result = run.note;
+    return out;
+  }
   const Observed& o = *run.observed;
-  std::string out;
-  for (const auto& e : o.events) out += event(e) + "; ";
-  if (o.error) return out + "error " + std::string(errorKindName(*o.error));
+  for (const auto& e : o.events) out.events.push_back(event(e));
+  if (o.error) {
+    out.result = "error " + std::string(errorKindName(*o.error));
+    return out;
+  }
   const OpKind k = run.op->kind;
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
@@ -70,12 +76,71 @@ std::string Canonicalizer::outcome(const OpRun& run) {
     return toText(v);
   };
   if (const auto* list = o.value.get<std::vector<Value>>(); list && k != OpKind::Peek) {
-    out += "[";
-    for (const auto& e : *list) out += canonical(e) + ",";
-    return out + "]";
+    out.result = "[";
+    for (const auto& e : *list) out.result += canonical(e) + ",";
+    out.result += "]";
+    return out;
   }
-  return out + "value " + canonical(o.value);
+  out.result = "value " + canonical(o.value);
+  return out;
 }
+
+std::string Canonicalizer::outcome(const OpRun& run) { return outcomeText(canonical(run)); }
+
+std::string Canonicalizer::outcomeText(const Outcome& o) {
+  std::string out;
+  for (const auto& e : o.events) out += e + "; ";
+  return out + o.result;
+}
+
+namespace {
+
+// A short class of an op's value, for signatures: places by kind, numbers
+// by shape, lists by emptiness.
+std::string valueClass(const Value& v, OpKind k) {
+  if (const auto* d = v.get<double>()) {
+    if (*d != 0 && (returnsPointers(k) || returnsFunctionIndex(k))) return returnsPointers(k) ? "ptr" : "fn";
+    if (std::isnan(*d)) return "NaN";
+    if (std::isinf(*d)) return "inf";
+    if (*d == 0) return std::signbit(*d) ? "-0" : "0";
+    return std::trunc(*d) == *d ? "int" : "frac";
+  }
+  if (const auto* b = v.get<bool>()) return *b ? "true" : "false";
+  if (const auto* list = v.get<std::vector<Value>>()) return list->empty() ? "list0" : "list";
+  return std::string(typeName(v));
+}
+
+// What an op's outcome is, classed: "error:KIND", "value:CLASS" or "not-run".
+std::string resultClass(const OpRun& r) {
+  if (!r.observed) return "not-run";
+  if (r.observed->error) return "error:" + std::string(errorKindName(*r.observed->error));
+  return "value:" + valueClass(r.observed->value, r.op->kind);
+}
+
+// An event's kind, with the outcome of a grow or resize attempt.
+std::string eventKind(const std::string& canonical) {
+  std::string kind = canonical.substr(0, canonical.find(' '));
+  if ((kind == "grow" || kind == "resizeAttempt") && canonical.find("failed") != std::string::npos) kind += "-failed";
+  return kind;
+}
+
+// What differs between two canonical outcomes of one op (see Difference).
+std::string aspectOf(const OpRun& a, const OpRun& b, const Canonicalizer::Outcome& x, const Canonicalizer::Outcome& y) {
+  if (x.result != y.result) {
+    const std::string left = resultClass(a), right = resultClass(b);
+    // Both values: "value:int>undefined"; otherwise each side whole.
+    if (left.rfind("value:", 0) == 0 && right.rfind("value:", 0) == 0) return left + ">" + right.substr(6);
+    return left + ">" + right;
+  }
+  for (std::size_t i = 0; i < std::max(x.events.size(), y.events.size()); ++i) {
+    const std::string left = i < x.events.size() ? eventKind(x.events[i]) : "none";
+    const std::string right = i < y.events.size() ? eventKind(y.events[i]) : "none";
+    if (i >= x.events.size() || i >= y.events.size() || x.events[i] != y.events[i]) return "events:" + left + ">" + right;
+  }
+  return "";
+}
+
+}  // namespace
 
 std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target) {
   // A run that broke off: the target refused the setup or an op (skipped),
@@ -93,11 +158,12 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     const OpRun& a = reference.ops[i];
     const OpRun& b = target.ops[i];
     const std::string name(opSpec(a.op->kind).name);
-    const std::string x = left.outcome(a), y = right.outcome(b);
-    if (x != y) {
+    const auto x = left.canonical(a), y = right.canonical(b);
+    if (!(x == y)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();
-      return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind), x, y};
+      return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind),
+                        left.outcomeText(x), right.outcomeText(y), aspectOf(a, b, x, y)};
     }
     const auto violations = [](const OpRun& r) {
       std::string s;
@@ -106,18 +172,21 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
       return s;
     };
     if (violations(a) != violations(b)) {
-      const std::string rule = b.observed && !b.observed->violations.empty() ? b.observed->violations.front().rule : firstRule(a.op->kind);
-      return Difference{a.op->pointer, name, rule, "violations: " + violations(a), "violations: " + violations(b)};
+      const bool targetViolates = b.observed && !b.observed->violations.empty();
+      const std::string rule = targetViolates ? b.observed->violations.front().rule : firstRule(a.op->kind);
+      const std::string aspect = targetViolates ? "violation:" + rule
+                                                : "violation:-" + a.observed->violations.front().rule;
+      return Difference{a.op->pointer, name, rule, "violations: " + violations(a), "violations: " + violations(b), aspect};
     }
   }
   if (reference.ops.size() != target.ops.size())
     return Difference{"", "sequence", "CALL-2", std::to_string(reference.ops.size()) + " ops ran",
-                      std::to_string(target.ops.size()) + " ops ran"};
+                      std::to_string(target.ops.size()) + " ops ran", "ops-run"};
   // End-of-run checks (LEAK-2) and anything else the runs reported.
   for (const auto& f : target.failures) {
     bool shared = false;
     for (const auto& g : reference.failures) shared |= g.rule == f.rule && g.pointer == f.pointer;
-    if (!shared) return Difference{f.pointer, f.op, f.rule, "no " + f.rule + " failure", f.actual};
+    if (!shared) return Difference{f.pointer, f.op, f.rule, "no " + f.rule + " failure", f.actual, "violation:" + f.rule};
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "conformance/runner/executor.h"
 
@@ -19,6 +20,13 @@ struct Difference {
   std::string rule;     // the rule the op implements, or the violated invariant
   std::string reference;
   std::string target;
+  // What differed, with a short class of each side (reference > target):
+  // "value:int>undefined", "error:OutOfBounds>value:undefined",
+  // "events:dealloc>none", "violation:LEAK-1". With op and rule it makes the
+  // finding's signature: findings that differ in it are different bugs.
+  std::string aspect;
+  // "OP/RULE/ASPECT", the signature after its target.
+  std::string signature() const { return op + "/" + rule + (aspect.empty() ? "" : "/" + aspect); }
 };
 
 // Runs that ended differently (a target that skipped the sequence or broke
@@ -31,7 +39,14 @@ std::optional<Difference> compareRuns(const conformance::VectorRun& reference, c
 // be compared.
 class Canonicalizer {
  public:
-  std::string outcome(const conformance::OpRun& run);
+  struct Outcome {
+    std::vector<std::string> events;
+    std::string result;  // "value ...", "error KIND", or why the op did not run
+    bool operator==(const Outcome&) const = default;
+  };
+  Outcome canonical(const conformance::OpRun& run);
+  std::string outcome(const conformance::OpRun& run);  // canonical(), as one line
+  static std::string outcomeText(const Outcome& o);
 
  private:
   std::string pointer(double address);

@@ -15,7 +15,10 @@ struct Finding {
   std::string op;
   std::string rule;
   std::string detail;
-  std::string signature() const { return "memconform/" + target + "/" + op + "/" + rule; }
+  std::string aspect;  // what differed (fuzz/differential.h), if known
+  std::string signature() const {
+    return "memconform/" + target + "/" + op + "/" + rule + (aspect.empty() ? "" : "/" + aspect);
+  }
 };
 
 // How fuzz_scope_ops runs an input while it searches: without the per-op

@@ -58,8 +58,8 @@ Tally knownEnds;
 
 void endedAtKnownFinding(const fuzz::Difference& d) {
   if (knownEnds.add())
-    std::fprintf(stderr, "fuzz_differential: %zu input(s) so far ended at a known finding; the last: %s/%s\n",
-                 knownEnds.count, d.op.c_str(), d.rule.c_str());
+    std::fprintf(stderr, "fuzz_differential: %zu input(s) so far ended at a known finding; the last: %s\n",
+                 knownEnds.count, d.signature().c_str());
 }
 
 void sayWhatWasNotCompared() {
@@ -87,6 +87,14 @@ void loadKnownFindings(const std::string& targetSpec) {
   }
   std::fprintf(stderr, "fuzz_differential: %zu known finding(s) from %s\n", e.findings.size(), path);
   known = fuzz::KnownFindings(std::move(e));
+  if (const auto coarse = known.coarseKeys(); !coarse.empty()) {
+    std::string list;
+    for (const auto& key : coarse) list += (list.empty() ? "" : ", ") + key;
+    std::fprintf(stderr,
+                 "fuzz_differential: warning: %zu known finding(s) in the coarse form OP/RULE tolerate every difference of "
+                 "their op and rule, a new bug there included; give OP/RULE/ASPECT, as findings print it: %s\n",
+                 coarse.size(), list.c_str());
+  }
 }
 }  // namespace
 
@@ -119,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (const auto first = fuzz::compareRuns(expected, actual)) {
-    if (known.tolerate(first->op, first->rule)) {
+    if (known.tolerate(*first)) {
       endedAtKnownFinding(*first);
       return 0;
     }
@@ -130,7 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const conformance::VectorRun actualAgain = conformance::runVector(numbered, *other);
     const auto d = fuzz::compareRuns(expectedAgain, actualAgain).value_or(*first);
     const std::string where = d.pointer.empty() ? "the run" : d.pointer;
-    fuzz::reportAndAbort({other->name(), d.op, d.rule, where + ": reference " + d.reference + " | " + other->name() + " " + d.target},
+    fuzz::reportAndAbort({other->name(), d.op, d.rule,
+                          where + ": reference " + d.reference + " | " + other->name() + " " + d.target, d.aspect},
                          actualAgain, &expectedAgain);
   }
   return 0;

@@ -1,11 +1,23 @@
 #include "fuzz/known_findings.h"
 
+#include <algorithm>
+
 namespace memconform::fuzz {
 
-bool KnownFindings::tolerate(const std::string& op, const std::string& rule) {
-  if (!expectations_.reasonForFinding(op, rule)) return false;
-  ++seen_[op + "/" + rule];
-  return true;
+bool KnownFindings::tolerate(const Difference& d) {
+  for (const std::string& key : {d.signature(), d.op + "/" + d.rule})
+    if (expectations_.findings.count(key)) {
+      ++seen_[key];
+      return true;
+    }
+  return false;
+}
+
+std::vector<std::string> KnownFindings::coarseKeys() const {
+  std::vector<std::string> out;
+  for (const auto& [key, reason] : expectations_.findings)
+    if (std::count(key.begin(), key.end(), '/') == 1) out.push_back(key);
+  return out;
 }
 
 std::string KnownFindings::summary() const {

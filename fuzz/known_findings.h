@@ -9,8 +9,10 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "conformance/runner/expectations.h"
+#include "fuzz/differential.h"
 
 namespace memconform::fuzz {
 
@@ -20,8 +22,12 @@ class KnownFindings {
   explicit KnownFindings(conformance::Expectations expectations) : expectations_(std::move(expectations)) {}
 
   bool empty() const { return expectations_.findings.empty(); }
-  // Whether op/rule is a known finding; if so, it is counted.
-  bool tolerate(const std::string& op, const std::string& rule);
+  // Whether `d` is a known finding, by its signature OP/RULE/ASPECT or, in
+  // the older coarse form, OP/RULE (which tolerates every aspect: it can
+  // hide a new bug); if so, it is counted under the key that matched.
+  bool tolerate(const Difference& d);
+  // The coarse keys (OP/RULE) of the file.
+  std::vector<std::string> coarseKeys() const;
   // How many inputs ended at each known finding, and the ones never seen:
   //   peek/PEEK-1: 312 inputs (upstream's peek has no bounds check)
   //   zeroMemory/ALIGN-2: not seen

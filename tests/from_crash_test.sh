@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 printf '\x00\x00\x03\x00\x00\x06\x08\x06\x10\x24\x00\x29\x0a\x18\x00\x03\x24\x00\x29' >"$tmp/input"
 
 "$mc" from-crash mutant:pop-fifo "$tmp/input" -o "$tmp/v.json" | tee "$tmp/out"
-grep -qE '^finding mutant:pop-fifo/pop/SCOPE-6: [0-9]+ ops minimised to [0-9]+$' "$tmp/out"
+grep -qE '^finding mutant:pop-fifo/pop/SCOPE-6/events:dealloc>dealloc: [0-9]+ ops minimised to [0-9]+$' "$tmp/out"
 ops=$(grep -oE '\(([0-9]+) ops\): reference passes, mutant:pop-fifo fails' "$tmp/out" | grep -oE '[0-9]+' | head -n 1)
 ((ops <= 10)) || { echo "FAIL: $ops ops, expected at most 10"; exit 1; }
 "$mc" validate "$tmp/v.json" >/dev/null
@@ -34,7 +34,7 @@ mkdir "$tmp/Glue Build"
 cp "$plugin" "$tmp/Glue Build/My.Glue_v2.so"
 printf '\x00\x00\x03\x00\x25\x01\x00\x06\x08\x01' >"$tmp/call-input"
 "$mc" from-crash "plugin:$tmp/Glue Build/My.Glue_v2.so" "$tmp/call-input" -o "$tmp/p.json" | tee "$tmp/p-out"
-grep -qE '^finding plugin:.*/call/CALL-1: ' "$tmp/p-out"
+grep -qE '^finding plugin:.*/call/CALL-1/[^ ]+: ' "$tmp/p-out"
 grep -q '"id": "from-fuzz/my.glue_v2/' "$tmp/p.json"
 "$mc" replay --target reference "$tmp/p.json" >/dev/null
 if "$mc" replay --target "plugin:$tmp/Glue Build/My.Glue_v2.so" "$tmp/p.json" >/dev/null; then

@@ -1,5 +1,7 @@
 // fuzz_differential's known findings (an expectations file's "fuzz"
-// section): only a listed OP/RULE is tolerated, and the summary counts each
+// section): a finding is known by its signature OP/RULE/ASPECT, so that a
+// new bug on the same op and rule (another aspect) still stops the run; the
+// older coarse OP/RULE still tolerates every aspect. The summary counts each
 // listed one, or says it was not seen.
 #include "fuzz/known_findings.h"
 
@@ -7,23 +9,66 @@
 
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/executor.h"
+#include "conformance/runner/loader.h"
+#include "conformance/targets/reference_target.h"
+#include "fuzz/differential.h"
+
 namespace memconform::fuzz {
 namespace {
 
-TEST(KnownFindings, OnlyListedSignaturesAreToleratedAndEachIsCounted) {
+Difference at(std::string op, std::string rule, std::string aspect) {
+  return Difference{"/vectors/0/ops/0", std::move(op), std::move(rule), "", "", std::move(aspect)};
+}
+
+KnownFindings knownFrom(const std::string& fuzz) {
   std::vector<conformance::LoadError> errors;
   KnownFindings known(conformance::loadExpectations(
-      "e.json", R"({"schema":"memconform-expectations/1","fuzz":{"call/CALL-1":"pops the top","peek/PEEK-1":"no bounds"}})",
-      errors));
-  ASSERT_TRUE(errors.empty());
-  EXPECT_FALSE(known.empty());
-  EXPECT_TRUE(known.tolerate("call", "CALL-1"));
-  EXPECT_TRUE(known.tolerate("call", "CALL-1"));
-  EXPECT_FALSE(known.tolerate("call", "CALL-2"));
-  EXPECT_FALSE(known.tolerate("pop", "CALL-1"));
-  EXPECT_EQ(known.summary(), "  call/CALL-1: 2 inputs (pops the top)\n  peek/PEEK-1: not seen (no bounds)\n");
+      "e.json", R"({"schema":"memconform-expectations/1","fuzz":)" + fuzz + "}", errors));
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : conformance::describe(errors[0]));
+  return known;
+}
+
+TEST(KnownFindings, FineSignaturesTolerateOnlyThatAspect) {
+  KnownFindings known = knownFrom(R"({"peek/PEEK-1/error:OutOfBounds>value:undefined":"no bounds check",
+                                      "call/CALL-1":"pops the top"})");
+  EXPECT_TRUE(known.tolerate(at("peek", "PEEK-1", "error:OutOfBounds>value:undefined")));
+  EXPECT_FALSE(known.tolerate(at("peek", "PEEK-1", "error:OutOfBounds>value:0")));  // another bug
+  EXPECT_FALSE(known.tolerate(at("peek", "PEEK-1", "value:int>int")));
+  // The coarse form tolerates any aspect of its op and rule.
+  EXPECT_TRUE(known.tolerate(at("call", "CALL-1", "events:dealloc>none")));
+  EXPECT_TRUE(known.tolerate(at("call", "CALL-1", "violation:CALL-1")));
+  EXPECT_FALSE(known.tolerate(at("call", "CALL-2", "")));
+  EXPECT_FALSE(known.tolerate(at("pop", "CALL-1", "")));
+  EXPECT_EQ(known.coarseKeys(), std::vector<std::string>{"call/CALL-1"});
+  EXPECT_EQ(known.summary(),
+            "  call/CALL-1: 2 inputs (pops the top)\n  peek/PEEK-1/error:OutOfBounds>value:undefined: 1 inputs (no bounds check)\n");
   EXPECT_TRUE(KnownFindings().empty());
-  EXPECT_FALSE(KnownFindings().tolerate("call", "CALL-1"));
+  EXPECT_FALSE(KnownFindings().tolerate(at("call", "CALL-1", "")));
+}
+
+// The aspect of a real difference: a peek past the end that the reference
+// refuses (PEEK-6) and mutant:peek-no-bounds-check reads as 0.
+TEST(KnownFindings, PEEK_6_TheAspectNamesWhatDifferedAndEachSidesClass) {
+  std::vector<conformance::LoadError> errors;
+  const auto file = conformance::loadVectorFile("t.json", nlohmann::json{
+      {"schema", "memconform-vectors/1"}, {"area", "peek"}, {"description", "d"},
+      {"vectors", {{{"id", "peek/t"}, {"rules", {"PEEK-6"}}, {"source", "seed"},
+                    {"setup", {{"memory", {{"initialPages", 1}, {"maximumPages", 1}}}}},
+                    {"ops", {{{"op", "peek"}, {"address", 65536}, {"type", "i32"}, {"expect", {{"error", "OutOfBounds"}}}}}}}}}}
+      .dump(), errors);
+  ASSERT_TRUE(errors.empty());
+  conformance::ReferenceTarget reference, mutant(Mutant::PeekNoBoundsCheck);
+  const auto expected = conformance::runVector(file.vectors[0], reference);
+  const auto actual = conformance::runVector(file.vectors[0], mutant);
+  const auto d = compareRuns(expected, actual);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->signature(), "peek/PEEK-1/error:OutOfBounds>value:0");
+  // Known as upstream's unchecked peek (undefined), the planted bug is new.
+  KnownFindings known = knownFrom(R"({"peek/PEEK-1/error:OutOfBounds>value:undefined":"no bounds check"})");
+  EXPECT_FALSE(known.tolerate(*d));
 }
 
 }  // namespace

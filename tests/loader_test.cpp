@@ -344,7 +344,8 @@ TEST(Expectations, KnownFuzzFindingsAreNamedByOpAndRule) {
   EXPECT_TRUE(e.vectors.empty());
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
            {"pop", R"("why")"}, {"frobnicate/SCOPE-5", R"("why")"}, {"pop/scope-5", R"("why")"},
-           {"pop/SCOPE-5/x", R"("why")"}, {"pop/SCOPE-5", R"("")"}, {"pop/SCOPE-5", "3"}}) {
+           {"pop/SCOPE-5/", R"("why")"}, {"pop/SCOPE-5/a b", R"("why")"}, {"pop/SCOPE-5/a/b", R"("why")"},
+           {"pop/SCOPE-5", R"("")"}, {"pop/SCOPE-5", "3"}}) {
     std::vector<LoadError> bad;
     loadExpectations("e.json", R"({"schema":"memconform-expectations/1","fuzz":{")" + key + "\":" + value + "}}", bad);
     ASSERT_EQ(bad.size(), 1u) << key << " " << value;

@@ -102,17 +102,23 @@ void loadNotes(const std::string& path, const json& notes, Expectations& e, std:
     if (checkReason(path, "", "/notes/" + pointerToken(name), text, errors)) e.notes[name] = text.get<std::string>();
 }
 
-// "fuzz": "OP/RULE" (a finding's signature after its target) -> a reason.
+// "fuzz": a finding's signature after its target -> a reason.
 void loadFindings(const std::string& path, const json& findings, Expectations& e, std::vector<LoadError>& errors) {
   for (const auto& [key, reason] : findings.items()) {
     const std::string pointer = "/fuzz/" + pointerToken(key);
+    // OP/RULE/ASPECT (fuzz/differential.h), or the coarse OP/RULE.
     const auto slash = key.find('/');
     const std::string op = key.substr(0, slash);
-    if (slash == std::string::npos || !isRuleId(std::string_view(key).substr(slash + 1)) ||
-        (op != "sequence" && !findOp(op))) {
+    const auto second = slash == std::string::npos ? slash : key.find('/', slash + 1);
+    const std::string rule = slash == std::string::npos ? "" : key.substr(slash + 1, second - slash - 1);
+    const std::string aspect = second == std::string::npos ? "" : key.substr(second + 1);
+    const bool aspectOk = second == std::string::npos ||
+                          (!aspect.empty() && aspect.find_first_of(" /") == std::string::npos);
+    if (slash == std::string::npos || !isRuleId(rule) || !aspectOk || (op != "sequence" && !findOp(op))) {
       errors.push_back({path, "", pointer,
-                        "expected OP/RULE, a fuzz finding's signature after its target (\"pop/SCOPE-5\", "
-                        "\"sequence/LEAK-2\"), with OP an op of SEMANTICS.md or \"sequence\""});
+                        "expected OP/RULE/ASPECT, a fuzz finding's signature after its target (\"peek/PEEK-1/"
+                        "error:OutOfBounds>value:undefined\"), or the coarse OP/RULE (\"pop/SCOPE-5\"), with OP an op of "
+                        "SEMANTICS.md or \"sequence\""});
       continue;
     }
     if (!reason.is_string() || reason.get<std::string>().empty()) {

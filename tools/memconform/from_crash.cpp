@@ -33,7 +33,7 @@ std::optional<std::string> signatureOf(const Vector& v, Target& reference, Targe
   if (!expected.failures.empty() || expected.status != VectorRun::Status::Completed) return std::nullopt;
   const VectorRun actual = runVector(v, target);
   if (actual.status == VectorRun::Status::Skipped) return std::nullopt;  // as fuzz_differential: not a finding
-  if (auto d = fuzz::compareRuns(expected, actual)) return d->op + "/" + d->rule;
+  if (auto d = fuzz::compareRuns(expected, actual)) return d->signature();
   if (auto f = fuzz::findingOf(target.name(), actual)) return f->op + "/" + f->rule;
   return std::nullopt;
 }
@@ -198,7 +198,8 @@ int runFromCrash(const FromCrashCommand& c) {
   // Expectations: the reference's outcome of every op (the differential oracle).
   const VectorRun expected = runVector(v, reference);
   ExpectationWriter(expected).apply(v.ops);
-  const std::string rule = signature->substr(signature->find('/') + 1);
+  const std::string afterOp = signature->substr(signature->find('/') + 1);
+  const std::string rule = afterOp.substr(0, afterOp.find('/'));
   v.id = "from-fuzz/" + idWords(c.target) + "/" + hex(std::hash<std::string>{}(std::string(bytes.begin(), bytes.end())));
   v.rules = {rule};
   v.tags = {"from-fuzz"};

@@ -1,6 +1,8 @@
 #include "core/allocator.h"
 
+#include "core/dialects.h"
 #include "core/errors.h"
+#include "core/js_numbers.h"
 
 namespace memconform {
 namespace {
@@ -23,6 +25,17 @@ Address Allocator::malloc(std::uint64_t size) { return memalign(kMinAlignment, s
 Address Allocator::memalign(std::uint64_t alignment, std::uint64_t size) {
   if (!isPowerOfTwo(alignment) || size > kMaxRequest) return 0;
   if (size == 0 && config_.zeroSize == ZeroSizeAlloc::Fails) return 0;
+  return place(alignment, size, size);
+}
+
+Address Allocator::memalignFromJs(std::uint64_t alignment, double size) {
+  const std::uint64_t wrapped = toUint32(size);  // the i32 parameter, read as size_t
+  if (!isPowerOfTwo(alignment) || wrapped > kMaxRequest) return 0;
+  const bool representable = size >= 0 && size < 18446744073709551616.0;
+  return place(alignment, wrapped, representable ? static_cast<std::uint64_t>(size) : wrapped);
+}
+
+Address Allocator::place(std::uint64_t alignment, std::uint64_t size, std::uint64_t loggedSize) {
   alignment = std::max(alignment, kMinAlignment);
   // A zero-size block still takes 8 bytes, so its pointer is unique.
   const std::uint64_t footprint = roundUp(std::max<std::uint64_t>(size, 1), kMinAlignment) + config_.redzone;
@@ -31,7 +44,7 @@ Address Allocator::memalign(std::uint64_t alignment, std::uint64_t size) {
   if (!ptr) return 0;
   blocks_[*ptr] = Block{size, footprint};
   memory_.unpoison(*ptr, size);  // only the requested bytes become addressable (SAFE-2)
-  if (log_) log_->record(AllocEvent{*ptr, size});
+  if (log_) log_->record(AllocEvent{*ptr, loggedSize});
   return *ptr;
 }
 
@@ -103,6 +116,13 @@ void Allocator::releaseRange(Address start, std::uint64_t length) {
 Result<void> Allocator::dealloc(Address ptr) {
   if (ptr == 0) return {};
   auto it = blocks_.find(ptr);
+  if (it == blocks_.end() && speaks(Variant::DeallocUnchecked)) {
+    // Upstream's sqlite3_free of a block that is not live: dlmalloc's own
+    // business (a double free corrupts its heap); this allocator keeps its
+    // state and only reports the call.
+    if (log_) log_->record(DeallocEvent{ptr});
+    return {};
+  }
   if (it == blocks_.end())
     return fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
   const Block block = it->second;

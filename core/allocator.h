@@ -43,6 +43,12 @@ class Allocator {
   // `alignment` must be a power of two; it is raised to at least 8 (ALIGN-4).
   Address malloc(std::uint64_t size);
   Address memalign(std::uint64_t alignment, std::uint64_t size);
+  // memalign as upstream's JavaScript calls the wasm export
+  // (mmap-alloc-size-wraps, core/dialects.h): `size` reaches its i32
+  // parameter modulo 2^32, and 0 bytes get a block, as dlmalloc's memalign
+  // gives one; the event records the size the caller asked for, as a hook on
+  // the call sees it.
+  Address memalignFromJs(std::uint64_t alignment, double size);
 
   // SCOPE-3: alloc(n) fails with AllocFailed when the allocator returns 0.
   Result<Address> alloc(std::uint64_t size);
@@ -62,6 +68,9 @@ class Allocator {
     std::uint64_t size;       // requested bytes
     std::uint64_t footprint;  // bytes reserved from ptr on: payload + redzone
   };
+  // A block of `size` bytes (0: a block of its own) at `alignment`; the
+  // event says `loggedSize`.
+  Address place(std::uint64_t alignment, std::uint64_t size, std::uint64_t loggedSize);
   std::optional<Address> carveFromFreeList(std::uint64_t alignment, std::uint64_t footprint);
   std::optional<Address> extendBreak(std::uint64_t alignment, std::uint64_t footprint);
   void takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint);

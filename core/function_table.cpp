@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "core/dialects.h"
 #include "core/errors.h"
 
 namespace memconform {
@@ -23,6 +24,7 @@ FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(
 }
 
 Result<TableIndex> FunctionTable::install(FunctionRef fn) {
+  if (speaks(Variant::TableFreeListUpstream)) return installLikeUpstream(std::move(fn));
   if (!isValidSignature(fn.signature))
     return fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
   TableIndex index;
@@ -39,6 +41,16 @@ Result<TableIndex> FunctionTable::install(FunctionRef fn) {
 }
 
 Result<FunctionRef> FunctionTable::uninstall(TableIndex index) {
+  if (speaks(Variant::UninstallUnchecked) && (index < reserved_ || !isInstalled(index))) {
+    // Upstream: freeFuncIndexes.push(ptr); ft.get(ptr) (a RangeError past
+    // the end); ft.set(ptr, null): an empty or reserved slot goes on the
+    // free list with no error, so it can be handed out twice.
+    freeIndexes_.push_back(index);
+    if (index >= slots_.size())
+      return fail(ErrorKind::RangeError, "WebAssembly.Table.get(): invalid address " + std::to_string(index));
+    slots_[index].reset();
+    return FunctionRef{};
+  }
   if (index < reserved_ || !isInstalled(index))
     return fail(ErrorKind::InvalidArgument, "uninstallFunction(" + std::to_string(index) + "): no installed function there");
   FunctionRef fn = std::move(*slots_[index]);
@@ -46,6 +58,32 @@ Result<FunctionRef> FunctionTable::uninstall(TableIndex index) {
   freeIndexes_.push_back(index);
   if (log_) log_->record(UninstallEvent{index});
   return fn;
+}
+
+Result<TableIndex> FunctionTable::installLikeUpstream(FunctionRef fn) {
+  // while (ptr = freeFuncIndexes.pop()) if (ft.get(ptr)) continue; else
+  // break: occupied slots are skipped, and index 0 (falsy) ends the search.
+  std::optional<TableIndex> reused;
+  while (!freeIndexes_.empty()) {
+    const TableIndex p = freeIndexes_.back();
+    freeIndexes_.pop_back();
+    if (p == 0) break;
+    if (p < slots_.size() && slots_[p]) continue;
+    reused = p;
+    break;
+  }
+  const TableIndex index = reused ? *reused : static_cast<TableIndex>(slots_.size());
+  if (!reused) slots_.emplace_back();  // ft.grow(1), before the signature is looked at
+  if (!isValidSignature(fn.signature)) {
+    // jsFuncToWasm throws: only a new slot goes back on the free list; a
+    // reused one is lost to later installs.
+    if (!reused) freeIndexes_.push_back(index);
+    return fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
+  }
+  if (index >= slots_.size()) slots_.resize(index + 1);
+  slots_[index] = std::move(fn);
+  if (log_) log_->record(InstallEvent{index});
+  return index;
 }
 
 bool FunctionTable::isInstalled(TableIndex index) const { return index < slots_.size() && slots_[index].has_value(); }

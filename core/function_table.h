@@ -39,6 +39,9 @@ class FunctionTable {
   std::vector<TableIndex> installed() const;  // excluding reserved slots
 
  private:
+  // install as upstream's free list works (table-free-list-upstream).
+  Result<TableIndex> installLikeUpstream(FunctionRef fn);
+
   EventLog* log_;
   std::uint32_t reserved_;
   std::vector<std::optional<FunctionRef>> slots_;

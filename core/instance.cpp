@@ -1,5 +1,6 @@
 #include "core/instance.h"
 
+#include "core/dialects.h"
 #include "core/errors.h"
 #include "core/mutants.h"
 #include "core/js_numbers.h"
@@ -19,14 +20,15 @@ Instance::Instance(InstanceConfig config)
 }
 
 Result<void> Instance::dealloc(Address ptr) {
-  if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !planted(Mutant::DeallocOwnedEntry))
+  const bool releasesOwned = planted(Mutant::DeallocOwnedEntry) || speaks(Variant::ReleaseOwnedEntry);
+  if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !releasesOwned)
     return fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
                                       ", which releases it when popped (LEAK-1)");
   return allocator_.dealloc(ptr);
 }
 
 Result<FunctionRef> Instance::uninstallFunction(TableIndex index) {
-  if (const auto owner = scopes_.ownerOf({EntryKind::Function, index}))
+  if (const auto owner = scopes_.ownerOf({EntryKind::Function, index}); owner && !speaks(Variant::ReleaseOwnedEntry))
     return fail(ErrorKind::InvalidState, "uninstallFunction(" + std::to_string(index) + "): owned by scope " +
                                       std::to_string(*owner) + ", which uninstalls it when popped (LEAK-1)");
   return table_.uninstall(index);

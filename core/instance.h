@@ -40,7 +40,7 @@ class Instance {
   // owns is an InvalidState error: only its scope's pop may release it (LEAK-1).
   Result<Address> alloc(std::uint64_t size) { return allocator_.alloc(size); }
   Result<void> dealloc(Address ptr);
-  Address mmapAlloc(double size) { return memconform::mmapAlloc(allocator_, memory_, size); }
+  Result<Address> mmapAlloc(double size) { return memconform::mmapAlloc(allocator_, memory_, size); }
   Result<TableIndex> installFunction(FunctionRef fn) { return table_.install(std::move(fn)); }
   Result<FunctionRef> uninstallFunction(TableIndex index);
   Result<std::vector<Address>> allocPtr(std::uint32_t howMany = 1, bool safePtrSize = true) {
@@ -53,7 +53,7 @@ class Instance {
   // [EnforceRange] unsigned long, RangeError if the grow fails (MEM-2).
   Result<std::uint32_t> grow(double deltaPages);
   std::uint64_t byteLength() const { return memory_.byteLength(); }
-  Result<Address> zeroMemory(std::int64_t address, double size) { return memconform::zeroMemory(memory_, address, size); }
+  Result<std::int64_t> zeroMemory(std::int64_t address, double size) { return memconform::zeroMemory(memory_, address, size); }
 
   // Views, peek and poke.
   View heap(ElementType type) { return View(memory_, type, &log_); }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/asan_poison.h"
+#include "core/dialects.h"
 #include "core/errors.h"
 
 namespace memconform {
@@ -25,7 +26,9 @@ LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* l
       faults_(std::move(faults)),
       log_(log),
       space_(std::size_t{config_.maximumPages} * kPageSize, std::size_t{config_.initialPages} * kPageSize),
-      pages_(config_.initialPages) {}
+      pages_(config_.initialPages),
+      // The glue fills its cache while the module starts, from the initial buffer.
+      accessorCache_(std::in_place, 0, std::uint64_t{config_.initialPages} * kPageSize) {}
 
 bool LinearMemory::faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const {
   if (faults_.failAbovePages && newPages > *faults_.failAbovePages) return true;
@@ -47,6 +50,13 @@ std::optional<std::uint32_t> LinearMemory::grow(std::uint32_t deltaPages) {
   if (log_) log_->record(GrowEvent{deltaPages, ok});
   if (!ok) return std::nullopt;
   return old;
+}
+
+std::uint64_t LinearMemory::accessorGeneration() const {
+  if (!speaks(Variant::ViewsCachedByLength)) return generation_;
+  // upstream's heapWrappers(): new views only when byteLength changed.
+  if (accessorCache_->second != byteLength()) accessorCache_.emplace(generation_, byteLength());
+  return accessorCache_->first;
 }
 
 Result<void> LinearMemory::checkAccess(std::int64_t address, std::uint64_t length, const char* what) const {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/address_space.h"
@@ -54,6 +55,21 @@ class LinearMemory {
   // Incremented by every successful grow, grow(0) included: the JS API
   // refreshes (and so detaches) the buffer on each one (VIEW-2).
   std::uint64_t generation() const { return generation_; }
+
+  // The views that glue code keeps over this memory (VIEW-2). In the
+  // specified behaviour every accessor hands out a view of the current
+  // buffer; the dialects of core/dialects.h keep older ones:
+  // - the generation of the views the glue's accessors (heap8u(),
+  //   heapForSize(), and through them peek, poke and the string helpers)
+  //   hand out now: this memory's, or with views-cached-by-length that of
+  //   upstream's cache, renewed only when it sees byteLength change;
+  std::uint64_t accessorGeneration() const;
+  // - whether the runtime's own views (Emscripten's HEAPU8, which
+  //   emscripten_resize_heap and zeroMemory use) are detached: the runtime
+  //   renews them only when its resize policy grows the memory
+  //   (runtimeViewsRenewed), not after a raw memory.grow.
+  bool runtimeViewsDetached() const { return runtimeViews_ != generation_; }
+  void runtimeViewsRenewed() { runtimeViews_ = generation_; }
 
   // MEM-2/3: adds `deltaPages` zero-filled pages and returns the old page
   // count, or nullopt (wasm's -1) if the maximum or an injected fault (MEM-5)
@@ -100,6 +116,9 @@ class LinearMemory {
   AddressSpace space_;
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
+  std::uint64_t runtimeViews_ = 0;  // the generation of the runtime's views
+  // views-cached-by-length: the generation and byteLength of upstream's cache.
+  mutable std::optional<std::pair<std::uint64_t, std::uint64_t>> accessorCache_;  // always set
   std::uint64_t growCalls_ = 0;
   std::uint64_t callerWrites_ = 0;
 };

@@ -1,8 +1,10 @@
 #include "core/peek_poke.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
+#include "core/dialects.h"
 #include "core/errors.h"
 #include "core/mutants.h"
 
@@ -21,8 +23,42 @@ Result<void> checkPeekAccess(const LinearMemory& memory, std::span<const std::in
   return {};
 }
 
+// Whether peek and poke go the way upstream's code goes: an index into a
+// typed-array view with no bounds check (peek-poke-unchecked), or through
+// the glue's cached views while they are detached (views-cached-by-length).
+bool upstreamAccess(const LinearMemory& memory) {
+  return speaks(Variant::PeekPokeUnchecked) || memory.accessorGeneration() != memory.generation();
+}
+
+// The element upstream's `view[ToInt32(ptr) >> log2(size)]` reaches, as a
+// byte address, or nullopt where the view has no such element (a negative
+// or too large index, a detached view).
+std::optional<Address> upstreamElement(const LinearMemory& memory, std::int64_t address, PeekType type) {
+  if (memory.accessorGeneration() != memory.generation()) return std::nullopt;  // detached: length 0
+  const std::uint32_t size = elementSize(type.element);
+  const std::int32_t index = toInt32(static_cast<double>(address)) >> std::countr_zero(size);  // C++20: arithmetic
+  if (index < 0 || !memory.contains(std::uint64_t(index) * size, size)) return std::nullopt;
+  return static_cast<Address>(std::uint64_t(index) * size);
+}
+
+// peek's read as upstream makes it; an undefined f64 goes through Number()
+// (NaN), an undefined i64 through BigInt():
+// BigInt(undefined) is a TypeError, BigInt(undefined || 0) is 0n
+// (i64-bigint-or-zero).
+Result<PeekedValue> upstreamPeek(const LinearMemory& memory, std::int64_t address, PeekType type) {
+  const auto at = upstreamElement(memory, address, type);
+  if (at) return PeekedValue(loadElement(memory, *at, type.element));
+  if (type.element == ElementType::F64) return PeekedValue(std::nan(""));  // Number(undefined)
+  if (type.element != ElementType::I64) return PeekedValue();
+  if (speaks(Variant::I64BigIntOrZero)) return PeekedValue(BigInt{});
+  return fail(ErrorKind::TypeError, "Cannot convert undefined to a BigInt");
+}
+
 // PEEK-4: the bits a poke stores for `value`.
 Result<std::uint64_t> pokeBits(const JsNumeric& value, PeekType type) {
+  if (speaks(Variant::I64BigIntOrZero) && type.element == ElementType::I64)
+    if (const auto* n = std::get_if<double>(&value); n && (std::isnan(*n) || *n == 0))  // BigInt(v || 0)
+      return std::uint64_t{0};
   if (planted(Mutant::PokeSaturates) && std::holds_alternative<double>(value)) {
     const double x = std::get<double>(value);
     const int bits = static_cast<int>(elementSize(type.element)) * 8;
@@ -67,6 +103,34 @@ std::int64_t alignedAddress(std::int64_t address, PeekType type) {
   return address & ~(size - 1);
 }
 
+Result<PeekedValue> peekValue(const LinearMemory& memory, std::int64_t address, PeekType type) {
+  if (upstreamAccess(memory)) return upstreamPeek(memory, address, type);
+  auto v = peek(memory, address, type);
+  if (!v) return std::move(v).error();
+  return PeekedValue(std::move(*v));
+}
+
+Result<std::vector<PeekedValue>> peekValues(const LinearMemory& memory, std::span<const std::int64_t> addresses,
+                                            PeekType type) {
+  // do { ptr = list.shift(); ... } while (list.length): an empty list reads
+  // `undefined >> n`, address 0.
+  static constexpr std::int64_t kZero = 0;
+  if (addresses.empty() && speaks(Variant::PeekEmptyListReadsZero)) addresses = std::span(&kZero, 1);
+  std::vector<PeekedValue> values;
+  if (upstreamAccess(memory)) {
+    for (std::int64_t a : addresses) {
+      auto v = upstreamPeek(memory, a, type);
+      if (!v) return std::move(v).error();
+      values.push_back(std::move(*v));
+    }
+    return values;
+  }
+  auto all = peek(memory, addresses, type);
+  if (!all) return std::move(all).error();
+  for (auto& v : *all) values.emplace_back(std::move(v));
+  return values;
+}
+
 Result<JsNumeric> peek(const LinearMemory& memory, std::int64_t address, PeekType type) {
   if (planted(Mutant::PeekNoBoundsCheck) && !memory.contains(static_cast<std::uint64_t>(alignedAddress(address, type)),
                                                              elementSize(type.element)))
@@ -94,6 +158,16 @@ Result<void> poke(LinearMemory& memory, std::int64_t address, const JsNumeric& v
 }
 
 Result<void> poke(LinearMemory& memory, std::span<const std::int64_t> addresses, const JsNumeric& value, PeekType type) {
+  if (upstreamAccess(memory)) {
+    // for (const p of list) view[p >> n] = value: each store converts, then
+    // drops an index the view does not have; an empty list converts nothing.
+    for (std::int64_t a : addresses) {
+      const auto bits = pokeBits(value, type);
+      if (!bits) return bits.error();
+      if (const auto at = upstreamElement(memory, a, type)) storeElement(memory, *at, type.element, *bits);
+    }
+    return {};
+  }
   const auto bits = pokeBits(value, type);  // PEEK-4: conversion errors first
   if (!bits) return bits.error();
   if (planted(Mutant::PokePartialOnOutOfBounds)) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,17 @@ Result<JsNumeric> peek(const LinearMemory& memory, std::int64_t address, PeekTyp
 // PEEK-5: one value per address, in order; an empty list reads nothing. The
 // caller's list is a read-only view and is never modified.
 Result<std::vector<JsNumeric>> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type);
+
+// Peek as the spoken dialect has it (core/dialects.h): a value, or
+// undefined (nullopt) where upstream's typed-array read gives undefined:
+// out of range with peek-poke-unchecked, or through the glue's detached
+// cached views with views-cached-by-length. In the specified behaviour it is
+// peek() above and never undefined. The list form reads address 0 for an
+// empty list with peek-empty-list-reads-zero.
+using PeekedValue = std::optional<JsNumeric>;
+Result<PeekedValue> peekValue(const LinearMemory& memory, std::int64_t address, PeekType type);
+Result<std::vector<PeekedValue>> peekValues(const LinearMemory& memory, std::span<const std::int64_t> addresses,
+                                            PeekType type);
 
 // PEEK-4 / PEEK-6: converts `value` (i64: BigInt(value) for a Number, so a
 // fraction is a RangeError; a BigInt into another type is a TypeError), then

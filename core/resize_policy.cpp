@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/dialects.h"
 #include "core/errors.h"
 #include "core/js_numbers.h"
 #include "core/mutants.h"
@@ -27,9 +28,16 @@ double alignUp(double x, double multiple) {
 
 bool growMemory(LinearMemory& memory, double size) {
   const double byteLength = static_cast<double>(memory.byteLength());
-  if (planted(Mutant::GrowPagesOrZero)) {
+  if (planted(Mutant::GrowPagesOrZero) || speaks(Variant::GrowPagesOrZero)) {
+    // A negative count: memory.grow's TypeError, before anything grows.
     const std::int32_t pages = toInt32((size - byteLength + 65535) / 65536);
     return pages >= 0 && memory.grow(static_cast<std::uint32_t>(pages)).has_value();
+  }
+  if (speaks(Variant::GrowPagesFraction)) {
+    // memory.grow([EnforceRange] unsigned long): a fraction truncates,
+    // anything outside [0, 2^32) is a TypeError before anything grows.
+    const auto pages = enforceRangeUint32((size - byteLength + 65535) / 65536);
+    return pages && memory.grow(*pages).has_value();
   }
   const std::uint32_t pages = toUint32(size - byteLength + 65535) >> 16;  // GROW-5: `>>> 16`
   return memory.grow(pages).has_value();
@@ -37,7 +45,10 @@ bool growMemory(LinearMemory& memory, double size) {
 
 ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, double requestedSize, EventLog* log) {
   ResizeOutcome out;
-  const double oldSize = static_cast<double>(memory.byteLength());  // GROW-3: before the call
+  // GROW-3: before the call. Upstream reads HEAPU8.length, which is 0 while
+  // the runtime's views are detached (resize-reads-stale-heap).
+  const bool stale = speaks(Variant::ResizeReadsStaleHeap) && memory.runtimeViewsDetached();
+  const double oldSize = stale ? 0 : static_cast<double>(memory.byteLength());
   const double requested = toUint32(requestedSize);                  // GROW-1: requestedSize >>>= 0
   const double maxHeapSize = params.maxHeapSize;
   if (requested > maxHeapSize) {  // GROW-2: no growth is attempted
@@ -54,6 +65,7 @@ ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, doubl
     out.attempts.push_back({newSize, ok});
     if (log) log->record(ResizeAttemptEvent{newSize, ok});
     if (ok) {
+      memory.runtimeViewsRenewed();  // Emscripten's updateMemoryViews()
       out.result = true;
       break;
     }

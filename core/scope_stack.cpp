@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/dialects.h"
 #include "core/errors.h"
 #include "core/js_numbers.h"
 #include "core/mutants.h"
@@ -12,14 +13,18 @@ namespace {
 std::uint32_t slotSize(bool safePtrSize) { return safePtrSize ? 8 : kPointerSize; }
 
 Result<void> checkHowMany(std::uint32_t howMany) {
-  if (howMany == 0) return fail(ErrorKind::InvalidArgument, "allocPtr(): howMany must be at least 1");
+  if (howMany == 0 && !speaks(Variant::AllocPtrZeroAllocates))
+    return fail(ErrorKind::InvalidArgument, "allocPtr(): howMany must be at least 1");
   return {};
 }
 
 // SCOPE-9: zero every slot of a fresh block and list the slot addresses.
 std::vector<Address> pointerSlots(LinearMemory& memory, Address block, std::uint32_t howMany, bool safePtrSize) {
   const std::uint32_t size = slotSize(safePtrSize);
-  if (!planted(Mutant::AllocPtrNotZeroed)) memory.internalFill(block, 0, std::size_t{howMany} * size);
+  // Upstream pokes each slot through its cached view, so while that view is
+  // detached (views-cached-by-length) the zeroes are dropped.
+  const bool viewDetached = memory.accessorGeneration() != memory.generation();
+  if (!planted(Mutant::AllocPtrNotZeroed) && !viewDetached) memory.internalFill(block, 0, std::size_t{howMany} * size);
   std::vector<Address> slots(howMany);
   for (std::uint32_t i = 0; i < howMany; ++i) slots[i] = block + i * size;
   return slots;
@@ -63,9 +68,14 @@ Result<void> ScopeStack::release(const Scope& scope) {
   // SCOPE-6: last in, first out; each entry by the kind it was recorded with.
   std::vector<ScopeEntry> order(scope.entries.rbegin(), scope.entries.rend());
   if (planted(Mutant::PopFifo)) std::reverse(order.begin(), order.end());
-  for (const ScopeEntry& e : order) {
+  for (ScopeEntry e : order) {
     owners_.erase(key(e));
     if (planted(Mutant::FailedAllocRecorded) && e.value == 0) return {};  // upstream's loop stops at 0
+    if (speaks(Variant::PopDecidesKind)) {
+      // for (let p; p = state.pop();) functionEntry(p) ? uninstall : dealloc
+      if (e.value == 0) return {};
+      e.kind = table_.isInstalled(e.value) ? EntryKind::Function : EntryKind::Allocation;
+    }
     Result<void> released;
     if (e.kind == EntryKind::Function && planted(Mutant::FunctionEntriesDeallocated)) {
       if (log_) log_->record(DeallocEvent{e.value});  // free() of a table index; the slot stays
@@ -117,6 +127,12 @@ Result<std::optional<ScopeStack::CString>> ScopeStack::scopedAllocCString(std::o
   if (!utf8) return std::optional<CString>();  // SCOPE-8: a non-string gives null
   const auto p = scopedAlloc(utf8->size() + (planted(Mutant::CStringNoNulRoom) ? 0 : 1));
   if (!p) return p.error();
+  if (memory_.accessorGeneration() != memory_.generation()) {
+    // views-cached-by-length: heap.set(bytes, ptr) on the detached cached
+    // view. The block stays in the scope; cstring-error-deallocs frees it too.
+    if (speaks(Variant::CStringErrorDeallocs)) static_cast<void>(allocator_.dealloc(*p));
+    return fail(ErrorKind::TypeError, "Cannot perform %TypedArray%.prototype.set on a detached ArrayBuffer");
+  }
   memory_.internalWrite(*p, utf8->data(), utf8->size());
   memory_.internalFill(*p + static_cast<Address>(utf8->size()), 0, 1);
   return std::optional<CString>(CString{*p, utf8->size()});
@@ -140,9 +156,10 @@ Result<std::vector<Address>> allocPtr(Allocator& allocator, LinearMemory& memory
 Result<Address> ScopeStack::scopedAllocMainArgv(const std::vector<std::string>& list) {
   if (auto r = requireTop("scopedAllocMainArgv"); !r) return std::move(r).error();
   const std::size_t mark = scopes_.back().entries.size();
-  // SAFE-4: a failed op leaves the scope as it was.
+  // SAFE-4: a failed op leaves the scope as it was (upstream's, in
+  // argv-no-rollback, keeps what it allocated, for the pop to release).
   auto failed = [&](const Error& e) -> Result<Address> {
-    rollbackTo(mark);
+    if (!speaks(Variant::ArgvNoRollback)) rollbackTo(mark);
     return e;
   };
   const auto table = scopedAlloc((std::uint64_t{list.size()} + 1) * kPointerSize);

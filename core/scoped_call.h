@@ -5,6 +5,7 @@
 
 #include <type_traits>
 
+#include "core/dialects.h"
 #include "core/mutants.h"
 #include "core/scope_stack.h"
 
@@ -21,8 +22,10 @@ template <class Fn>
 auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> Result<std::invoke_result_t<Fn&>> {
   using R = std::invoke_result_t<Fn&>;
   const ScopeHandle pushed = scopes.push();
-  // CALL-1's mutant pops what is on top, as upstream's `finally` does.
-  auto popOwn = [&] { return planted(Mutant::CallPopsTop) ? scopes.pop() : scopes.pop(pushed); };
+  // CALL-1's mutant, and upstream's dialects, pop what is on top, as
+  // upstream's `finally` does.
+  const bool popsTop = planted(Mutant::CallPopsTop) || speaks(Variant::CallPopsTop);
+  auto popOwn = [&] { return popsTop ? scopes.pop() : scopes.pop(pushed); };
   try {
     if constexpr (std::is_void_v<R>) {
       fn();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/dialects.h"
 #include "core/errors.h"
 #include "core/mutants.h"
 
@@ -98,7 +99,7 @@ void storeElement(LinearMemory& memory, Address address, ElementType t, std::uin
 View::View(LinearMemory& memory, ElementType type, EventLog* log)
     : memory_(&memory), type_(type), log_(log),
       // The mutant hands out a view as it was when the module started (generation 0).
-      generation_(planted(Mutant::ViewsNotRefreshed) ? 0 : memory.generation()) {}
+      generation_(planted(Mutant::ViewsNotRefreshed) ? 0 : memory.accessorGeneration()) {}
 
 std::uint64_t View::length() const { return detached() ? 0 : memory_->byteLength() / elementSize(type_); }
 
@@ -150,6 +151,9 @@ Result<View> heapForSize(LinearMemory& memory, double bits, bool isUnsigned, Eve
 Result<View> heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log) {
   const auto t = elementTypeFromTypedArrayName(typedArrayConstructor);
   if (!t) return fail(ErrorKind::InvalidArgument, "heapForSize(): \"" + std::string(typedArrayConstructor) + "\" is not a typed-array constructor");
+  if ((*t == ElementType::F32 || *t == ElementType::F64) && speaks(Variant::NoFloatViews))
+    return fail(ErrorKind::InvalidArgument, "Invalid heapForSize() size: " + std::string(typedArrayConstructor) +
+                                                " (upstream takes the integer typed arrays only)");
   return View(memory, *t, log);
 }
 

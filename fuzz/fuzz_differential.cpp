@@ -24,6 +24,10 @@
 using namespace memconform;
 
 namespace {
+// MEMCONFORM_REFERENCE: the reference, or the reference speaking the
+// target's dialect ("reference?dialect=sqlite-wasm-3.54"), so that a release
+// is compared with what it is documented to do and every difference is new.
+std::unique_ptr<conformance::Target> reference;
 std::unique_ptr<conformance::Target> other;
 fuzz::KnownFindings known;  // MEMCONFORM_EXPECTATIONS's "fuzz" section
 
@@ -101,26 +105,33 @@ void loadKnownFindings(const std::string& targetSpec) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const char* env = std::getenv("MEMCONFORM_TARGET");
   const std::string spec = env && *env ? env : "reference";
-  try {
-    other = conformance::makeTarget(spec);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_TARGET: %s\n", e.what());
+  const char* referenceEnv = std::getenv("MEMCONFORM_REFERENCE");
+  const std::string referenceSpec = referenceEnv && *referenceEnv ? referenceEnv : "reference";
+  if (referenceSpec != "reference" && referenceSpec.rfind("reference?", 0) != 0) {
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_REFERENCE: \"%s\" is not the reference (reference, "
+                         "reference?dialect=NAME, reference?variants=NAME,NAME)\n", referenceSpec.c_str());
     std::exit(2);
   }
-  std::fprintf(stderr, "fuzz_differential: reference vs %s\n", other->name().c_str());
+  try {
+    reference = conformance::makeTarget(referenceSpec);
+    other = conformance::makeTarget(spec);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_TARGET or MEMCONFORM_REFERENCE: %s\n", e.what());
+    std::exit(2);
+  }
+  std::fprintf(stderr, "fuzz_differential: %s vs %s\n", reference->name().c_str(), other->name().c_str());
   loadKnownFindings(spec);
   std::atexit(sayWhatWasNotCompared);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static conformance::ReferenceTarget reference;
   static fuzz::OpDecoder decoder(fuzz::limitsFor(*other));
   ++inputs;
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();
-  const conformance::VectorRun expected = conformance::runVector(vector, reference);
+  const conformance::VectorRun expected = conformance::runVector(vector, *reference);
   const conformance::VectorRun actual = conformance::runVector(vector, *other);
   if (actual.status == conformance::VectorRun::Status::Skipped && expected.status == conformance::VectorRun::Status::Completed) {
     skipped(actual);
@@ -134,7 +145,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Again with JSON pointers, for the report.
     conformance::Vector numbered = vector;
     fuzz::numberOps(numbered);
-    const conformance::VectorRun expectedAgain = conformance::runVector(numbered, reference);
+    const conformance::VectorRun expectedAgain = conformance::runVector(numbered, *reference);
     const conformance::VectorRun actualAgain = conformance::runVector(numbered, *other);
     const auto d = fuzz::compareRuns(expectedAgain, actualAgain).value_or(*first);
     const std::string where = d.pointer.empty() ? "the run" : d.pointer;

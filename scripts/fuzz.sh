@@ -36,6 +36,10 @@
 #
 # Environment: MEMCONFORM_TARGET (fuzz_differential's other side, or the bug
 # planted in fuzz_resize / fuzz_peek_poke; default reference);
+# MEMCONFORM_REFERENCE (fuzz_differential's first side, default reference:
+# 'reference?dialect=sqlite-wasm-3.54' compares a release with the reference
+# speaking its dialect, so only new differences are findings; from-crash
+# takes a finding's expectations from it too);
 # MEMCONFORM_EXPECTATIONS=FILE (fuzz_differential: the target's expectations
 # file, whose "fuzz" section lists findings already triaged: an input that
 # ends at one is counted, and the run goes on); FUZZ_JOBS=N runs N fuzzing processes on one machine with
@@ -143,7 +147,7 @@ run() {
   [[ -z $known ]] || echo "$known"
   if [[ -n $finding && ${MEMCONFORM_FROM_CRASH:-1} == 1 && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
     local vector=$dir/findings/$finding.vector.json
-    if "$mc" from-crash "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then
+    if "$mc" from-crash --reference "${MEMCONFORM_REFERENCE:-reference}" "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then
       echo "    vector: $vector"
     fi
   fi

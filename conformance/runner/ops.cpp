@@ -118,6 +118,7 @@ bool returnsPointers(OpKind k) {
   switch (k) {
     case OpKind::Alloc: case OpKind::ScopedAlloc: case OpKind::MmapAlloc: case OpKind::ScopedAllocCString:
     case OpKind::ScopedAllocPtr: case OpKind::AllocPtr: case OpKind::ScopedAllocMainArgv:
+    case OpKind::ZeroMemory:  // the caller's address back
       return true;
     default: return false;
   }

@@ -56,9 +56,10 @@ struct OpSpec {
   std::string_view summary;  // one line, for the docs and `memconform ops`
 };
 
-// Whether the op's value is a place the implementation chose: a pointer (a
-// list of them for the argv and pointer-slot helpers), or a function-table
-// index. Such values are compared by name or by order, never as numbers.
+// Whether the op's value is a place: a pointer the implementation chose (a
+// list of them for the argv and pointer-slot helpers; zeroMemory gives the
+// caller's address back), or a function-table index. Such values are
+// compared by name or by order, never as numbers.
 bool returnsPointers(OpKind kind);
 bool returnsFunctionIndex(OpKind kind);
 

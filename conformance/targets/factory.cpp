@@ -9,8 +9,36 @@
 
 namespace memconform::conformance {
 
+namespace {
+// "dialect=NAME" or "variants=NAME,NAME" (core/dialects.h).
+Dialect dialectOf(const std::string& query) {
+  auto known = [](auto list) {
+    std::string names;
+    for (const auto& x : list) names += (names.empty() ? "" : ", ") + std::string(x.name);
+    return names;
+  };
+  if (query.rfind("dialect=", 0) == 0) {
+    if (const DialectInfo* d = findDialect(query.substr(8))) return d->variants;
+    throw std::invalid_argument("unknown dialect \"" + query.substr(8) + "\" (known: " + known(allDialects()) + ")");
+  }
+  if (query.rfind("variants=", 0) == 0) {
+    Dialect d;
+    std::string list = query.substr(9) + ",";
+    for (std::size_t start = 0, comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
+      const std::string name = list.substr(start, comma - start);
+      const VariantInfo* v = findVariant(name);
+      if (!v) throw std::invalid_argument("unknown variant \"" + name + "\" (known: " + known(allVariants()) + ")");
+      d.set(static_cast<std::size_t>(v->id));
+    }
+    return d;
+  }
+  throw std::invalid_argument("reference?" + query + ": expected reference?dialect=NAME or reference?variants=NAME,NAME");
+}
+}  // namespace
+
 std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& limits) {
   if (spec == "reference") return std::make_unique<ReferenceTarget>();
+  if (spec.rfind("reference?", 0) == 0) return std::make_unique<ReferenceTarget>(dialectOf(spec.substr(10)), spec);
   if (spec.rfind("mutant:", 0) == 0) {
     const std::string name = spec.substr(7);
     if (const MutantInfo* m = findMutant(name)) return std::make_unique<ReferenceTarget>(m->id);
@@ -35,7 +63,8 @@ std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& 
     }
   }
   throw std::invalid_argument("unknown target \"" + spec +
-                              "\" (use reference, mutant:NAME, cmd:COMMAND or plugin:PATH.so; `memconform mutants --list`)");
+                              "\" (use reference, reference?dialect=NAME, mutant:NAME, cmd:COMMAND or plugin:PATH.so; "
+                              "`memconform dialects`, `memconform mutants --list`)");
 }
 
 std::unique_ptr<Target> makeTargetOrReport(const std::string& command, const std::string& spec, const DriverLimits& limits) {

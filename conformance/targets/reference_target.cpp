@@ -31,13 +31,18 @@ Result<Value> valueOf(Result<T>&& r, Convert&& convert) {
 }
 
 Value asNumber(double d) { return Value(d); }
+Value valueOrUndefined(const PeekedValue& v) { return v ? Value::fromNumeric(*v) : Value(Undefined{}); }
 Value asUndefined() { return Value(Undefined{}); }
 
 }  // namespace
 
 ReferenceTarget::ReferenceTarget(Mutant mutant) : mutant_(mutant) {}
 
+ReferenceTarget::ReferenceTarget(Dialect dialect, std::string spec)
+    : mutant_(Mutant::None), dialect_(dialect), spec_(std::move(spec)) {}
+
 std::string ReferenceTarget::name() const {
+  if (!spec_.empty()) return spec_;
   if (mutant_ == Mutant::None) return "reference";
   for (const auto& m : allMutants())
     if (m.id == mutant_) return "mutant:" + std::string(m.name);
@@ -48,7 +53,7 @@ const std::set<std::string>& ReferenceTarget::capabilities() const { return know
 
 void ReferenceTarget::start(const Vector& vector) {
   const Setup& setup = vector.setup;
-  PlantMutant planted(mutant_);
+  Speaking speaking(*this);
   views_.clear();
   instance_.reset();
   InstanceConfig config;
@@ -59,18 +64,18 @@ void ReferenceTarget::start(const Vector& vector) {
 }
 
 void ReferenceTarget::finish() {
-  PlantMutant planted(mutant_);
+  Speaking speaking(*this);
   views_ = {};
   instance_.reset();
 }
 
 Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {
-  PlantMutant planted(mutant_);
+  Speaking speaking(*this);
   return run(op.kind, args);
 }
 
 Result<Value> ReferenceTarget::call(const Op&, const std::function<Value()>& body) {
-  PlantMutant planted(mutant_);
+  Speaking speaking(*this);
   return instance_->scopedAllocCall(body);
 }
 
@@ -114,10 +119,14 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
     case OpKind::Dealloc:
       // Addresses outside wasm32 wrap as the i32 argument of free() would.
       return valueOf(in.dealloc(static_cast<Address>(args::integer(a, "ptr", -kMaxSize, kMaxSize))), asUndefined);
-    case OpKind::MmapAlloc: return Value(double(in.mmapAlloc(args::number(a, "size"))));
+    case OpKind::MmapAlloc: return valueOf(in.mmapAlloc(args::number(a, "size")), asNumber);
     case OpKind::AlignMemory: return valueOf(alignMemory(args::number(a, "size"), args::number(a, "alignment")), asNumber);
-    case OpKind::ZeroMemory:
-      return valueOf(in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size")), asNumber);
+    case OpKind::ZeroMemory: {
+      auto zeroed = in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size"));
+      // zero-memory-returns-heap: what HEAPU8.fill returns, HEAPU8.
+      if (zeroed && speaks(Variant::ZeroMemoryReturnsHeap)) return makeView(in.heap(ElementType::U8));
+      return valueOf(std::move(zeroed), [](std::int64_t address) { return Value(double(address)); });
+    }
     case OpKind::Resize: return Value(in.resize(args::number(a, "size")).result);
     case OpKind::Grow: return valueOf(in.grow(args::number(a, "pages")), asNumber);
     case OpKind::ByteLength: return Value(double(in.byteLength()));
@@ -125,6 +134,12 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
       const std::string type = args::string(a, "type");
       const auto t = viewKind(type);
       if (!t) throw VectorError("argument \"type\" is \"" + type + "\", expected i8 u8 i16 u16 i32 u32 i64 u64 f32 f64");
+      // Upstream has no float accessors (no-float-views): its f32 and f64
+      // views come from heapForSize(Float32Array), which refuses them.
+      if ((*t == ElementType::F32 || *t == ElementType::F64) && speaks(Variant::NoFloatViews))
+        return valueOf(memconform::heapForSize(in.memory(), *t == ElementType::F32 ? "Float32Array" : "Float64Array",
+                                               &in.events()),
+                       [&](const View& v) { return makeView(v); });
       return makeView(in.heap(*t));
     }
     case OpKind::HeapForSize: {
@@ -145,10 +160,10 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
       const auto addresses = args::addresses(a, "address", isList);
       const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
       if (!type) return type.error();
-      if (!isList) return valueOf(memconform::peek(in.memory(), addresses.front(), *type), Value::fromNumeric);
-      return valueOf(memconform::peek(in.memory(), addresses, *type), [](const std::vector<JsNumeric>& values) {
+      if (!isList) return valueOf(peekValue(in.memory(), addresses.front(), *type), valueOrUndefined);
+      return valueOf(peekValues(in.memory(), addresses, *type), [](const std::vector<PeekedValue>& values) {
         std::vector<Value> out;
-        for (const auto& v : values) out.push_back(Value::fromNumeric(v));
+        for (const auto& v : values) out.push_back(valueOrUndefined(v));
         return Value(std::move(out));
       });
     }

@@ -1,5 +1,7 @@
 // The reference implementation (core/) as a Target, optionally with one
-// planted bug (core/mutants.h): `reference` and `mutant:NAME`.
+// planted bug (core/mutants.h) or speaking a dialect (core/dialects.h):
+// `reference`, `mutant:NAME`, `reference?dialect=NAME` and
+// `reference?variants=NAME,NAME`.
 #pragma once
 
 #include <memory>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "conformance/runner/target.h"
+#include "core/dialects.h"
 #include "core/instance.h"
 #include "core/mutants.h"
 
@@ -15,6 +18,8 @@ namespace memconform::conformance {
 class ReferenceTarget : public Target {
  public:
   explicit ReferenceTarget(Mutant mutant = Mutant::None);
+  // The reference speaking `dialect`; `spec` is its name as a target.
+  ReferenceTarget(Dialect dialect, std::string spec);
 
   std::string name() const override;
   const std::set<std::string>& capabilities() const override;
@@ -32,7 +37,16 @@ class ReferenceTarget : public Target {
   Value makeView(View view);
   View& view(const Args& args);
 
+  // The mutant planted and the dialect spoken while the target runs.
+  struct Speaking {
+    PlantMutant mutant;
+    SpeakDialect dialect;
+    explicit Speaking(const ReferenceTarget& t) : mutant(t.mutant_), dialect(t.dialect_) {}
+  };
+
   Mutant mutant_;
+  Dialect dialect_;
+  std::string spec_;  // the name of a target speaking a dialect
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
 };

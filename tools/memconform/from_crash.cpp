@@ -177,7 +177,13 @@ int runFromCrash(const FromCrashCommand& c) {
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::unique_ptr<Target> target = makeTargetOrReport("from-crash", c.target);
   if (!target) return 2;
-  ReferenceTarget reference;
+  if (c.reference != "reference" && c.reference.rfind("reference?", 0) != 0) {
+    std::cerr << "memconform from-crash: --reference " << c.reference << " is not the reference (reference?dialect=NAME)\n";
+    return 2;
+  }
+  const std::unique_ptr<Target> referenceTarget = makeTargetOrReport("from-crash", c.reference);
+  if (!referenceTarget) return 2;
+  Target& reference = *referenceTarget;
   Vector v = fuzz::decodeOps(bytes, fuzz::limitsFor(*target));  // as fuzz_differential decodes
   fuzz::fitToTarget(v, *target);  // the sequence fuzz_differential ran
   fuzz::numberOps(v);
@@ -206,7 +212,10 @@ int runFromCrash(const FromCrashCommand& c) {
   v.requires_.clear();
   const auto doc = vectorFileJson("from-fuzz",
                                   "A fuzz finding on " + target->name() + " (" + *signature + "), minimised by memconform from-crash "
-                                  "from " + c.input + ". Expectations: the reference's outcome of each op (the differential oracle).",
+                                  "from " + c.input + ". Expectations: the outcome of each op on " + reference.name() +
+                                      " (the differential oracle)" +
+                                      (c.reference == "reference" ? "." : ", which speaks upstream's documented variants of the rules, "
+                                                                           "not the rules themselves (core/dialects.h)."),
                                   {v});
   {
     std::ofstream out(c.output);
@@ -223,7 +232,7 @@ int runFromCrash(const FromCrashCommand& c) {
   if (!errors.empty() || file.vectors.size() != 1) return 1;
   const VectorRun onReference = runVector(file.vectors[0], reference);
   const VectorRun onTarget = runVector(file.vectors[0], *target);
-  std::cout << "wrote " << c.output << " (" << countOps(file.vectors[0].ops) << " ops): reference "
+  std::cout << "wrote " << c.output << " (" << countOps(file.vectors[0].ops) << " ops): " << reference.name() << " "
             << (onReference.failures.empty() && onReference.status == VectorRun::Status::Completed ? "passes" : "FAILS") << ", "
             << target->name() << " " << (onTarget.failures.empty() ? "PASSES" : "fails") << "\n";
   for (const auto& f : onTarget.failures)

@@ -12,6 +12,10 @@
 namespace memconform::cli {
 
 struct FromCrashCommand {
+  // The side the target is compared with, and whose outcomes become the
+  // vector's expectations: the reference, or the reference speaking the
+  // target's dialect (as fuzz_differential's MEMCONFORM_REFERENCE).
+  std::string reference = "reference";
   std::string target;  // reference or mutant:NAME
   std::string input;   // the crash file
   std::string output;  // the vector file to write

@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
   mutantsCmd->add_option("--json", mutants.jsonPath, "write the kill table as JSON here");
   mutantsCmd->add_flag("--list", mutants.list, "list the mutants and exit");
 
+  auto* dialectsCmd = app.add_subcommand("dialects", "List the dialects of the reference (reference?dialect=NAME): "
+                                                     "upstream's documented variants of the rules, per release line");
+
   std::vector<std::string> checkPaths;
   std::string schema = MEMCONFORM_SOURCE_DIR "/conformance/schema/vectors.schema.json";
   auto* validateCmd = app.add_subcommand("validate", "Check vector files: JSON Schema, loader rules, unique ids, rule IDs "
@@ -139,6 +142,10 @@ int main(int argc, char** argv) {
   auto* fromCrashCmd = app.add_subcommand("from-crash", "Turn a fuzz_scope_ops / fuzz_differential input into a minimised "
                                                         "stand-alone vector that fails the same way on TARGET");
   fromCrashCmd->add_option("target", fromCrash.target, "reference, mutant:NAME or plugin:PATH.so")->required();
+  fromCrashCmd->add_option("--reference", fromCrash.reference,
+                           "the side to compare with and take expectations from, as fuzz_differential's "
+                           "MEMCONFORM_REFERENCE (reference?dialect=NAME)")
+      ->capture_default_str();
   fromCrashCmd->add_option("input", fromCrash.input, "the crash file")->required()->check(CLI::ExistingFile);
   fromCrashCmd->add_option("-o,--output", fromCrash.output, "the vector file to write")->required();
 
@@ -173,6 +180,7 @@ int main(int argc, char** argv) {
     if (*demoCmd) return runDemo(std::cout);
     if (*replayCmd) return runReplay(replay);
     if (*mutantsCmd) return runMutants(mutants);
+    if (*dialectsCmd) return listDialects(std::cout);
     if (*validateCmd) return runValidate(checkPaths, schema, spec.string());
     if (*coverageCmd) return runCoverage(checkPaths, spec.string(), verbose);
     if (*fromCrashCmd) return runFromCrash(fromCrash);

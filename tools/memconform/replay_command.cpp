@@ -20,6 +20,7 @@
 #include "conformance/runner/matrix.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
+#include "core/dialects.h"
 #include "core/mutants.h"
 #include "tools/memconform/rules.h"
 
@@ -261,6 +262,17 @@ int runMutants(const MutantsCommand& c) {
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   });
   return killed == outcomes.size() ? 0 : 1;
+}
+
+int listDialects(std::ostream& out) {
+  out << "variants (core/dialects.h):\n";
+  for (const auto& v : allVariants())
+    out << "  " << std::left << std::setw(28) << v.name << std::setw(10) << v.rule << v.seenIn << "\n"
+        << "      " << v.description << "\n";
+  out << "dialects (--target 'reference?dialect=NAME'):\n";
+  for (const auto& d : allDialects())
+    out << "  " << std::left << std::setw(28) << d.name << d.description << "\n      " << variantNames(d.variants) << "\n";
+  return 0;
 }
 
 int runMatrix(const MatrixCommand& c) {

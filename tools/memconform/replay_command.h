@@ -2,6 +2,7 @@
 // or against every mutant, with reports for people and for CI.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct MutantsCommand {
   bool list = false;
 };
 int runMutants(const MutantsCommand& c);
+
+// `memconform dialects`: every variant (rule, releases, what upstream does)
+// and every dialect with its variants.
+int listDialects(std::ostream& out);
 
 // `memconform matrix`: the corpus against several targets (each with the
 // expectations file that names it), optionally every planted bug, written as

@@ -49,7 +49,8 @@ constexpr std::array kVariants{
     VariantInfo{V::PeekPokeUnchecked, "peek-poke-unchecked", "PEEK-6", "3.41.2, 3.54.1-build1",
                 "peek and poke index their typed-array views with `ptr >> n` and no bounds check: an out-of-bounds "
                 "read is undefined (an i64 one a TypeError from BigInt(undefined)), an out-of-bounds write is "
-                "dropped, and `>>` takes the address as an int32 (2^32 is 0, -1 is -1)"},
+                "dropped, and `>>` takes the address as an int32 (2^32 is 0, -1 is -1); poke looks at the type in its "
+                "loop over the addresses, so poke([], v, \"x\") is no error"},
     VariantInfo{V::I64BigIntOrZero, "i64-bigint-or-zero", "PEEK-4", "3.54.1-build1",
                 "i64 values pass through BigInt(v || 0): a poke of NaN (falsy) stores 0 instead of raising "
                 "BigInt(NaN)'s RangeError, and an i64 peek that reads undefined gives 0n instead of BigInt(undefined)'s "

@@ -119,7 +119,8 @@ std::string resultClass(const OpRun& r) {
 
 // An event's kind, with the outcome of a grow or resize attempt.
 std::string eventKind(const std::string& canonical) {
-  std::string kind = canonical.substr(0, canonical.find(' '));
+  // "dealloc ptr#2", "grow(65535 pages, failed)", "resizeAttempt(100663296, ok)"
+  std::string kind = canonical.substr(0, canonical.find_first_of(" ("));
   if ((kind == "grow" || kind == "resizeAttempt") && canonical.find("failed") != std::string::npos) kind += "-failed";
   return kind;
 }

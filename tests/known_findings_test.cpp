@@ -71,5 +71,23 @@ TEST(KnownFindings, PEEK_6_TheAspectNamesWhatDifferedAndEachSidesClass) {
   EXPECT_FALSE(known.tolerate(*d));
 }
 
+// Grow and resize events are named with their outcome: a planted bug that
+// gives up after the first failed attempt (GROW-4) lacks the second grow.
+TEST(KnownFindings, GROW_4_AnEventAspectNamesTheKindAndOutcome) {
+  std::vector<conformance::LoadError> errors;
+  const auto file = conformance::loadVectorFile("t.json", nlohmann::json{
+      {"schema", "memconform-vectors/1"}, {"area", "grow"}, {"description", "d"},
+      {"vectors", {{{"id", "grow/t"}, {"rules", {"GROW-4"}}, {"source", "seed"},
+                    {"setup", {{"memory", {{"initialPages", 1}, {"maximumPages", 2}}}}},
+                    {"ops", {{{"op", "resize"}, {"size", 1048576}}}}}}}}.dump(), errors);
+  ASSERT_TRUE(errors.empty());
+  conformance::ReferenceTarget reference, mutant(Mutant::FirstAttemptOnly);
+  auto generated = file.vectors[0];
+  generated.ops[0].anyOutcome = true;  // as the decoder makes ops
+  const auto d = compareRuns(conformance::runVector(generated, reference), conformance::runVector(generated, mutant));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->aspect, "events:grow-failed>none");
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

@@ -25,15 +25,22 @@ std::string ending(const VectorRun& run) {
   return "";
 }
 
+using Numbering = Canonicalizer::Numbering;
+
 // A pointer, table index or scope by its order of first appearance: "ptr#2".
-std::string numbered(std::map<std::uint64_t, std::size_t>& seen, std::uint64_t key, const char* prefix) {
-  auto [it, fresh] = seen.emplace(key, seen.size());
+std::string numbered(Numbering& seen, std::uint64_t key, const char* prefix) {
+  auto [it, fresh] = seen.live.emplace(key, seen.next);
+  if (fresh) ++seen.next;
   return prefix + std::to_string(it->second);
 }
-// One that must have appeared before (what a dealloc, uninstall or pop names).
-std::string seenBefore(const std::map<std::uint64_t, std::size_t>& seen, std::uint64_t key, const char* prefix) {
-  const auto it = seen.find(key);
-  return it == seen.end() ? "unknown" : prefix + std::to_string(it->second);
+// One that must have appeared before (what a dealloc, uninstall or pop
+// names); `release` forgets it.
+std::string seenBefore(Numbering& seen, std::uint64_t key, const char* prefix, bool release = false) {
+  const auto it = seen.live.find(key);
+  if (it == seen.live.end()) return "unknown";
+  std::string name = prefix + std::to_string(it->second);
+  if (release) seen.live.erase(it);
+  return name;
 }
 }  // namespace
 
@@ -44,9 +51,9 @@ std::string Canonicalizer::pointer(double address) {
 
 std::string Canonicalizer::event(const Event& e) {
   if (const auto* a = std::get_if<AllocEvent>(&e)) return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
-  if (const auto* d = std::get_if<DeallocEvent>(&e)) return "dealloc " + seenBefore(pointers_, d->ptr, "ptr#");
+  if (const auto* d = std::get_if<DeallocEvent>(&e)) return "dealloc " + seenBefore(pointers_, d->ptr, "ptr#", true);
   if (const auto* i = std::get_if<InstallEvent>(&e)) return "install " + numbered(functions_, i->index, "fn#");
-  if (const auto* u = std::get_if<UninstallEvent>(&e)) return "uninstall " + seenBefore(functions_, u->index, "fn#");
+  if (const auto* u = std::get_if<UninstallEvent>(&e)) return "uninstall " + seenBefore(functions_, u->index, "fn#", true);
   // Scope handles are each side's own numbers: named by order of push, so
   // that a pop of another scope than the reference's shows (CALL-1, SCOPE-5).
   if (const auto* p = std::get_if<PushEvent>(&e)) return "push " + numbered(scopes_, p->scope, "sc#");

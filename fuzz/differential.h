@@ -36,7 +36,9 @@ std::optional<Difference> compareRuns(const conformance::VectorRun& reference, c
 
 // An op's outcome with pointers, table indexes and scope handles replaced by
 // their order of appearance in the run ("ptr#2", "fn#0", "sc#1"), so runs can
-// be compared.
+// be compared. A released pointer or slot is forgotten: made again, at the
+// same address or in the same slot, it is a new one, so that allocators that
+// reuse freed places in different orders agree (places compared by role).
 class Canonicalizer {
  public:
   struct Outcome {
@@ -48,10 +50,15 @@ class Canonicalizer {
   std::string outcome(const conformance::OpRun& run);  // canonical(), as one line
   static std::string outcomeText(const Outcome& o);
 
+  struct Numbering {
+    std::map<std::uint64_t, std::size_t> live;  // place -> its number
+    std::size_t next = 0;
+  };
+
  private:
   std::string pointer(double address);
   std::string event(const Event& e);
-  std::map<std::uint64_t, std::size_t> pointers_, functions_, scopes_;
+  Numbering pointers_, functions_, scopes_;
 };
 
 }  // namespace memconform::fuzz

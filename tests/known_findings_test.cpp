@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -87,6 +88,28 @@ TEST(KnownFindings, GROW_4_AnEventAspectNamesTheKindAndOutcome) {
   const auto d = compareRuns(conformance::runVector(generated, reference), conformance::runVector(generated, mutant));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->aspect, "events:grow-failed>none");
+}
+
+// Places are compared by role: an allocator that puts a new block where a
+// freed one was and one that does not agree on the same sequence (SCOPE-3:
+// where a block goes is the allocator's business).
+TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
+  conformance::Op alloc{conformance::OpKind::Alloc, "/ops/0", {}, {}, {}, {}, {}};
+  conformance::Op dealloc{conformance::OpKind::Dealloc, "/ops/1", {}, {}, {}, {}, {}};
+  auto run = [&](Address second) {
+    Canonicalizer c;
+    std::string out;
+    for (const auto& [op, value, event] : std::vector<std::tuple<const conformance::Op*, double, Event>>{
+             {&alloc, 1024, AllocEvent{1024, 8}}, {&dealloc, 0, DeallocEvent{1024}}, {&alloc, double(second), AllocEvent{second, 8}}}) {
+      conformance::Observed o;
+      o.value = conformance::Value(value);
+      o.events = {event};
+      out += c.outcome({op, o, "", 0}) + "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(run(1024), run(2048));
+  EXPECT_EQ(run(1024), "alloc ptr#0 size 8; value ptr#0\ndealloc ptr#0; value 0\nalloc ptr#1 size 8; value ptr#1\n");
 }
 
 }  // namespace

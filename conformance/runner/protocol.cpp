@@ -149,6 +149,7 @@ json helloJson(const Hello& hello) {
           {"implementation", hello.implementation},
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
   if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
+  if (hello.wellBehavedCaller) j["wellBehavedCaller"] = true;
   return j;
 }
 
@@ -173,6 +174,10 @@ Hello parseHello(const json& j) {
     // As a setup's initialPages: at most 65536 pages (core/memory.h).
     if (h.minimumPages > 65536)
       throw ProtocolError("/minimumPages", "expected at most 65536 pages, got " + std::to_string(h.minimumPages));
+  }
+  if (j.contains("wellBehavedCaller")) {
+    if (!j["wellBehavedCaller"].is_boolean()) throw ProtocolError("/wellBehavedCaller", "expected true or false");
+    h.wellBehavedCaller = j["wellBehavedCaller"].get<bool>();
   }
   return h;
 }

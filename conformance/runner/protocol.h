@@ -51,6 +51,11 @@ struct Hello {
   // A vector below it is answered "skipped"; a fuzzer starts its generated
   // memories there.
   std::uint32_t minimumPages = 0;
+  // "wellBehavedCaller", optional: the implementation's allocator does not
+  // survive a caller's misuse (a double free, a write outside its blocks:
+  // dlmalloc's own metadata sits between them). fuzz_differential and
+  // from-crash then generate only well-behaved callers (fuzz/op_decoder.h).
+  bool wellBehavedCaller = false;
 };
 nlohmann::json helloJson(const Hello& hello);
 Hello parseHello(const nlohmann::json& j);

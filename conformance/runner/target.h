@@ -83,6 +83,10 @@ class Target {
   // driver's hello "minimumPages": its module's memory import minimum); 0
   // for none. A vector below it is skipped; a fuzzer starts there.
   virtual std::uint32_t minimumPages() const { return 0; }
+  // Whether generated sequences must keep to a well-behaved caller (a
+  // driver's hello "wellBehavedCaller": an allocator that a double free or a
+  // write outside its blocks corrupts; fuzz/op_decoder.h).
+  virtual bool wellBehavedCaller() const { return false; }
 
   // A fresh instance as the vector's `setup` describes it, before its ops. A
   // target that runs whole vectors elsewhere (a driver) runs it here.

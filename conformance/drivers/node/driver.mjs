@@ -32,6 +32,7 @@ send({
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow'],
   minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
+  wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
 });
 
 let instance = null;

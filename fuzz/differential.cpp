@@ -1,5 +1,6 @@
 #include "fuzz/differential.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace memconform::fuzz {
@@ -33,8 +34,8 @@ std::string numbered(Numbering& seen, std::uint64_t key, const char* prefix) {
   if (fresh) ++seen.next;
   return prefix + std::to_string(it->second);
 }
-// One that must have appeared before (what a dealloc, uninstall or pop
-// names); `release` forgets it.
+// One that must have appeared before (what an uninstall or pop names);
+// `release` forgets it.
 std::string seenBefore(Numbering& seen, std::uint64_t key, const char* prefix, bool release = false) {
   const auto it = seen.live.find(key);
   if (it == seen.live.end()) return "unknown";
@@ -50,8 +51,19 @@ std::string Canonicalizer::pointer(double address) {
 }
 
 std::string Canonicalizer::event(const Event& e) {
-  if (const auto* a = std::get_if<AllocEvent>(&e)) return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
-  if (const auto* d = std::get_if<DeallocEvent>(&e)) return "dealloc " + seenBefore(pointers_, d->ptr, "ptr#", true);
+  if (const auto* a = std::get_if<AllocEvent>(&e)) {
+    sizes_[a->ptr] = a->size;
+    return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
+  }
+  if (const auto* d = std::get_if<DeallocEvent>(&e)) {
+    std::string name = "dealloc " + seenBefore(pointers_, d->ptr, "ptr#");
+    // The block is gone, and with it every address inside it that a value
+    // named (a pointer slot, an address zeroMemory gave back).
+    const auto size = sizes_.find(d->ptr);
+    const std::uint64_t end = d->ptr + std::max<std::uint64_t>(size == sizes_.end() ? 1 : size->second, 1);
+    pointers_.live.erase(pointers_.live.lower_bound(d->ptr), pointers_.live.lower_bound(end));
+    return name;
+  }
   if (const auto* i = std::get_if<InstallEvent>(&e)) return "install " + numbered(functions_, i->index, "fn#");
   if (const auto* u = std::get_if<UninstallEvent>(&e)) return "uninstall " + seenBefore(functions_, u->index, "fn#", true);
   // Scope handles are each side's own numbers: named by order of push, so
@@ -68,12 +80,16 @@ Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
     return out;
   }
   const Observed& o = *run.observed;
-  for (const auto& e : o.events) out.events.push_back(event(e));
+  const OpKind k = run.op->kind;
+  const bool ownGrowth = options_.ownAllocator && k != OpKind::Resize && k != OpKind::Grow;
+  for (const auto& e : o.events) {
+    if (ownGrowth && (std::holds_alternative<GrowEvent>(e) || std::holds_alternative<ResizeAttemptEvent>(e))) continue;
+    out.events.push_back(event(e));
+  }
   if (o.error) {
     out.result = "error " + std::string(errorKindName(*o.error));
     return out;
   }
-  const OpKind k = run.op->kind;
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
       if (returnsPointers(k)) return pointer(*d);
@@ -150,7 +166,7 @@ std::string aspectOf(const OpRun& a, const OpRun& b, const Canonicalizer::Outcom
 
 }  // namespace
 
-std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target) {
+std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target, CompareOptions options) {
   // A run that broke off: the target refused the setup or an op (skipped),
   // or the run could not go on (a driver that died, a plugin that returned
   // a value of the wrong kind). On the reference, the generated sequence is
@@ -160,7 +176,7 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     const std::string rule = onReference ? "decoder" : target.status == VectorRun::Status::Error ? "error" : "skipped";
     return Difference{"", "sequence", rule, ending(reference), ending(target)};
   }
-  Canonicalizer left, right;
+  Canonicalizer left(options), right(options);
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];

@@ -32,7 +32,15 @@ struct Difference {
 // Runs that ended differently (a target that skipped the sequence or broke
 // off with an error), the first op whose canonical outcome differs, or the
 // first invariant failure of `target` that `reference` does not have.
-std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target);
+struct CompareOptions {
+  // The target's allocator is not the reference's (Target::wellBehavedCaller:
+  // a real one, such as dlmalloc): how it asks for memory is its own
+  // business (SCOPE-3), so the grow and resize events of an op that
+  // allocates are not compared; those of resize and grow are.
+  bool ownAllocator = false;
+};
+std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target,
+                                      CompareOptions options = {});
 
 // An op's outcome with pointers, table indexes and scope handles replaced by
 // their order of appearance in the run ("ptr#2", "fn#0", "sc#1"), so runs can
@@ -41,6 +49,7 @@ std::optional<Difference> compareRuns(const conformance::VectorRun& reference, c
 // reuse freed places in different orders agree (places compared by role).
 class Canonicalizer {
  public:
+  explicit Canonicalizer(CompareOptions options = {}) : options_(options) {}
   struct Outcome {
     std::vector<std::string> events;
     std::string result;  // "value ...", "error KIND", or why the op did not run
@@ -58,7 +67,9 @@ class Canonicalizer {
  private:
   std::string pointer(double address);
   std::string event(const Event& e);
+  CompareOptions options_;
   Numbering pointers_, functions_, scopes_;
+  std::map<std::uint64_t, std::uint64_t> sizes_;  // block -> size, from its alloc event
 };
 
 }  // namespace memconform::fuzz

@@ -137,7 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     skipped(actual);
     return 0;
   }
-  if (const auto first = fuzz::compareRuns(expected, actual)) {
+  const fuzz::CompareOptions compare{.ownAllocator = other->wellBehavedCaller()};
+  if (const auto first = fuzz::compareRuns(expected, actual, compare)) {
     if (known.tolerate(*first)) {
       endedAtKnownFinding(*first);
       return 0;
@@ -147,7 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::numberOps(numbered);
     const conformance::VectorRun expectedAgain = conformance::runVector(numbered, *reference);
     const conformance::VectorRun actualAgain = conformance::runVector(numbered, *other);
-    const auto d = fuzz::compareRuns(expectedAgain, actualAgain).value_or(*first);
+    const auto d = fuzz::compareRuns(expectedAgain, actualAgain, compare).value_or(*first);
     const std::string where = d.pointer.empty() ? "the run" : d.pointer;
     fuzz::reportAndAbort({other->name(), d.op, d.rule,
                           where + ": reference " + d.reference + " | " + other->name() + " " + d.target, d.aspect},

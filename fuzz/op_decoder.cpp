@@ -88,6 +88,16 @@ Expr name(const std::string& n, std::int64_t offset = 0, int shift = 0) { return
 
 class OpDecoder::Decoder {
  public:
+  // A block a well-behaved caller owns (DecoderLimits::wellBehaved).
+  struct Block {
+    std::string name;
+    double size;
+    std::string owner;  // the scope whose pop releases it; "" for a plain block
+    bool freeable;      // a plain block the caller frees with dealloc
+    bool readable;      // not a table of pointers, whose values are the allocator's
+    bool live;
+  };
+
   // The lists get room for as much as any input can put in them, once, so
   // that decoding an input allocates nothing of its own.
   //
@@ -105,6 +115,10 @@ class OpDecoder::Decoder {
     functions_.reserve(ops);
     views_.reserve(ops);
     stack_.reserve(ops);
+    if (limits.wellBehaved) {
+      blocks_.reserve(kNamesPerOp * ops);
+      plainFunctions_.reserve(ops);
+    }
     followUps_.reserve(2);
   }
 
@@ -134,6 +148,8 @@ class OpDecoder::Decoder {
     functions_.clear();
     views_.clear();
     stack_.clear();
+    blocks_.clear();
+    plainFunctions_.clear();
     return v;
   }
 
@@ -222,11 +238,86 @@ class OpDecoder::Decoder {
     return Expr{std::move(list)};
   }
 
-  Expr size() {
+  double sizeValue() {
     const std::uint8_t b = in_.byte();
-    if (b < 200) return num(b);
+    if (b < 200) return b;
     static constexpr std::array<double, 8> big{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, 100663296};
-    return num(in_.pick(big));
+    return in_.pick(big);
+  }
+  Expr size() { return num(sizeValue()); }
+
+  // --- A well-behaved caller (DecoderLimits::wellBehaved) ---
+
+  // The bytes a peek or poke of `type` touches.
+  static double width(std::string_view type) {
+    if (type == "i16") return 2;
+    if (type == "i32" || type == "f32" || type == "float" || type.ends_with("*")) return 4;
+    if (type == "i64" || type == "f64" || type == "double") return 8;
+    return 1;
+  }
+
+  // A block the caller now owns (if the op runs): `size` bytes, released by
+  // the top scope's pop if `scoped`, by its own dealloc if `freeable`.
+  void own(const std::string& name, double size, bool scoped, bool freeable, bool readable = true) {
+    if (!limits_.wellBehaved || !(size > 0) || size > kTwo31) return;
+    model([&] {
+      const std::string owner = scoped && !stack_.empty() ? stack_.back() : std::string();
+      blocks_.push_back({name, size, owner, freeable && owner.empty(), readable, true});
+    });
+  }
+  // `scope` was popped: the blocks it owned are released.
+  void released(const std::string& scope) {
+    for (auto& b : blocks_)
+      if (b.owner == scope) b.live = false;
+  }
+  // A live readable block with room for `width` bytes, picked by the input.
+  const Block* blockWithRoom(double width) {
+    std::size_t fits = 0;
+    for (const auto& b : blocks_) fits += b.live && b.readable && b.size >= width;
+    if (fits == 0) return nullptr;
+    for (std::size_t k = in_.below(fits); const auto& b : blocks_)
+      if (b.live && b.readable && b.size >= width && k-- == 0) return &b;
+    return nullptr;
+  }
+  // An address no allocator owns, also after upstream's `ptr >> n` takes it
+  // as an int32 (2^32 and 2^53 would be address 0 there): negative either way.
+  Expr unowned() {
+    static constexpr std::array<double, 6> kUnowned{-8, -1, -kTwo31, kTwo31, kTwo32 - 1, kTwo32 - 8};
+    return num(in_.pick(kUnowned));
+  }
+  // An address for an access of `width` bytes: inside a block the caller
+  // owns, or one no allocator owns.
+  Expr ownedAddress(double width) {
+    if (in_.byte() < 224)
+      if (const Block* b = blockWithRoom(width))
+        return name(b->name, static_cast<std::int64_t>(in_.below(static_cast<std::size_t>(b->size - width) + 1)));
+    return unowned();
+  }
+  // An address, or now and then a list, for a peek or poke of `type`.
+  Expr accessAddress(std::string_view type) {
+    if (!limits_.wellBehaved) return addressOrList();
+    if (in_.byte() >= 48) return ownedAddress(width(type));
+    std::vector<Expr> list;
+    for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(ownedAddress(width(type)));
+    return Expr{std::move(list)};
+  }
+  // What the caller does with a block it just allocated: fills it, so that
+  // what it reads back later is its own (well-behaved: zeroes, since the
+  // allocator's leftovers are its own business; otherwise -1 in the first 8
+  // bytes, which SCOPE-9 and ALIGN-3 zeroing must clear once it is freed and
+  // reused).
+  void fill(const std::string& block, double size) {
+    if (limits_.wellBehaved) {
+      if (!(size > 0) || size > kTwo31) return;
+      Op& zero = emit(followUps_, OpKind::ZeroMemory);
+      zero.args["address"] = name(block);
+      zero.args["size"] = num(size);
+    } else if (in_.byte() < 128) {
+      Op& poke = emit(followUps_, OpKind::Poke);
+      poke.args["address"] = name(block);
+      poke.args["value"] = Expr{Value(BigInt{true, 1})};
+      poke.args["type"] = str("i64");
+    }
   }
 
   Expr numeric(bool bigint) {
@@ -246,6 +337,22 @@ class OpDecoder::Decoder {
   // (SCOPE-4, SCOPE-2): keep a few of those, and push instead of most, so
   // that inputs spend their ops on scopes that exist.
   bool noScopeYet() { return unwinding_ == 0 && stack_.empty() && in_.byte() >= 32; }
+
+  // A well-behaved caller's dealloc: one of its own live plain blocks, once
+  // (else a harmless op).
+  Op& deallocOwn(std::vector<Op>& out) {
+    std::size_t freeable = 0;
+    for (const auto& b : blocks_) freeable += b.live && b.freeable;
+    if (freeable == 0) return emit(out, OpKind::Level);
+    Op& o = emit(out, OpKind::Dealloc);
+    for (std::size_t k = in_.below(freeable); auto& b : blocks_)
+      if (b.live && b.freeable && k-- == 0) {
+        o.args["ptr"] = name(b.name);
+        model([&] { b.live = false; });
+        break;
+      }
+    return o;
+  }
 
   Op& push(std::vector<Op>& out) {
     Op& o = emit(out, OpKind::Push);
@@ -278,51 +385,61 @@ class OpDecoder::Decoder {
         const std::string_view type = in_.pick(kPeekTypes);
         o.args["type"] = str(type);
         o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
-        o.args["address"] = address();
+        o.args["address"] = limits_.wellBehaved ? ownedAddress(width(type)) : address();
         Op& read = emit(followUps_, OpKind::Peek);
-        read.args["type"] = in_.byte() < 192 ? str(type) : str(in_.pick(kPeekTypes));
+        read.args["type"] = in_.byte() < 192 || limits_.wellBehaved ? str(type) : str(in_.pick(kPeekTypes));
         read.args["address"] = o.args["address"];
         return o;
       }
       case 0: case 1: case 2: return push(out);
       case 3: case 4:
         if (noScopeYet()) return push(out);  // SCOPE-4
-        model([&] { if (!stack_.empty()) stack_.pop_back(); });  // SCOPE-4: the top, whatever it is
+        model([&] {  // SCOPE-4: the top, whatever it is
+          if (stack_.empty()) return;
+          released(stack_.back());
+          stack_.pop_back();
+        });
         return emit(out, OpKind::Pop);
       case 5: {
         Op& o = emit(out, OpKind::Pop);
         if (!scopes_.empty() && in_.byte() < 224) {
           const std::string& scope = scopes_[in_.below(scopes_.size())];
           o.args["scope"] = name(scope);
-          model([&] { std::erase(stack_, scope); });  // SCOPE-5: wherever it is
+          model([&] {  // SCOPE-5: wherever it is
+            released(scope);
+            std::erase(stack_, scope);
+          });
         } else {
           o.args["scope"] = num(in_.byte());
-          model([&] { popsByNumber_ = true; });
+          model([&] {
+            popsByNumber_ = true;  // any scope may be gone: so are the blocks of every scope
+            for (auto& b : blocks_)
+              if (!b.owner.empty()) b.live = false;
+          });
         }
         return o;
       }
       case 6: case 7: case 8: case 9: {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAlloc);
-        o.args["size"] = size();
+        const double bytes = sizeValue();
+        o.args["size"] = num(bytes);
         bindPointer(o);
+        own(o.as.front(), bytes, true, false);
+        if (limits_.wellBehaved) fill(o.as.front(), bytes);
         return o;
       }
       case 10: case 11: {
         Op& o = emit(out, OpKind::Alloc);
-        o.args["size"] = size();
+        const double bytes = sizeValue();
+        o.args["size"] = num(bytes);
         bindPointer(o);
-        // Callers fill what they allocate; freed and reused, those bytes are
-        // what SCOPE-9 and ALIGN-3 zeroing must clear.
-        if (in_.byte() < 128) {
-          Op& fill = emit(followUps_, OpKind::Poke);
-          fill.args["address"] = name(o.as.front());
-          fill.args["value"] = Expr{Value(BigInt{true, 1})};
-          fill.args["type"] = str("i64");
-        }
+        own(o.as.front(), bytes, false, true);
+        fill(o.as.front(), bytes);  // callers fill what they allocate
         return o;
       }
       case 12: case 13: {
+        if (limits_.wellBehaved) return deallocOwn(out);
         Op& o = emit(out, OpKind::Dealloc);
         const std::uint8_t b = in_.byte();
         if (!pointers_.empty() && b < 128) o.args["ptr"] = name(pointers_.back());  // the block just made
@@ -342,6 +459,8 @@ class OpDecoder::Decoder {
         } else if (b % 8 != 7) {
           bindPointer(o);
         }
+        if (b % 8 != 7)  // the string's UTF-8 bytes and its NUL
+          own(o.as.front(), double(std::get<std::string>(std::get<Value>(o.args["value"].form).data).size() + 1), true, false);
         return o;
       }
       case 15: case 16: {
@@ -354,6 +473,9 @@ class OpDecoder::Decoder {
           o.as.push_back(fresh('p'));
           pointers_.push_back(o.as.back());
         }
+        const bool scoped = o.kind == OpKind::ScopedAllocPtr;
+        const double slot = *std::get<Value>(o.args["safePtrSize"].form).get<bool>() ? 8 : 4;
+        for (std::size_t i = 0; i < o.as.size(); ++i) own(o.as[i], slot, scoped, i == 0);  // the first slot is the block
         // The caller reads its out-parameters back (SCOPE-9: they start zeroed).
         if (!o.as.empty()) {
           Op& read = emit(followUps_, OpKind::Peek);
@@ -369,8 +491,10 @@ class OpDecoder::Decoder {
         Op& o = emit(out, OpKind::ScopedAllocMainArgv);
         std::vector<Expr> list;
         for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(str(in_.pick(kStrings)));
+        const double slots = double(list.size() + 1);
         o.args["list"] = Expr{std::move(list)};
         bindPointer(o);
+        own(o.as.front(), 4 * slots, true, false, false);  // pointers: the allocator's numbers
         return o;
       }
       case 18: case 19: {
@@ -378,17 +502,34 @@ class OpDecoder::Decoder {
         o.args["signature"] = str(in_.pick(kSignatures));
         o.as = {fresh('f')};
         functions_.push_back(o.as.front());
+        if (limits_.wellBehaved && o.kind == OpKind::InstallFunction)
+          model([&] { plainFunctions_.emplace_back(o.as.front(), true); });
         return o;
       }
       case 20: {
         Op& o = emit(out, OpKind::UninstallFunction);
+        if (limits_.wellBehaved) {
+          // Its own plain functions, once each; slot 0 is nobody's function.
+          std::size_t installed = 0;
+          for (const auto& f : plainFunctions_) installed += f.second;
+          o.args["index"] = num(0);
+          if (installed > 0 && in_.byte() < 230)
+            for (std::size_t k = in_.below(installed); auto& f : plainFunctions_)
+              if (f.second && k-- == 0) {
+                o.args["index"] = name(f.first);
+                model([&] { f.second = false; });
+                break;
+              }
+          return o;
+        }
         o.args["index"] = !functions_.empty() && in_.byte() < 230 ? name(functions_[in_.below(functions_.size())]) : num(in_.byte() % 4);
         return o;
       }
       case 21: case 22: case 23: {
         Op& o = emit(out, OpKind::Peek);
-        o.args["type"] = str(in_.pick(kPeekTypes));
-        o.args["address"] = addressOrList();
+        const std::string_view type = in_.pick(kPeekTypes);
+        o.args["type"] = str(type);
+        o.args["address"] = accessAddress(type);
         return o;
       }
       case 24: case 25: case 26: {
@@ -396,7 +537,7 @@ class OpDecoder::Decoder {
         const std::string_view type = in_.pick(kPeekTypes);
         o.args["type"] = str(type);
         o.args["value"] = numeric(type == "i64" || in_.byte() < 16);
-        o.args["address"] = addressOrList();
+        o.args["address"] = accessAddress(type);
         return o;
       }
       case 27: {
@@ -419,10 +560,18 @@ class OpDecoder::Decoder {
         int shift = 0;
         for (std::size_t i = 0; i < kViewTypes.size(); ++i)
           if (kViewTypes[i] == type) shift = shifts[i];
-        if (!pointers_.empty() && in_.byte() < 200)
+        if (limits_.wellBehaved) {
+          // An element of a block it owns, or an index no view has.
+          const double element = double(1 << shift);
+          const Block* b = in_.byte() < 200 ? blockWithRoom(element) : nullptr;
+          static constexpr std::array<double, 4> kNoElement{-1, 1.5, std::numeric_limits<double>::quiet_NaN(), kTwo32};
+          o.args["index"] = b ? name(b->name, std::int64_t(element) * std::int64_t(in_.below(std::size_t(b->size / element))), shift)
+                              : num(in_.pick(kNoElement));
+        } else if (!pointers_.empty() && in_.byte() < 200) {
           o.args["index"] = name(pointers_[in_.below(pointers_.size())], 0, shift);
-        else
+        } else {
           o.args["index"] = num(in_.pick(kNumbers));
+        }
         if (set) o.args["value"] = numeric(type == "i64" || type == "u64");
         return o;
       }
@@ -446,14 +595,22 @@ class OpDecoder::Decoder {
       }
       case 33: {
         Op& o = emit(out, OpKind::ZeroMemory);
-        o.args["address"] = address();
+        if (const Block* b = limits_.wellBehaved && in_.byte() < 224 ? blockWithRoom(1) : nullptr) {
+          const std::size_t from = in_.below(std::size_t(b->size) + 1);
+          o.args["address"] = name(b->name, std::int64_t(from));
+          o.args["size"] = num(double(in_.below(std::size_t(b->size) - from + 1)));
+          return o;
+        }
+        o.args["address"] = limits_.wellBehaved ? unowned() : address();
         o.args["size"] = num(in_.byte() % 33);
         return o;
       }
       case 34: {
         Op& o = emit(out, OpKind::MmapAlloc);
-        o.args["size"] = size();
+        const double bytes = sizeValue();
+        o.args["size"] = num(bytes);
         bindPointer(o);
+        own(o.as.front(), std::ceil(bytes / 65536) * 65536, false, false);  // zeroed by mmapAlloc (ALIGN-3)
         return o;
       }
       case 35: {
@@ -489,6 +646,7 @@ class OpDecoder::Decoder {
           // If the body popped the call's own scope, the call's final pop
           // fails (SCOPE-5) and that error replaces the exception in flight:
           // the caller of the call goes on.
+          released(own);
           if (std::erase(stack_, own) == 0) unwinding_ = 0;
           else if (unwinding_ > 0) --unwinding_;
         }
@@ -516,6 +674,9 @@ class OpDecoder::Decoder {
   std::vector<std::string> stack_;
   std::size_t unwinding_ = 0;  // calls the last throw still unwinds
   bool popsByNumber_ = false;
+  // A well-behaved caller's blocks, and its plain functions (name, installed).
+  std::vector<Block> blocks_;
+  std::vector<std::pair<std::string, bool>> plainFunctions_;
 
   template <class F>
   void model(F&& change) {
@@ -537,6 +698,7 @@ void OpDecoder::Sequence::fitTo(const conformance::Target& target) const { decod
 DecoderLimits limitsFor(const Target& target) {
   DecoderLimits limits;
   limits.minInitialPages = std::max(limits.minInitialPages, target.minimumPages());
+  limits.wellBehaved = target.wellBehavedCaller();
   return limits;
 }
 

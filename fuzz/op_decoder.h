@@ -24,10 +24,20 @@ struct DecoderLimits {
   // pages.
   std::uint32_t minInitialPages = 1;
   std::uint32_t maxInitialPages = 4;
+  // A well-behaved caller, for an allocator that a caller's misuse corrupts
+  // (Target::wellBehavedCaller, dlmalloc): it reads and writes only inside
+  // blocks it owns and knows to be live, each zeroed when it allocates it
+  // (their first bytes are otherwise the allocator's leftovers), or at
+  // addresses that no allocator owns (out of bounds, including after the
+  // int32 wrap of upstream's `ptr >> n`); it frees only its own plain blocks,
+  // once, and uninstalls only its own plain functions, once (or slot 0).
+  // Growth, scopes, calls, throws and bad arguments stay as they are.
+  bool wellBehaved = false;
 };
 
 // The limits for sequences that `target` can be set up for: memories from its
-// minimumPages up (a driver's module may need 128 pages or more).
+// minimumPages up (a driver's module may need 128 pages or more), and a
+// well-behaved caller if it needs one.
 DecoderLimits limitsFor(const conformance::Target& target);
 
 // The generated vector: id "fuzz/input", every op with anyOutcome set. Its

@@ -289,5 +289,29 @@ TEST(OpDecoder, ARunThatBrokeOffIsNamedByHowItEnded) {
   EXPECT_EQ(d->reference, "completed (" + std::to_string(completed.ops.size()) + " ops ran)");
 }
 
+// A well-behaved caller (DecoderLimits::wellBehaved) sees nothing of where
+// the allocator puts blocks or what it leaves in them: the same sequences on
+// two references whose allocators place blocks differently (another heap
+// base, wider redzones) give the same canonical outcomes, while the ordinary
+// decoder's callers, which read next to and between blocks, tell them apart.
+TEST(OpDecoder, SAFE_2_AWellBehavedCallerSeesNothingOfWhereBlocksGo) {
+  auto differences = [](bool wellBehaved) {
+    DecoderLimits limits;
+    limits.wellBehaved = wellBehaved;
+    ReferenceTarget here, there;
+    there.placeBlocks(AllocatorConfig{.heapBase = 4096 + 8, .zeroSize = ZeroSizeAlloc::Fails, .redzone = 64});
+    std::size_t n = 0;
+    for (const auto& bytes : inputs()) {
+      const Vector v = decodeOps(bytes, limits);
+      const auto d = compareRuns(runVector(v, here), runVector(v, there));
+      n += d.has_value();
+      if (d && wellBehaved && n <= 5) ADD_FAILURE() << d->signature() << " at " << d->pointer << ": " << d->reference << " | " << d->target;
+    }
+    return n;
+  };
+  EXPECT_EQ(differences(true), 0u);
+  EXPECT_GT(differences(false), 0u);
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

@@ -60,6 +60,7 @@ void ReferenceTarget::start(const Vector& vector) {
   config.memory = setup.memory;
   config.growth = setup.growth;
   config.faults = setup.faults;
+  config.allocator = allocator_;
   instance_ = std::make_unique<Instance>(config);
 }
 

@@ -21,6 +21,10 @@ class ReferenceTarget : public Target {
   // The reference speaking `dialect`; `spec` is its name as a target.
   ReferenceTarget(Dialect dialect, std::string spec);
 
+  // Where the reference allocator puts blocks (AllocatorConfig): a test of a
+  // well-behaved caller moves them, which must change nothing it sees.
+  void placeBlocks(AllocatorConfig config) { allocator_ = config; }
+
   std::string name() const override;
   const std::set<std::string>& capabilities() const override;
   void start(const Vector& vector) override;
@@ -47,6 +51,7 @@ class ReferenceTarget : public Target {
   Mutant mutant_;
   Dialect dialect_;
   std::string spec_;  // the name of a target speaking a dialect
+  AllocatorConfig allocator_;
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
 };

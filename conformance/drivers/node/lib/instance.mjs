@@ -90,6 +90,7 @@ function minimumImportPages(module) {
 export class Instance {
   static async create(release, initialPages, maximumPages) {
     const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    const runtime = { resizing: 0 };  // calls of emscripten_resize_heap under way
     let imports;
     const options = {
       print: () => {},
@@ -99,6 +100,17 @@ export class Instance {
       // lets 3.41.2 register its post-run hook first.
       instantiateWasm(imp, done) {
         imports = imp;
+        // Growth through the runtime's resize (from JS or from sbrk in the
+        // module) renews the runtime's own views (updateMemoryViews).
+        const resizeHeap = imp.env.emscripten_resize_heap;
+        imp.env.emscripten_resize_heap = (size) => {
+          ++runtime.resizing;
+          try {
+            return resizeHeap(size);
+          } finally {
+            --runtime.resizing;
+          }
+        };
         queueMicrotask(() => done(new WebAssembly.Instance(release.module, imp), release.module));
         return {};
       },
@@ -111,10 +123,16 @@ export class Instance {
     } finally {
       console.warn = warn;
     }
-    return new Instance(release, sqlite3, options, imports.env, memory, maximumPages);
+    return new Instance(release, sqlite3, options, imports.env, memory, maximumPages, runtime);
   }
 
-  constructor(release, sqlite3, module, env, memory, maximumPages) {
+  constructor(release, sqlite3, module, env, memory, maximumPages, runtime) {
+    this.runtime = runtime;
+    // The runtime's HEAPU8 where the module does not export it (3.54.1): a
+    // view renewed only when the runtime's resize grows the memory, as
+    // Emscripten's updateMemoryViews does, so after a raw memory.grow it is
+    // detached, as in the module (resize-reads-stale-heap, core/dialects.h).
+    this.runtimeHeap = new Uint8Array(memory.buffer);
     this.sqlite3 = sqlite3;
     this.wasm = sqlite3.wasm;
     this.env = env;
@@ -222,6 +240,7 @@ export class Instance {
         const r = grow(pages);
         ok = true;
         this.buffers.set(this.memory.buffer, ++this.generation);
+        if (this.runtime.resizing) this.runtimeHeap = new Uint8Array(this.memory.buffer);
         return r;
       } finally {
         this.#record({ grow: pages, ok });
@@ -247,12 +266,12 @@ export class Instance {
 
   // Emscripten's alignMemory, zeroMemory and mmapAlloc as the module script
   // declares them, evaluated against this instance: HEAPU8 is the module's
-  // own view where it exports it (3.41.2), else the current buffer.
+  // own view where it exports it (3.41.2), else the driver's model of it.
   #internals(release, module) {
-    const memory = this.memory;
+    const self = this;
     const memalign = this.wasm.exports.emscripten_builtin_memalign;
     const scope = {
-      get HEAPU8() { return module.HEAPU8 ?? new Uint8Array(memory.buffer); },
+      get HEAPU8() { return module.HEAPU8 ?? self.runtimeHeap; },
       // mmapAlloc's block is an allocation the caller owns (ALIGN-3).
       _emscripten_builtin_memalign: (alignment, size) => {
         const p = memalign(alignment, size);

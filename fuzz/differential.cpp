@@ -164,6 +164,15 @@ std::string aspectOf(const OpRun& a, const OpRun& b, const Canonicalizer::Outcom
   return "";
 }
 
+// Whether an op that allocates grew the memory (its allocator's request).
+bool allocationGrew(const OpRun& r) {
+  if (!r.observed || r.op->kind == OpKind::Resize || r.op->kind == OpKind::Grow) return false;
+  return std::any_of(r.observed->events.begin(), r.observed->events.end(), [](const Event& e) {
+    const auto* g = std::get_if<GrowEvent>(&e);
+    return g && g->ok && g->pages > 0;
+  });
+}
+
 }  // namespace
 
 std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target, CompareOptions options) {
@@ -177,13 +186,21 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     return Difference{"", "sequence", rule, ending(reference), ending(target)};
   }
   Canonicalizer left(options), right(options);
+  // Against a target's own allocator, once an allocation has grown the
+  // memory on either side, the memory's size is the allocator's (SCOPE-3):
+  // what reports it or depends on it (byteLength, a view's length, resize,
+  // grow) is no longer compared.
+  bool sizeIsAllocators = false;
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];
     const OpRun& b = target.ops[i];
     const std::string name(opSpec(a.op->kind).name);
     const auto x = left.canonical(a), y = right.canonical(b);
-    if (!(x == y)) {
+    const OpKind k = a.op->kind;
+    const bool sizeDependent = k == OpKind::ByteLength || k == OpKind::ViewLength || k == OpKind::Resize || k == OpKind::Grow;
+    if (options.ownAllocator && (allocationGrew(a) || allocationGrew(b))) sizeIsAllocators = true;
+    if (!(x == y) && !(sizeIsAllocators && sizeDependent)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();
       return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind),

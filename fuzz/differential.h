@@ -36,7 +36,10 @@ struct CompareOptions {
   // The target's allocator is not the reference's (Target::wellBehavedCaller:
   // a real one, such as dlmalloc): how it asks for memory is its own
   // business (SCOPE-3), so the grow and resize events of an op that
-  // allocates are not compared; those of resize and grow are.
+  // allocates are not compared; those of resize and grow are, until an
+  // allocation has grown the memory on either side: from then on the
+  // memory's size is the allocator's, and what reports or depends on it
+  // (byteLength, viewLength, resize, grow) is not compared.
   bool ownAllocator = false;
 };
 std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target,

@@ -94,7 +94,7 @@ class OpDecoder::Decoder {
     double size;
     std::string owner;  // the scope whose pop releases it; "" for a plain block
     bool freeable;      // a plain block the caller frees with dealloc
-    bool readable;      // not a table of pointers, whose values are the allocator's
+    bool readable;      // its bytes are the caller's (not a table of pointers, not left unfilled)
     bool live;
   };
 
@@ -150,6 +150,7 @@ class OpDecoder::Decoder {
     stack_.clear();
     blocks_.clear();
     plainFunctions_.clear();
+    rawGrown_ = false;
     return v;
   }
 
@@ -183,6 +184,14 @@ class OpDecoder::Decoder {
     if (f % 8 == 0) s.faults.failAttempts = {1 + static_cast<std::uint64_t>(in_.byte() % 4)};
     if (f % 8 == 1) s.faults.failAttempts = {1, 2 + static_cast<std::uint64_t>(in_.byte() % 3)};
     if (f % 8 == 2) s.faults.failAbovePages = s.memory.initialPages + in_.byte() % 8;
+    if (limits_.wellBehaved) {
+      // A real allocator's heap is its own: how much of the memory it has
+      // free, and how it grows, decide whether an allocation succeeds
+      // (SCOPE-3). Room to grow and no injected faults leave that to the
+      // size asked for, as for a caller of a real module.
+      s.memory.maximumPages = std::min(s.memory.initialPages + 64, kWasm32MaxPages);
+      s.faults = {};
+    }
     // Growth parameters scaled to these small memories (GROW-6), so that the
     // overgrowth cap and a maximum below the heap matter as they do at 96 MiB
     // and 2 GiB with the defaults.
@@ -262,7 +271,10 @@ class OpDecoder::Decoder {
     if (!limits_.wellBehaved || !(size > 0) || size > kTwo31) return;
     model([&] {
       const std::string owner = scoped && !stack_.empty() ? stack_.back() : std::string();
-      blocks_.push_back({name, size, owner, freeable && owner.empty(), readable, true});
+      // After a raw memory.grow, upstream's zeroMemory and pokes may go
+      // through detached views (core/dialects.h) and leave a new block as
+      // the allocator left it: the caller writes such blocks, never reads them.
+      blocks_.push_back({name, size, owner, freeable && owner.empty(), readable && !rawGrown_, true});
     });
   }
   // `scope` was popped: the blocks it owned are released.
@@ -589,6 +601,7 @@ class OpDecoder::Decoder {
       }
       case 32: {
         Op& o = emit(out, OpKind::Grow);
+        if (limits_.wellBehaved) model([&] { rawGrown_ = true; });
         static constexpr std::array<double, 8> pages{0, 1, 1, 2, 3, 64, -1, 1.5};
         o.args["pages"] = num(in_.pick(pages));
         return o;
@@ -677,6 +690,7 @@ class OpDecoder::Decoder {
   // A well-behaved caller's blocks, and its plain functions (name, installed).
   std::vector<Block> blocks_;
   std::vector<std::pair<std::string, bool>> plainFunctions_;
+  bool rawGrown_ = false;  // a raw memory.grow ran: new blocks may stay unfilled
 
   template <class F>
   void model(F&& change) {

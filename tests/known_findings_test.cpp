@@ -112,5 +112,27 @@ TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
   EXPECT_EQ(run(1024), "alloc ptr#0 size 8; value ptr#0\ndealloc ptr#0; value 0\nalloc ptr#1 size 8; value ptr#1\n");
 }
 
+// Against an allocator of the target's own, the growth an allocation causes
+// is the allocator's business, and so is the memory's size from then on
+// (SCOPE-3); before any such growth, byteLength is compared as ever.
+TEST(KnownFindings, SCOPE_3_AfterAnAllocationGrewTheMemoryItsSizeIsTheAllocators) {
+  conformance::Op alloc{conformance::OpKind::Alloc, "/ops/1", {}, {}, {}, {}, {}};
+  conformance::Op length{conformance::OpKind::ByteLength, "/ops/0", {}, {}, {}, {}, {}};
+  auto op = [](const conformance::Op& o, double value, std::vector<Event> events) {
+    conformance::Observed observed;
+    observed.value = conformance::Value(value);
+    observed.events = std::move(events);
+    return conformance::OpRun{&o, observed, "", 0};
+  };
+  conformance::VectorRun fits, grows;
+  fits.ops = {op(length, 65536, {}), op(alloc, 1024, {AllocEvent{1024, 100000}}), op(length, 65536, {})};
+  grows.ops = {op(length, 65536, {}), op(alloc, 65536, {GrowEvent{2, true}, AllocEvent{65536, 100000}}), op(length, 196608, {})};
+  EXPECT_FALSE(compareRuns(fits, grows, {.ownAllocator = true}));
+  EXPECT_TRUE(compareRuns(fits, grows));  // the reference's own allocator: every event counts
+  conformance::VectorRun smaller = fits;
+  smaller.ops[0] = op(length, 131072, {});  // before any allocation grew it
+  EXPECT_TRUE(compareRuns(fits, smaller, {.ownAllocator = true}));
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

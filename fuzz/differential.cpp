@@ -46,7 +46,9 @@ std::string seenBefore(Numbering& seen, std::uint64_t key, const char* prefix, b
 }  // namespace
 
 std::string Canonicalizer::pointer(double address) {
-  if (address == 0 || !std::isfinite(address)) return toText(Value(address));
+  // Only a number that can be an address is a place (zeroMemory gives back
+  // any address the caller passed, -8 included).
+  if (!(address > 0 && address <= 9007199254740992.0) || std::trunc(address) != address) return toText(Value(address));
   return numbered(pointers_, static_cast<std::uint64_t>(address), "ptr#");
 }
 

@@ -109,6 +109,12 @@ TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
     return out;
   };
   EXPECT_EQ(run(1024), run(2048));
+  // zeroMemory gives back whatever address it was passed: a negative one is
+  // a number, not a place (it was cast to an unsigned integer: UBSan).
+  conformance::Op zero{conformance::OpKind::ZeroMemory, "/ops/2", {}, {}, {}, {}, {}};
+  conformance::Observed o;
+  o.value = conformance::Value(-8.0);
+  EXPECT_EQ(Canonicalizer().outcome({&zero, o, "", 0}), "value -8");
   EXPECT_EQ(run(1024), "alloc ptr#0 size 8; value ptr#0\ndealloc ptr#0; value 0\nalloc ptr#1 size 8; value ptr#1\n");
 }
 

@@ -114,6 +114,11 @@ View& ReferenceTarget::view(const Args& a) {
 
 Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
   Instance& in = *instance_;
+  // Upstream's peek, poke and view accessors look at their cached views
+  // (renewing them if byteLength changed) before they look at their
+  // arguments (views-cached-by-length): so does the reference in a dialect.
+  if (kind == OpKind::Peek || kind == OpKind::Poke || kind == OpKind::Heap || kind == OpKind::HeapForSize)
+    static_cast<void>(in.memory().accessorGeneration());
   constexpr double kMaxSize = 9007199254740992.0;
   switch (kind) {
     case OpKind::Alloc: return valueOf(in.alloc(std::uint64_t(args::integer(a, "size", 0, kMaxSize))), asNumber);

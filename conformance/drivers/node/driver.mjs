@@ -1,23 +1,34 @@
 #!/usr/bin/env node
 // memconform driver (protocol 1, conformance/README.md) for the heap helpers
-// of @sqlite.org/sqlite-wasm: `node driver.mjs [--release 3.54.1-build1|3.41.2]`.
+// of @sqlite.org/sqlite-wasm:
+//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT]
+//   node driver.mjs --list-mutants
 // Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
-// helper object and writes what happened; the runner judges.
+// helper object and writes what happened; the runner judges. --mutant plants
+// one bug in the helpers (lib/mutants.mjs); --label only marks the process.
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
+import { MUTANTS, plantMutant } from './lib/mutants.mjs';
 import { VectorRun } from './lib/run_vector.mjs';
 
-const PAGE = 65536;
-
-function releaseArgument(argv) {
-  const i = argv.findIndex((a) => a === '--release' || a.startsWith('--release='));
-  if (i < 0) return Object.keys(RELEASES)[0];
-  return argv[i].includes('=') ? argv[i].slice('--release='.length) : argv[i + 1];
-}
-
-let release;
+let release, options;
 try {
-  release = await Release.open(releaseArgument(process.argv.slice(2)));
+  ({ values: options } = parseArgs({
+    options: {
+      release: { type: 'string', default: Object.keys(RELEASES)[0] },
+      mutant: { type: 'string' },
+      label: { type: 'string' },
+      'list-mutants': { type: 'boolean' },
+    },
+  }));
+  if (options['list-mutants']) {
+    for (const [name, m] of Object.entries(MUTANTS)) process.stdout.write(`${name.padEnd(28)}${m.rule.padEnd(10)}${m.what}\n`);
+    process.exit(0);
+  }
+  if (options.mutant && !MUTANTS[options.mutant])
+    throw new Error(`unknown mutant "${options.mutant}"; known: ${Object.keys(MUTANTS).join(', ')}`);
+  release = await Release.open(options.release);
 } catch (e) {
   const missing = e?.code === 'ERR_MODULE_NOT_FOUND' ? ' (run scripts/setup.sh, which runs npm ci here)' : '';
   process.stderr.write(`Error: memconform sqlite-wasm driver: ${e?.message ?? e}${missing}\n`);
@@ -28,7 +39,7 @@ const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
 send({
   hello: 'memconform-driver',
   protocol: 1,
-  implementation: `@sqlite.org/sqlite-wasm ${release.version} (Node ${process.versions.node})`,
+  implementation: `@sqlite.org/sqlite-wasm ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow'],
   minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
@@ -53,7 +64,10 @@ async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
   if (memory.initialPages < release.minimumPages)
     return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
-  if (!instance?.fits(memory)) instance = await release.instance(memory.initialPages, memory.maximumPages);
+  if (!instance?.fits(memory)) {
+    instance = await release.instance(memory.initialPages, memory.maximumPages);
+    if (options.mutant) plantMutant(options.mutant, instance, release);
+  }
   instance.faults = vector.setup?.growFaults ?? {};
   const response = { id, ...new VectorRun(instance).run(vector) };
   if (!instance.reset()) instance = null;

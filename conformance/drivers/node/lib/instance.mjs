@@ -56,17 +56,23 @@ export class Release {
     const { init, dir, script } = await release.load();
     const binary = readFileSync(new URL('sqlite3.wasm', dir));
     const source = readFileSync(new URL(script, dir), 'utf8');
-    const internals = ['alignMemory', 'zeroMemory', 'mmapAlloc'].map((n) => declarationText(source, n)).join('\n');
-    return new Release(version, init, new WebAssembly.Module(binary), internals);
+    return new Release(version, init, new WebAssembly.Module(binary), source);
   }
 
-  constructor(version, init, module, internals) {
+  constructor(version, init, module, source) {
     this.version = version;
     this.init = init;
     this.module = module;
-    this.internals = internals;
+    this.source = source;
+    this.internals = ['alignMemory', 'zeroMemory', 'mmapAlloc'].map((n) => this.declaration(n)).join('\n');
     // The smallest memory the module can be instantiated with (its import's minimum).
     this.minimumPages = minimumImportPages(module);
+  }
+
+  // The text of a top-level declaration of the module script (for its
+  // internals, and for a mutant that changes one: lib/mutants.mjs).
+  declaration(name) {
+    return declarationText(this.source, name);
   }
 
   async instance(initialPages, maximumPages) {
@@ -150,7 +156,10 @@ export class Instance {
     this.growCalls = 0;
     this.lastMin = undefined;
     this.#hook();
-    this.internals = this.#internals(release, module);
+    this.module = module;
+    this.release = release;
+    this.internals = this.#internals();
+    this.resizeHeap = (size) => this.env.emscripten_resize_heap(size);
   }
 
   #record(e) {
@@ -256,7 +265,7 @@ export class Instance {
     Math.min = (...xs) => (this.lastMin = min(...xs));
     this.resizing = true;
     try {
-      return this.env.emscripten_resize_heap(size);
+      return this.resizeHeap(size);
     } finally {
       Math.min = min;
       this.resizing = false;
@@ -264,14 +273,35 @@ export class Instance {
     }
   }
 
+  // The runtime's HEAPU8: the module's own where it exports it (3.41.2),
+  // else the driver's model of it.
+  runtimeView() {
+    return this.module.HEAPU8 ?? this.runtimeHeap;
+  }
+
+  renewRuntimeView() {
+    this.runtimeHeap = new Uint8Array(this.memory.buffer);
+  }
+
+  // Runs `f` as a call of the runtime's resize (its growth renews the
+  // runtime's views).
+  runtimeResize(f) {
+    ++this.runtime.resizing;
+    try {
+      return f();
+    } finally {
+      --this.runtime.resizing;
+    }
+  }
+
   // Emscripten's alignMemory, zeroMemory and mmapAlloc as the module script
-  // declares them, evaluated against this instance: HEAPU8 is the module's
-  // own view where it exports it (3.41.2), else the driver's model of it.
-  #internals(release, module) {
+  // declares them, evaluated against this instance, and `extra` text after
+  // them (a mutated declaration); returns the functions named.
+  #evaluate(extra = '', names = ['alignMemory', 'zeroMemory', 'mmapAlloc']) {
     const self = this;
     const memalign = this.wasm.exports.emscripten_builtin_memalign;
     const scope = {
-      get HEAPU8() { return module.HEAPU8 ?? self.runtimeHeap; },
+      get HEAPU8() { return self.runtimeView(); },
       // mmapAlloc's block is an allocation the caller owns (ALIGN-3).
       _emscripten_builtin_memalign: (alignment, size) => {
         const p = memalign(alignment, size);
@@ -285,7 +315,16 @@ export class Instance {
       abort: (what) => { throw new WebAssembly.RuntimeError(`Aborted(${what ?? ''})`); },
     };
     // eslint-disable-next-line no-new-func
-    return new Function('scope', `with (scope) { ${release.internals}\n return { alignMemory, zeroMemory, mmapAlloc }; }`)(scope);
+    return new Function('scope', `with (scope) { ${this.release.internals}\n${extra}\n return { ${names.join(', ')} }; }`)(scope);
+  }
+
+  #internals() {
+    return this.#evaluate();
+  }
+
+  // The function `name` declared by `text`, with the other internals beside it.
+  internalFunction(text, name) {
+    return this.#evaluate(text, [name])[name];
   }
 
   // Ready for the next vector: every scope popped, every block freed and every

@@ -562,6 +562,36 @@ class OpDecoder::Decoder {
         length.args["view"] = name(o.as.front());
         return o;
       }
+      case 39: {
+        // heapForSize (VIEW-3): a width, signed or not, a typed-array
+        // constructor, or something it refuses; its view is used as the
+        // accessors' are.
+        struct SizeArgument {
+          double bits;                  // 0: a constructor instead
+          std::string_view constructor;
+          std::string_view type;        // the view's kind; empty: refused
+        };
+        static constexpr std::array<SizeArgument, 12> kSizes{{
+            {8, "", "i8"}, {16, "", "i16"}, {32, "", "i32"}, {64, "", "i64"}, {0, "Int8Array", "i8"},
+            {0, "Uint16Array", "u16"}, {0, "Int32Array", "i32"}, {0, "Uint32Array", "u32"}, {0, "BigUint64Array", "u64"},
+            {0, "Float64Array", "f64"}, {12, "", ""}, {0, "Foo", ""}}};
+        const SizeArgument& a = kSizes[in_.below(kSizes.size())];
+        const std::string_view type = a.type;
+        Op& o = emit(out, OpKind::HeapForSize);
+        const bool bits = a.bits != 0;
+        o.args["size"] = bits ? num(a.bits) : str(a.constructor);
+        const bool isUnsigned = in_.byte() & 1;
+        if (bits) o.args["unsigned"] = Expr{Value(isUnsigned)};
+        if (type.empty()) return o;  // InvalidArgument: nothing to bind
+        o.as = {fresh('v')};
+        // heapForSize(8/16/32/64, unsigned) is the u-view of that width.
+        std::string kind(type);
+        if (bits && isUnsigned && kind[0] == 'i') kind[0] = 'u';
+        views_.push_back({o.as.front(), kind});
+        Op& length = emit(followUps_, OpKind::ViewLength);
+        length.args["view"] = name(o.as.front());
+        return o;
+      }
       case 28: case 29: {
         if (views_.empty()) return emit(out, OpKind::Level);
         const auto& [view, type] = views_[in_.below(views_.size())];

@@ -145,6 +145,14 @@ function zeroedWords(length, from, n) {
     { op: 'dealloc', ptr: 'm' }, { op: 'mmapAlloc', size: PAGE, as: 'n', expect: { multipleOf: PAGE } },
     { op: 'peek', address: ['n', 'n+8', 'n+65528'], type: 'i64', expect: { value: ['0n', '0n', '0n'] } },
     { op: 'dealloc', ptr: 'n' }], { final: { live: [] } }));
+  // A block memalign carves from memory that a long string filled and its
+  // scope freed: mmapAlloc zeroes it all the same (ALIGN-3), wherever in
+  // that memory the block lands.
+  vs.push(vec('align/mmap-alloc/zeroed-over-a-freed-string', ['ALIGN-3', 'ALIGN-5'], 'seed', [
+    { op: 'push', as: 's' }, { op: 'scopedAllocCString', value: 'x'.repeat(4 * PAGE), as: 'c' }, { op: 'pop', scope: 's' },
+    { op: 'mmapAlloc', size: PAGE, as: 'n', expect: { multipleOf: PAGE } },
+    { op: 'peek', address: ['n', 'n+1', 'n+4096', 'n+32768', 'n+65534', 'n+65535'], type: 'i8', expect: { value: [0, 0, 0, 0, 0, 0] } },
+    { op: 'dealloc', ptr: 'n' }], { final: { live: [] } }));
   vs.push(vec('align/mmap-alloc/failure-returns-zero', ['ALIGN-3'], 'seed', [
     { op: 'mmapAlloc', size: 3000000000, expect: { value: 0 } }], { final: { live: [] } }));
   // Sizes that alignMemory rounds up to 2^32: a 4 GiB block cannot lie inside
@@ -275,6 +283,27 @@ function zeroedWords(length, from, n) {
   vs.push(vec('view/detach/type-error-before-stale-check', ['VIEW-2', 'PEEK-4'], 'ecma', [
     { op: 'heap', type: 'i64', as: 'v' }, { op: 'grow', pages: 1 },
     { op: 'viewSet', view: 'v', index: 0, value: 1, expect: { error: 'TypeError' } }], { setup: mem(B, B + 4) }));
+  // Every accessor right after growth, by a raw grow and by the resize
+  // policy, hands out a view of the new length while the old one is
+  // detached (VIEW-1, VIEW-2; VIEW-3 for heapForSize): the integer views of
+  // `heap` and every width and constructor of heapForSize.
+  {
+    const grown = { grow: (B + 1) * PAGE, resize: resizeOutcome({ initialPages: B, maximumPages: 2 * B }, (B + 2) * PAGE).finalByteLength };
+    const growth = { grow: { op: 'grow', pages: 1, expect: { value: B } }, resize: { op: 'resize', size: (B + 2) * PAGE, expect: { value: true } } };
+    const accessors = [
+      ...['i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64'].map((t) => [`heap-${t}`, { op: 'heap', type: t }, { i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8 }[t], ['VIEW-1', 'VIEW-2']]),
+      ...[8, 16, 32, 64].flatMap((bits) => [false, true].map((unsigned) =>
+        [`heap-for-size-${bits}-${unsigned ? 'unsigned' : 'signed'}`, { op: 'heapForSize', size: bits, unsigned }, bits / 8, ['VIEW-2', 'VIEW-3']])),
+      ...[['Int8Array', 1], ['Uint16Array', 2], ['Int32Array', 4], ['BigUint64Array', 8]].map(([ctor, size]) =>
+        [`heap-for-size-${ctor.toLowerCase()}`, { op: 'heapForSize', size: ctor }, size, ['VIEW-2', 'VIEW-3']]),
+    ];
+    for (const via of ['grow', 'resize'])
+      for (const [name, accessor, size, rules] of accessors)
+        vs.push(vec(`view/fresh-after-${via}/${name}`, via === 'resize' ? [...rules, 'GROW-5'] : rules, 'ecma', [
+          { ...accessor, as: 'v' }, { op: 'viewLength', view: 'v', expect: { value: B * PAGE / size } }, growth[via],
+          { ...accessor, as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: grown[via] / size } },
+          { op: 'viewLength', view: 'v', expect: { value: 0 } }], { setup: mem(B, 2 * B) }));
+  }
   // heapForSize (VIEW-3).
   const hfs = (name, size, unsigned, type, value, read) => vs.push(vec(`view/heap-for-size/${name}`, ['VIEW-3'], 'upstream', [
     { op: 'alloc', size: 8, as: 'p' }, { op: 'poke', address: 'p', value: num(value), type },

@@ -74,6 +74,7 @@ void loadEntry(const std::string& path, const std::string& id, const json& entry
   if (entry.contains("final")) {
     known.failures.final = loadKnownFinal(path, id, entry["final"], pointer + "/final", errors);
     known.failures.finalViolations = entry["final"].is_object() && entry["final"].contains("violations");
+    known.failures.finalText = entry["final"].dump();
   }
   if (known.failures.wholeVector()) {
     errors.push_back({path, id, pointer, "an entry gives \"ops\" or \"final\", the outcomes the vector is known to fail with "

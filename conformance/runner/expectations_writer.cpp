@@ -220,13 +220,41 @@ void ExpectationsWriter::add(const Vector& vector, const VectorRun& run) {
     for (auto i : run.endState->installed)
       if (!names.any(double(i))) unnamedLive.insert(double(i));
   }
+  // An op (or end state) that failed as the previous file lists keeps that
+  // entry as written: it may have been reviewed by hand (a type for bytes
+  // the allocator left, a name for a place).
+  // Kept entries in the order this writer writes fields.
+  auto fields = [](const ojson& j, std::initializer_list<const char*> order) {
+    ojson out = ojson::object();
+    for (const char* key : order)
+      if (j.contains(key)) out[key] = j[key];
+    return out;
+  };
+  auto inOrder = [&](const ojson& j) {
+    ojson out = fields(j, {"run", "ok", "error", "value", "type", "nonZero", "multipleOf", "events", "level", "live",
+                           "installed", "byteLength", "violations"});
+    if (out.contains("events"))
+      for (auto& e : out["events"]) e = fields(e, {"alloc", "dealloc", "install", "uninstall", "grow", "resizeAttempt", "size", "ok"});
+    return out;
+  };
+  auto listed = [&](const std::string& where) -> std::optional<ojson> {
+    if (!before || !run.failedAsListed.count(where)) return std::nullopt;
+    if (where == "/final")
+      return before->failures.final ? std::optional<ojson>(inOrder(ojson::parse(before->failures.finalText))) : std::nullopt;
+    const auto it = before->failures.ops.find(where);
+    return it == before->failures.ops.end() ? std::nullopt : std::optional<ojson>(inOrder(ojson::parse(it->second.text)));
+  };
   ojson ops = ojson::object();
   for (const auto& r : run.ops)
-    if (failing.count(&r)) ops[r.op->pointer.substr(vector.pointer.size())] = knownOutcome(r, names, unnamedLive);
+    if (failing.count(&r)) {
+      const std::string where = r.op->pointer.substr(vector.pointer.size());
+      ojson actual = knownOutcome(r, names, unnamedLive);  // names the places, as for the ops after it
+      ops[where] = listed(where).value_or(std::move(actual));
+    }
   if (!ops.empty()) entry["ops"] = ops;
   if (!atEnd.empty()) {
     std::string unnamed;
-    entry["final"] = knownFinal(vector, run, atEnd, names, unnamed);
+    entry["final"] = listed("/final").value_or(knownFinal(vector, run, atEnd, names, unnamed));
     if (!unnamed.empty()) entry["comment"] = "review: live at the end with no name to give (" + unnamed + ")";
   }
   entries_[vector.id] = std::move(entry);

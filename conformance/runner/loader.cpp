@@ -760,7 +760,7 @@ std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std:
   r.allowAnyName();
   auto o = r.outcome(j, pointer, Reader::OutcomeForm::Known);
   if (!o || !r.ok()) return std::nullopt;
-  KnownOutcome k{*o, false, j.contains("violations"), false, pointer};
+  KnownOutcome k{*o, false, j.contains("violations"), false, pointer, j.dump()};
   if (j.contains("run")) {
     if (j["run"] != false || j.size() != 1) {
       r.error(pointer + "/run", "\"run\": false (the op does not run: a name it uses is unbound) stands alone");

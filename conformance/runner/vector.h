@@ -153,6 +153,7 @@ struct KnownOutcome {
   bool violations = false;  // it gives the violations
   bool notRun = false;      // "run": false: the op does not run (a name it uses is unbound)
   std::string pointer;      // in the expectations file
+  std::string text;         // as the file writes it (JSON), for a writer that keeps it
 };
 
 // What an expectations file knows of one vector's failures: the outcome of
@@ -163,6 +164,7 @@ struct KnownFailures {
   std::map<std::string, KnownOutcome> ops;
   std::optional<FinalState> final;  // the fields it gives replace `final`'s
   bool finalViolations = false;     // final.violations was given
+  std::string finalText;            // `final` as the file writes it (JSON)
   bool wholeVector() const { return ops.empty() && !final; }
 };
 

@@ -38,6 +38,9 @@ class Bytes {
 };
 
 constexpr double kTwo31 = 2147483648.0, kTwo32 = 4294967296.0, kTwo53 = 9007199254740992.0;
+// A well-behaved caller's memory can grow by 128 MiB: more than its 64 ops
+// can allocate in blocks of at most 1 MiB and their allocator's overhead.
+constexpr std::uint32_t kWellBehavedRoomPages = 2048;
 
 // Numbers that sit on the edges of the rules.
 constexpr std::array<double, 32> kNumbers{
@@ -189,7 +192,7 @@ class OpDecoder::Decoder {
       // free, and how it grows, decide whether an allocation succeeds
       // (SCOPE-3). Room to grow and no injected faults leave that to the
       // size asked for, as for a caller of a real module.
-      s.memory.maximumPages = std::min(s.memory.initialPages + 64, kWasm32MaxPages);
+      s.memory.maximumPages = std::min(s.memory.initialPages + kWellBehavedRoomPages, kWasm32MaxPages);
       s.faults = {};
     }
     // Growth parameters scaled to these small memories (GROW-6), so that the
@@ -251,7 +254,10 @@ class OpDecoder::Decoder {
     const std::uint8_t b = in_.byte();
     if (b < 200) return b;
     static constexpr std::array<double, 8> big{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, 100663296};
-    return in_.pick(big);
+    // A well-behaved caller's sizes fit its memory's room to grow, or fit no
+    // memory at all: whether 96 MiB fits is the allocator's business.
+    static constexpr std::array<double, 8> fitOrNot{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, kTwo31 + 1};
+    return in_.pick(limits_.wellBehaved ? fitOrNot : big);
   }
   Expr size() { return num(sizeValue()); }
 

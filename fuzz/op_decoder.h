@@ -31,7 +31,8 @@ struct DecoderLimits {
   // addresses that no allocator owns (out of bounds, including after the
   // int32 wrap of upstream's `ptr >> n`); it frees only its own plain blocks,
   // once, and uninstalls only its own plain functions, once (or slot 0).
-  // Its memories have room to grow (64 pages) and no injected faults: how
+  // Its memories have room to grow (128 MiB, more than its allocations of at
+  // most 1 MiB can take; larger ones fit no memory) and no injected faults: how
   // much a real allocator has free and how it grows decide whether an
   // allocation fails, not the rules (SCOPE-3). Growth, scopes, calls,
   // throws and bad arguments stay as they are.

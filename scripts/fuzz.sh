@@ -17,6 +17,20 @@
 #                                            each finding turned into a vector
 #                                            by from-crash; exit 1 if one
 #                                            survives or cannot be turned
+#   scripts/fuzz.sh driver-mutants [RUNS] [SECONDS]
+#                                            every bug planted in the real
+#                                            3.54.1 helpers (driver.mjs
+#                                            --mutant) RUNS times (default 3,
+#                                            at most SECONDS, default 120)
+#                                            against the reference in the
+#                                            release's dialect: median and
+#                                            slowest time to find it
+#   scripts/fuzz.sh release RELEASE [SECONDS]
+#                                            fuzz_differential: a pinned
+#                                            @sqlite.org/sqlite-wasm release
+#                                            through the Node driver against
+#                                            the reference in its dialect
+#                                            (default 60 s); exit 1 on a finding
 #   scripts/fuzz.sh plugin PATH.so [SECONDS] fuzz_differential: the reference
 #                                            against a C plugin
 #                                            (conformance/include/memconform/
@@ -214,6 +228,49 @@ case $what in
     sorted=$(printf '%s\n' "${all[@]}" | sort -n)
     printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
+    ;;
+  driver-mutants)
+    # Each bug planted in the real 3.54.1-build1 helpers (driver.mjs --mutant)
+    # fuzzed RUNS times (libFuzzer seeds 1..RUNS, at most SECS s each) against
+    # the reference speaking the release's dialect, so that only the planted
+    # bug differs: the median and slowest time to find it.
+    runs=${seconds:-3}
+    secs=${3:-120}
+    driver=conformance/drivers/node/driver.mjs
+    all=()
+    missed=0
+    printf '%-34s %8s %8s  (%s runs each, at most %s s per run, against reference?dialect=sqlite-wasm-3.54)\n' \
+      "driver mutant" "median" "slowest" "$runs" "$secs"
+    for m in $(node "$driver" --list-mutants | awk '{print $1}'); do
+      took=()
+      for ((k = 1; k <= runs; k++)); do
+        if MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m" \
+          MEMCONFORM_REFERENCE='reference?dialect=sqlite-wasm-3.54' FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" \
+          run fuzz_differential "$secs" "driver-$m-$k" >/dev/null; then
+          missed=$((missed + 1))
+          took+=(999999)
+        else
+          took+=("$(cat "$work/driver-$m-$k/seconds")")
+        fi
+      done
+      all+=("${took[@]}")
+      sorted=$(printf '%s\n' "${took[@]}" | sort -n)
+      printf '%-34s %8.2f %8.2f  %s\n' "$m" "$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" \
+        "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
+    done
+    sorted=$(printf '%s\n' "${all[@]}" | sort -n)
+    printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
+    ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
+    ;;
+  release)
+    release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}
+    case $release in
+      3.54.1-build1) dialect=sqlite-wasm-3.54 ;;
+      3.41.2) dialect=sqlite-wasm-3.41 ;;
+      *) echo "scripts/fuzz.sh release: unknown release $release (3.54.1-build1, 3.41.2)"; exit 2 ;;
+    esac
+    MEMCONFORM_TARGET="cmd:node conformance/drivers/node/driver.mjs --release $release" \
+      MEMCONFORM_REFERENCE="reference?dialect=$dialect" run fuzz_differential "${3:-60}" "release-$release"
     ;;
   plugin)
     library=${2:?usage: scripts/fuzz.sh plugin PATH.so [SECONDS]}

@@ -7,7 +7,8 @@
 # every fuzz target for 20 s (no finding allowed), that coverage does not
 # depend on the inputs before, fuzz_scope_ops's exec/s
 # as one process and one per core, and fuzz_differential against every
-# planted bug (each must be found).
+# planted bug (each must be found), and each sqlite-wasm release against the
+# reference speaking its dialect (no finding in 60 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +69,10 @@ printf '%s\n' '{"schema": "memconform-expectations/1", "fuzz": {"call/CALL-1": "
 MEMCONFORM_SKIP_BUILD=1 MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:call-pops-top MEMCONFORM_EXPECTATIONS="$reports/known-call-pops-top.json" \
   bash scripts/fuzz.sh fuzz_differential 10 | tee "$reports/known.txt"
 grep -qE '^      call/CALL-1: [1-9][0-9]* inputs' "$reports/known.txt"
+echo "== fuzz_differential: each @sqlite.org/sqlite-wasm release against the reference in its dialect, 60 s, no finding =="
+for release in 3.54.1-build1 3.41.2; do
+  MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh release "$release" 60
+done
 echo "== time to find each mutant over 3 libFuzzer seeds (scripts/fuzz.sh time-to-find) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh time-to-find 3 60
 echo "== .clusterfuzzlite/build.sh builds every target the OSS-Fuzz way, with its corpus zip, and each runs =="

@@ -189,9 +189,11 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   }
   Canonicalizer left(options), right(options);
   // Against a target's own allocator, once an allocation has grown the
-  // memory on either side, the memory's size is the allocator's (SCOPE-3):
-  // what reports it or depends on it (byteLength, a view's length, resize,
-  // grow) is no longer compared.
+  // memory on either side, the memory's size is the allocator's (SCOPE-3),
+  // and so is the state of the runtime's views, which that growth renews
+  // (resize-reads-stale-heap, core/dialects.h): what reports or depends on
+  // either (byteLength, a view's length, resize, grow, zeroMemory, mmapAlloc)
+  // is no longer compared.
   bool sizeIsAllocators = false;
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
@@ -200,7 +202,8 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     const std::string name(opSpec(a.op->kind).name);
     const auto x = left.canonical(a), y = right.canonical(b);
     const OpKind k = a.op->kind;
-    const bool sizeDependent = k == OpKind::ByteLength || k == OpKind::ViewLength || k == OpKind::Resize || k == OpKind::Grow;
+    const bool sizeDependent = k == OpKind::ByteLength || k == OpKind::ViewLength || k == OpKind::Resize ||
+                               k == OpKind::Grow || k == OpKind::ZeroMemory || k == OpKind::MmapAlloc;
     if (options.ownAllocator && (allocationGrew(a) || allocationGrew(b))) sizeIsAllocators = true;
     if (!(x == y) && !(sizeIsAllocators && sizeDependent)) {
       // An invariant the target broke on this op names the finding best.

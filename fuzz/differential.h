@@ -38,8 +38,9 @@ struct CompareOptions {
   // business (SCOPE-3), so the grow and resize events of an op that
   // allocates are not compared; those of resize and grow are, until an
   // allocation has grown the memory on either side: from then on the
-  // memory's size is the allocator's, and what reports or depends on it
-  // (byteLength, viewLength, resize, grow) is not compared.
+  // memory's size, and the state of the runtime's views that growth renews,
+  // are the allocator's, and what reports or depends on them (byteLength,
+  // viewLength, resize, grow, zeroMemory, mmapAlloc) is not compared.
   bool ownAllocator = false;
 };
 std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target,

@@ -326,7 +326,8 @@ class OpDecoder::Decoder {
   // reused).
   void fill(const std::string& block, double size) {
     if (limits_.wellBehaved) {
-      if (!(size > 0) || size > kTwo31) return;
+      // After a raw grow the block is never read (own): no need to fill it.
+      if (!(size > 0) || size > kTwo31 || rawGrown_) return;
       Op& zero = emit(followUps_, OpKind::ZeroMemory);
       zero.args["address"] = name(block);
       zero.args["size"] = num(size);

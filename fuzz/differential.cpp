@@ -205,7 +205,8 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     const bool sizeDependent = k == OpKind::ByteLength || k == OpKind::ViewLength || k == OpKind::Resize ||
                                k == OpKind::Grow || k == OpKind::ZeroMemory || k == OpKind::MmapAlloc;
     if (options.ownAllocator && (allocationGrew(a) || allocationGrew(b))) sizeIsAllocators = true;
-    if (!(x == y) && !(sizeIsAllocators && sizeDependent)) {
+    if (sizeIsAllocators && sizeDependent) continue;  // the allocator's, from here on
+    if (!(x == y)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();
       return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind),

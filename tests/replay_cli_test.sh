@@ -81,4 +81,14 @@ grep -q "^1 vector(s) fail on the unmutated reference and are left out" "$tmp/ou
   || { echo "FAIL: mutants did not say why it killed nothing"; sed 's/^/  | /' "$tmp/out" | head; failures=$((failures + 1)); }
 node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/m.json')); if (r.killed !== 0 || r.leftOut[0].id !== 'scope/wrong/level-is-one') process.exit(1)" \
   || { echo "FAIL: mutants JSON"; failures=$((failures + 1)); }
+# --dialect: a target conforms to a dialect if it fails exactly the ops the
+# reference speaking it fails, the same way.
+scope=$src/conformance/vectors/scope
+check "the reference in a dialect conforms to it" 0 "$mc" replay --target "reference?dialect=sqlite-wasm-3.54" --dialect sqlite-wasm-3.54 "$calls" "$scope"
+grep -q "conforms to dialect sqlite-wasm-3.54$" "$tmp/out" || { echo "FAIL: no 'conforms' line"; failures=$((failures + 1)); }
+check "the plain reference does not conform to an upstream dialect" 1 "$mc" replay --dialect sqlite-wasm-3.54 "$calls" "$scope"
+grep -q "does not conform to dialect sqlite-wasm-3.54: [0-9]* vector(s) differ" "$tmp/out" || { echo "FAIL: no 'does not conform' line"; failures=$((failures + 1)); }
+check "one variant short of the dialect does not conform" 1 "$mc" replay --target "reference?variants=call-pops-top" --dialect sqlite-wasm-3.54 "$calls" "$scope"
+check "an unknown dialect is a usage error" 2 "$mc" replay --dialect nope "$calls"
+check "--dialect and --expectations together are a usage error" 2 "$mc" replay --dialect sqlite-wasm-3.54 -e "$tmp/xpass.json" "$calls"
 exit $((failures > 0))

@@ -185,8 +185,8 @@ std::string ExpectationsWriter::text() const {
   return out + "\n";
 }
 
-ExpectationsWriter::ExpectationsWriter(std::string target, const Expectations* previous)
-    : target_(std::move(target)), previous_(previous) {}
+ExpectationsWriter::ExpectationsWriter(std::string target, const Expectations* previous, std::string reason)
+    : target_(std::move(target)), previous_(previous), reason_(std::move(reason)) {}
 
 void ExpectationsWriter::add(const Vector& vector, const VectorRun& run) {
   if (run.status != VectorRun::Status::Completed || (run.failures.empty() && run.knownFailures.empty())) return;
@@ -203,7 +203,7 @@ void ExpectationsWriter::add(const Vector& vector, const VectorRun& run) {
     const Failure& first = *failures.front();
     std::string what = "expected " + first.expected + "; actual " + first.actual;
     if (what.size() > 240) what = what.substr(0, 237) + "...";
-    entry["reason"] = first.rule.substr(0, first.rule.find(' ')) + ": to triage: " + what;
+    entry["reason"] = first.rule.substr(0, first.rule.find(' ')) + ": " + (reason_.empty() ? "to triage: " + what : reason_);
   }
   // Each failing op once, in the order the ops ran (names are made in that order).
   std::set<const OpRun*> failing;

@@ -25,8 +25,10 @@ namespace memconform::conformance {
 class ExpectationsWriter {
  public:
   // `previous` (may be null): the file the run used, for its reasons,
-  // notes and fuzz findings.
-  ExpectationsWriter(std::string target, const Expectations* previous);
+  // notes and fuzz findings. `reason`: what a vector `previous` does not
+  // list is said to be (after the rule it breaks); "to triage: " and the
+  // first failure if empty.
+  ExpectationsWriter(std::string target, const Expectations* previous, std::string reason = "");
   // A vector's run (with its trace and end state): an entry if it failed.
   void add(const Vector& vector, const VectorRun& run);
   nlohmann::ordered_json document() const;
@@ -37,6 +39,7 @@ class ExpectationsWriter {
  private:
   std::string target_;
   const Expectations* previous_;
+  std::string reason_;
   std::map<std::string, nlohmann::ordered_json> entries_;  // by vector id
 };
 

@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   replayCmd->add_option("-e,--expectations", replay.expectations,
                         "expectations file: the ops each vector is known to fail, and how (conformance/README.md)");
+  replayCmd->add_option("--dialect", replay.dialect,
+                        "judge the target by the reference speaking this dialect (memconform dialects): it conforms "
+                        "if it fails exactly the ops the dialect fails, the same way; instead of --expectations");
   replayCmd->add_option("--write-expectations", replay.writeExpectations,
                         "write an expectations file for this target: the actual outcome of every op that fails, with "
                         "the reasons and notes of --expectations (new ones say \"to triage\"); review it");

@@ -20,6 +20,7 @@
 #include "conformance/runner/matrix.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
+#include "conformance/targets/reference_target.h"
 #include "core/dialects.h"
 #include "core/mutants.h"
 #include "tools/memconform/rules.h"
@@ -76,6 +77,28 @@ DriverLimits limitsFor(double timeoutSeconds) {
   return limits;
 }
 
+// What the reference speaking `dialect` fails, op by op, as expectations for
+// `spec`: a target conforms to the dialect if it fails exactly those.
+std::optional<Expectations> dialectExpectations(const Corpus& corpus, const std::string& spec, const std::string& dialect,
+                                                const std::string& filter) {
+  const DialectInfo* d = findDialect(dialect);
+  if (!d) {
+    std::cerr << "memconform replay: unknown dialect \"" << dialect << "\" (memconform dialects)\n";
+    return std::nullopt;
+  }
+  ReferenceTarget speaking(d->variants, "reference?dialect=" + dialect);
+  ExpectationsWriter written(spec, nullptr, "the dialect " + dialect + " fails it so (core/dialects.h)");
+  ReplayOptions options;
+  options.filter = filter;
+  options.onRun = [&](const Vector& v, const VectorRun& run) { written.add(v, run); };
+  replay(corpus, speaking, options);
+  std::vector<LoadError> errors;
+  Expectations e = loadExpectations("dialect " + dialect, written.document().dump(), errors);
+  for (const auto& error : errors) std::cerr << "memconform replay: " << describe(error) << "\n";
+  if (!errors.empty()) return std::nullopt;
+  return e;
+}
+
 }  // namespace
 
 int runReplay(const ReplayCommand& c) {
@@ -94,9 +117,18 @@ int runReplay(const ReplayCommand& c) {
   const auto loaded = readCorpus("replay", c.paths);
   if (!loaded) return 2;
   const Corpus& corpus = *loaded;
+  if (!c.dialect.empty()) {
+    if (!c.expectations.empty()) {
+      std::cerr << "memconform replay: --dialect and --expectations both say what the target may fail: give one\n";
+      return 2;
+    }
+    auto e = dialectExpectations(corpus, c.target, c.dialect, c.filter);
+    if (!e) return 2;
+    expectations = std::move(*e);
+  }
   ReplayOptions options;
   options.filter = c.filter;
-  options.expectations = c.expectations.empty() ? nullptr : &expectations;
+  options.expectations = c.expectations.empty() && c.dialect.empty() ? nullptr : &expectations;
   options.repeat = c.repeat;
   // Progress on stderr when a person watches (a terminal) or when asked.
   if (c.progress || isatty(STDERR_FILENO))
@@ -120,6 +152,11 @@ int runReplay(const ReplayCommand& c) {
   }
   writeTo(c.jsonPath, [&](std::ostream& out) { writeJson(report, out); });
   writeTo(c.junitPath, [&](std::ostream& out) { writeJunit(report, out); });
+  if (!c.dialect.empty()) {
+    const std::size_t differ = report.count(Status::Fail) + report.count(Status::UnexpectedPass) + report.count(Status::Error);
+    if (differ == 0) std::cout << target->name() << " conforms to dialect " << c.dialect << "\n";
+    else std::cout << target->name() << " does not conform to dialect " << c.dialect << ": " << differ << " vector(s) differ\n";
+  }
   return report.exitCode();
 }
 

@@ -17,6 +17,7 @@ struct ReplayCommand {
   std::string target = "reference";
   std::string expectations;
   std::string writeExpectations;  // an expectations file from this run
+  std::string dialect;            // judge the target against this dialect of the reference
   std::string filter;
   std::string jsonPath;
   std::string junitPath;

@@ -18,19 +18,25 @@ Result<void> checkHowMany(std::uint32_t howMany) {
   return {};
 }
 
+// Whether the view upstream's helpers write through (its accessors' cache,
+// renewed here if byteLength changed) is detached: views-cached-by-length
+// (VIEW-2) after a grow(0); never in the specified behaviour.
+bool cachedViewDetached(LinearMemory& memory) { return memory.accessorGeneration() != memory.generation(); }
+
 // SCOPE-9: zero every slot of a fresh block and list the slot addresses.
 std::vector<Address> pointerSlots(LinearMemory& memory, Address block, std::uint32_t howMany, bool safePtrSize) {
   const std::uint32_t size = slotSize(safePtrSize);
-  // Upstream pokes each slot through its cached view, so while that view is
-  // detached (views-cached-by-length) the zeroes are dropped.
-  const bool viewDetached = memory.accessorGeneration() != memory.generation();
-  if (!planted(Mutant::AllocPtrNotZeroed) && !viewDetached) memory.internalFill(block, 0, std::size_t{howMany} * size);
+  // Upstream pokes each slot through its cached view: dropped while detached.
+  if (!planted(Mutant::AllocPtrNotZeroed) && !cachedViewDetached(memory))
+    memory.internalFill(block, 0, std::size_t{howMany} * size);
   std::vector<Address> slots(howMany);
   for (std::uint32_t i = 0; i < howMany; ++i) slots[i] = block + i * size;
   return slots;
 }
 
+// upstream's pokePtr: through its cached view, so dropped while detached.
 void writePointer(LinearMemory& memory, Address at, Address value) {
+  if (cachedViewDetached(memory)) return;
   std::uint8_t bytes[kPointerSize];
   for (std::uint32_t i = 0; i < kPointerSize; ++i) bytes[i] = static_cast<std::uint8_t>(value >> (8 * i));
   memory.internalWrite(at, bytes, kPointerSize);  // the implementation's own block (SAFE-2)
@@ -127,7 +133,7 @@ Result<std::optional<ScopeStack::CString>> ScopeStack::scopedAllocCString(std::o
   if (!utf8) return std::optional<CString>();  // SCOPE-8: a non-string gives null
   const auto p = scopedAlloc(utf8->size() + (planted(Mutant::CStringNoNulRoom) ? 0 : 1));
   if (!p) return p.error();
-  if (memory_.accessorGeneration() != memory_.generation()) {
+  if (cachedViewDetached(memory_)) {
     // views-cached-by-length: heap.set(bytes, ptr) on the detached cached
     // view. The block stays in the scope; cstring-error-deallocs frees it too.
     if (speaks(Variant::CStringErrorDeallocs)) static_cast<void>(allocator_.dealloc(*p));

@@ -270,6 +270,24 @@ function zeroedWords(length, from, n) {
     { op: 'scopedAllocCString', value: 'abc', as: 'c', expect: { events: [{ alloc: 'c', size: 4 }] } },
     { op: 'peek', address: ['c', 'c+1', 'c+2', 'c+3'], expect: { value: [97, 98, 99, 0] } },
     { op: 'pop', scope: 's', expect: { events: [{ dealloc: 'c' }] } }], { setup: mem(B, B + 4), final: { level: 0, live: [] } }));
+  // Each helper that writes through the glue's views (the C-string and argv
+  // helpers, the pointer slots) gets a view of the current buffer when it
+  // writes (VIEW-2, section 12, MEM-2), and so does the accessor after it: a
+  // glue that caches its views while byteLength is unchanged renews the cache
+  // in the helper after the grow, and keeps it, stale, after the grow(0).
+  // The first vector is the same without a helper.
+  const helperWrites = {
+    'no-helper': [],
+    'c-string': [{ op: 'scopedAllocCString', value: 'a', as: 'c', expect: { events: [{ alloc: 'c', size: 2 }] } }],
+    'argv-empty': [{ op: 'scopedAllocMainArgv', list: [], as: 'a', expect: { events: [{ alloc: 'a', size: 4 }] } }],
+    'pointer-slot': [{ op: 'scopedAllocPtr', as: 'q', expect: { events: [{ alloc: 'q', size: 8 }] } }],
+  };
+  for (const [name, writes] of Object.entries(helperWrites))
+    vs.push(vec(`view/detach/grow-${name}-grow-zero`, ['VIEW-2', 'MEM-2', ...(writes.length ? ['SCOPE-8'] : [])], 'ecma', [
+      { op: 'push', as: 's' }, { op: 'grow', pages: 1, expect: { value: B } }, ...writes,
+      { op: 'grow', pages: 0, expect: { value: B + 1 } }, { op: 'heap', type: 'u8', as: 'w' },
+      { op: 'viewLength', view: 'w', expect: { value: (B + 1) * PAGE } }, { op: 'pop', scope: 's' }],
+    { setup: mem(B, B + 4), final: { level: 0, live: [] } }));
   vs.push(vec('view/detach/failed-grow-keeps-views', ['VIEW-2', 'MEM-2'], 'ecma', [
     { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 5, expect: { error: 'RangeError' } },
     { op: 'viewLength', view: 'v', expect: { value: B * PAGE } }, { op: 'viewGet', view: 'v', index: 0 }], { setup: mem(B, B + 4) }));

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // memconform driver (protocol 1, conformance/README.md) for the heap helpers
 // of @sqlite.org/sqlite-wasm:
-//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT]
+//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset]
 //   node driver.mjs --list-mutants
 // Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
 // helper object and writes what happened; the runner judges. --mutant plants
 // one bug in the helpers (lib/mutants.mjs); --label only marks the process.
+// Every vector starts from the state its instance was created in (reset());
+// --check-reset compares every byte, the stack pointer and the function
+// table with it after each vector (slow; for tests).
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
@@ -20,6 +23,7 @@ try {
       mutant: { type: 'string' },
       label: { type: 'string' },
       'list-mutants': { type: 'boolean' },
+      'check-reset': { type: 'boolean' },
     },
   }));
   if (options['list-mutants']) {
@@ -46,7 +50,11 @@ send({
   wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
 });
 
-let instance = null;
+// Instances ready for a vector, one per memory size asked for lately (a
+// fuzzer's vectors come in a few sizes): each is reset to the state it was
+// created in after every vector, and replaced when its memory grew.
+const ready = new Map();  // "initial/maximum" -> Instance, least recently used first
+const POOL = 4;
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   let id;
@@ -55,7 +63,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     id = request.id;
     send(await run(request.vector, id));
   } catch (e) {
-    instance = null;  // whatever it was doing, it is not trusted any more
+    ready.clear();  // whatever they were doing, they are not trusted any more
     send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
   }
 }
@@ -64,12 +72,21 @@ async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
   if (memory.initialPages < release.minimumPages)
     return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
+  const key = `${memory.initialPages}/${memory.maximumPages}`;
+  let instance = ready.get(key);
+  ready.delete(key);
   if (!instance?.fits(memory)) {
     instance = await release.instance(memory.initialPages, memory.maximumPages);
     if (options.mutant) plantMutant(options.mutant, instance, release);
   }
   instance.faults = vector.setup?.growFaults ?? {};
   const response = { id, ...new VectorRun(instance).run(vector) };
-  if (!instance.reset()) instance = null;
+  if (instance.reset()) {
+    // --check-reset: the next vector would start from the state this one did.
+    const left = options['check-reset'] ? instance.differenceFromPristine() : undefined;
+    if (left) return { id, error: `driver: reset after this vector left a difference: ${left}` };
+    ready.set(key, instance);
+    if (ready.size > POOL) ready.delete(ready.keys().next().value);
+  }
   return response;
 }

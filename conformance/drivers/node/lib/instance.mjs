@@ -93,6 +93,21 @@ function minimumImportPages(module) {
   return 0;  // unknown: instance() will say why it fails
 }
 
+// Bytes past a vector's highest block that the allocator may have written
+// (dlmalloc's chunk headers and the top chunk's; memalign's are inside).
+const ALLOCATOR_MARGIN = 4096;
+
+// The index of the last nonzero byte (-1 if none): whole 64-KiB pages are
+// compared natively, from the end.
+function highestNonzeroByte(bytes) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const zeros = Buffer.alloc(PAGE);
+  let end = bytes.length;
+  while (end >= PAGE && buffer.compare(zeros, 0, PAGE, end - PAGE, end) === 0) end -= PAGE;
+  while (end > 0 && bytes[end - 1] === 0) --end;
+  return end - 1;
+}
+
 export class Instance {
   static async create(release, initialPages, maximumPages) {
     const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
@@ -151,15 +166,17 @@ export class Instance {
     this.generation = 0;  // successful grows (VIEW-2)
     this.buffers = new WeakMap([[memory.buffer, 0]]);  // buffer -> the generation it belongs to
     this.mapped = new Set();  // mmapAlloc blocks: memalign's, not sqlite3_free's to release
-    this.dirty = false;  // the vector may have corrupted state a later vector would see
+    this.dirty = false;  // the vector may have led the allocator to write anywhere (reset())
     this.faults = {};
     this.growCalls = 0;
     this.lastMin = undefined;
+    this.highWater = 0;  // the end of the highest block or write of the current vector
     this.#hook();
     this.module = module;
     this.release = release;
     this.internals = this.#internals();
     this.resizeHeap = (size) => this.env.emscripten_resize_heap(size);
+    this.pristine = this.#pristine();
   }
 
   #record(e) {
@@ -169,8 +186,11 @@ export class Instance {
   #hook() {
     const w = this.wasm;
     const { alloc, dealloc, installFunction, scopedInstallFunction, uninstallFunction } = w;
+    // upstream's own, for reset() (mutants replace the helpers on the object).
+    this.upstream = { scopedAlloc: w.scopedAlloc, scopedAllocPop: w.scopedAllocPop, installFunction, uninstallFunction };
     w.alloc = Object.assign((n) => {
       const p = alloc(n);
+      this.#reached(Number(p), Number(n));
       this.live.set(Number(p), n);
       this.#record({ alloc: Number(p), size: n });
       return p;
@@ -196,11 +216,12 @@ export class Instance {
       const table = w.functionTable();
       const held = typeof i === 'number' && i >= 0 && i < table.length && table.get(i) !== null;
       const r = uninstallFunction(i);
+      // (One the module installed itself is back after reset(), as is the
+      // free list, whatever upstream put on it.)
       if (held) {
-        // A function the module installed itself is gone for later vectors.
-        if (!this.installed.delete(i)) this.dirty = true;
+        this.installed.delete(i);
         this.#record({ uninstall: i });
-      } else this.dirty = true;  // upstream put the slot on its free list anyway
+      }
       return r;
     };
     // Scope handles are upstream's own objects; the driver numbers them and
@@ -305,6 +326,7 @@ export class Instance {
       // mmapAlloc's block is an allocation the caller owns (ALIGN-3).
       _emscripten_builtin_memalign: (alignment, size) => {
         const p = memalign(alignment, size);
+        this.#reached(p, size);
         if (p) {
           this.live.set(p, size);
           this.mapped.add(p);
@@ -327,42 +349,145 @@ export class Instance {
     return this.#evaluate(text, [name])[name];
   }
 
-  // Ready for the next vector: every scope popped, every block freed and every
-  // function uninstalled that the last one left, with no events recorded.
-  // False if the instance cannot be trusted any more.
-  reset() {
-    this.events = null;
-    const w = this.wasm;
-    try {
-      while (w.scopedAlloc.level > 0) w.scopedAllocPop();
-      for (const p of this.mapped) this.live.delete(p);  // left to the instance
-      this.mapped.clear();
-      for (const p of [...this.live.keys()]) w.dealloc(p);
-      for (const i of [...this.installed]) w.uninstallFunction(i);
-    } catch {
-      this.dirty = true;
-    }
-    this.faults = {};
-    this.growCalls = 0;
-    return !this.dirty;
+  // The state every vector starts from, so that no vector sees what an
+  // earlier one left (a block's old bytes, where the allocator puts the next
+  // block, which table slot comes next): the bytes the module and its
+  // allocator have written (all below `top`; the rest is zero, as the
+  // allocator's break and the stack pointer say where it goes next), the
+  // stack pointer, and the function table, its free slots handed out in
+  // ascending order (normalized here, for each instance alike).
+  #pristine() {
+    const table = this.wasm.functionTable();
+    const holes = this.#takeFreeSlots(table);
+    for (const i of holes) table.set(i, null);
+    const slots = Array.from({ length: table.length }, (_, i) => table.get(i));
+    this.#freeInAscendingOrder(table, holes, table.length);
+    const bytes = new Uint8Array(this.memory.buffer);
+    const top = highestNonzeroByte(bytes) + 1;
+    return { bytes: bytes.slice(0, top), top, stack: this.#stack().save(), slots, holes };
   }
 
-  // Whether this instance can run a vector with this memory: it is reset, and
-  // no vector grew its memory (not even by 0 pages, which replaces the buffer
-  // behind upstream's cached views) or wrote outside the blocks it allocated.
+  // upstream's stack pointer (a wasm global, left low by a trap).
+  #stack() {
+    const x = this.wasm.exports;
+    return x.stackSave ? { save: x.stackSave, restore: x.stackRestore }
+      : { save: x.emscripten_stack_get_current, restore: x._emscripten_stack_restore };
+  }
+
+  // Every slot on upstream's free list, taken off it (by installing a
+  // stand-in in each, until the table grows): the slots it handed out.
+  #takeFreeSlots(table) {
+    const standIn = this.wasm.exports.sqlite3_initialize;
+    const taken = [];
+    for (let tries = 0; tries < 100000; ++tries) {
+      const length = table.length;
+      let slot;
+      try {
+        slot = this.upstream.installFunction(standIn, 'i()');
+      } catch {
+        continue;  // a value a vector put there that is not a slot: gone from the list
+      }
+      taken.push(slot);
+      if (slot === length) return taken;
+    }
+    throw new Error('the function table\'s free list does not run out');
+  }
+
+  // Puts `holes` and the slots from `from` to the table's end on upstream's
+  // free list, so that installs take them in ascending order, and then grow.
+  #freeInAscendingOrder(table, holes, from) {
+    for (let i = table.length - 1; i >= from; --i) this.upstream.uninstallFunction(i);
+    for (const i of [...holes].sort((a, b) => b - a)) this.upstream.uninstallFunction(i);
+  }
+
+  // Ready for the next vector, in the state the instance was created in
+  // (#pristine). False if it cannot be: a memory that grew (not even by 0
+  // pages, which replaces the buffer behind upstream's cached views) does
+  // not shrink.
+  reset() {
+    this.events = null;
+    this.faults = {};
+    this.growCalls = 0;
+    if (this.generation !== 0) return false;
+    const w = this.wasm;
+    const p = this.pristine;
+    try {
+      // Scopes left open go, with nothing released through the allocator:
+      // the bytes are restored below.
+      const { dealloc, uninstallFunction } = w;
+      w.dealloc = w.uninstallFunction = () => {};
+      try {
+        while (this.upstream.scopedAlloc.level > 0) this.upstream.scopedAllocPop();
+      } finally {
+        Object.assign(w, { dealloc, uninstallFunction });
+      }
+      this.#stack().restore(p.stack);
+      const bytes = new Uint8Array(this.memory.buffer);
+      bytes.set(p.bytes);
+      // What a vector reached: its blocks, the allocator's headers beside
+      // them, its writes; all of it after anything the runtime suspects.
+      const end = this.dirty ? bytes.length : Math.min(bytes.length, this.highWater + ALLOCATOR_MARGIN);
+      if (end > p.top) bytes.fill(0, p.top, end);
+      const table = w.functionTable();
+      this.#takeFreeSlots(table);
+      for (let i = 0; i < table.length; ++i) {
+        const want = i < p.slots.length ? p.slots[i] : null;
+        if (table.get(i) !== want) table.set(i, want);
+      }
+      this.#freeInAscendingOrder(table, p.holes, p.slots.length);
+    } catch {
+      return false;
+    }
+    this.live.clear();
+    this.mapped.clear();
+    this.installed.clear();
+    this.openScopes = [];
+    this.nextScope = 1;
+    this.highWater = 0;
+    this.dirty = false;
+    return true;
+  }
+
+  // After reset(): whether the instance is in its pristine state, byte for
+  // byte (node driver.mjs --check-reset); the first difference if not.
+  differenceFromPristine() {
+    const p = this.pristine;
+    const bytes = new Uint8Array(this.memory.buffer);
+    if (Buffer.compare(p.bytes, bytes.subarray(0, p.top)) !== 0) {
+      const i = p.bytes.findIndex((b, at) => b !== bytes[at]);
+      return `byte ${i} is ${bytes[i]}, was ${p.bytes[i]}`;
+    }
+    const last = highestNonzeroByte(bytes);
+    if (last >= p.top) return `byte ${last} is ${bytes[last]}, was 0`;
+    if (this.#stack().save() !== p.stack) return `stack pointer ${this.#stack().save()}, was ${p.stack}`;
+    const table = this.wasm.functionTable();
+    for (let i = 0; i < p.slots.length; ++i) {
+      const want = p.holes.includes(i) ? null : p.slots[i];
+      if (table.get(i) !== want) return `function table slot ${i} changed`;
+    }
+    return undefined;
+  }
+
+  // Whether this instance can run a vector with this memory: its memory is
+  // the size the vector starts with.
   fits({ initialPages, maximumPages }) {
-    return !this.dirty && this.generation === 0 && this.initialBytes === initialPages * PAGE &&
-      this.maximumPages === maximumPages;
+    return this.generation === 0 && this.initialBytes === initialPages * PAGE && this.maximumPages === maximumPages;
+  }
+
+  #reached(address, bytes) {
+    if (address > 0) this.highWater = Math.max(this.highWater, address + Math.max(0, bytes));
   }
 
   bufferGeneration(buffer) {
     return this.buffers.get(buffer) ?? 0;
   }
 
-  // Marks the instance as not reusable if a write reaches bytes outside the
-  // blocks the current vector allocated (sqlite3's own heap, say).
+  // A write of the current vector: reset() restores what it reached. One
+  // outside the blocks the vector allocated (sqlite3's own heap, say) may
+  // have led the allocator anywhere: reset() restores all of the memory.
   written(address, bytes) {
-    if (bytes <= 0) return;
+    if (!(bytes > 0) || !(address >= 0)) return;
+    this.#reached(address, bytes);
     for (const [p, size] of this.live) if (address >= p && address + bytes <= p + size) return;
     this.dirty = true;
   }

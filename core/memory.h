@@ -69,6 +69,7 @@ class LinearMemory {
   //   renews them only when its resize policy grows the memory
   //   (runtimeViewsRenewed), not after a raw memory.grow.
   bool runtimeViewsDetached() const { return runtimeViews_ != generation_; }
+  std::uint64_t runtimeViewsGeneration() const { return runtimeViews_; }
   void runtimeViewsRenewed() { runtimeViews_ = generation_; }
 
   // MEM-2/3: adds `deltaPages` zero-filled pages and returns the old page

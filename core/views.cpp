@@ -101,6 +101,10 @@ View::View(LinearMemory& memory, ElementType type, EventLog* log)
       // The mutant hands out a view as it was when the module started (generation 0).
       generation_(planted(Mutant::ViewsNotRefreshed) ? 0 : memory.accessorGeneration()) {}
 
+View View::runtimeView(LinearMemory& memory, ElementType type, EventLog* log) {
+  return View(memory, type, log, memory.runtimeViewsGeneration());
+}
+
 std::uint64_t View::length() const { return detached() ? 0 : memory_->byteLength() / elementSize(type_); }
 
 void View::reportStale() const {

@@ -42,6 +42,10 @@ void storeElement(LinearMemory& memory, Address address, ElementType t, std::uin
 class View {
  public:
   View(LinearMemory& memory, ElementType type, EventLog* log = nullptr);
+  // The runtime's own view (Emscripten's HEAPU8, which zeroMemory's fill
+  // returns in zero-memory-returns-heap): of the buffer the runtime last
+  // renewed its views for, not through the glue's accessors (VIEW-2).
+  static View runtimeView(LinearMemory& memory, ElementType type, EventLog* log = nullptr);
 
   ElementType type() const { return type_; }
   std::uint64_t generation() const { return generation_; }
@@ -58,6 +62,8 @@ class View {
   Result<void> set(double index, const JsNumeric& value);
 
  private:
+  View(LinearMemory& memory, ElementType type, EventLog* log, std::uint64_t generation)
+      : memory_(&memory), type_(type), log_(log), generation_(generation) {}
   std::optional<std::uint64_t> validIndex(double index) const;
   void reportStale() const;
 

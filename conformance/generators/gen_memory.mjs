@@ -288,6 +288,16 @@ function zeroedWords(length, from, n) {
       { op: 'grow', pages: 0, expect: { value: B + 1 } }, { op: 'heap', type: 'u8', as: 'w' },
       { op: 'viewLength', view: 'w', expect: { value: (B + 1) * PAGE } }, { op: 'pop', scope: 's' }],
     { setup: mem(B, B + 4), final: { level: 0, live: [] } }));
+  // zeroMemory fills through the runtime's own view (ALIGN-2), not the
+  // glue's: a C string written after a grow(0) that followed it still lands
+  // in its block, whether or not the glue caches its views.
+  const resized = resizeOutcome({ initialPages: B, maximumPages: 2 * B }, (B + 1) * PAGE);
+  vs.push(vec('view/detach/zero-memory-then-grow-zero-then-c-string', ['VIEW-2', 'ALIGN-2', 'SCOPE-8', 'GROW-5'], 'ecma', [
+    { op: 'push', as: 's' }, { op: 'resize', size: (B + 1) * PAGE, expect: { value: resized.result } }, { op: 'alloc', size: 8, as: 'p' },
+    { op: 'zeroMemory', address: 'p', size: 8 }, { op: 'grow', pages: 0, expect: { value: resized.finalByteLength / PAGE } },
+    { op: 'scopedAllocCString', value: 'a', as: 'c', expect: { events: [{ alloc: 'c', size: 2 }] } },
+    { op: 'peek', address: ['c', 'c+1', 'p'], expect: { value: [97, 0, 0] } }, { op: 'dealloc', ptr: 'p' },
+    { op: 'pop', scope: 's', expect: { events: [{ dealloc: 'c' }] } }], { setup: mem(B, 2 * B), final: { level: 0, live: [] } }));
   vs.push(vec('view/detach/failed-grow-keeps-views', ['VIEW-2', 'MEM-2'], 'ecma', [
     { op: 'heap', type: 'u8', as: 'v' }, { op: 'grow', pages: 5, expect: { error: 'RangeError' } },
     { op: 'viewLength', view: 'v', expect: { value: B * PAGE } }, { op: 'viewGet', view: 'v', index: 0 }], { setup: mem(B, B + 4) }));

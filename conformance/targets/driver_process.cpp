@@ -40,7 +40,23 @@ std::string_view driverFailureKindName(DriverFailure::Kind kind) {
 
 DriverProcess::DriverProcess(std::string command, DriverLimits limits) : command_(std::move(command)), limits_(limits) {}
 
-DriverProcess::~DriverProcess() { stop(); }
+DriverProcess::~DriverProcess() { finish(); }
+
+void DriverProcess::finish() {
+  if (pid_ <= 0) return;
+  // End of input: a driver may write its coverage or statistics, and exit.
+  closeFd(in_);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFinishMs);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  stop();
+}
 
 void DriverProcess::start() {
   stop();

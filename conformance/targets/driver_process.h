@@ -53,6 +53,10 @@ class DriverProcess {
   // started shows up as a Crash on the first read.
   void start();
   void stop();  // kills the driver and reaps it
+  // Closes the driver's stdin and gives it kFinishMs to exit before stop():
+  // the end of a run (protocol: "End").
+  void finish();
+  static constexpr int kFinishMs = 1000;
   bool running() const { return pid_ > 0; }
 
   void writeLine(const std::string& line);  // adds the newline

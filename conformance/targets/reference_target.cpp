@@ -129,8 +129,10 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
     case OpKind::AlignMemory: return valueOf(alignMemory(args::number(a, "size"), args::number(a, "alignment")), asNumber);
     case OpKind::ZeroMemory: {
       auto zeroed = in.zeroMemory(args::integer(a, "address", -kMaxSize, kMaxSize), args::number(a, "size"));
-      // zero-memory-returns-heap: what HEAPU8.fill returns, HEAPU8.
-      if (zeroed && speaks(Variant::ZeroMemoryReturnsHeap)) return makeView(in.heap(ElementType::U8));
+      // zero-memory-returns-heap: what HEAPU8.fill returns, the runtime's
+      // HEAPU8 (the glue's cached views are not looked at).
+      if (zeroed && speaks(Variant::ZeroMemoryReturnsHeap))
+        return makeView(View::runtimeView(in.memory(), ElementType::U8, &in.events()));
       return valueOf(std::move(zeroed), [](std::int64_t address) { return Value(double(address)); });
     }
     case OpKind::Resize: return Value(in.resize(args::number(a, "size")).result);

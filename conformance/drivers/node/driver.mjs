@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // memconform driver (protocol 1, conformance/README.md) for the heap helpers
 // of @sqlite.org/sqlite-wasm:
-//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset]
+//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset] [--stats FILE]
 //   node driver.mjs --list-mutants
 // Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
 // helper object and writes what happened; the runner judges. --mutant plants
@@ -9,6 +9,7 @@
 // Every vector starts from the state its instance was created in (reset());
 // --check-reset compares every byte, the stack pointer and the function
 // table with it after each vector (slow; for tests).
+import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
@@ -24,6 +25,7 @@ try {
       label: { type: 'string' },
       'list-mutants': { type: 'boolean' },
       'check-reset': { type: 'boolean' },
+      stats: { type: 'string' },
     },
   }));
   if (options['list-mutants']) {
@@ -55,6 +57,9 @@ send({
 // created in after every vector, and replaced when its memory grew.
 const ready = new Map();  // "initial/maximum" -> Instance, least recently used first
 const POOL = 4;
+// --stats FILE: how many vectors ran and how many instances were made for
+// them, appended as one JSON line when the runner closes the pipe.
+const stats = { vectors: 0, instances: 0, ms: { instances: 0, vectors: 0, resets: 0 } };
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   let id;
@@ -67,6 +72,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
   }
 }
+if (options.stats) appendFileSync(options.stats, JSON.stringify({ release: release.version, ...stats }) + '\n');
 
 async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
@@ -75,13 +81,22 @@ async function run(vector, id) {
   const key = `${memory.initialPages}/${memory.maximumPages}`;
   let instance = ready.get(key);
   ready.delete(key);
+  let t = performance.now();
   if (!instance?.fits(memory)) {
     instance = await release.instance(memory.initialPages, memory.maximumPages);
     if (options.mutant) plantMutant(options.mutant, instance, release);
+    ++stats.instances;
+    stats.ms.instances += performance.now() - t;
+    t = performance.now();
   }
+  ++stats.vectors;
   instance.faults = vector.setup?.growFaults ?? {};
   const response = { id, ...new VectorRun(instance).run(vector) };
-  if (instance.reset()) {
+  stats.ms.vectors += performance.now() - t;
+  t = performance.now();
+  const reset = instance.reset();
+  stats.ms.resets += performance.now() - t;
+  if (reset) {
     // --check-reset: the next vector would start from the state this one did.
     const left = options['check-reset'] ? instance.differenceFromPristine() : undefined;
     if (left) return { id, error: `driver: reset after this vector left a difference: ${left}` };

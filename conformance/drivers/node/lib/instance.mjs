@@ -96,6 +96,9 @@ function minimumImportPages(module) {
 // Bytes past a vector's highest block that the allocator may have written
 // (dlmalloc's chunk headers and the top chunk's; memalign's are inside).
 const ALLOCATOR_MARGIN = 4096;
+// Slots the function table may grow by (one per reset) before its instance
+// is replaced, so that a reset stays short.
+const TABLE_GROWTH = 256;
 
 // The index of the last nonzero byte (-1 if none): whole 64-KiB pages are
 // compared natively, from the end.
@@ -171,6 +174,7 @@ export class Instance {
     this.growCalls = 0;
     this.lastMin = undefined;
     this.highWater = 0;  // the end of the highest block or write of the current vector
+    this.tableTouched = false;  // the vector uninstalled a slot it did not install
     this.#hook();
     this.module = module;
     this.release = release;
@@ -218,10 +222,9 @@ export class Instance {
       const r = uninstallFunction(i);
       // (One the module installed itself is back after reset(), as is the
       // free list, whatever upstream put on it.)
-      if (held) {
-        this.installed.delete(i);
-        this.#record({ uninstall: i });
-      }
+      // A slot the vector did not install: reset() checks every slot.
+      if (!this.installed.delete(i)) this.tableTouched = true;
+      if (held) this.#record({ uninstall: i });
       return r;
     };
     // Scope handles are upstream's own objects; the driver numbers them and
@@ -428,16 +431,20 @@ export class Instance {
       // them, its writes; all of it after anything the runtime suspects.
       const end = this.dirty ? bytes.length : Math.min(bytes.length, this.highWater + ALLOCATOR_MARGIN);
       if (end > p.top) bytes.fill(0, p.top, end);
+      // The table: the free list emptied (which grows the table by a slot:
+      // an instance is replaced after TABLE_GROWTH resets), the slots a
+      // vector may have changed put back, the free slots listed again.
       const table = w.functionTable();
+      if (table.length > p.slots.length + TABLE_GROWTH) return false;
       this.#takeFreeSlots(table);
-      for (let i = 0; i < table.length; ++i) {
-        const want = i < p.slots.length ? p.slots[i] : null;
-        if (table.get(i) !== want) table.set(i, want);
-      }
+      const changed = this.tableTouched ? Array.from({ length: p.slots.length }, (_, i) => i) : p.holes;
+      for (const i of changed) if (table.get(i) !== p.slots[i]) table.set(i, p.slots[i]);
+      for (let i = p.slots.length; i < table.length; ++i) table.set(i, null);
       this.#freeInAscendingOrder(table, p.holes, p.slots.length);
     } catch {
       return false;
     }
+    this.tableTouched = false;
     this.live.clear();
     this.mapped.clear();
     this.installed.clear();
@@ -486,9 +493,10 @@ export class Instance {
   // outside the blocks the vector allocated (sqlite3's own heap, say) may
   // have led the allocator anywhere: reset() restores all of the memory.
   written(address, bytes) {
-    if (!(bytes > 0) || !(address >= 0)) return;
-    this.#reached(address, bytes);
-    for (const [p, size] of this.live) if (address >= p && address + bytes <= p + size) return;
+    const end = Math.min(address + bytes, this.memory.buffer.byteLength);  // none past the end
+    if (!(address >= 0) || !(end > address)) return;
+    this.#reached(address, end - address);
+    for (const [p, size] of this.live) if (address >= p && end <= p + size) return;
     this.dirty = true;
   }
 }

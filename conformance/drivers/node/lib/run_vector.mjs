@@ -50,6 +50,13 @@ const HEAPS = {
   u64: (w) => w.heapForSize(64, true), f32: (w) => w.heapForSize(Float32Array), f64: (w) => w.heapForSize(Float64Array),
 };
 
+// The bytes a poke of `type` writes (upstream's type names; pointers are
+// i32 in wasm32); 8 for a type upstream refuses, which writes nothing.
+function pokeWidth(type = 'i8') {
+  const t = String(type).endsWith('*') ? 'i32' : String(type);
+  return { i1: 1, i8: 1, i16: 2, i32: 4, float: 4, f32: 4 }[t] ?? 8;
+}
+
 class Unbound extends Error {}
 // A request the driver cannot make sense of: the whole vector is answered
 // with an error, never passed off as the helper's own exception.
@@ -255,7 +262,8 @@ export class VectorRun {
         return undefined;
       case 'peek': return w.peek(...given('address', 'type'));
       case 'poke':
-        for (const p of [].concat(a.address)) i.written(p - 7, 15);  // any type, rounded down or not
+        // upstream writes at the element index p >> log2(width): rounded down.
+        for (const p of [].concat(a.address)) i.written(Math.floor(p / pokeWidth(a.type)) * pokeWidth(a.type), pokeWidth(a.type));
         w.poke(...given('address', 'value', 'type'));
         return undefined;
       case 'push': return w.scopedAllocPush();

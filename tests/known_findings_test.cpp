@@ -140,5 +140,37 @@ TEST(KnownFindings, SCOPE_3_AfterAnAllocationGrewTheMemoryItsSizeIsTheAllocators
   EXPECT_TRUE(compareRuns(fits, smaller, {.ownAllocator = true}));
 }
 
+// After an allocation grew the memory on one side, a view made before is
+// detached there only, and a grow(0) leaves the glue's cached views stale on
+// one side only: neither is a finding. Without the allocator's growth both
+// are.
+TEST(KnownFindings, VIEW_2_AfterAnAllocationGrewTheMemoryStaleViewsAreTheAllocators) {
+  using conformance::OpKind;
+  conformance::Op alloc{OpKind::Alloc, "/ops/0", {}, {}, {}, {}, {}};
+  conformance::Op viewGet{OpKind::ViewGet, "/ops/1", {}, {}, {}, {}, {}};
+  conformance::Op growZero{OpKind::Grow, "/ops/2", {}, {}, {}, {}, {}};
+  conformance::Op peek{OpKind::Peek, "/ops/3", {}, {}, {}, {}, {}};
+  auto op = [](const conformance::Op& o, conformance::Value value, std::vector<Event> events) {
+    conformance::Observed observed;
+    observed.value = std::move(value);
+    observed.events = std::move(events);
+    return conformance::OpRun{&o, observed, "", 0};
+  };
+  const conformance::Value undefined{conformance::Undefined{}};
+  conformance::VectorRun fits, grows;
+  fits.ops = {op(alloc, 1024.0, {AllocEvent{1024, 100000}}), op(viewGet, 0.0, {}), op(growZero, 1.0, {GrowEvent{0, true}}),
+              op(peek, undefined, {})};
+  grows.ops = {op(alloc, 65536.0, {GrowEvent{2, true}, AllocEvent{65536, 100000}}), op(viewGet, undefined, {}),
+               op(growZero, 3.0, {GrowEvent{0, true}}), op(peek, 0.0, {})};
+  EXPECT_FALSE(compareRuns(fits, grows, {.ownAllocator = true}));
+  EXPECT_TRUE(compareRuns(fits, grows));
+  // Before the allocation grew anything, a stale read is a finding.
+  conformance::VectorRun early = fits;
+  early.ops[0] = op(alloc, 1024.0, {AllocEvent{1024, 100000}});
+  conformance::VectorRun staleEarly = early;
+  staleEarly.ops[1] = op(viewGet, undefined, {});
+  EXPECT_TRUE(compareRuns(early, staleEarly, {.ownAllocator = true}));
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

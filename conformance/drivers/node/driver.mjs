@@ -57,9 +57,11 @@ send({
 // created in after every vector, and replaced when its memory grew.
 const ready = new Map();  // "initial/maximum" -> Instance, least recently used first
 const POOL = 4;
-// --stats FILE: how many vectors ran and how many instances were made for
-// them, appended as one JSON line when the runner closes the pipe.
-const stats = { vectors: 0, instances: 0, ms: { instances: 0, vectors: 0, resets: 0 } };
+// --stats FILE: how many vectors ran, how many instances were made for them
+// and why instances were replaced, and the milliseconds spent making
+// instances, running vectors and resetting, appended as one JSON line when
+// the runner closes the pipe.
+const stats = { vectors: 0, instances: 0, replaced: {}, ms: { instances: 0, vectors: 0, resets: 0 } };
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   let id;
@@ -96,6 +98,7 @@ async function run(vector, id) {
   t = performance.now();
   const reset = instance.reset();
   stats.ms.resets += performance.now() - t;
+  if (!reset) stats.replaced[instance.unusable] = (stats.replaced[instance.unusable] ?? 0) + 1;
   if (reset) {
     // --check-reset: the next vector would start from the state this one did.
     const left = options['check-reset'] ? instance.differenceFromPristine() : undefined;

@@ -411,7 +411,7 @@ export class Instance {
     this.events = null;
     this.faults = {};
     this.growCalls = 0;
-    if (this.generation !== 0) return false;
+    if (this.generation !== 0) return this.#unusable('its memory grew');
     const w = this.wasm;
     const p = this.pristine;
     try {
@@ -435,14 +435,14 @@ export class Instance {
       // an instance is replaced after TABLE_GROWTH resets), the slots a
       // vector may have changed put back, the free slots listed again.
       const table = w.functionTable();
-      if (table.length > p.slots.length + TABLE_GROWTH) return false;
+      if (table.length > p.slots.length + TABLE_GROWTH) return this.#unusable('its function table grew too long');
       this.#takeFreeSlots(table);
       const changed = this.tableTouched ? Array.from({ length: p.slots.length }, (_, i) => i) : p.holes;
       for (const i of changed) if (table.get(i) !== p.slots[i]) table.set(i, p.slots[i]);
       for (let i = p.slots.length; i < table.length; ++i) table.set(i, null);
       this.#freeInAscendingOrder(table, p.holes, p.slots.length);
-    } catch {
-      return false;
+    } catch (e) {
+      return this.#unusable(`reset failed: ${e?.message ?? e}`);
     }
     this.tableTouched = false;
     this.live.clear();
@@ -479,6 +479,12 @@ export class Instance {
   // the size the vector starts with.
   fits({ initialPages, maximumPages }) {
     return this.generation === 0 && this.initialBytes === initialPages * PAGE && this.maximumPages === maximumPages;
+  }
+
+  // reset()'s false, with why (for --stats).
+  #unusable(why) {
+    this.unusable = why;
+    return false;
   }
 
   #reached(address, bytes) {

@@ -79,7 +79,7 @@ void keepRunnable(std::vector<Op>& ops, const Target& target, Capabilities have,
 template <class Drop>
 void fit(Vector& vector, const Target& target, Drop drop) {
   const Capabilities have = capabilityBits(target.capabilities());
-  fitSetup(vector.setup, have);
+  fitSetup(vector.setup, have, target.fixedMemory());
   keepRunnable(vector.ops, target, have, drop);
 }
 

@@ -140,5 +140,34 @@ TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
   }
 }
 
+// "memory": the one memory of a driver without memory-config (MEM-4,
+// SAFE-1): initialPages <= maximumPages <= 65536; refused beside
+// memory-config, which sets up each vector's own.
+TEST(Protocol, HelloMayDeclareTheFixedMemoryOfATargetWithoutMemoryConfig) {
+  protocol::Hello fixed{"x 1.0", {"i64"}};
+  fixed.memory = MemoryConfig{512, 1024};
+  const json ok = protocol::helloJson(fixed);
+  EXPECT_EQ(ok["memory"], json({{"initialPages", 512}, {"maximumPages", 1024}}));
+  EXPECT_EQ(protocol::parseHello(ok).memory, (MemoryConfig{512, 1024}));
+  EXPECT_FALSE(protocol::parseHello(protocol::helloJson({"x 1.0", {"i64"}})).memory);
+  auto pointerOf = [](const json& hello) -> std::string {
+    try {
+      protocol::parseHello(hello);
+    } catch (const protocol::ProtocolError& e) {
+      return e.pointer();
+    }
+    return "accepted";
+  };
+  json both = ok;
+  both["capabilities"].push_back("memory-config");
+  EXPECT_EQ(pointerOf(both), "/memory");
+  for (const json& bad : {json({{"initialPages", 2}, {"maximumPages", 1}}), json({{"initialPages", 1}, {"maximumPages", 65537}}),
+                          json(512), json({{"initialPages", 1}})}) {
+    json h = ok;
+    h["memory"] = bad;
+    EXPECT_NE(pointerOf(h), "accepted") << bad.dump();
+  }
+}
+
 }  // namespace
 }  // namespace memconform::conformance

@@ -91,4 +91,12 @@ grep -q "does not conform to dialect sqlite-wasm-3.54: [0-9]* vector(s) differ" 
 check "one variant short of the dialect does not conform" 1 "$mc" replay --target "reference?variants=call-pops-top" --dialect sqlite-wasm-3.54 "$calls" "$scope"
 check "an unknown dialect is a usage error" 2 "$mc" replay --dialect nope "$calls"
 check "--dialect and --expectations together are a usage error" 2 "$mc" replay --dialect sqlite-wasm-3.54 -e "$tmp/xpass.json" "$calls"
+# A target with one fixed memory says so in its hello ("memory"): the
+# vectors that state no memory run on it, those that do are skipped, and
+# MEM-4's default is not asked of it. Undeclared, its size breaks SAFE-1.
+check "a declared fixed memory" 0 "$mc" replay --target "cmd:$mc driver --fixed-memory 512/1024" "$calls" "$scope"
+check "an undeclared fixed memory breaks SAFE-1" 1 "$mc" replay \
+  --target "cmd:$mc driver --fixed-memory 512/1024 | sed -u '1s/,\"memory\":{[^}]*}//'" "$calls" "$scope"
+grep -q "\[SAFE-1\]" "$tmp/out" || { echo "FAIL: no SAFE-1 failure without the declaration"; failures=$((failures + 1)); }
+check "a bad --fixed-memory is a usage error" 2 "$mc" driver --fixed-memory 9/3
 exit $((failures > 0))

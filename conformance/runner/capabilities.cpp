@@ -85,9 +85,9 @@ Capabilities vectorNeeds(const Vector& vector, bool statesMemory) {
   return setupNeeds(vector.setup, statesMemory) | opsNeed(vector.ops);
 }
 
-void fitSetup(Setup& setup, Capabilities have) {
+void fitSetup(Setup& setup, Capabilities have, std::optional<MemoryConfig> fixedMemory) {
   const Setup defaults;
-  if (!(have & kMemoryConfig)) setup.memory = defaults.memory;
+  if (!(have & kMemoryConfig)) setup.memory = fixedMemory.value_or(defaults.memory);
   if (!(have & kGrowFaults)) setup.faults = defaults.faults;
   if (!(have & kGrowthParams)) setup.growth = defaults.growth;
 }

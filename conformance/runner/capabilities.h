@@ -38,7 +38,8 @@ Capabilities setupNeeds(const Setup& setup, bool statesMemory);
 // What `vector` needs: its setup and every op, in call bodies too.
 Capabilities vectorNeeds(const Vector& vector, bool statesMemory);
 // `setup` for a target that has only `have`: the parts it cannot take get
-// their defaults (MEM-4, GROW-6, no faults).
-void fitSetup(Setup& setup, Capabilities have);
+// their defaults (MEM-4, GROW-6, no faults), the memory the target's fixed
+// one if it has one (Target::fixedMemory).
+void fitSetup(Setup& setup, Capabilities have, std::optional<MemoryConfig> fixedMemory = std::nullopt);
 
 }  // namespace memconform::conformance

@@ -150,6 +150,7 @@ json helloJson(const Hello& hello) {
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
   if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
   if (hello.wellBehavedCaller) j["wellBehavedCaller"] = true;
+  if (hello.memory) j["memory"] = {{"initialPages", hello.memory->initialPages}, {"maximumPages", hello.memory->maximumPages}};
   return j;
 }
 
@@ -178,6 +179,20 @@ Hello parseHello(const json& j) {
   if (j.contains("wellBehavedCaller")) {
     if (!j["wellBehavedCaller"].is_boolean()) throw ProtocolError("/wellBehavedCaller", "expected true or false");
     h.wellBehavedCaller = j["wellBehavedCaller"].get<bool>();
+  }
+  if (j.contains("memory")) {
+    if (h.capabilities.count("memory-config"))
+      throw ProtocolError("/memory", "a driver with memory-config sets up the memory each vector asks for: it has no fixed memory");
+    const json& memory = j["memory"];
+    if (!memory.is_object()) throw ProtocolError("/memory", "expected {\"initialPages\": N, \"maximumPages\": M}");
+    MemoryConfig m;
+    m.initialPages = u32Field(memory, "/memory", "initialPages");
+    m.maximumPages = u32Field(memory, "/memory", "maximumPages");
+    // As a setup's memory (MEM-4, core/memory.h).
+    if (m.maximumPages > 65536 || m.initialPages > m.maximumPages)
+      throw ProtocolError("/memory", "expected initialPages <= maximumPages <= 65536, got " + std::to_string(m.initialPages) +
+                                         " and " + std::to_string(m.maximumPages));
+    h.memory = m;
   }
   return h;
 }

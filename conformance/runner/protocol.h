@@ -56,6 +56,12 @@ struct Hello {
   // dlmalloc's own metadata sits between them). fuzz_differential and
   // from-crash then generate only well-behaved callers (fuzz/op_decoder.h).
   bool wellBehavedCaller = false;
+  // "memory", optional: {"initialPages": N, "maximumPages": M}, the one
+  // memory the implementation has (a driver without memory-config, whose
+  // module owns a fixed memory). Vectors that state no memory run on it: the
+  // runner sends it as their setup and starts its accounting of byteLength
+  // there (SAFE-1); vectors that state one need memory-config and are skipped.
+  std::optional<MemoryConfig> memory;
 };
 nlohmann::json helloJson(const Hello& hello);
 Hello parseHello(const nlohmann::json& j);

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -26,6 +27,15 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
     r.status = Status::Skipped;
     for (const auto& c : missing) r.reason += (r.reason.empty() ? "requires " : ", ") + c;
     r.reason += " (not declared by " + target.name() + ")";
+    return r;
+  }
+  // MEM-4 is about the memory a target has when nobody sets one up: a
+  // target whose memory is fixed (hello "memory") has declared another.
+  if (const auto fixed = target.fixedMemory(); fixed && !(*fixed == MemoryConfig{}) &&
+                                                 std::find(v.rules.begin(), v.rules.end(), "MEM-4") != v.rules.end()) {
+    r.status = Status::Skipped;
+    r.reason = "checks the default memory (MEM-4); " + target.name() + " has a fixed one of " +
+               std::to_string(fixed->initialPages) + " to " + std::to_string(fixed->maximumPages) + " pages";
     return r;
   }
   const KnownVector* known = options.expectations ? options.expectations->find(v.id) : nullptr;

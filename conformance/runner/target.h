@@ -87,6 +87,9 @@ class Target {
   // driver's hello "wellBehavedCaller": an allocator that a double free or a
   // write outside its blocks corrupts; fuzz/op_decoder.h).
   virtual bool wellBehavedCaller() const { return false; }
+  // The one memory a target without memory-config has, if it says so (a
+  // driver's hello "memory"): vectors that state no memory run on it.
+  virtual std::optional<MemoryConfig> fixedMemory() const { return std::nullopt; }
 
   // A fresh instance as the vector's `setup` describes it, before its ops. A
   // target that runs whole vectors elsewhere (a driver) runs it here.

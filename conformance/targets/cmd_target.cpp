@@ -64,7 +64,12 @@ void CmdTarget::start(const Vector& vector) {
   const std::uint64_t id = nextId_++;
   try {
     if (!driver_.running()) hello();  // a fresh driver after a failure
-    driver_.writeLine(protocol::requestJson(id, vector).dump(-1, ' ', false, json::error_handler_t::replace));
+    json request = protocol::requestJson(id, vector);
+    // A fixed memory (hello "memory") is every vector's setup.
+    if (hello_.memory)
+      request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},
+                                              {"maximumPages", hello_.memory->maximumPages}};
+    driver_.writeLine(request.dump(-1, ' ', false, json::error_handler_t::replace));
     response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
   } catch (const DriverFailure& f) {
     throw VectorError(withStderr(std::string(driverFailureKindName(f.kind())) + ": " + f.what(), f.stderrTail(), f.stderrHeadline()));
@@ -77,7 +82,7 @@ void CmdTarget::start(const Vector& vector) {
   if (response_.error) throw VectorError("the driver could not run the vector: " + *response_.error);
   if (response_.skipped) throw Unsupported("the driver cannot set it up: " + *response_.skipped);
   index(vector.ops, response_.results, results_);
-  byteLength_ = std::uint64_t{vector.setup.memory.initialPages} * kPageSize;
+  byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
 }
 
 void CmdTarget::finish() {

@@ -29,6 +29,7 @@ class CmdTarget : public Target {
   const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
   std::uint32_t minimumPages() const override { return hello_.minimumPages; }
   bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
+  std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;

@@ -1,6 +1,8 @@
 #include "tools/memconform/driver_command.h"
 
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/loader.h"
@@ -16,7 +18,7 @@ namespace {
 
 // One request line -> one response line. A request that cannot be run is an
 // error response for its id, and the driver goes on.
-json answer(const std::string& line, std::uint64_t& id, Target& target) {
+json answer(const std::string& line, std::uint64_t& id, Target& target, const std::optional<MemoryConfig>& fixed) {
   id = 0;
   const json request = json::parse(line, nullptr, false);
   if (request.is_discarded() || !request.is_object()) return {{"id", nullptr}, {"error", "the request is not a JSON object"}};
@@ -27,7 +29,8 @@ json answer(const std::string& line, std::uint64_t& id, Target& target) {
   std::vector<LoadError> errors;
   const VectorFile loaded = loadVectorFile("request " + std::to_string(id), file.dump(), errors);
   if (!errors.empty()) return {{"id", id}, {"error", describe(errors.front())}};
-  const Vector& vector = loaded.vectors.front();
+  Vector vector = loaded.vectors.front();
+  if (fixed) vector.setup.memory = *fixed;  // whatever the request says
   const VectorRun run = runVector(vector, target, {.keepEndState = true});
   if (run.status != VectorRun::Status::Completed || !run.endState) return {{"id", id}, {"error", run.reason}};
   return protocol::responseJson(id, vector, run);
@@ -38,11 +41,26 @@ json answer(const std::string& line, std::uint64_t& id, Target& target) {
 int runDriver(const DriverCommand& c) {
   const std::unique_ptr<Target> target = makeTargetOrReport("driver", c.target);
   if (!target) return 2;
-  std::cout << protocol::helloJson({"memconform " + target->name(), target->capabilities()}).dump() << std::endl;
+  protocol::Hello hello{"memconform " + target->name(), target->capabilities()};
+  std::optional<MemoryConfig> fixed;
+  if (!c.fixedMemory.empty()) {
+    unsigned initial = 0, maximum = 0;
+    char slash = 0;
+    std::istringstream in(c.fixedMemory);
+    if (!(in >> initial >> slash >> maximum) || slash != '/' || !in.eof() || initial > maximum || maximum > 65536) {
+      std::cerr << "memconform driver: --fixed-memory \"" << c.fixedMemory
+                << "\": expected INITIAL/MAXIMUM pages, INITIAL <= MAXIMUM <= 65536\n";
+      return 2;
+    }
+    fixed = MemoryConfig{initial, maximum};
+    hello.capabilities.erase("memory-config");
+    hello.memory = fixed;
+  }
+  std::cout << protocol::helloJson(hello).dump() << std::endl;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::uint64_t id = 0;
-    std::cout << answer(line, id, *target).dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+    std::cout << answer(line, id, *target, fixed).dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
   }
   return 0;
 }

@@ -11,6 +11,9 @@ namespace memconform::cli {
 
 struct DriverCommand {
   std::string target = "reference";
+  // "INITIAL/MAXIMUM" pages: serve as an implementation with one fixed
+  // memory would (no memory-config; hello "memory"), every vector on it.
+  std::string fixedMemory;
 };
 int runDriver(const DriverCommand& c);
 

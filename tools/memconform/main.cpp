@@ -174,6 +174,9 @@ int main(int argc, char** argv) {
   auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "
                                                  "stdin/stdout, as another implementation's driver would");
   driverCmd->add_option("--target", driver.target, "reference or mutant:NAME")->capture_default_str();
+  driverCmd->add_option("--fixed-memory", driver.fixedMemory,
+                        "INITIAL/MAXIMUM pages: serve as an implementation with one fixed memory (hello \"memory\", no "
+                        "memory-config): every vector runs on it");
 
   CLI11_PARSE(app, argc, argv);
   for (auto* paths : {&replay.paths, &mutants.paths, &checkPaths, &matrix.paths})

@@ -127,6 +127,7 @@ Result<void> Allocator::dealloc(Address ptr) {
     return fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
   const Block block = it->second;
   blocks_.erase(it);
+  if (config_.freedFill) memory_.internalFill(ptr, *config_.freedFill, static_cast<std::size_t>(block.size));
   memory_.poison(ptr, block.footprint);  // freed bytes are no longer addressable (SAFE-2)
   releaseRange(ptr, block.footprint);
   if (log_) log_->record(DeallocEvent{ptr});

@@ -27,6 +27,10 @@ struct AllocatorConfig {
   Address heapBase = 1024;  // lowest address handed out; 0 is never returned
   ZeroSizeAlloc zeroSize = ZeroSizeAlloc::Fails;
   std::uint32_t redzone = 16;  // poisoned bytes after each block (a multiple of 8)
+  // Written over a block's bytes when it is freed, as dlmalloc's free-list
+  // links overwrite a freed chunk (a caller reading freed memory reads
+  // these); none by default.
+  std::optional<std::uint8_t> freedFill;
 };
 
 inline constexpr std::uint64_t kMinAlignment = 8;  // ALIGN-4

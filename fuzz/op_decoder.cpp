@@ -99,6 +99,7 @@ class OpDecoder::Decoder {
     bool freeable;      // a plain block the caller frees with dealloc
     bool readable;      // its bytes are the caller's (not a table of pointers, not left unfilled)
     bool live;
+    std::string allocation;  // the block it lies in (a pointer slot's allocPtr block); its own name if ""
   };
 
   // The lists get room for as much as any input can put in them, once, so
@@ -273,14 +274,15 @@ class OpDecoder::Decoder {
 
   // A block the caller now owns (if the op runs): `size` bytes, released by
   // the top scope's pop if `scoped`, by its own dealloc if `freeable`.
-  void own(const std::string& name, double size, bool scoped, bool freeable, bool readable = true) {
+  void own(const std::string& name, double size, bool scoped, bool freeable, bool readable = true,
+           const std::string& allocation = "") {
     if (!limits_.wellBehaved || !(size > 0) || size > kTwo31) return;
     model([&] {
       const std::string owner = scoped && !stack_.empty() ? stack_.back() : std::string();
       // After a raw memory.grow, upstream's zeroMemory and pokes may go
       // through detached views (core/dialects.h) and leave a new block as
       // the allocator left it: the caller writes such blocks, never reads them.
-      blocks_.push_back({name, size, owner, freeable && owner.empty(), readable && !rawGrown_, true});
+      blocks_.push_back({name, size, owner, freeable && owner.empty(), readable && !rawGrown_, true, allocation});
     });
   }
   // `scope` was popped: the blocks it owned are released.
@@ -367,7 +369,11 @@ class OpDecoder::Decoder {
     for (std::size_t k = in_.below(freeable); auto& b : blocks_)
       if (b.live && b.freeable && k-- == 0) {
         o.args["ptr"] = name(b.name);
-        model([&] { b.live = false; });
+        // The whole block goes: the pointer slots in it too (SCOPE-9).
+        model([&] {
+          for (auto& in : blocks_)
+            if (&in == &b || in.allocation == b.name) in.live = false;
+        });
         break;
       }
     return o;
@@ -494,7 +500,8 @@ class OpDecoder::Decoder {
         }
         const bool scoped = o.kind == OpKind::ScopedAllocPtr;
         const double slot = *std::get<Value>(o.args["safePtrSize"].form).get<bool>() ? 8 : 4;
-        for (std::size_t i = 0; i < o.as.size(); ++i) own(o.as[i], slot, scoped, i == 0);  // the first slot is the block
+        // The first slot is the block; the others lie in it.
+        for (std::size_t i = 0; i < o.as.size(); ++i) own(o.as[i], slot, scoped, i == 0, true, i == 0 ? "" : o.as.front());
         // The caller reads its out-parameters back (SCOPE-9: they start zeroed).
         if (!o.as.empty()) {
           Op& read = emit(followUps_, OpKind::Peek);

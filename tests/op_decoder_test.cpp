@@ -299,7 +299,8 @@ TEST(OpDecoder, SAFE_2_AWellBehavedCallerSeesNothingOfWhereBlocksGo) {
     DecoderLimits limits;
     limits.wellBehaved = wellBehaved;
     ReferenceTarget here, there;
-    there.placeBlocks(AllocatorConfig{.heapBase = 4096 + 8, .zeroSize = ZeroSizeAlloc::Fails, .redzone = 64});
+    // Elsewhere, with other redzones, and scribbling over what is freed.
+    there.placeBlocks(AllocatorConfig{.heapBase = 4096 + 8, .zeroSize = ZeroSizeAlloc::Fails, .redzone = 64, .freedFill = 0xA5});
     std::size_t n = 0;
     for (const auto& bytes : inputs()) {
       const Vector v = decodeOps(bytes, limits);

@@ -176,6 +176,7 @@ class OpDecoder::Decoder {
     counter_ = 0;
     unwinding_ = 0;
     popsByNumber_ = false;
+    pops_ = 0;
     spare_.keep(vector_);  // a no-op, unless the last Sequence is still alive
   }
 
@@ -278,7 +279,10 @@ class OpDecoder::Decoder {
            const std::string& allocation = "") {
     if (!limits_.wellBehaved || !(size > 0) || size > kTwo31) return;
     model([&] {
-      const std::string owner = scoped && !stack_.empty() ? stack_.back() : std::string();
+      // With no scope the op fails (SCOPE-2); where a glue keeps a scope the
+      // model does not know of (call-pops-top), the block is the glue's.
+      if (scoped && stack_.empty()) return;
+      const std::string owner = scoped ? stack_.back() : std::string();
       // After a raw memory.grow, upstream's zeroMemory and pokes may go
       // through detached views (core/dialects.h) and leave a new block as
       // the allocator left it: the caller writes such blocks, never reads them.
@@ -423,6 +427,7 @@ class OpDecoder::Decoder {
           if (stack_.empty()) return;
           released(stack_.back());
           stack_.pop_back();
+          ++pops_;
         });
         return emit(out, OpKind::Pop);
       case 5: {
@@ -432,7 +437,7 @@ class OpDecoder::Decoder {
           o.args["scope"] = name(scope);
           model([&] {  // SCOPE-5: wherever it is
             released(scope);
-            std::erase(stack_, scope);
+            pops_ += std::erase(stack_, scope);
           });
         } else {
           o.args["scope"] = num(in_.byte());
@@ -639,6 +644,10 @@ class OpDecoder::Decoder {
       }
       case 31: {
         Op& o = emit(out, OpKind::Resize);
+        // Upstream's resize may grow by 0 pages (a new buffer of the same
+        // length): the glue's cached views go stale (views-cached-by-length)
+        // and its pokes into new blocks may be dropped, as after a raw grow.
+        if (limits_.wellBehaved) model([&] { rawGrown_ = true; });
         const std::uint8_t b = in_.byte();
         o.args["size"] = b < 128 ? num(in_.pick(kResizeRequests)) : num(65536.0 * (b % 80) + in_.u16());
         return o;
@@ -690,6 +699,7 @@ class OpDecoder::Decoder {
         const bool runs = unwinding_ == 0;
         const std::string own = "(call " + std::to_string(counter_++) + ")";
         if (runs) stack_.push_back(own);
+        const std::size_t popsBefore = pops_, levelBefore = stack_.size();
         for (std::size_t n = 1 + in_.byte() % 6; n > 0 && budget_ > 0 && !in_.empty(); --n) append(o.body, depth + 1);
         // The body may end with a throw that unwinds some of the enclosing
         // calls: the rest of their bodies does not run.
@@ -703,6 +713,13 @@ class OpDecoder::Decoder {
           // If the body popped the call's own scope, the call's final pop
           // fails (SCOPE-5) and that error replaces the exception in flight:
           // the caller of the call goes on.
+          // A body that popped a scope or left one pushed: a glue whose
+          // scopedAllocCall pops the top scope (call-pops-top,
+          // core/dialects.h) releases another scope than its own, so which
+          // scoped blocks are live is the glue's; the caller touches none.
+          if (pops_ != popsBefore || stack_.size() != levelBefore)
+            for (auto& b : blocks_)
+              if (!b.owner.empty()) b.live = false;
           released(own);
           if (std::erase(stack_, own) == 0) unwinding_ = 0;
           else if (unwinding_ > 0) --unwinding_;
@@ -731,10 +748,11 @@ class OpDecoder::Decoder {
   std::vector<std::string> stack_;
   std::size_t unwinding_ = 0;  // calls the last throw still unwinds
   bool popsByNumber_ = false;
+  std::size_t pops_ = 0;  // scopes the model has seen popped (a call compares before and after its body)
   // A well-behaved caller's blocks, and its plain functions (name, installed).
   std::vector<Block> blocks_;
   std::vector<std::pair<std::string, bool>> plainFunctions_;
-  bool rawGrown_ = false;  // a raw memory.grow ran: new blocks may stay unfilled
+  bool rawGrown_ = false;  // a raw memory.grow or a resize ran: new blocks may stay unfilled
 
   template <class F>
   void model(F&& change) {

@@ -255,10 +255,15 @@ class OpDecoder::Decoder {
   double sizeValue() {
     const std::uint8_t b = in_.byte();
     if (b < 200) return b;
-    static constexpr std::array<double, 8> big{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, 100663296};
+    // Near 2^32 too: 2^32 - 65535 rounds up to 2^32 in alignMemory(size,
+    // 65536) (ALIGN-3: memalign's u32 size wraps to 0), 2^32 - 1 is the
+    // largest size a u32 parameter takes.
+    static constexpr std::array<double, 10> big{0,    4096, 65536,      65537,     1 << 20,
+                                                3e9, kTwo32, 100663296, kTwo32 - 65535, kTwo32 - 1};
     // A well-behaved caller's sizes fit its memory's room to grow, or fit no
     // memory at all: whether 96 MiB fits is the allocator's business.
-    static constexpr std::array<double, 8> fitOrNot{0, 4096, 65536, 65537, 1 << 20, 3e9, kTwo32, kTwo31 + 1};
+    static constexpr std::array<double, 10> fitOrNot{0,   4096,   65536,       65537,          1 << 20,
+                                                     3e9, kTwo32, kTwo31 + 1, kTwo32 - 65535, kTwo32 - 1};
     return in_.pick(limits_.wellBehaved ? fitOrNot : big);
   }
   Expr size() { return num(sizeValue()); }

@@ -68,6 +68,21 @@ let count = 0;
     { op: 'grow', pages: 32512, expect: { value: 256 } }, { op: 'byteLength', expect: { value: 2147483648 } },
     { op: 'grow', pages: 1, expect: { error: 'RangeError' } }, { op: 'grow', pages: 0, expect: { value: 32768 } }],
   { setup: mem(256, 32768) }));
+  // The wasm32 ceiling: a memory whose maximum is 65536 pages (4 GiB). One
+  // page past it, or a delta that does not fit a u32, fails with nothing
+  // grown (MEM-2); a request above the default maxHeapSize of 2 GiB, 2^32 - 1
+  // included, is refused before any attempt (GROW-2), so nothing grows
+  // towards 4 GiB.
+  vs.push(vec('mem/maximum-4gib/grow-past-65536-pages-fails', ['MEM-2', 'MEM-1'], 'wasm', [
+    { op: 'grow', pages: 65536 - B + 1, expect: { error: 'RangeError', events: [{ grow: 65536 - B + 1, ok: false }] } },
+    { op: 'grow', pages: 65536, expect: { error: 'RangeError', events: [{ grow: 65536, ok: false }] } },
+    { op: 'grow', pages: 4294967295, expect: { error: 'RangeError', events: [{ grow: 4294967295, ok: false }] } },
+    { op: 'byteLength', expect: { value: B * PAGE } }, { op: 'grow', pages: 0, expect: { value: B } }],
+  { setup: mem(B, 65536) }));
+  for (const size of [4294967295, 4294901761, 2147483649])
+    vs.push(vec(`mem/maximum-4gib/resize-to-${size}-is-refused`, ['GROW-2', 'MEM-2'], 'seed', [
+      { op: 'resize', size, expect: { value: false, events: [] } }, { op: 'byteLength', expect: { value: B * PAGE } }],
+    { setup: mem(B, 65536) }));
   const faults = (name, growFaults, steps) => vs.push(vec(`mem/faults/${name}`, ['MEM-5', 'MEM-2'], 'decided',
     steps.map(([pages, result]) => ({ op: 'grow', pages, expect: typeof result === 'number' ? { value: result, events: [{ grow: pages, ok: true }] } : { error: 'RangeError', events: [{ grow: pages, ok: false }] } })),
     { setup: { ...mem(B, B + 12), growFaults } }));

@@ -78,6 +78,8 @@ if (options.stats) appendFileSync(options.stats, JSON.stringify({ release: relea
 
 async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
+  if (memory.maximumPages > release.maximumPages)
+    return { id, skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` };
   if (memory.initialPages < release.minimumPages)
     return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
   const key = `${memory.initialPages}/${memory.maximumPages}`;

@@ -65,8 +65,9 @@ export class Release {
     this.module = module;
     this.source = source;
     this.internals = ['alignMemory', 'zeroMemory', 'mmapAlloc'].map((n) => this.declaration(n)).join('\n');
-    // The smallest memory the module can be instantiated with (its import's minimum).
+    // The memories the module can be instantiated with (its import's limits).
     this.minimumPages = minimumImportPages(module);
+    this.maximumPages = maximumImportPages(module, this.minimumPages);
   }
 
   // The text of a top-level declaration of the module script (for its
@@ -111,11 +112,26 @@ function highestNonzeroByte(bytes) {
   return end - 1;
 }
 
+// The memory import's maximum, as the engine states it when a memory with a
+// larger one is offered (65536, wasm32's ceiling, if it states none).
+function maximumImportPages(module, minimumPages) {
+  const memory = new WebAssembly.Memory({ initial: minimumPages, maximum: 65536 });
+  const stub = new Proxy({}, { get: (_, key) => (key === 'memory' ? memory : () => 0) });
+  try {
+    new WebAssembly.Instance(module, new Proxy({}, { get: () => stub }));
+  } catch (e) {
+    const m = /declared maximum (\d+)/.exec(String(e.message));
+    if (m) return Number(m[1]);
+  }
+  return 65536;
+}
+
 export class Instance {
   static async create(release, initialPages, maximumPages) {
     const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
     const runtime = { resizing: 0 };  // calls of emscripten_resize_heap under way
-    let imports;
+    let imports, failed;
+    const refused = new Promise((_, reject) => { failed = reject; });
     const options = {
       print: () => {},
       printErr: () => {},
@@ -135,7 +151,13 @@ export class Instance {
             --runtime.resizing;
           }
         };
-        queueMicrotask(() => done(new WebAssembly.Instance(release.module, imp), release.module));
+        queueMicrotask(() => {
+          try {
+            done(new WebAssembly.Instance(release.module, imp), release.module);
+          } catch (e) {
+            failed(e);  // the module refused the memory: create() rejects
+          }
+        });
         return {};
       },
     };
@@ -143,7 +165,7 @@ export class Instance {
     console.warn = () => {};  // "Ignoring inability to install OPFS sqlite3_vfs"
     let sqlite3;
     try {
-      sqlite3 = await release.init(options);
+      sqlite3 = await Promise.race([release.init(options), refused]);
     } finally {
       console.warn = warn;
     }

@@ -75,6 +75,18 @@ std::string Canonicalizer::event(const Event& e) {
   return describe(e);
 }
 
+namespace {
+// A peek of a pointer type ("*", "i8*"): its values are places (PEEK-3).
+bool peeksPointers(const Op& op) {
+  if (op.kind != OpKind::Peek) return false;
+  const auto it = op.args.find("type");
+  if (it == op.args.end()) return false;
+  const auto* v = std::get_if<Value>(&it->second.form);
+  const auto* s = v ? v->get<std::string>() : nullptr;
+  return s && !s->empty() && s->back() == '*';
+}
+}  // namespace
+
 Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
   Outcome out;
   if (!run.observed) {
@@ -92,15 +104,16 @@ Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
     out.result = "error " + std::string(errorKindName(*o.error));
     return out;
   }
+  const bool places = returnsPointers(k) || peeksPointers(*run.op);
   auto canonical = [&](const Value& v) -> std::string {
     if (const auto* d = v.get<double>()) {
-      if (returnsPointers(k)) return pointer(*d);
+      if (places) return pointer(*d);
       if (returnsFunctionIndex(k)) return numbered(functions_, static_cast<std::uint64_t>(*d), "fn#");
     }
     if (v.get<Handle>()) return "handle";
     return toText(v);
   };
-  if (const auto* list = o.value.get<std::vector<Value>>(); list && k != OpKind::Peek) {
+  if (const auto* list = o.value.get<std::vector<Value>>(); list && (k != OpKind::Peek || places)) {
     out.result = "[";
     for (const auto& e : *list) out.result += canonical(e) + ",";
     out.result += "]";

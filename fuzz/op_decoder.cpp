@@ -531,6 +531,16 @@ class OpDecoder::Decoder {
         o.args["list"] = Expr{std::move(list)};
         bindPointer(o);
         own(o.as.front(), 4 * slots, true, false, false);  // pointers: the allocator's numbers
+        // The caller reads the table back (SCOPE-10): its strings' addresses,
+        // compared by role, and the NUL entry. Not after a grow or resize,
+        // when upstream's pokes may have gone to a detached view.
+        if (!rawGrown_) {
+          Op& read = emit(followUps_, OpKind::Peek);
+          std::vector<Expr> entries;
+          for (double i = 0; i < slots; ++i) entries.push_back(name(o.as.front(), static_cast<std::int64_t>(4 * i)));
+          read.args["address"] = Expr{std::move(entries)};
+          read.args["type"] = str("*");  // pointers: compared by what they point to
+        }
         return o;
       }
       case 18: case 19: {

@@ -172,5 +172,26 @@ TEST(KnownFindings, VIEW_2_AfterAnAllocationGrewTheMemoryStaleViewsAreTheAllocat
   EXPECT_TRUE(compareRuns(early, staleEarly, {.ownAllocator = true}));
 }
 
+// How many live blocks a bad block overlaps (SAFE-1, reported once per
+// block) is where each allocator put them: against a target's own
+// allocator, the rules broken count, not how often.
+TEST(KnownFindings, SAFE_1_AgainstItsOwnAllocatorATargetBreaksTheSameRulesNotAsOften) {
+  conformance::Op mmap{conformance::OpKind::MmapAlloc, "/ops/0", {}, {}, {}, {}, {}};
+  auto op = [&](std::size_t overlaps) {
+    conformance::Observed observed;
+    observed.value = conformance::Value(65536.0);
+    observed.events = {AllocEvent{65536, 4294967296}};
+    for (std::size_t i = 0; i < overlaps; ++i) observed.violations.push_back({"SAFE-1", "overlaps"});
+    return conformance::OpRun{&mmap, observed, "", 0};
+  };
+  conformance::VectorRun two, one, none;
+  two.ops = {op(2)};
+  one.ops = {op(1)};
+  none.ops = {op(0)};
+  EXPECT_FALSE(compareRuns(two, one, {.ownAllocator = true}));
+  EXPECT_TRUE(compareRuns(two, one));
+  EXPECT_TRUE(compareRuns(two, none, {.ownAllocator = true}));
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

@@ -191,6 +191,27 @@ let count = 0;
     // Two live installs on one slot would be a LEAK-1 violation of the second install.
     push('s'), fn('f'), fn('g'), pop([uninstall('g'), uninstall('f')])],
   { final: { level: 0, installed: [] } }));
+  // One function installed twice (the same "name", the same function object)
+  // gets two slots, each uninstalled on its own (SCOPE-11, LEAK-1).
+  vs.push(vec('scope/functions/same-function-twice-two-slots', ['SCOPE-11', 'LEAK-1'], 'upstream', [
+    { op: 'installFunction', signature: 'v()', name: 'g', as: 'a', expect: { events: [{ install: 'a' }] } },
+    { op: 'installFunction', signature: 'v()', name: 'g', as: 'b', expect: { events: [{ install: 'b' }] } },
+    { op: 'uninstallFunction', index: 'a', expect: { events: [uninstall('a')] } },
+    { op: 'uninstallFunction', index: 'b', expect: { events: [uninstall('b')] } }], { final: { installed: [] } }));
+  // Where freed slots are handed out last-freed first (table-slot-reuse), a
+  // failed install (a bad signature, SAFE-4) leaves the freed slot for the
+  // next one.
+  vs.push(vec('scope/functions/failed-install-keeps-the-freed-slot', ['SCOPE-11', 'SAFE-4'], 'upstream', [
+    { op: 'installFunction', signature: 'v()', as: 'a' }, { op: 'uninstallFunction', index: 'a' },
+    { op: 'installFunction', signature: 'x(', expect: { error: 'InvalidArgument', events: [] } },
+    { op: 'installFunction', signature: 'v()', as: 'b', expect: { value: 'a', events: [{ install: 'a' }] } },
+    { op: 'uninstallFunction', index: 'b' }], { requires: ['table-slot-reuse'], final: { installed: [] } }));
+  vs.push(vec('scope/functions/last-freed-slot-first', ['SCOPE-11'], 'upstream', [
+    { op: 'installFunction', signature: 'v()', as: 'a' }, { op: 'installFunction', signature: 'v()', as: 'b' },
+    { op: 'uninstallFunction', index: 'a' }, { op: 'uninstallFunction', index: 'b' },
+    { op: 'installFunction', signature: 'v()', as: 'c', expect: { value: 'b' } },
+    { op: 'installFunction', signature: 'v()', as: 'd', expect: { value: 'a' } },
+    { op: 'uninstallFunction', index: 'c' }, { op: 'uninstallFunction', index: 'd' }], { requires: ['table-slot-reuse'], final: { installed: [] } }));
   count += emit('scope', 'functions', 'scopedInstallFunction / installFunction / uninstallFunction (SCOPE-11): entries ' +
     'released by pop in LIFO order mixed with allocations (SCOPE-6), uninstalling scope-owned, reserved or free slots ' +
     '(section 12). Expectations derived by hand from SCOPE-6, SCOPE-11 and section 12.', vs);

@@ -7,7 +7,7 @@
 namespace memconform::conformance {
 
 namespace {
-constexpr std::array<std::pair<Capability, std::string_view>, 7> kNames{{
+constexpr std::array<std::pair<Capability, std::string_view>, 8> kNames{{
     {kMemoryConfig, "memory-config"},
     {kGrowFaults, "grow-faults"},
     {kGrowthParams, "growth-params"},
@@ -15,8 +15,10 @@ constexpr std::array<std::pair<Capability, std::string_view>, 7> kNames{{
     {kViews, "views"},
     {kFunctionTable, "function-table"},
     {kI64, "i64"},
+    {kTableSlotReuse, "table-slot-reuse"},
 }};
-static_assert(kAllCapabilities == (kMemoryConfig | kGrowFaults | kGrowthParams | kRawGrow | kViews | kFunctionTable | kI64));
+static_assert(kAllCapabilities ==
+              (kMemoryConfig | kGrowFaults | kGrowthParams | kRawGrow | kViews | kFunctionTable | kI64 | kTableSlotReuse));
 }  // namespace
 
 const std::set<std::string>& knownCapabilities() {

@@ -20,9 +20,10 @@ enum Capability : unsigned {
   kViews = 1u << 4,          // heap, heapForSize, viewLength, viewGet, viewSet
   kFunctionTable = 1u << 5,  // installFunction, scopedInstallFunction, uninstallFunction
   kI64 = 1u << 6,            // i64/u64 types and BigInt values
+  kTableSlotReuse = 1u << 7, // the most recently freed table slot is handed out first (SCOPE-11)
 };
 using Capabilities = unsigned;  // Capability bits
-inline constexpr Capabilities kAllCapabilities = (1u << 7) - 1;
+inline constexpr Capabilities kAllCapabilities = (1u << 8) - 1;
 
 // Every capability name of conformance/README.md.
 const std::set<std::string>& knownCapabilities();

@@ -100,12 +100,13 @@ ojson knownOutcome(const OpRun& r, Namer& names, const std::set<double>& unnamed
   } else if (o.value.get<Handle>()) {
     out["type"] = std::string(typeName(o.value));
   } else {
-    // A place by its name: one bound before the op, or one its events gave.
+    // A place by its name: one bound before the op, one its events gave, or
+    // its own (`as`): which new block or slot it is is the implementation's.
     const bool places = returnsPointers(op.kind) || returnsFunctionIndex(op.kind);
     auto named = [&](const Value& v) -> std::optional<ojson> {
       const auto* d = v.get<double>();
       if (!places || !d) return std::nullopt;
-      if (auto n = names.bound(*d, r.namesBefore)) return ojson(*n);
+      if (auto n = names.bound(*d, r.namesBefore, own)) return ojson(*n);
       return std::nullopt;
     };
     if (const auto* list = o.value.get<std::vector<Value>>(); list && places) {

@@ -85,6 +85,7 @@ function errorKind(e, sqlite3) {
 export class VectorRun {
   constructor(instance) {
     this.in = instance;
+    this.functions = new Map();  // an install's "name" -> its JavaScript function, one per name
     this.w = instance.wasm;
     this.names = new Map();
     this.viewIds = new Map();
@@ -135,6 +136,14 @@ export class VectorRun {
       out = this.error(e);
     }
     return this.finish(out, events);
+  }
+
+  // The function an install passes: the same one for the same "name" (a
+  // function installed twice, SCOPE-11), a new one without a name.
+  function(name) {
+    if (name === undefined) return () => 0;
+    if (!this.functions.has(name)) this.functions.set(name, () => 0);
+    return this.functions.get(name);
   }
 
   error(e) {
@@ -273,8 +282,8 @@ export class VectorRun {
       case 'scopedAllocPtr': return w.scopedAllocPtr(...given('howMany', 'safePtrSize'));
       case 'allocPtr': return w.allocPtr(...given('howMany', 'safePtrSize'));
       case 'scopedAllocMainArgv': return w.scopedAllocMainArgv(a.list);
-      case 'installFunction': return w.installFunction(() => 0, a.signature);
-      case 'scopedInstallFunction': return w.scopedInstallFunction(() => 0, a.signature);
+      case 'installFunction': return w.installFunction(this.function(a.name), a.signature);
+      case 'scopedInstallFunction': return w.scopedInstallFunction(this.function(a.name), a.signature);
       case 'uninstallFunction': w.uninstallFunction(a.index); return undefined;  // upstream returns the function
       case 'level': return w.scopedAlloc.level;
       case 'setLevel': w.scopedAlloc.level = a.value; return undefined;

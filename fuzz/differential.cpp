@@ -207,7 +207,7 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   if (reference.status != target.status) {
     const bool onReference = reference.status != VectorRun::Status::Completed;
     const std::string rule = onReference ? "decoder" : target.status == VectorRun::Status::Error ? "error" : "skipped";
-    return Difference{"", "sequence", rule, ending(reference), ending(target)};
+    return Difference{"", "sequence", rule, ending(reference), ending(target), {}};
   }
   Canonicalizer left(options), right(options);
   // Against a target's own allocator, once an allocation has grown the

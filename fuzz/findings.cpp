@@ -8,10 +8,10 @@ namespace memconform::fuzz {
 using namespace memconform::conformance;
 
 std::optional<Finding> findingOf(const std::string& target, const VectorRun& run) {
-  if (run.status == VectorRun::Status::Error) return Finding{target, "sequence", "decoder", run.reason};
+  if (run.status == VectorRun::Status::Error) return Finding{target, "sequence", "decoder", run.reason, {}};
   if (run.failures.empty()) return std::nullopt;
   const Failure& f = run.failures.front();
-  return Finding{target, f.op, f.rule, f.pointer + ": expected " + f.expected + "; actual " + f.actual};
+  return Finding{target, f.op, f.rule, f.pointer + ": expected " + f.expected + "; actual " + f.actual, {}};
 }
 
 void reportAndAbort(const Finding& finding, const VectorRun& run, const VectorRun* reference) {

@@ -119,7 +119,7 @@ void unexpectedViolations(const Op& op, const Observed& observed, const std::vec
                           std::vector<Failure>& out) {
   for (const auto& v : observed.violations)
     if (std::find(expected.begin(), expected.end(), v.rule) == expected.end())
-      out.push_back({op.pointer, std::string(opSpec(op.kind).name), v.rule, "no " + v.rule + " violation", v.message});
+      out.push_back({op.pointer, std::string(opSpec(op.kind).name), v.rule, "no " + v.rule + " violation", v.message, {}});
 }
 
 // The violations an op must cause: exactly the expected rules.
@@ -127,7 +127,7 @@ void missingViolations(const Op& op, const std::string& rule, const Outcome& o, 
   for (const auto& want : o.violations)
     if (std::none_of(obs.violations.begin(), obs.violations.end(), [&](const Violation& v) { return v.rule == want; }))
       out.push_back({op.pointer + "/expect/violations", std::string(opSpec(op.kind).name), rule,
-                     "a " + want + " violation reported", "none"});
+                     "a " + want + " violation reported", "none", {}});
 }
 
 // Names that a failed op's events bind: none for a vector (as for `as`), all
@@ -141,7 +141,7 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
   std::vector<Failure> out;
   const std::string name(opSpec(op.kind).name);
   auto fail = [&](std::string expected, std::string actual, const std::string& suffix = "") {
-    out.push_back({op.pointer + suffix, name, rule, std::move(expected), std::move(actual)});
+    out.push_back({op.pointer + suffix, name, rule, std::move(expected), std::move(actual), {}});
   };
   // Events first: their patterns may bind names that the value uses.
   if (o.events) {
@@ -249,7 +249,7 @@ CheckResult checkOp(const Op& op, const std::string& rule, const Observed& obser
     }
     if (!result.flag)
       result.failures.push_back({op.pointer + "/expect/acceptable", std::string(opSpec(op.kind).name), opRule,
-                                 "one of the acceptable outcomes (" + tried + ")", describe(observed)});
+                                 "one of the acceptable outcomes (" + tried + ")", describe(observed), {}});
   }
   unexpectedViolations(op, observed, *expectedViolations, result.failures);
   return result;
@@ -316,7 +316,7 @@ std::vector<Failure> checkFinal(const FinalState& final, const std::string& rule
                                 const Bindings& bindings) {
   std::vector<Failure> out;
   auto fail = [&](const std::string& field, std::string expected, std::string actual) {
-    out.push_back({final.pointer + "/" + field, "final", rule, std::move(expected), std::move(actual)});
+    out.push_back({final.pointer + "/" + field, "final", rule, std::move(expected), std::move(actual), {}});
   };
   if (final.level && *final.level != state.level)
     fail("level", "level " + std::to_string(*final.level), "level " + std::to_string(state.level));

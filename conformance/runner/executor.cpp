@@ -54,10 +54,10 @@ class Executor {
     const std::vector<std::string>& expected = final ? final->violations : none;
     for (const auto& v : leaks)
       if (std::find(expected.begin(), expected.end(), v.rule) == expected.end())
-        out.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message});
+        out.push_back({vector_.pointer + "/ops", "end", v.rule, "nothing left live", v.message, {}});
     for (const auto& rule : expected)
       if (std::none_of(leaks.begin(), leaks.end(), [&](const Violation& v) { return v.rule == rule; }))
-        out.push_back({final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none"});
+        out.push_back({final->pointer + "/violations", "end", rule, "a " + rule + " violation reported", "none", {}});
     if (final) {
       auto f = checkFinal(*final, rule_, *state, bindings);
       out.insert(out.end(), f.begin(), f.end());
@@ -185,7 +185,7 @@ class Executor {
     if (!list || list->size() != op.as.size()) {
       if (op.anyOutcome) return;  // a generated op: its names stay unbound
       run_.failures.push_back({op.pointer + "/as", std::string(opSpec(op.kind).name), rule_,
-                               "a list of " + std::to_string(op.as.size()) + " values to bind", "value " + toText(value)});
+                               "a list of " + std::to_string(op.as.size()) + " values to bind", "value " + toText(value), {}});
       return;
     }
     for (std::size_t i = 0; i < list->size(); ++i) bindings_.set(op.as[i], (*list)[i]);
@@ -196,7 +196,7 @@ class Executor {
   void unresolvable(const Op& op, const std::string& why) {
     namesBefore_ = bindings_.size();
     if (!op.anyOutcome) {
-      Failure f{op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why};
+      Failure f{op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why, {}};
       const KnownOutcome* known = knownOutcome(op);
       if (known && known->notRun) {
         run_.failedAsListed.insert(op.pointer.substr(vector_.pointer.size()));
@@ -240,7 +240,7 @@ class Executor {
         bodyStarted = true;
         target_.takeEvents(pushed);
         auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
-        for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message});
+        for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message, {}});
         runOps(op.body);
         const auto it = op.args.find("result");
         if (it == op.args.end()) return Value(Undefined{});
@@ -255,7 +255,7 @@ class Executor {
       if (t.frames > 1) unwinding = VectorThrow{t.frames - 1};
     }
     if (unboundResult && !op.anyOutcome)
-      run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult});
+      run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult, {}});
     std::vector<Event> popped;
     target_.takeEvents(popped);
     observed.byteLength = target_.byteLength();

@@ -134,7 +134,7 @@ typedef struct memconform_target {
   const char *name;     /* "example-scope-stack 1.0": shown in reports */
   /* NULL-terminated capability names of conformance/README.md
    * ("memory-config", "grow-faults", "growth-params", "raw-grow", "views",
-   * "function-table", "i64"). */
+   * "function-table", "i64", "table-slot-reuse"). */
   const char *const *capabilities;
 
   /* A fresh instance as `setup` says, or NULL with the reason in `why`. */

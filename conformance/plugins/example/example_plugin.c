@@ -703,10 +703,11 @@ static void ex_state(memconform_instance *in, memconform_state *out) {
 }
 
 #ifdef EXAMPLE_FIXED_BUILD
-static const char *const capabilities[] = {"views", "function-table", NULL};
+/* table-slot-reuse: ex_install_function hands out the most recently freed slot first. */
+static const char *const capabilities[] = {"views", "function-table", "table-slot-reuse", NULL};
 #else
 static const char *const capabilities[] = {"memory-config", "grow-faults", "growth-params", "raw-grow",
-                                            "views", "function-table", "i64", NULL};
+                                            "views", "function-table", "i64", "table-slot-reuse", NULL};
 #endif
 
 static const memconform_target example = {

@@ -76,14 +76,16 @@ std::string Canonicalizer::event(const Event& e) {
 }
 
 namespace {
-// A peek of a pointer type ("*", "i8*"): its values are places (PEEK-3).
+// A peek of type "*": the decoder's read-back of pointers the implementation
+// wrote (an argv table, SCOPE-10), whose values are places. (Its other
+// peeks of pointer types, "i8*", read numbers the caller poked.)
 bool peeksPointers(const Op& op) {
   if (op.kind != OpKind::Peek) return false;
   const auto it = op.args.find("type");
   if (it == op.args.end()) return false;
   const auto* v = std::get_if<Value>(&it->second.form);
   const auto* s = v ? v->get<std::string>() : nullptr;
-  return s && !s->empty() && s->back() == '*';
+  return s && *s == "*";
 }
 }  // namespace
 

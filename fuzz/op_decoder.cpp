@@ -539,7 +539,7 @@ class OpDecoder::Decoder {
           std::vector<Expr> entries;
           for (double i = 0; i < slots; ++i) entries.push_back(name(o.as.front(), static_cast<std::int64_t>(4 * i)));
           read.args["address"] = Expr{std::move(entries)};
-          read.args["type"] = str("*");  // pointers: compared by what they point to
+          read.args["type"] = str("*");  // pointers, compared by what they point to (fuzz/differential.cpp)
         }
         return o;
       }

@@ -675,13 +675,30 @@ class OpDecoder::Decoder {
         return o;
       }
       case 33: {
-        Op& o = emit(out, OpKind::ZeroMemory);
         if (const Block* b = limits_.wellBehaved && in_.byte() < 224 ? blockWithRoom(1) : nullptr) {
           const std::size_t from = in_.below(std::size_t(b->size) + 1);
-          o.args["address"] = name(b->name, std::int64_t(from));
-          o.args["size"] = num(double(in_.below(std::size_t(b->size) - from + 1)));
+          const std::size_t bytes = in_.below(std::size_t(b->size) - from + 1);
+          const std::string block = b->name;
+          // ALIGN-2: exactly the range. A byte of the caller's right after
+          // it, made nonzero first, is read back after.
+          const bool after = from + bytes < std::size_t(b->size);
+          if (after) {
+            Op& mark = emit(out, OpKind::Poke);
+            mark.args["address"] = name(block, std::int64_t(from + bytes));
+            mark.args["value"] = num(90);
+            mark.args["type"] = str("i8");
+          }
+          Op& o = emit(out, OpKind::ZeroMemory);
+          o.args["address"] = name(block, std::int64_t(from));
+          o.args["size"] = num(double(bytes));
+          if (after) {
+            Op& read = emit(followUps_, OpKind::Peek);
+            read.args["address"] = name(block, std::int64_t(from + bytes));
+            read.args["type"] = str("i8");
+          }
           return o;
         }
+        Op& o = emit(out, OpKind::ZeroMemory);
         o.args["address"] = limits_.wellBehaved ? unowned() : address();
         o.args["size"] = num(in_.byte() % 33);
         return o;

@@ -181,23 +181,23 @@ std::string aspectOf(const OpRun& a, const OpRun& b, const Canonicalizer::Outcom
   return "";
 }
 
-// Whether an op that allocates grew the memory (its allocator's request).
-bool allocationGrew(const OpRun& r) {
-  if (!r.observed || r.op->kind == OpKind::Resize || r.op->kind == OpKind::Grow) return false;
-  return std::any_of(r.observed->events.begin(), r.observed->events.end(), [](const Event& e) {
+// Whether an op's events include a successful grow by more than 0 pages
+// (`grew`) or by exactly 0 (`!grew`: the buffer replaced, its length kept).
+bool hasGrow(const OpRun& r, bool grew) {
+  if (!r.observed) return false;
+  return std::any_of(r.observed->events.begin(), r.observed->events.end(), [grew](const Event& e) {
     const auto* g = std::get_if<GrowEvent>(&e);
-    return g && g->ok && g->pages > 0;
+    return g && g->ok && (g->pages > 0) == grew;
   });
 }
 
-// Whether an op replaced the buffer without changing its length (grow(0)).
-bool replacedSameLength(const OpRun& r) {
-  if (!r.observed) return false;
-  return std::any_of(r.observed->events.begin(), r.observed->events.end(), [](const Event& e) {
-    const auto* g = std::get_if<GrowEvent>(&e);
-    return g && g->ok && g->pages == 0;
-  });
+// Whether an op that allocates grew the memory (its allocator's request).
+bool allocationGrew(const OpRun& r) {
+  return hasGrow(r, true) && r.op->kind != OpKind::Resize && r.op->kind != OpKind::Grow;
 }
+
+// Whether an op replaced the buffer without changing its length (grow(0)).
+bool replacedSameLength(const OpRun& r) { return hasGrow(r, false); }
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "conformance/runner/expectations.h"
+#include "conformance/targets/cmd_target.h"
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
 #include "fuzz/differential.h"
@@ -66,7 +67,15 @@ void endedAtKnownFinding(const fuzz::Difference& d) {
                  knownEnds.count, d.signature().c_str());
 }
 
+// A driver (cmd:) answers a vector it answered before from memory, unless
+// MEMCONFORM_DRIVER_CACHE=0: the vectors a driver remembers.
+constexpr std::size_t kRememberedVectors = 16384;
+conformance::CmdTarget* driver = nullptr;
+
 void sayWhatWasNotCompared() {
+  if (driver && driver->rememberedAnswers())
+    std::fprintf(stderr, "fuzz_differential: %zu of %zu inputs were answered from the driver's earlier responses (MEMCONFORM_DRIVER_CACHE=0 asks it every time)\n",
+                 driver->rememberedAnswers(), inputs);
   if (skips.count)
     std::fprintf(stderr, "fuzz_differential: %s skipped %zu of %zu inputs; the last: %s\n", other->name().c_str(),
                  skips.count, inputs, lastSkip.c_str());
@@ -120,6 +129,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::exit(2);
   }
   std::fprintf(stderr, "fuzz_differential: %s vs %s\n", reference->name().c_str(), other->name().c_str());
+  const char* cache = std::getenv("MEMCONFORM_DRIVER_CACHE");
+  if ((driver = dynamic_cast<conformance::CmdTarget*>(other.get())) && !(cache && std::string(cache) == "0"))
+    driver->rememberResponses(kRememberedVectors);
   loadKnownFindings(spec);
   std::atexit(sayWhatWasNotCompared);
   return 0;

@@ -56,7 +56,9 @@
 # takes a finding's expectations from it too);
 # MEMCONFORM_EXPECTATIONS=FILE (fuzz_differential: the target's expectations
 # file, whose "fuzz" section lists findings already triaged: an input that
-# ends at one is counted, and the run goes on); FUZZ_JOBS=N runs N fuzzing processes on one machine with
+# ends at one is counted, and the run goes on); MEMCONFORM_DRIVER_CACHE=0
+# (fuzz_differential against a cmd: driver: ask the driver for every input,
+# even a vector it answered before); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
 # FUZZ_PROCESSES=N runs N independent fuzzing processes at once with

@@ -69,8 +69,22 @@ void CmdTarget::start(const Vector& vector) {
     if (hello_.memory)
       request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},
                                               {"maximumPages", hello_.memory->maximumPages}};
-    driver_.writeLine(request.dump(-1, ' ', false, json::error_handler_t::replace));
-    response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
+    const std::string key = cacheEntries_ ? request["vector"].dump(-1, ' ', false, json::error_handler_t::replace) : "";
+    if (const auto hit = cache_.find(key); cacheEntries_ && hit != cache_.end()) {
+      response_ = hit->second;
+      ++cacheHits_;
+    } else {
+      driver_.writeLine(request.dump(-1, ' ', false, json::error_handler_t::replace));
+      response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
+      if (cacheEntries_ && !response_.error) {
+        if (cacheOrder_.size() >= cacheEntries_) {
+          cache_.erase(cacheOrder_.front());
+          cacheOrder_.pop_front();
+        }
+        cache_.emplace(key, response_);
+        cacheOrder_.push_back(key);
+      }
+    }
   } catch (const DriverFailure& f) {
     throw VectorError(withStderr(std::string(driverFailureKindName(f.kind())) + ": " + f.what(), f.stderrTail(), f.stderrHeadline()));
   } catch (const protocol::ProtocolError& e) {

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
 import { MUTANTS, plantMutant } from './lib/mutants.mjs';
+import { InstancePool } from './lib/pool.mjs';
 import { VectorRun } from './lib/run_vector.mjs';
 
 let release, options;
@@ -53,16 +54,16 @@ send({
   wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
 });
 
-// Instances ready for a vector, one per memory size asked for lately (a
-// fuzzer's vectors come in a few sizes): each is reset to the state it was
-// created in after every vector, and replaced when its memory grew.
-const ready = new Map();  // "initial/maximum" -> Instance, least recently used first
-const POOL = 4;
-// --stats FILE: how many vectors ran, how many instances were made for them
-// and why instances were replaced, and the milliseconds spent making
-// instances, running vectors and resetting, appended as one JSON line when
-// the runner closes the pipe.
-const stats = { vectors: 0, instances: 0, replaced: {}, ms: { instances: 0, vectors: 0, resets: 0 } };
+// --stats FILE: how many vectors ran, how many instances were made while a
+// vector waited and how many ahead (lib/pool.mjs), why instances were
+// replaced, and the milliseconds spent on each, appended as one JSON line
+// when the runner closes the pipe.
+const stats = { vectors: 0, instances: 0, instancesAhead: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, vectors: 0, resets: 0 } };
+const pool = new InstancePool(async (initialPages, maximumPages) => {
+  const instance = await release.instance(initialPages, maximumPages);
+  if (options.mutant) plantMutant(options.mutant, instance, release);
+  return instance;
+}, stats);
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   let id;
@@ -71,11 +72,22 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     id = request.id;
     send(await run(request.vector, id));
   } catch (e) {
-    ready.clear();  // whatever they were doing, they are not trusted any more
+    pool.clear();  // whatever they were doing, they are not trusted any more
     send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
   }
 }
+pool.close();
 if (options.stats) appendFileSync(options.stats, JSON.stringify({ release: release.version, ...stats }) + '\n');
+
+// f(), its milliseconds added to stats.ms[what].
+function timed(what, f) {
+  const t = performance.now();
+  try {
+    return f();
+  } finally {
+    stats.ms[what] += performance.now() - t;
+  }
+}
 
 async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
@@ -83,31 +95,14 @@ async function run(vector, id) {
     return { id, skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` };
   if (memory.initialPages < release.minimumPages)
     return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
-  const key = `${memory.initialPages}/${memory.maximumPages}`;
-  let instance = ready.get(key);
-  ready.delete(key);
-  let t = performance.now();
-  if (!instance?.fits(memory)) {
-    instance = await release.instance(memory.initialPages, memory.maximumPages);
-    if (options.mutant) plantMutant(options.mutant, instance, release);
-    ++stats.instances;
-    stats.ms.instances += performance.now() - t;
-    t = performance.now();
-  }
+  const instance = await pool.take(memory);
   ++stats.vectors;
   instance.faults = vector.setup?.growFaults ?? {};
-  const response = { id, ...new VectorRun(instance).run(vector) };
-  stats.ms.vectors += performance.now() - t;
-  t = performance.now();
-  const reset = instance.reset();
-  stats.ms.resets += performance.now() - t;
-  if (!reset) stats.replaced[instance.unusable] = (stats.replaced[instance.unusable] ?? 0) + 1;
-  if (reset) {
-    // --check-reset: the next vector would start from the state this one did.
-    const left = options['check-reset'] ? instance.differenceFromPristine() : undefined;
-    if (left) return { id, error: `driver: reset after this vector left a difference: ${left}` };
-    ready.set(key, instance);
-    if (ready.size > POOL) ready.delete(ready.keys().next().value);
-  }
-  return response;
+  const response = timed('vectors', () => ({ id, ...new VectorRun(instance).run(vector) }));
+  const reusable = timed('resets', () => instance.reset());
+  if (!reusable) stats.replaced[instance.unusable] = (stats.replaced[instance.unusable] ?? 0) + 1;
+  // --check-reset: the next vector would start from the state this one did.
+  const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
+  pool.give(memory, instance, reusable && !left);
+  return left ? { id, error: `driver: reset after this vector left a difference: ${left}` } : response;
 }

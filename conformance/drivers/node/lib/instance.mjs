@@ -79,6 +79,24 @@ export class Release {
   async instance(initialPages, maximumPages) {
     return Instance.create(this, initialPages, maximumPages);
   }
+
+  // What a new instance's memory holds: the bytes the module and its
+  // allocator wrote while it started (all below `top`; the rest is zero).
+  // The module starts the same way whatever the memory's size, so the first
+  // instance's image serves the others; each is compared with it below
+  // `top`, and one that differs gets its own. Finding `top` reads the whole
+  // memory, which costs as much as the rest of an instance (every page is
+  // touched for the first time), so it is read only when that comparison fails.
+  image(bytes) {
+    const known = this.startImage;
+    if (known && bytes.length >= known.top && Buffer.compare(known.bytes, bytes.subarray(0, known.top)) === 0 &&
+        (bytes.length === known.top || bytes[known.top] === 0))
+      return known;
+    const top = highestNonzeroByte(bytes) + 1;
+    const image = { bytes: bytes.slice(0, top), top };
+    this.startImage ??= image;
+    return image;
+  }
 }
 
 // The memory import's minimum, as the engine states it when a smaller
@@ -387,9 +405,7 @@ export class Instance {
     for (const i of holes) table.set(i, null);
     const slots = Array.from({ length: table.length }, (_, i) => table.get(i));
     this.#freeInAscendingOrder(table, holes, table.length);
-    const bytes = new Uint8Array(this.memory.buffer);
-    const top = highestNonzeroByte(bytes) + 1;
-    return { bytes: bytes.slice(0, top), top, stack: this.#stack().save(), slots, holes };
+    return { ...this.release.image(new Uint8Array(this.memory.buffer)), stack: this.#stack().save(), slots, holes };
   }
 
   // upstream's stack pointer (a wasm global, left low by a trap).
@@ -433,7 +449,8 @@ export class Instance {
     this.events = null;
     this.faults = {};
     this.growCalls = 0;
-    if (this.generation !== 0) return this.#unusable('its memory grew');
+    if (this.generation !== 0)
+      return this.#unusable(this.memory.buffer.byteLength === this.initialBytes ? 'its memory grew by 0 pages' : 'its memory grew');
     const w = this.wasm;
     const p = this.pristine;
     try {

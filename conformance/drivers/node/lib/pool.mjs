@@ -1,0 +1,84 @@
+// Instances ready for a vector, one per memory size asked for lately (a
+// fuzzer's vectors come in a few sizes; four in a fuzz_differential run):
+// each is reset to the state it was created in after every vector
+// (Instance.reset) and replaced when it cannot be (its memory grew).
+//
+// Making an instance costs 10-20 times a vector (the package's whole
+// bootstrap runs, and its garbage is collected), and a fuzzer's vectors grow
+// the memory in about one of four runs. The replacement is made while the
+// driver waits for the runner's next line (setImmediate: after the response
+// is written), so that it is ready when a vector of that size comes.
+// Instances are all alike at creation (Release.image), so which one runs a
+// vector changes nothing it sees.
+export class InstancePool {
+  // make(initialPages, maximumPages) -> Promise<Instance>; stats: the
+  // driver's --stats counters.
+  constructor(make, stats, sizes = 4) {
+    this.make = make;
+    this.stats = stats;
+    this.sizes = sizes;
+    this.ready = new Map();    // "initial/maximum" -> Instance, least recently used first
+    this.making = new Map();   // "initial/maximum" -> Promise<Instance>, made ahead
+    this.closed = false;
+  }
+
+  // An instance with this memory, taken out of the pool.
+  async take(memory) {
+    const key = keyOf(memory);
+    const ahead = this.making.get(key);
+    if (ahead) await ahead.catch(() => {});
+    let instance = this.ready.get(key);
+    this.ready.delete(key);
+    if (instance?.fits(memory)) return instance;
+    const t = performance.now();
+    instance = await this.make(memory.initialPages, memory.maximumPages);
+    ++this.stats.instances;
+    this.stats.ms.instances += performance.now() - t;
+    return instance;
+  }
+
+  // After a vector: its instance back in the pool if it could be reset, and
+  // a replacement made ahead if not.
+  give(memory, instance, reusable) {
+    const key = keyOf(memory);
+    if (!reusable) {
+      this.#makeAhead(memory);
+      return;
+    }
+    this.#put(key, instance);
+  }
+
+  // After a driver error: no instance is trusted any more.
+  clear() {
+    this.ready.clear();
+  }
+
+  // No more vectors: nothing is made ahead any more.
+  close() {
+    this.closed = true;
+  }
+
+  #put(key, instance) {
+    this.ready.set(key, instance);
+    if (this.ready.size > this.sizes) this.ready.delete(this.ready.keys().next().value);
+  }
+
+  #makeAhead(memory) {
+    const key = keyOf(memory);
+    if (this.making.has(key)) return;
+    const made = new Promise((resolve) => setImmediate(resolve)).then(async () => {
+      if (this.closed || this.ready.has(key)) return;
+      const t = performance.now();
+      const instance = await this.make(memory.initialPages, memory.maximumPages);
+      ++this.stats.instancesAhead;
+      this.stats.ms.instancesAhead += performance.now() - t;
+      this.#put(key, instance);
+    }).finally(() => this.making.delete(key));
+    made.catch(() => {});  // a refused memory: take() makes it again and says why
+    this.making.set(key, made);
+  }
+}
+
+function keyOf({ initialPages, maximumPages }) {
+  return `${initialPages}/${maximumPages}`;
+}

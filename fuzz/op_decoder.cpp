@@ -224,6 +224,21 @@ class OpDecoder::Decoder {
     return o;
   }
 
+  // A string up to longer than a small memory's free space, written short
+  // (Repeat): the helper's own block may grow the memory, and the helper
+  // must write it through a view of the grown memory (VIEW-2, SAFE-3).
+  Expr longString() {
+    // Over 8 MiB: more than sqlite3.wasm's smallest memory (128 pages) holds.
+    static constexpr std::uint64_t kBytes[] = {std::uint64_t{1} << 16, std::uint64_t{1} << 20, std::uint64_t{9} << 20};
+    return Expr{Repeat{"ab", kBytes[in_.below(std::size(kBytes))] / 2}};
+  }
+
+  // The bytes of a generated string argument (written short or not).
+  static double stringBytes(const Expr& e) {
+    if (const auto* r = std::get_if<Repeat>(&e.form)) return double(r->text.size() * r->count);
+    return double(std::get<std::string>(std::get<Value>(e.form).data).size());
+  }
+
   // A name not used before: the prefix and a counter ("p12").
   std::string fresh(char prefix) {
     char text[24];
@@ -486,7 +501,7 @@ class OpDecoder::Decoder {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAllocCString);
         const std::uint8_t b = in_.byte();
-        o.args["value"] = b % 8 == 7 ? num(b) : str(in_.pick(kStrings));
+        o.args["value"] = b % 8 == 7 ? num(b) : b % 64 == 14 ? longString() : str(in_.pick(kStrings));
         if (b % 8 != 7 && (b & 0x10)) {
           o.args["withLength"] = Expr{Value(true)};
           o.as = {fresh('p'), fresh('n')};
@@ -495,7 +510,7 @@ class OpDecoder::Decoder {
           bindPointer(o);
         }
         if (b % 8 != 7)  // the string's UTF-8 bytes and its NUL
-          own(o.as.front(), double(std::get<std::string>(std::get<Value>(o.args["value"].form).data).size() + 1), true, false);
+          own(o.as.front(), stringBytes(o.args["value"]) + 1, true, false);
         return o;
       }
       case 15: case 16: {
@@ -526,7 +541,7 @@ class OpDecoder::Decoder {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAllocMainArgv);
         std::vector<Expr> list;
-        for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(str(in_.pick(kStrings)));
+        for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(in_.byte() % 64 == 63 ? longString() : str(in_.pick(kStrings)));
         const double slots = double(list.size() + 1);
         o.args["list"] = Expr{std::move(list)};
         bindPointer(o);

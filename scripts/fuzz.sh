@@ -170,6 +170,37 @@ run() {
   return 1
 }
 
+# time-to-find and driver-mutants: fuzz_differential RUNS times (libFuzzer
+# seeds 1..RUNS, at most SECS s each) in the environment given with the
+# call; the seconds each run took to find something go into `took` (999999
+# for a run that found nothing, counted in `missed`) and `all`.
+took=() all=() missed=0
+timesToFind() {  # LABEL RUNS SECS
+  local label=$1 runs=$2 secs=$3 k
+  took=()
+  for ((k = 1; k <= runs; k++)); do
+    if MEMCONFORM_FROM_CRASH=0 FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" run fuzz_differential "$secs" "$label-$k" >/dev/null; then
+      missed=$((missed + 1))
+      took+=(999999)
+    else
+      took+=("$(cat "$work/$label-$k/seconds")")
+    fi
+  done
+  all+=("${took[@]}")
+}
+
+# One row: NAME, the median and slowest of the times, and a note after them
+# (an argument that is not a number).
+printTimes() {  # NAME TIME... [NOTE]
+  local name=$1 note="" times=()
+  shift
+  for t in "$@"; do [[ $t =~ ^[0-9.]+$ ]] && times+=("$t") || note=$t; done
+  local sorted
+  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  printf '%-34s %8.2f %8.2f  %s\n' "$name" "$(echo "$sorted" | awk -v n="${#times[@]}" 'NR == int((n + 1) / 2)')" \
+    "$(echo "$sorted" | tail -n 1)" "${note:-$([[ $name == all ]] && echo "over ${#times[@]} runs")}"
+}
+
 case $what in
   mutants)
     secs=${seconds:-60}
@@ -209,26 +240,12 @@ case $what in
     # and slowest time to find it, per mutant and over all runs.
     runs=${seconds:-5}
     secs=${3:-60}
-    all=()
-    missed=0
     printf '%-34s %8s %8s  (%s runs each, at most %s s per run)\n' "mutant" "median" "slowest" "$runs" "$secs"
     for m in $("$mc" mutants --list | awk '{print $1}'); do
-      took=()
-      for ((k = 1; k <= runs; k++)); do
-        if MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:$m FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" \
-          run fuzz_differential "$secs" "ttf-$m-$k" >/dev/null; then
-          missed=$((missed + 1))
-          took+=(999999)
-        else
-          took+=("$(cat "$work/ttf-$m-$k/seconds")")
-        fi
-      done
-      all+=("${took[@]}")
-      sorted=$(printf '%s\n' "${took[@]}" | sort -n)
-      printf '%-34s %8.2f %8.2f\n' "mutant:$m" "$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)"
+      MEMCONFORM_TARGET=mutant:$m timesToFind "ttf-$m" "$runs" "$secs"
+      printTimes "mutant:$m" "${took[@]}"
     done
-    sorted=$(printf '%s\n' "${all[@]}" | sort -n)
-    printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
+    printTimes all "${all[@]}"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
   driver-mutants)
@@ -239,29 +256,14 @@ case $what in
     runs=${seconds:-3}
     secs=${3:-120}
     driver=conformance/drivers/node/driver.mjs
-    all=()
-    missed=0
     printf '%-34s %8s %8s  (%s runs each, at most %s s per run, against reference?dialect=sqlite-wasm-3.54)\n' \
       "driver mutant" "median" "slowest" "$runs" "$secs"
     for m in $(node "$driver" --list-mutants | awk '{print $1}'); do
-      took=()
-      for ((k = 1; k <= runs; k++)); do
-        if MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m" \
-          MEMCONFORM_REFERENCE='reference?dialect=sqlite-wasm-3.54' FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" \
-          run fuzz_differential "$secs" "driver-$m-$k" >/dev/null; then
-          missed=$((missed + 1))
-          took+=(999999)
-        else
-          took+=("$(cat "$work/driver-$m-$k/seconds")")
-        fi
-      done
-      all+=("${took[@]}")
-      sorted=$(printf '%s\n' "${took[@]}" | sort -n)
-      printf '%-34s %8.2f %8.2f  %s\n' "$m" "$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" \
-        "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
+      MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m" \
+        MEMCONFORM_REFERENCE='reference?dialect=sqlite-wasm-3.54' timesToFind "driver-$m" "$runs" "$secs"
+      printTimes "$m" "${took[@]}" "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
     done
-    sorted=$(printf '%s\n' "${all[@]}" | sort -n)
-    printf '%-34s %8.2f %8.2f  over %d runs\n' "all" "$(echo "$sorted" | awk -v n="${#all[@]}" 'NR == int((n + 1) / 2)')" "$(echo "$sorted" | tail -n 1)" "${#all[@]}"
+    printTimes all "${all[@]}"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
   release)

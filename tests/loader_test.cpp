@@ -12,6 +12,7 @@
 
 #include "conformance/runner/expectations.h"
 #include "conformance/runner/loader.h"
+#include "conformance/runner/writer.h"
 #include "support.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/reference_target.h"
@@ -55,6 +56,24 @@ TEST(Loader, AValidFileLoads) {
   EXPECT_TRUE(errors.empty());
   ASSERT_EQ(f.vectors.size(), 1u);
   EXPECT_EQ(f.vectors[0].ops.size(), 2u);
+}
+
+// A long string written short ({"repeat", "count"}) is checked where it is
+// and stays short in the vector's JSON (what a driver with repeat-strings gets).
+TEST(Loader, LongStringsWrittenShortAreCheckedAndStayShort) {
+  const auto argv = [](json element) {
+    return oneVector({{{"op", "push"}}, {{"op", "scopedAllocMainArgv"}, {"list", {"a", element}}}});
+  };
+  EXPECT_EQ(onlyError(argv({{"repeat", "ab"}, {"count", 33554433}})).pointer, "/vectors/0/ops/1/list/1");  // 64 MiB + 2 bytes
+  EXPECT_EQ(onlyError(argv({{"repeat", ""}, {"count", 3}})).pointer, "/vectors/0/ops/1/list/1");
+  EXPECT_EQ(onlyError(argv({{"repeat", "ab"}, {"count", -1}})).pointer, "/vectors/0/ops/1/list/1/count");
+  EXPECT_EQ(onlyError(argv({{"repeat", "ab"}, {"count", 2}, {"times", 2}})).pointer, "/vectors/0/ops/1/list/1/times");
+  EXPECT_EQ(onlyError(argv({{"repeat", "ab"}})).pointer, "/vectors/0/ops/1/list/1");
+  VectorFile f;
+  ASSERT_TRUE(errorsOf(fileWith(json::array({argv({{"repeat", "ab"}, {"count", 33554432}})})).dump(), &f).empty());
+  const json written = toJson(f.vectors[0]);
+  EXPECT_EQ(written["ops"][1]["list"][1], (json{{"repeat", "ab"}, {"count", 33554432}}));
+  EXPECT_EQ(std::get<Repeat>(std::get<std::vector<Expr>>(f.vectors[0].ops[1].args["list"].form)[1].form).expanded().size(), 64u << 20);
 }
 
 TEST(Loader, TruncatedJsonNamesTheFile) {

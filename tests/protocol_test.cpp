@@ -109,7 +109,7 @@ TEST(Protocol, ADriverMaySayItCannotSetUpAVectorOrRunIt) {
 }
 
 TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {
-  const json ok = protocol::helloJson({"x 1.0", {"i64", "views"}});
+  const json ok = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"i64", "views"}});
   EXPECT_EQ(protocol::parseHello(ok).capabilities, (std::set<std::string>{"i64", "views"}));
   json wrongVersion = ok;
   wrongVersion["protocol"] = 2;
@@ -122,7 +122,7 @@ TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {
 // "minimumPages": the smallest memory a driver's module can be set up with;
 // optional (0, no floor), at most the wasm32 limit of 65536 pages.
 TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
-  const json plain = protocol::helloJson({"x 1.0", {"memory-config"}});
+  const json plain = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"memory-config"}});
   EXPECT_FALSE(plain.contains("minimumPages"));
   EXPECT_EQ(protocol::parseHello(plain).minimumPages, 0u);
   json floor = plain;
@@ -144,12 +144,12 @@ TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
 // SAFE-1): initialPages <= maximumPages <= 65536; refused beside
 // memory-config, which sets up each vector's own.
 TEST(Protocol, HelloMayDeclareTheFixedMemoryOfATargetWithoutMemoryConfig) {
-  protocol::Hello fixed{"x 1.0", {"i64"}};
+  protocol::Hello fixed{.implementation = "x 1.0", .capabilities = {"i64"}};
   fixed.memory = MemoryConfig{512, 1024};
   const json ok = protocol::helloJson(fixed);
   EXPECT_EQ(ok["memory"], json({{"initialPages", 512}, {"maximumPages", 1024}}));
   EXPECT_EQ(protocol::parseHello(ok).memory, (MemoryConfig{512, 1024}));
-  EXPECT_FALSE(protocol::parseHello(protocol::helloJson({"x 1.0", {"i64"}})).memory);
+  EXPECT_FALSE(protocol::parseHello(protocol::helloJson({.implementation = "x 1.0", .capabilities = {"i64"}})).memory);
   auto pointerOf = [](const json& hello) -> std::string {
     try {
       protocol::parseHello(hello);

@@ -13,6 +13,12 @@ const dealloc = (p) => ({ dealloc: p });
 const uninstall = (f) => ({ uninstall: f });
 const call = (body, expect, extra = {}) => ({ op: 'call', body, ...extra, ...(expect ? { expect } : {}) });
 const utf8 = (s) => [...Buffer.from(s, 'utf8')].map((b) => (b > 127 ? b - 256 : b));  // as i8 peeks read them
+// A string longer than the default memory (MEM-4: 256 pages, 16 MiB), written
+// short (conformance/README.md "Long strings written short"): the helper's
+// own block grows the memory, so it must write through a view of the grown
+// memory (VIEW-2, SAFE-3). 'ab' or 'xy' repeated, so that a byte read back
+// says where it is.
+const OVER_DEFAULT_MEMORY = 20 * 1024 * 1024;
 
 let count = 0;
 
@@ -257,6 +263,20 @@ let count = 0;
     { op: 'scopedAllocCString', value: 7, expect: { value: null, events: [] } }]));
   vs.push(vec('scope/cstring/string-without-scope', ['SCOPE-8', 'SCOPE-2', 'SAFE-4'], 'upstream', [
     { op: 'scopedAllocCString', value: 'abc', expect: { error: 'NoActiveScope', events: [] } }], { final: { level: 0, live: [] } }));
+  // The helper grows the memory for its own block: a view taken before is
+  // detached, the accessor's view has the new length, and the bytes are all
+  // there, the NUL too.
+  vs.push(vec('scope/cstring/grows-the-memory-inside-the-helper', ['SCOPE-8', 'VIEW-2', 'SAFE-3', 'SAFE-2'], 'seed', [
+    { op: 'heap', type: 'u8', as: 'before' },
+    push('s'),
+    { op: 'scopedAllocCString', value: { repeat: 'ab', count: OVER_DEFAULT_MEMORY / 2 }, as: 'c', expect: { nonZero: true } },
+    { op: 'byteLength', as: 'n' },
+    { op: 'viewLength', view: 'before', expect: { value: 0 } },
+    { op: 'heap', type: 'u8', as: 'after' },
+    { op: 'viewLength', view: 'after', expect: { value: 'n' } },
+    { op: 'peek', address: ['c', 'c+1', `c+${OVER_DEFAULT_MEMORY - 2}`, `c+${OVER_DEFAULT_MEMORY - 1}`, `c+${OVER_DEFAULT_MEMORY}`],
+      type: 'i8', expect: { value: [...utf8('abab'), 0] } },
+    pop([dealloc('c')])], { final: { level: 0, live: [] } }));
   vs.push(vec('scope/cstring/two-strings-lifo', ['SCOPE-8', 'SCOPE-6'], 'upstream', [
     push('s'), { op: 'scopedAllocCString', value: 'one', as: 'c1' }, { op: 'scopedAllocCString', value: 'two', as: 'c2' },
     pop([dealloc('c2'), dealloc('c1')])], { final: { level: 0, live: [] } }));
@@ -316,6 +336,17 @@ let count = 0;
   argv('one-empty-string', ['']);
   argv('sqlite-shell', ['sqlite3', '-bail', ':memory:', 'SELECT 1;']);
   argv('utf8', ['naïve', '日本']);
+  // One string of the list grows the memory inside the helper: the table
+  // written before it and the pointers written after it are all there, read
+  // back and followed (SCOPE-10, VIEW-2).
+  vs.push(vec('scope/argv/grows-the-memory-inside-the-helper', ['SCOPE-10', 'VIEW-2', 'SAFE-3', 'SAFE-2'], 'seed', [
+    push('s'),
+    { op: 'scopedAllocMainArgv', list: ['prog', { repeat: 'xy', count: OVER_DEFAULT_MEMORY / 2 }, 'z'], as: 't', expect: { nonZero: true } },
+    { op: 'peek', address: ['t', 't+4', 't+8'], type: '*', as: ['a0', 'a1', 'a2'] },
+    { op: 'peek', address: 't+12', type: '*', expect: { value: 0 } },
+    { op: 'peek', address: ['a0', 'a0+3', 'a0+4', 'a1', 'a1+1', `a1+${OVER_DEFAULT_MEMORY - 1}`, `a1+${OVER_DEFAULT_MEMORY}`, 'a2', 'a2+1'],
+      type: 'i8', expect: { value: [...utf8('pg'), 0, ...utf8('xyy'), 0, ...utf8('z'), 0] } },
+    pop()], { final: { level: 0, live: [] } }));
   vs.push(vec('scope/argv/without-scope', ['SCOPE-10', 'SCOPE-2'], 'upstream', [
     { op: 'scopedAllocMainArgv', list: ['a'], expect: { error: 'NoActiveScope', events: [] } }], { final: { level: 0, live: [] } }));
   // A string longer than the whole 64 KiB memory cannot be allocated by any allocator.

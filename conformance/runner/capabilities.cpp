@@ -7,7 +7,7 @@
 namespace memconform::conformance {
 
 namespace {
-constexpr std::array<std::pair<Capability, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<Capability, std::string_view>, 9> kNames{{
     {kMemoryConfig, "memory-config"},
     {kGrowFaults, "grow-faults"},
     {kGrowthParams, "growth-params"},
@@ -16,9 +16,10 @@ constexpr std::array<std::pair<Capability, std::string_view>, 8> kNames{{
     {kFunctionTable, "function-table"},
     {kI64, "i64"},
     {kTableSlotReuse, "table-slot-reuse"},
+    {kRepeatStrings, "repeat-strings"},
 }};
-static_assert(kAllCapabilities ==
-              (kMemoryConfig | kGrowFaults | kGrowthParams | kRawGrow | kViews | kFunctionTable | kI64 | kTableSlotReuse));
+static_assert(kAllCapabilities == (kMemoryConfig | kGrowFaults | kGrowthParams | kRawGrow | kViews | kFunctionTable | kI64 |
+                                   kTableSlotReuse | kRepeatStrings));
 }  // namespace
 
 const std::set<std::string>& knownCapabilities() {

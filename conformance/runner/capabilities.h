@@ -21,9 +21,13 @@ enum Capability : unsigned {
   kFunctionTable = 1u << 5,  // installFunction, scopedInstallFunction, uninstallFunction
   kI64 = 1u << 6,            // i64/u64 types and BigInt values
   kTableSlotReuse = 1u << 7, // the most recently freed table slot is handed out first (SCOPE-11)
+  // A driver that takes a long string written short ({"repeat", "count"},
+  // Repeat in vector.h) as it is. No vector requires it: for a driver
+  // without it, the runner sends the string written out.
+  kRepeatStrings = 1u << 8,
 };
 using Capabilities = unsigned;  // Capability bits
-inline constexpr Capabilities kAllCapabilities = (1u << 8) - 1;
+inline constexpr Capabilities kAllCapabilities = (1u << 9) - 1;
 
 // Every capability name of conformance/README.md.
 const std::set<std::string>& knownCapabilities();

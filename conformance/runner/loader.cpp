@@ -249,13 +249,44 @@ class Reader {
     return Expr{std::move(items)};
   }
 
-  // scopedAllocCString's argument: any JSON scalar or list, taken literally.
+  // A long string written short: {"repeat": TEXT, "count": N} (Repeat).
+  std::optional<Expr> repeat(const json& j, const std::string& pointer) {
+    for (const auto& [key, _] : j.items())
+      if (key != "repeat" && key != "count") {
+        error(at(pointer, key), "unknown field of a repeated string (repeat, count)");
+        return std::nullopt;
+      }
+    if (!j.contains("repeat") || !j.contains("count")) {
+      error(pointer, "a repeated string has \"repeat\" (the text) and \"count\" (how many times)");
+      return std::nullopt;
+    }
+    const auto text = string(j["repeat"], at(pointer, "repeat"));
+    const auto count = integer(j["count"], at(pointer, "count"), 0, 9007199254740991.0);
+    if (!text || !count) return std::nullopt;
+    if (text->empty() || static_cast<double>(text->size()) * static_cast<double>(*count) > static_cast<double>(kMaxRepeatedBytes)) {
+      error(pointer, "a repeated string is 1 to " + std::to_string(kMaxRepeatedBytes) + " bytes long; this one is " +
+                         std::to_string(text->size()) + " x " + std::to_string(*count));
+      return std::nullopt;
+    }
+    return Expr{Repeat{*text, static_cast<std::uint64_t>(*count)}};
+  }
+
+  // A string, or a long one written short (repeat()).
+  std::optional<Expr> stringOrRepeat(const json& j, const std::string& pointer) {
+    if (j.is_object()) return repeat(j, pointer);
+    if (auto s = string(j, pointer)) return Expr{Value(*s)};
+    return std::nullopt;
+  }
+
+  // scopedAllocCString's argument: any JSON scalar or list, taken literally,
+  // or a long string written short.
   std::optional<Expr> literal(const json& j, const std::string& pointer) {
     return nested(j, pointer, 0, [&](const json& x, const std::string& p) -> std::optional<Expr> {
       if (x.is_null()) return Expr{Value(Null{})};
       if (x.is_boolean()) return Expr{Value(x.get<bool>())};
       if (x.is_number()) return Expr{Value(x.get<double>())};
       if (x.is_string()) return Expr{Value(x.get<std::string>())};
+      if (x.is_object()) return repeat(x, p);
       error(p, "expected a JSON scalar or list, found " + kindOf(x));
       return std::nullopt;
     });
@@ -276,13 +307,17 @@ class Reader {
       case ParamType::String:
         if (auto s = string(j, pointer)) return Expr{Value(*s)};
         return std::nullopt;
-      case ParamType::StringList:
-        if (auto list = strings(j, pointer)) {
-          std::vector<Expr> items;
-          for (auto& s : *list) items.push_back(Expr{Value(s)});
-          return Expr{std::move(items)};
+      case ParamType::StringList: {
+        if (!j.is_array()) {
+          error(pointer, "expected a list of strings, found " + excerpt(j));
+          return std::nullopt;
         }
-        return std::nullopt;
+        std::vector<Expr> items;
+        for (std::size_t i = 0; i < j.size(); ++i)
+          if (auto s = stringOrRepeat(j[i], at(pointer, i))) items.push_back(std::move(*s));
+        if (items.size() != j.size()) return std::nullopt;
+        return Expr{std::move(items)};
+      }
       case ParamType::Bool:
         if (auto b = boolean(j, pointer)) return Expr{Value(*b)};
         return std::nullopt;

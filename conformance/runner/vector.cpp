@@ -1,8 +1,21 @@
 #include "conformance/runner/vector.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 
 namespace memconform::conformance {
+
+std::string Repeat::expanded() const {
+  // The text once, then what is there copied after itself until it is long enough.
+  const std::size_t length = text.size() * count;
+  std::string s(length, '\0');
+  if (length == 0) return s;
+  std::memcpy(s.data(), text.data(), text.size());
+  for (std::size_t done = text.size(); done < length; done *= 2)
+    std::memcpy(s.data() + done, s.data(), std::min(done, length - done));
+  return s;
+}
 
 std::size_t OpArgs::position(std::string_view name) const {
   std::size_t i = 0;

@@ -31,9 +31,20 @@ struct NameRef {
   int shift = 0;  // 0..3
 };
 
+// A long string written short: `text` `count` times over
+// ({"repeat": "ab", "count": 3} is "ababab"), so that a vector can pass a
+// string longer than a memory of hundreds of pages (a helper whose block
+// grows the memory) without carrying it. At most kMaxRepeatedBytes bytes.
+struct Repeat {
+  std::string text;
+  std::uint64_t count = 0;
+  std::string expanded() const;
+};
+inline constexpr std::uint64_t kMaxRepeatedBytes = 64ull << 20;
+
 // An argument or an expected value before names are resolved.
 struct Expr {
-  std::variant<Value, NameRef, std::vector<Expr>> form;
+  std::variant<Value, NameRef, std::vector<Expr>, Repeat> form;
 };
 
 // One expected event (VECTORS.md): the resource events only; push, pop and

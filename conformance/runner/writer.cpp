@@ -19,6 +19,7 @@ json toJson(const Expr& e) {
     if (r->shift > 0) s += ">>" + std::to_string(r->shift);
     return s;
   }
+  if (const auto* r = std::get_if<Repeat>(&e.form)) return {{"repeat", r->text}, {"count", r->count}};
   json list = json::array();
   for (const auto& item : std::get<std::vector<Expr>>(e.form)) list.push_back(toJson(item));
   return list;

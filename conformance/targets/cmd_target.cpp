@@ -35,6 +35,18 @@ std::string withStderr(const std::string& what, const std::string& tail, const s
   return out;
 }
 
+// The long strings written short in `j` ({"repeat", "count"}: Repeat),
+// written out, for a driver without the capability repeat-strings.
+void writeOutRepeats(json& j) {
+  if (j.is_object() && j.size() == 2 && j.contains("repeat") && j.contains("count") && j["repeat"].is_string() &&
+      j["count"].is_number_unsigned()) {
+    j = Repeat{j["repeat"].get<std::string>(), j["count"].get<std::uint64_t>()}.expanded();
+    return;
+  }
+  if (j.is_structured())
+    for (auto& item : j) writeOutRepeats(item);
+}
+
 // The driver's answer as the op's outcome.
 Result<Value> outcomeOf(const protocol::OpResult& r) {
   if (r.error) return fail(*r.error, r.message);
@@ -65,6 +77,7 @@ void CmdTarget::start(const Vector& vector) {
   try {
     if (!driver_.running()) hello();  // a fresh driver after a failure
     json request = protocol::requestJson(id, vector);
+    if (!hello_.capabilities.count("repeat-strings")) writeOutRepeats(request["vector"]["ops"]);
     // A fixed memory (hello "memory") is every vector's setup.
     if (hello_.memory)
       request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},

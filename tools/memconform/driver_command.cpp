@@ -41,7 +41,7 @@ json answer(const std::string& line, std::uint64_t& id, Target& target, const st
 int runDriver(const DriverCommand& c) {
   const std::unique_ptr<Target> target = makeTargetOrReport("driver", c.target);
   if (!target) return 2;
-  protocol::Hello hello{"memconform " + target->name(), target->capabilities()};
+  protocol::Hello hello{.implementation = "memconform " + target->name(), .capabilities = target->capabilities()};
   std::optional<MemoryConfig> fixed;
   if (!c.fixedMemory.empty()) {
     unsigned initial = 0, maximum = 0;

@@ -49,7 +49,8 @@ send({
   implementation: `@sqlite.org/sqlite-wasm ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   // table-slot-reuse: upstream's free list hands out the last freed slot first.
-  capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow', 'table-slot-reuse'],
+  // repeat-strings: long strings come written short (lib/run_vector.mjs writtenOut).
+  capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow', 'table-slot-reuse', 'repeat-strings'],
   minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
   wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
 });

@@ -57,6 +57,14 @@ function pokeWidth(type = 'i8') {
   return { i1: 1, i8: 1, i16: 2, i32: 4, float: 4, f32: 4 }[t] ?? 8;
 }
 
+// A literal with its long strings written short ({"repeat": TEXT, "count":
+// N}, conformance/README.md "Long strings written short") written out.
+function writtenOut(j) {
+  if (Array.isArray(j)) return j.map(writtenOut);
+  if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return j.repeat.repeat(j.count);
+  return j;
+}
+
 class Unbound extends Error {}
 // A request the driver cannot make sense of: the whole vector is answered
 // with an error, never passed off as the helper's own exception.
@@ -223,7 +231,7 @@ export class VectorRun {
   }
 
   argument(j, kind) {
-    if (kind === 'literal') return j;
+    if (kind === 'literal') return writtenOut(j);
     // heapForSize: a typed-array constructor by name; any other string as it is.
     if (kind === 'sizeOrConstructor' && typeof j === 'string' && !(j in SPECIAL))
       return TYPED_ARRAYS.includes(j) ? globalThis[j] : j;

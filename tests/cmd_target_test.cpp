@@ -1,9 +1,12 @@
-// CmdTarget::rememberResponses (fuzz_differential's answers for vectors it
-// ran before): a vector sent before is answered without asking the driver,
-// a different one is asked, the oldest is forgotten first, and a driver's
-// error is never remembered. The driver here is a shell loop that answers
-// every byteLength with 65536 times the number of requests it has read, so
-// an answer says whether the driver was asked.
+// CmdTarget's requests, with shell loops as drivers:
+// - rememberResponses (fuzz_differential's answers for vectors it ran
+//   before): a vector sent before is answered without asking the driver, a
+//   different one is asked, the oldest is forgotten first, and a driver's
+//   error is never remembered. The counting driver answers every byteLength
+//   with 65536 times the number of requests it has read, so an answer says
+//   whether the driver was asked.
+// - long strings written short go to a driver that declares repeat-strings
+//   as they are, and written out to one that does not.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -23,14 +26,25 @@ constexpr const char* kCountingDriver =
     " b=$((n * 65536)); echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":$b,\\\"events\\\":[],\\\"byteLength\\\":$b}],"
     "\\\"final\\\":{\\\"byteLength\\\":$b,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done";
 
-Vector vectorNamed(const std::string& id, int pages) {
+Vector vectorOf(const std::string& id, int pages, const std::string& op) {
   std::vector<LoadError> errors;
   VectorFile file = loadVectorFile("t.json", R"({"schema":"memconform-vectors/1","area":"mem","description":"d","vectors":[
       {"id":")" + id + R"(","rules":["MEM-1"],"source":"decided","setup":{"memory":{"initialPages":)" +
-                                                 std::to_string(pages) + R"(,"maximumPages":16}},"ops":[{"op":"byteLength"}]}]})",
+                                                 std::to_string(pages) + R"(,"maximumPages":16}},"ops":[)" + op + "]}]}",
                                    errors);
   EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : describe(errors.front()));
   return file.vectors.front();
+}
+
+Vector vectorNamed(const std::string& id, int pages) { return vectorOf(id, pages, R"({"op":"byteLength"})"); }
+
+// Answers every vector's one op with the length of the request line it read.
+std::string lineLengthDriver(const std::string& capabilities) {
+  return "echo '{\"hello\":\"memconform-driver\",\"protocol\":1,\"implementation\":\"lengths\",\"capabilities\":[" +
+         capabilities +
+         "]}'; while IFS= read -r line; do id=${line#*\\\"id\\\":}; id=${id%%,*};"
+         " echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":${#line},\\\"events\\\":[]}],"
+         "\\\"final\\\":{\\\"byteLength\\\":65536,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done";
 }
 
 // The driver's answer to the vector's byteLength (the request count), or -1
@@ -75,6 +89,14 @@ TEST(CmdTarget, ADriversErrorIsNeverRemembered) {
   EXPECT_EQ(answer(target, broken), -1);
   EXPECT_EQ(target.rememberedAnswers(), 0u);
   EXPECT_EQ(answer(target, vectorNamed("a", 1)), 3 * 65536);  // the driver read all three
+}
+
+TEST(CmdTarget, LongStringsWrittenShortReachOnlyADriverThatDeclaresRepeatStringsAsTheyAre) {
+  const Vector v = vectorOf("long", 1, R"({"op":"scopedAllocMainArgv","list":["a",{"repeat":"xy","count":50000}]})");
+  CmdTarget declares(lineLengthDriver(R"("repeat-strings")"));
+  CmdTarget doesNot(lineLengthDriver(""));
+  EXPECT_LT(answer(declares, v), 1000);     // {"repeat":"xy","count":50000}
+  EXPECT_GT(answer(doesNot, v), 100000);    // "xyxy...": 100,000 bytes
 }
 
 }  // namespace

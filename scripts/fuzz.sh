@@ -273,7 +273,10 @@ case $what in
       3.41.2) dialect=sqlite-wasm-3.41 ;;
       *) echo "scripts/fuzz.sh release: unknown release $release (3.54.1-build1, 3.41.2)"; exit 2 ;;
     esac
-    MEMCONFORM_TARGET="cmd:node conformance/drivers/node/driver.mjs --release $release" \
+    # FUZZ_PROCESSES runs start in their own folder (run()): the driver by its full path.
+    driver=conformance/drivers/node/driver.mjs
+    [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && driver=$root/$driver
+    MEMCONFORM_TARGET="cmd:node $driver --release $release" \
       MEMCONFORM_REFERENCE="reference?dialect=$dialect" run fuzz_differential "${3:-60}" "release-$release"
     ;;
   plugin)

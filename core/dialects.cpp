@@ -46,6 +46,8 @@ constexpr std::array kVariants{
                 "the detached views (reads are undefined, element writes are dropped, TypedArray.set is a TypeError)"},
     VariantInfo{V::PeekEmptyListReadsZero, "peek-empty-list-reads-zero", "PEEK-5", "3.41.2, 3.54.1-build1",
                 "peek([]) reads address 0 and returns a list of one value"},
+    VariantInfo{V::PeekEmptiesList, "peek-empties-list", "PEEK-5", "3.41.2, 3.54.1-build1",
+                "peek(list) reads `ptr = arguments[0].shift()` in its loop: the caller's list is empty afterwards"},
     VariantInfo{V::PeekPokeUnchecked, "peek-poke-unchecked", "PEEK-6", "3.41.2, 3.54.1-build1",
                 "peek and poke index their typed-array views with `ptr >> n` and no bounds check: an out-of-bounds "
                 "read is undefined (an i64 one a TypeError from BigInt(undefined)), an out-of-bounds write is "
@@ -96,12 +98,12 @@ Dialect of(std::initializer_list<Variant> variants) {
 const std::array kDialects{
     DialectInfo{"sqlite-wasm-3.41", "@sqlite.org/sqlite-wasm 3.41.x (whwasmutil, Emscripten 3.1.3x)",
                 of({V::ResizeReadsStaleHeap, V::AlignUnchecked, V::ZeroMemoryFill, V::MmapAllocAborts, V::NoFloatViews,
-                    V::ViewsCachedByLength, V::PeekEmptyListReadsZero, V::PeekPokeUnchecked, V::AllocPtrZeroAllocates,
+                    V::ViewsCachedByLength, V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::AllocPtrZeroAllocates,
                     V::ArgvNoRollback, V::ReleaseOwnedEntry, V::DeallocUnchecked, V::UninstallUnchecked, V::TableFreeListUpstream, V::PopDecidesKind, V::CallPopsTop})},
     DialectInfo{"sqlite-wasm-3.54", "@sqlite.org/sqlite-wasm 3.54.x (Emscripten >= 3.1.70)",
                 of({V::GrowPagesOrZero, V::ResizeReadsStaleHeap, V::AlignUnchecked, V::ZeroMemoryFill,
                     V::ZeroMemoryReturnsHeap, V::MmapAllocSizeWraps, V::NoFloatViews, V::ViewsCachedByLength,
-                    V::PeekEmptyListReadsZero, V::PeekPokeUnchecked, V::I64BigIntOrZero, V::CStringErrorDeallocs, V::AllocPtrZeroAllocates,
+                    V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::I64BigIntOrZero, V::CStringErrorDeallocs, V::AllocPtrZeroAllocates,
                     V::ArgvNoRollback, V::ReleaseOwnedEntry, V::DeallocUnchecked, V::UninstallUnchecked, V::TableFreeListUpstream, V::PopDecidesKind, V::CallPopsTop})},
     DialectInfo{"emscripten-3.1.70-grow", "Emscripten >= 3.1.70's growMemory, the rest as specified",
                 of({V::GrowPagesOrZero})},

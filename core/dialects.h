@@ -33,6 +33,7 @@ enum class Variant {
   NoFloatViews,          // VIEW-1, VIEW-3: no float accessors; heapForSize takes the integer typed arrays only
   ViewsCachedByLength,   // VIEW-2: heap views are cached while byteLength is unchanged (grow(0) leaves them detached)
   PeekEmptyListReadsZero,  // PEEK-5: peek([]) reads address 0
+  PeekEmptiesList,       // PEEK-5: peek(list) takes the addresses off the caller's list (list.shift())
   PeekPokeUnchecked,     // PEEK-6: no bounds check: an out-of-bounds read is undefined, a write is dropped
   I64BigIntOrZero,       // PEEK-3, PEEK-4: i64 values pass through BigInt(v || 0): NaN stores 0, undefined reads 0n
   AllocPtrZeroAllocates, // SCOPE-9: allocPtr(0) allocates 0 bytes, which sqlite3_malloc refuses: AllocFailed

@@ -196,6 +196,14 @@ bool allocationGrew(const OpRun& r) {
   return hasGrow(r, true) && r.op->kind != OpKind::Resize && r.op->kind != OpKind::Grow;
 }
 
+// After a peek of a list, how many addresses the caller's list holds, if
+// the target says (Observed::addressAfter).
+std::optional<std::size_t> addressesLeft(const OpRun& r) {
+  if (!r.observed || !r.observed->addressAfter) return std::nullopt;
+  const auto* list = r.observed->addressAfter->get<std::vector<Value>>();
+  return list ? std::optional<std::size_t>(list->size()) : std::nullopt;
+}
+
 // Whether an op replaced the buffer without changing its length (grow(0)).
 bool replacedSameLength(const OpRun& r) { return hasGrow(r, false); }
 
@@ -243,6 +251,13 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
       return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind),
                         left.outcomeText(x), right.outcomeText(y), aspectOf(a, b, x, y)};
     }
+    // PEEK-5, where both sides say what the caller's list holds after a
+    // peek (caller-list): how many addresses are left on it (the addresses
+    // themselves are each allocator's).
+    if (const auto left = addressesLeft(a), right = addressesLeft(b); left && right && *left != *right)
+      return Difference{a.op->pointer, name, "PEEK-5", "the caller's list keeps " + std::to_string(*left) + " address(es)",
+                        "the caller's list keeps " + std::to_string(*right) + " address(es)",
+                        "list-after:" + std::to_string(*left) + ">" + std::to_string(*right)};
     // The rules an op broke. Against a target's own allocator, each once: how
     // many live blocks a bad block overlaps (SAFE-1) is where each allocator
     // put them.

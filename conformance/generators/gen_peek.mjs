@@ -165,6 +165,12 @@ let count = emit('peek', 'convert', 'poke then peek of one value for each type: 
   list('repeated', ['PEEK-5'], [{ op: 'peek', address: ['p+4', 'p+4', 'p'], type: 'i32', expect: { value: [2, 2, 1] } }]);
   list('single-element-is-a-list', ['PEEK-5'], [{ op: 'peek', address: ['p+8'], type: 'i32', expect: { value: [3] } }]);
   list('empty-reads-nothing', ['PEEK-5'], [{ op: 'peek', address: [], type: 'i32', expect: { value: [] } }]);
+  // The caller's list after the call is the list it passed (addressAfter:
+  // the driver says what the list holds once the helper returned).
+  list('caller-list-is-left-alone', ['PEEK-5'], [{ op: 'peek', address: ['p', 'p+4', 'p+8'], type: 'i32',
+    expect: { value: [1, 2, 3], addressAfter: ['p', 'p+4', 'p+8'] } }]);
+  list('caller-list-of-one-is-left-alone', ['PEEK-5'], [{ op: 'peek', address: ['p+8'], type: 'i32',
+    expect: { value: [3], addressAfter: ['p+8'] } }]);
   list('empty-poke-writes-nothing', ['PEEK-5'], [{ op: 'poke', address: [], value: 9, type: 'i32' },
     { op: 'peek', address: ['p', 'p+4', 'p+8', 'p+12'], type: 'i32', expect: { value: [1, 2, 3, 4] } }]);
   list('poke-writes-every-address', ['PEEK-5'], [{ op: 'poke', address: ['p', 'p+8'], value: -7, type: 'i32' },
@@ -183,6 +189,7 @@ let count = emit('peek', 'convert', 'poke then peek of one value for each type: 
     { op: 'poke', address: ['p', 'p+4', -4], value: 0, type: 'i32', expect: { error: 'OutOfBounds' } },
     { op: 'peek', address: ['p', 'p+4'], type: 'i32', expect: { value: [1, 2] } }]);
   count += emit('peek', 'lists', 'peek and poke with lists of addresses (PEEK-5): order, repeats, a one-element list, ' +
+    'the caller\'s list left as it was, ' +
     'the empty list, misaligned elements, and lists with an out-of-bounds element (nothing read or written, PEEK-6, ' +
     'SAFE-4). Expectations derived by hand from PEEK-2, PEEK-5 and PEEK-6.', vs);
 }

@@ -7,7 +7,7 @@
 namespace memconform::conformance {
 
 namespace {
-constexpr std::array<std::pair<Capability, std::string_view>, 9> kNames{{
+constexpr std::array<std::pair<Capability, std::string_view>, 10> kNames{{
     {kMemoryConfig, "memory-config"},
     {kGrowFaults, "grow-faults"},
     {kGrowthParams, "growth-params"},
@@ -17,9 +17,10 @@ constexpr std::array<std::pair<Capability, std::string_view>, 9> kNames{{
     {kI64, "i64"},
     {kTableSlotReuse, "table-slot-reuse"},
     {kRepeatStrings, "repeat-strings"},
+    {kCallerList, "caller-list"},
 }};
 static_assert(kAllCapabilities == (kMemoryConfig | kGrowFaults | kGrowthParams | kRawGrow | kViews | kFunctionTable | kI64 |
-                                   kTableSlotReuse | kRepeatStrings));
+                                   kTableSlotReuse | kRepeatStrings | kCallerList));
 }  // namespace
 
 const std::set<std::string>& knownCapabilities() {
@@ -55,6 +56,7 @@ Capabilities opNeeds(const Op& op) {
     case OpKind::Grow: needs |= kRawGrow; break;
     default: break;
   }
+  if (op.expect && op.expect->outcome.addressAfter) needs |= kCallerList;
   for (const auto& [name, arg] : op.args) {
     const auto* v = std::get_if<Value>(&arg.form);
     if (!v) continue;

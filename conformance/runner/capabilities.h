@@ -25,9 +25,10 @@ enum Capability : unsigned {
   // Repeat in vector.h) as it is. No vector requires it: for a driver
   // without it, the runner sends the string written out.
   kRepeatStrings = 1u << 8,
+  kCallerList = 1u << 9,     // a peek of a list says the caller's list after the call (PEEK-5, expect.addressAfter)
 };
 using Capabilities = unsigned;  // Capability bits
-inline constexpr Capabilities kAllCapabilities = (1u << 9) - 1;
+inline constexpr Capabilities kAllCapabilities = (1u << 10) - 1;
 
 // Every capability name of conformance/README.md.
 const std::set<std::string>& knownCapabilities();

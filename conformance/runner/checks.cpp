@@ -174,6 +174,14 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
       fail("a multiple of " + toText(Value(*o.multipleOf)), "value " + toText(obs.value), "/expect/multipleOf");
     if (o.nonZero && !(number && *number != 0)) fail("a non-zero number", "value " + toText(obs.value), "/expect/nonZero");
     if (o.type && typeName(obs.value) != *o.type) fail("a value of type " + *o.type, "value " + toText(obs.value), "/expect/type");
+    if (o.addressAfter) {  // PEEK-5
+      std::string why;
+      const auto want = tryResolve(*o.addressAfter, b, why);
+      const std::string actual = obs.addressAfter ? "the caller's list " + toText(*obs.addressAfter) : "the target does not say";
+      if (!want) fail("the caller's list (" + why + ")", actual, "/expect/addressAfter");
+      else if (!obs.addressAfter || !sameValue(*want, *obs.addressAfter))
+        fail("the caller's list " + toText(*want) + " after the call", actual, "/expect/addressAfter");
+    }
   }
   missingViolations(op, rule, o, obs, out);
   return out;
@@ -268,6 +276,7 @@ Outcome knownOver(const Op& op, const KnownOutcome& known) {
     o.type = k.type;
   }
   if (k.events) o.events = k.events;
+  if (k.addressAfter) o.addressAfter = k.addressAfter;
   if (known.violations) o.violations = k.violations;
   return o;
 }
@@ -293,6 +302,11 @@ std::string describe(const Outcome& o, const Bindings& b) {
   if (o.multipleOf) add("a multiple of " + toText(Value(*o.multipleOf)));
   if (!o.error && !o.value && !o.type && !o.nonZero && !o.multipleOf) add("success");
   if (o.events) add("events " + describePatterns(*o.events, b));
+  if (o.addressAfter) {
+    std::string why;
+    const auto v = tryResolve(*o.addressAfter, b, why);
+    add("the caller's list " + (v ? toText(*v) : why) + " after the call");
+  }
   if (!o.violations.empty()) {
     std::string rules;
     for (const auto& r : o.violations) rules += (rules.empty() ? "" : " ") + r;

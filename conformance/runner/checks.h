@@ -53,6 +53,7 @@ struct Observed {
   std::vector<Event> events;
   std::vector<Violation> violations;  // invariant violations of this op
   std::uint64_t byteLength = 0;       // the memory size after the op
+  std::optional<Value> addressAfter;  // peek of a list: the caller's list after the call (Target::addressAfter)
   // A fresh op's state; the buffers keep their capacity (the executor
   // reuses one Observed for every op).
   void reset() {
@@ -62,6 +63,7 @@ struct Observed {
     events.clear();
     violations.clear();
     byteLength = 0;
+    addressAfter.reset();
   }
 };
 

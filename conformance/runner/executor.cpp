@@ -220,6 +220,7 @@ class Executor {
     Observed& observed = opObserved_;
     observed.reset();
     take(target_.execute(op, args), observed);
+    if (op.kind == OpKind::Peek && !observed.error) observed.addressAfter = target_.addressAfter();
     target_.takeEvents(observed.events);
     observed.byteLength = target_.byteLength();
     observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,

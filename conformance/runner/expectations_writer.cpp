@@ -118,6 +118,12 @@ ojson knownOutcome(const OpRun& r, Namer& names, const std::set<double>& unnamed
     }
   }
   if (writeEvents) out["events"] = events;
+  if (op.expect && op.expect->outcome.addressAfter && o.addressAfter) {  // PEEK-5: the caller's list, by name where bound
+    ojson items = ojson::array();
+    for (const auto& a : o.addressAfter->get<std::vector<Value>>() ? *o.addressAfter->get<std::vector<Value>>() : std::vector<Value>{})
+      items.push_back(a.get<double>() ? place(*a.get<double>(), false) : ordered(toJson(a)));
+    out["addressAfter"] = items;
+  }
   ojson rules = ojson::array();
   for (const auto& v : o.violations)
     if (std::find(rules.begin(), rules.end(), v.rule) == rules.end()) rules.push_back(v.rule);
@@ -232,8 +238,8 @@ void ExpectationsWriter::add(const Vector& vector, const VectorRun& run) {
     return out;
   };
   auto inOrder = [&](const ojson& j) {
-    ojson out = fields(j, {"run", "ok", "error", "value", "type", "nonZero", "multipleOf", "events", "level", "live",
-                           "installed", "byteLength", "violations"});
+    ojson out = fields(j, {"run", "ok", "error", "value", "type", "nonZero", "multipleOf", "events", "addressAfter", "level",
+                           "live", "installed", "byteLength", "violations"});
     if (out.contains("events"))
       for (auto& e : out["events"]) e = fields(e, {"alloc", "dealloc", "install", "uninstall", "grow", "resizeAttempt", "size", "ok"});
     return out;

@@ -420,13 +420,13 @@ class Reader {
   std::optional<Outcome> outcome(const json& j, const std::string& pointer, OutcomeForm form) {
     switch (form) {
       case OutcomeForm::Expect:
-        object(j, pointer, {"ok", "error", "value", "events", "multipleOf", "nonZero", "violations", "acceptable"});
+        object(j, pointer, {"ok", "error", "value", "events", "multipleOf", "nonZero", "violations", "acceptable", "addressAfter"});
         break;
       case OutcomeForm::Alternative:
-        object(j, pointer, {"flag", "ok", "error", "value", "events", "multipleOf", "nonZero", "violations"});
+        object(j, pointer, {"flag", "ok", "error", "value", "events", "multipleOf", "nonZero", "violations", "addressAfter"});
         break;
       case OutcomeForm::Known:
-        object(j, pointer, {"ok", "error", "value", "type", "events", "multipleOf", "nonZero", "violations", "run"});
+        object(j, pointer, {"ok", "error", "value", "type", "events", "multipleOf", "nonZero", "violations", "run", "addressAfter"});
         break;
     }
     if (!j.is_object()) return std::nullopt;
@@ -451,6 +451,10 @@ class Reader {
       if (j.contains("value")) error(at(pointer, "value"), "an op that fails has no value");
     }
     if (j.contains("value")) o.value = expected(j["value"], at(pointer, "value"));
+    if (j.contains("addressAfter")) {
+      if (!j["addressAfter"].is_array()) error(at(pointer, "addressAfter"), "expected the caller's list of addresses, found " + kindOf(j["addressAfter"]));
+      else o.addressAfter = expected(j["addressAfter"], at(pointer, "addressAfter"));
+    }
     if (j.contains("multipleOf"))
       if (auto n = integer(j["multipleOf"], at(pointer, "multipleOf"), 1, 4294967296.0)) o.multipleOf = double(*n);
     if (j.contains("violations"))
@@ -805,8 +809,8 @@ std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std:
     return k;
   }
   for (const char* key : {"ok", "error", "value", "type", "nonZero", "multipleOf"}) k.result |= j.contains(key);
-  if (!k.result && !o->events && !k.violations) {
-    r.error(pointer, "a known outcome gives at least one of ok, error, value, type, nonZero, multipleOf, events, violations");
+  if (!k.result && !o->events && !k.violations && !o->addressAfter) {
+    r.error(pointer, "a known outcome gives at least one of ok, error, value, type, nonZero, multipleOf, events, violations, addressAfter");
     return std::nullopt;
   }
   return k;

@@ -83,7 +83,8 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
   if (j.is_null()) return std::nullopt;
   if (!j.is_object()) throw ProtocolError(pointer, "expected a result object or null");
   for (const auto& [key, _] : j.items())
-    if (key != "value" && key != "error" && key != "message" && key != "events" && key != "byteLength" && key != "body")
+    if (key != "value" && key != "error" && key != "message" && key != "events" && key != "byteLength" && key != "body" &&
+        key != "addressAfter")
       throw ProtocolError(at(pointer, key), "unknown field");
   OpResult r;
   if (j.contains("error")) {
@@ -107,6 +108,11 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
     for (std::size_t i = 0; i < events.size(); ++i) r.events.push_back(parseEvent(events[i], at(at(pointer, "events"), i)));
   }
   if (j.contains("byteLength")) r.byteLength = unsignedField(j, pointer, "byteLength");
+  if (j.contains("addressAfter")) {
+    if (op.kind != OpKind::Peek || !j["addressAfter"].is_array())
+      throw ProtocolError(at(pointer, "addressAfter"), "only a peek of a list has one: the list the call left, as a list");
+    r.addressAfter = parseValue(j["addressAfter"], at(pointer, "addressAfter"));
+  }
   if (op.kind == OpKind::Call) {
     if (j.contains("body")) r.body = parseResults(j["body"], at(pointer, "body"), op.body);
     else r.body.resize(op.body.size());
@@ -135,6 +141,7 @@ json resultsJson(const std::vector<Op>& ops, const std::map<const Op*, const Obs
     r["events"] = json::array();
     for (const auto& e : o.events) r["events"].push_back(eventJson(e));
     r["byteLength"] = o.byteLength;
+    if (o.addressAfter) r["addressAfter"] = toJson(*o.addressAfter);
     if (op.kind == OpKind::Call) r["body"] = resultsJson(op.body, observed);
     out.push_back(std::move(r));
   }

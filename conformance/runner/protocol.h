@@ -75,6 +75,7 @@ struct OpResult {
   std::string message;
   std::vector<Event> events;
   std::optional<std::uint64_t> byteLength;
+  std::optional<Value> addressAfter;          // a peek of a list: the caller's list after the call (PEEK-5)
   std::vector<std::optional<OpResult>> body;  // a call's ops
 };
 

@@ -101,6 +101,10 @@ class Target {
   // body's): `args` are its arguments with names resolved. The op's value,
   // or its Error (errors.h).
   virtual Result<Value> execute(const Op& op, const Args& args) = 0;
+  // After an execute() of a peek of a list that succeeded: the caller's
+  // list as the call left it (PEEK-5: as it was), if the target can tell
+  // (capability caller-list); nullopt otherwise.
+  virtual std::optional<Value> addressAfter() { return std::nullopt; }
   // scopedAllocCall(body) for the call op `op`: the body's exceptions (a
   // VectorThrow) pass through the target's own finally; the call's own
   // failure (its pop) is an Error that replaces the body's outcome.

@@ -70,6 +70,9 @@ struct Outcome {
   // must be reported as SAFE-3); any other violation is a failure.
   std::vector<std::string> violations;
   std::optional<std::string> type;  // the kind of the value (typeName); expectations files only
+  // peek of a list: the caller's list as the call leaves it (PEEK-5: as it
+  // was); needs a target with the capability caller-list.
+  std::optional<Expr> addressAfter;
 };
 
 struct Expectation {

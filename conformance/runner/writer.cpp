@@ -53,6 +53,7 @@ json outcomeJson(const Outcome& o) {
   }
   if (o.multipleOf) j["multipleOf"] = *o.multipleOf;
   if (o.nonZero) j["nonZero"] = true;
+  if (o.addressAfter) j["addressAfter"] = toJson(*o.addressAfter);
   if (!o.violations.empty()) j["violations"] = o.violations;
   if (j.empty()) j["ok"] = true;
   return j;

@@ -137,6 +137,7 @@ void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::s
 Result<Value> CmdTarget::execute(const Op& op, const Args&) {
   const protocol::OpResult& r = resultOf(op);
   took(r, 0, r.events.size(), true);
+  addressAfter_ = r.addressAfter;
   return outcomeOf(r);
 }
 

@@ -35,6 +35,7 @@ class CmdTarget : public Target {
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
+  std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override { return byteLength_; }
@@ -64,6 +65,7 @@ class CmdTarget : public Target {
   std::map<const Op*, const protocol::OpResult*> results_;
   std::vector<Event> events_;  // not yet taken
   std::uint64_t byteLength_ = 0;
+  std::optional<Value> addressAfter_;  // of the last op executed
   std::size_t cacheEntries_ = 0, cacheHits_ = 0;
   std::unordered_map<std::string, protocol::Response> cache_;  // the request's vector, as sent -> response
   std::deque<std::string> cacheOrder_;                          // its keys, oldest first

@@ -89,6 +89,7 @@ PluginTarget::PluginTarget(const std::string& path) : path_(path) {
       throw std::runtime_error("plugin " + path + ": unknown capability \"" + *c + "\" (conformance/README.md)");
     capabilities_.insert(*c);
   }
+  capabilities_.insert("caller-list");  // addressAfter(): the ABI's list is read-only
   host_ = {this, hostEvent, hostMessage};
 }
 
@@ -189,6 +190,9 @@ bool PluginTarget::supports(OpKind kind) const {
 }
 
 Result<Value> PluginTarget::execute(const Op& op, const Args& args) {
+  addressAfter_.reset();
+  if (const Value* list = op.kind == OpKind::Peek ? args::find(args, "address") : nullptr; list && list->get<std::vector<Value>>())
+    addressAfter_ = *list;
   try {
     return run(op, args);
   } catch (const GlueError& e) {  // check()'s, from any of run's slots

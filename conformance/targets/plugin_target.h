@@ -28,6 +28,9 @@ class PluginTarget : public Target {
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
+  // The plugin gets a read-only copy of a peek's list (const double *): the
+  // caller's list is the one passed (caller-list, declared for every plugin).
+  std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
@@ -56,6 +59,7 @@ class PluginTarget : public Target {
   memconform_instance* instance_ = nullptr;
   std::vector<Event> events_;
   std::string message_;
+  std::optional<Value> addressAfter_;  // of the last op, if it was a peek of a list
 };
 
 }  // namespace memconform::conformance

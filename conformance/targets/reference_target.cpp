@@ -72,6 +72,11 @@ void ReferenceTarget::finish() {
 
 Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {
   Speaking speaking(*this);
+  addressAfter_.reset();
+  // PEEK-5: the caller's list is left as it was; upstream shifts every
+  // address off it (peek-empties-list).
+  if (const Value* list = op.kind == OpKind::Peek ? args::find(args, "address") : nullptr; list && list->get<std::vector<Value>>())
+    addressAfter_ = speaks(Variant::PeekEmptiesList) ? Value(std::vector<Value>{}) : *list;
   return run(op.kind, args);
 }
 

@@ -30,6 +30,7 @@ class ReferenceTarget : public Target {
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
+  std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
@@ -54,6 +55,7 @@ class ReferenceTarget : public Target {
   AllocatorConfig allocator_;
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
+  std::optional<Value> addressAfter_;  // of the last op, if it was a peek of a list
 };
 
 }  // namespace memconform::conformance

@@ -50,7 +50,9 @@ send({
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   // table-slot-reuse: upstream's free list hands out the last freed slot first.
   // repeat-strings: long strings come written short (lib/run_vector.mjs writtenOut).
-  capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow', 'table-slot-reuse', 'repeat-strings'],
+  // caller-list: a peek of a list reports the list as the helper left it.
+  capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow', 'table-slot-reuse',
+    'repeat-strings', 'caller-list'],
   minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
   wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
 });

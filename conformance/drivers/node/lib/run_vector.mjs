@@ -138,6 +138,8 @@ export class VectorRun {
     try {
       const raw = this.execute(op.op, args);
       out = { value: this.wire(raw) };
+      // caller-list: the list the helper was given, as it left it (PEEK-5).
+      if (op.op === 'peek' && Array.isArray(args.address)) out.addressAfter = this.wire(args.address);
       this.bind(op, raw, events);
     } catch (e) {
       if (!(e instanceof Error) || e instanceof DriverError) throw e;

@@ -41,6 +41,8 @@ constexpr double kTwo31 = 2147483648.0, kTwo32 = 4294967296.0, kTwo53 = 90071992
 // A well-behaved caller's memory can grow by 128 MiB: more than its 64 ops
 // can allocate in blocks of at most 1 MiB and their allocator's overhead.
 constexpr std::uint32_t kWellBehavedRoomPages = 2048;
+// Long strings (Decoder::longString) in one sequence: a quarter of that room.
+constexpr std::uint64_t kLongStringBytes = std::uint64_t{32} << 20;
 
 // Numbers that sit on the edges of the rules.
 constexpr std::array<double, 32> kNumbers{
@@ -155,6 +157,7 @@ class OpDecoder::Decoder {
     blocks_.clear();
     plainFunctions_.clear();
     rawGrown_ = false;
+    longStringBytes_ = 0;
     return v;
   }
 
@@ -227,10 +230,19 @@ class OpDecoder::Decoder {
   // A string up to longer than a small memory's free space, written short
   // (Repeat): the helper's own block may grow the memory, and the helper
   // must write it through a view of the grown memory (VIEW-2, SAFE-3).
+  // At most kLongStringBytes of them in one sequence, so that they stay well
+  // inside a well-behaved caller's room to grow (kWellBehavedRoomPages): a
+  // memory they fill up is where each allocator's overhead decides which
+  // allocation fails (SCOPE-3), not a bug (found fuzzing 3.41.2: fourteen
+  // 9-MiB strings in a 2,304-page memory, the last 1-MiB one failed on
+  // dlmalloc only).
   Expr longString() {
     // Over 8 MiB: more than sqlite3.wasm's smallest memory (128 pages) holds.
     static constexpr std::uint64_t kBytes[] = {std::uint64_t{1} << 16, std::uint64_t{1} << 20, std::uint64_t{9} << 20};
-    return Expr{Repeat{"ab", kBytes[in_.below(std::size(kBytes))] / 2}};
+    const std::uint64_t bytes = kBytes[in_.below(std::size(kBytes))];
+    if (longStringBytes_ + bytes > kLongStringBytes) return str(in_.pick(kStrings));
+    longStringBytes_ += bytes;
+    return Expr{Repeat{"ab", bytes / 2}};
   }
 
   // The bytes of a generated string argument (written short or not).
@@ -800,6 +812,7 @@ class OpDecoder::Decoder {
   std::vector<Block> blocks_;
   std::vector<std::pair<std::string, bool>> plainFunctions_;
   bool rawGrown_ = false;  // a raw memory.grow or a resize ran: new blocks may stay unfilled
+  std::uint64_t longStringBytes_ = 0;  // of this sequence's long strings (longString)
 
   template <class F>
   void model(F&& change) {

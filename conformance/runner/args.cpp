@@ -31,6 +31,11 @@ const Value& required(const Args& a, std::string_view name) {
 
 const Value* find(const Args& a, std::string_view name) { return a.find(name); }
 
+const Value* peekedList(OpKind kind, const Args& a) {
+  const Value* list = kind == OpKind::Peek ? a.find("address") : nullptr;
+  return list && list->get<std::vector<Value>>() ? list : nullptr;
+}
+
 double number(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   if (const auto* d = v.get<double>()) return *d;

@@ -24,6 +24,9 @@ std::string string(const Args& a, std::string_view name);
 std::string string(const Args& a, std::string_view name, const std::string& fallback);
 bool boolean(const Args& a, std::string_view name, bool fallback);
 std::vector<std::string> strings(const Args& a, std::string_view name);
+// The list of addresses a peek of a list is given (PEEK-5: the caller's
+// list, Target::addressAfter); null for a peek of one address or another op.
+const Value* peekedList(OpKind kind, const Args& a);
 // A single integral address, or a list of them (`isList` tells which).
 std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& isList);
 // A Handle of `kind`, or a plain integer (which never names a live handle).

@@ -191,8 +191,7 @@ bool PluginTarget::supports(OpKind kind) const {
 
 Result<Value> PluginTarget::execute(const Op& op, const Args& args) {
   addressAfter_.reset();
-  if (const Value* list = op.kind == OpKind::Peek ? args::find(args, "address") : nullptr; list && list->get<std::vector<Value>>())
-    addressAfter_ = *list;
+  if (const Value* list = args::peekedList(op.kind, args)) addressAfter_ = *list;
   try {
     return run(op, args);
   } catch (const GlueError& e) {  // check()'s, from any of run's slots

@@ -75,7 +75,7 @@ Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {
   addressAfter_.reset();
   // PEEK-5: the caller's list is left as it was; upstream shifts every
   // address off it (peek-empties-list).
-  if (const Value* list = op.kind == OpKind::Peek ? args::find(args, "address") : nullptr; list && list->get<std::vector<Value>>())
+  if (const Value* list = args::peekedList(op.kind, args))
     addressAfter_ = speaks(Variant::PeekEmptiesList) ? Value(std::vector<Value>{}) : *list;
   return run(op.kind, args);
 }

@@ -82,12 +82,13 @@ void CmdTarget::start(const Vector& vector) {
     if (hello_.memory)
       request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},
                                               {"maximumPages", hello_.memory->maximumPages}};
-    const std::string key = cacheEntries_ ? request["vector"].dump(-1, ' ', false, json::error_handler_t::replace) : "";
+    // The vector as sent is also the key of what is remembered: dumped once.
+    const std::string key = request["vector"].dump(-1, ' ', false, json::error_handler_t::replace);
     if (const auto hit = cache_.find(key); cacheEntries_ && hit != cache_.end()) {
       response_ = hit->second;
       ++cacheHits_;
     } else {
-      driver_.writeLine(request.dump(-1, ' ', false, json::error_handler_t::replace));
+      driver_.writeLine("{\"id\":" + std::to_string(id) + ",\"vector\":" + key + "}");
       response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
       if (cacheEntries_ && !response_.error) {
         if (cacheOrder_.size() >= cacheEntries_) {

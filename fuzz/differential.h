@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,10 @@ class Canonicalizer {
   struct Outcome {
     std::vector<std::string> events;
     std::string result;  // "value ...", "error KIND", or why the op did not run
-    bool operator==(const Outcome&) const = default;
+    // For each event: a dealloc of an address this run freed before (what
+    // block, if any, is there now is the allocator's). Not compared.
+    std::vector<bool> refrees;
+    bool operator==(const Outcome& o) const { return events == o.events && result == o.result; }
   };
   Outcome canonical(const conformance::OpRun& run);
   std::string outcome(const conformance::OpRun& run);  // canonical(), as one line
@@ -74,6 +78,7 @@ class Canonicalizer {
   CompareOptions options_;
   Numbering pointers_, functions_, scopes_;
   std::map<std::uint64_t, std::uint64_t> sizes_;  // block -> size, from its alloc event
+  std::set<std::uint64_t> freed_;                 // addresses a dealloc event named
 };
 
 }  // namespace memconform::fuzz

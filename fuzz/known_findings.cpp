@@ -5,9 +5,11 @@
 namespace memconform::fuzz {
 
 bool KnownFindings::tolerate(const Difference& d) {
-  for (const std::string& key : {d.signature(), d.op + "/" + d.rule})
+  const std::string signature = d.signature();
+  for (const std::string& key : {signature, d.op + "/" + d.rule})
     if (expectations_.findings.count(key)) {
       ++seen_[key];
+      if (key != signature) ++underCoarse_[key][signature];
       return true;
     }
   return false;
@@ -26,6 +28,8 @@ std::string KnownFindings::summary() const {
     const auto it = seen_.find(signature);
     s += "  " + signature + ": " + (it == seen_.end() ? "not seen" : std::to_string(it->second) + " inputs") + " (" +
          reason + ")\n";
+    if (const auto under = underCoarse_.find(signature); under != underCoarse_.end())
+      for (const auto& [fine, inputs] : under->second) s += "    " + fine + ": " + std::to_string(inputs) + " inputs\n";
   }
   return s;
 }

@@ -28,14 +28,18 @@ class KnownFindings {
   bool tolerate(const Difference& d);
   // The coarse keys (OP/RULE) of the file.
   std::vector<std::string> coarseKeys() const;
-  // How many inputs ended at each known finding, and the ones never seen:
+  // How many inputs ended at each known finding, and the ones never seen;
+  // under a coarse key, the signatures it tolerated (to replace it with):
   //   peek/PEEK-1: 312 inputs (upstream's peek has no bounds check)
+  //     peek/PEEK-1/error:OutOfBounds>value:undefined: 300 inputs
+  //     peek/PEEK-1/value:list>value:list0: 12 inputs
   //   zeroMemory/ALIGN-2: not seen
   std::string summary() const;
 
  private:
   conformance::Expectations expectations_;
   std::map<std::string, std::size_t> seen_;  // "pop/SCOPE-5" -> inputs that ended there
+  std::map<std::string, std::map<std::string, std::size_t>> underCoarse_;  // "pop/SCOPE-5" -> signature -> inputs
 };
 
 }  // namespace memconform::fuzz

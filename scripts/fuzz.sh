@@ -31,6 +31,13 @@
 #                                            through the Node driver against
 #                                            the reference in its dialect
 #                                            (default 60 s); exit 1 on a finding
+#   scripts/fuzz.sh release-throughput RELEASE [SECONDS]
+#                                            exec/s of `release` (one process,
+#                                            one per core, and with instances
+#                                            bootstrapped again) against
+#                                            the reference target and
+#                                            fuzz_empty, in one run (default
+#                                            60 s each)
 #   scripts/fuzz.sh plugin PATH.so [SECONDS] fuzz_differential: the reference
 #                                            against a C plugin
 #                                            (conformance/include/memconform/
@@ -100,6 +107,25 @@ options() {
       asan) asan+="${asan:+:}${BASH_REMATCH[1]}=${BASH_REMATCH[2]}" ;;
     esac
   done <"fuzz/$target.options"
+}
+
+# The dialect of a pinned @sqlite.org/sqlite-wasm release.
+dialectOf() {
+  case $1 in
+    3.54.1-build1) echo sqlite-wasm-3.54 ;;
+    3.41.2) echo sqlite-wasm-3.41 ;;
+    *) echo "scripts/fuzz.sh: unknown release $1 (3.54.1-build1, 3.41.2)" >&2; exit 2 ;;
+  esac
+}
+
+# The cmd: target of a release through the Node driver. Node collects
+# garbage on one thread: the fuzzer needs the machine's other core (on 2
+# cores this ran 353 against 296 exec/s in one sitting). FUZZ_PROCESSES
+# runs start in their own folder (run()): the driver by its full path.
+releaseTarget() {
+  local driver=conformance/drivers/node/driver.mjs
+  [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && driver=$root/$driver
+  echo "cmd:node --single-threaded-gc $driver --release $1"
 }
 
 # Runs one target for $2 seconds (as FUZZ_PROCESSES processes at once, if
@@ -268,16 +294,34 @@ case $what in
     ;;
   release)
     release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}
-    case $release in
-      3.54.1-build1) dialect=sqlite-wasm-3.54 ;;
-      3.41.2) dialect=sqlite-wasm-3.41 ;;
-      *) echo "scripts/fuzz.sh release: unknown release $release (3.54.1-build1, 3.41.2)"; exit 2 ;;
-    esac
-    # FUZZ_PROCESSES runs start in their own folder (run()): the driver by its full path.
-    driver=conformance/drivers/node/driver.mjs
-    [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && driver=$root/$driver
-    MEMCONFORM_TARGET="cmd:node $driver --release $release" \
+    dialect=$(dialectOf "$release")
+    MEMCONFORM_TARGET=$(releaseTarget "$release") \
       MEMCONFORM_REFERENCE="reference?dialect=$dialect" run fuzz_differential "${3:-60}" "release-$release"
+    ;;
+  release-throughput)
+    # fuzz_differential's exec/s against a release through the Node driver,
+    # against the reference in the release's dialect (no driver), and
+    # against fuzz_empty, in one run: the release as one process, with
+    # instances bootstrapped again instead of rehomed (--fresh-instances),
+    # and as one process per core. Each run starts from the seed corpus.
+    release=${2:?usage: scripts/fuzz.sh release-throughput 3.54.1-build1|3.41.2 [SECONDS]}
+    secs=${3:-60} dialect=$(dialectOf "$release")
+    FUZZ_PROCESSES=1 run fuzz_empty 5 throughput-empty >/dev/null || true
+    MEMCONFORM_TARGET="reference?dialect=$dialect" MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-reference >/dev/null || true
+    MEMCONFORM_TARGET=$(releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release >/dev/null || true
+    MEMCONFORM_TARGET="$(releaseTarget "$release") --fresh-instances" MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release-fresh >/dev/null || true
+    MEMCONFORM_TARGET=$(FUZZ_PROCESSES=$(nproc) releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=$(nproc) run fuzz_differential "$secs" throughput-release-processes >/dev/null || true
+    printf '%-62s %12s\n' "fuzz_differential, $secs s each, seed corpus" "exec/s"
+    for row in "fuzz_empty (5 s):throughput-empty" "reference against the reference in its dialect:throughput-reference" \
+               "$release through the Node driver:throughput-release" \
+               "$release, instances bootstrapped again (--fresh-instances):throughput-release-fresh" \
+               "$release, $(nproc) processes (sum):throughput-release-processes"; do
+      printf '%-62s %12s\n' "${row%%:*}" "$(cat "$work/${row##*:}/execs")"
+    done
     ;;
   plugin)
     library=${2:?usage: scripts/fuzz.sh plugin PATH.so [SECONDS]}

@@ -2,7 +2,8 @@
 // section): a finding is known by its signature OP/RULE/ASPECT, so that a
 // new bug on the same op and rule (another aspect) still stops the run; the
 // older coarse OP/RULE still tolerates every aspect. The summary counts each
-// listed one, or says it was not seen.
+// listed one, or says it was not seen, and lists the signatures each coarse
+// key tolerated.
 #include "fuzz/known_findings.h"
 
 #include <gtest/gtest.h>
@@ -45,7 +46,10 @@ TEST(KnownFindings, FineSignaturesTolerateOnlyThatAspect) {
   EXPECT_FALSE(known.tolerate(at("pop", "CALL-1", "")));
   EXPECT_EQ(known.coarseKeys(), std::vector<std::string>{"call/CALL-1"});
   EXPECT_EQ(known.summary(),
-            "  call/CALL-1: 2 inputs (pops the top)\n  peek/PEEK-1/error:OutOfBounds>value:undefined: 1 inputs (no bounds check)\n");
+            "  call/CALL-1: 2 inputs (pops the top)\n"
+            "    call/CALL-1/events:dealloc>none: 1 inputs\n"  // what the coarse key tolerated, to replace it with
+            "    call/CALL-1/violation:CALL-1: 1 inputs\n"
+            "  peek/PEEK-1/error:OutOfBounds>value:undefined: 1 inputs (no bounds check)\n");
   EXPECT_TRUE(KnownFindings().empty());
   EXPECT_FALSE(KnownFindings().tolerate(at("call", "CALL-1", "")));
 }
@@ -198,6 +202,47 @@ TEST(KnownFindings, SAFE_1_AgainstItsOwnAllocatorATargetBreaksTheSameRulesNotAsO
   EXPECT_FALSE(compareRuns(two, one, {.ownAllocator = true}));
   EXPECT_TRUE(compareRuns(two, one));
   EXPECT_TRUE(compareRuns(two, none, {.ownAllocator = true}));
+}
+
+// A pointer left dangling (a scope still listing a block the glue freed,
+// cstring-error-deallocs) and freed again lands on whatever block each
+// allocator has put at that address since (SCOPE-3): against a target's own
+// allocator that is not a finding, and the rest of the run is the
+// allocator's. A wrong free of a block no one freed before still is one.
+TEST(KnownFindings, SCOPE_3_ADanglingPointerFreedAgainHitsTheAllocatorsBlock) {
+  using conformance::OpKind;
+  conformance::Op string{OpKind::ScopedAllocCString, "/ops/0", {}, {}, {}, {}, {}};
+  conformance::Op alloc1{OpKind::Alloc, "/ops/1", {}, {}, {}, {}, {}};
+  conformance::Op alloc2{OpKind::Alloc, "/ops/2", {}, {}, {}, {}, {}};
+  conformance::Op pop{OpKind::Pop, "/ops/3", {}, {}, {}, {}, {}};
+  auto op = [](const conformance::Op& o, conformance::Value value, std::vector<Event> events) {
+    conformance::Observed observed;
+    observed.value = std::move(value);
+    observed.events = std::move(events);
+    return conformance::OpRun{&o, observed, "", 0};
+  };
+  const conformance::Value undefined{conformance::Undefined{}};
+  // The string's block (100) is freed when its write fails, and stays listed
+  // in the scope; the first allocation after gets its address on one side,
+  // the second on the other; the pop frees the address again.
+  auto run = [&](Address first, Address second) {
+    conformance::VectorRun r;
+    r.ops = {op(string, undefined, {AllocEvent{100, 8}, DeallocEvent{100}}), op(alloc1, double(first), {AllocEvent{first, 8}}),
+             op(alloc2, double(second), {AllocEvent{second, 8}}), op(pop, undefined, {PopEvent{1}, DeallocEvent{100}})};
+    return r;
+  };
+  const auto firstReuses = run(100, 200), secondReuses = run(200, 100);
+  EXPECT_FALSE(compareRuns(firstReuses, secondReuses, {.ownAllocator = true}));
+  EXPECT_TRUE(compareRuns(firstReuses, secondReuses));  // the reference's own allocator: it is the reference's choice
+  // Neither address was freed before: the pop frees another block than the
+  // reference's, a finding.
+  auto wrongFree = [&](Address freed) {
+    conformance::VectorRun r;
+    r.ops = {op(alloc1, 100.0, {AllocEvent{100, 8}}), op(alloc2, 200.0, {AllocEvent{200, 8}}),
+             op(pop, undefined, {PopEvent{1}, DeallocEvent{freed}})};
+    return r;
+  };
+  EXPECT_TRUE(compareRuns(wrongFree(100), wrongFree(200), {.ownAllocator = true}));
 }
 
 }  // namespace

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // The Node driver's results do not depend on the vectors run before: the
 // corpus is sent to `driver.mjs --check-reset` in file order, in reverse
-// order and in a shuffled order, and every vector's response (values,
-// addresses, events, end state) must be the same in each; --check-reset
-// makes the driver also compare every byte of memory, its stack pointer
-// and its function table with the instance's state at creation after each
-// vector. Exit 0 if so, 1 with the first differences, 2 on bad usage.
+// order and in a shuffled order, and once more in file order with
+// --fresh-instances (an instance whose memory or table grew is made again
+// with the package's whole bootstrap, not rehomed: a new wasm instance under
+// the same JavaScript), and every vector's response (values, addresses,
+// events, end state) must be the same in each; --check-reset makes the
+// driver also compare every byte of memory, its stack pointer and its
+// function table with the instance's state at creation after each vector
+// and each rehome. Then each recorded sequence of sequences/ (vectors whose
+// order matters: found by fuzzing, minimised) is sent in its order with and
+// without --fresh-instances, with the same responses. Exit 0 if so, 1 with
+// the first differences, 2 on bad usage.
 // Usage: node node_driver_order.mjs RELEASE [VECTOR_DIR] [--driver-args "..."]
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -28,8 +34,8 @@ const files = (d) => readdirSync(d).sort().flatMap((f) => {
 const vectors = files(dir).flatMap((f) => JSON.parse(readFileSync(f, 'utf8')).vectors);
 
 // Responses by vector id, the vectors sent in `order` to one driver process.
-async function run(order) {
-  const child = spawn(process.execPath, [driver, '--release', release, '--check-reset'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function run(order, ...flags) {
+  const child = spawn(process.execPath, [driver, '--release', release, '--check-reset', ...flags], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const { value, done } = await lines.next();
@@ -48,6 +54,23 @@ async function run(order) {
   return responses;
 }
 
+// Each recorded sequence in its order, rehomed and on fresh instances: the
+// number of responses that differ.
+async function sequencesDiffer() {
+  const sequences = join(here, 'sequences');
+  let differ = 0;
+  for (const f of readdirSync(sequences).filter((n) => n.endsWith('.json')).sort()) {
+    const { vectors: sequence } = JSON.parse(readFileSync(join(sequences, f), 'utf8'));
+    const [rehomed, fresh] = [await run(sequence), await run(sequence, '--fresh-instances')];
+    for (const v of sequence) {
+      if (rehomed.get(v.id) === fresh.get(v.id)) continue;
+      ++differ;
+      console.log(`FAIL ${v.id} (${f}): rehomed, it answered\n  ${rehomed.get(v.id).slice(0, 600)}\nnot\n  ${fresh.get(v.id).slice(0, 600)}`);
+    }
+  }
+  return differ;
+}
+
 // A shuffle that is the same on every run (a linear congruential generator).
 function shuffled(list, seed) {
   const out = [...list];
@@ -63,13 +86,16 @@ function shuffled(list, seed) {
 const orders = { 'file order': vectors, reversed: [...vectors].reverse(), shuffled: shuffled(vectors, 18) };
 const results = {};
 for (const [name, order] of Object.entries(orders)) results[name] = await run(order);
+results['file order on fresh instances'] = await run(vectors, '--fresh-instances');
 const base = results['file order'];
 let differences = 0;
 let errors = 0;
+const resetError = /reset after this vector left a difference|a rehomed instance differs/;
 for (const v of vectors) {
   const first = base.get(v.id);
-  if (first.includes('reset after this vector left a difference')) {
-    if (errors++ < 5) console.log(`FAIL ${v.id}: ${JSON.parse(first).error}`);
+  const failed = Object.entries(results).find(([, r]) => resetError.test(r.get(v.id)));
+  if (failed) {
+    if (errors++ < 5) console.log(`FAIL ${v.id} (${failed[0]}): ${JSON.parse(failed[1].get(v.id)).error}`);
     continue;
   }
   for (const [name, r] of Object.entries(results)) {
@@ -78,8 +104,9 @@ for (const v of vectors) {
   }
 }
 const total = vectors.length;
+differences += await sequencesDiffer();
 if (differences || errors) {
-  console.log(`${release}: ${differences} response(s) depend on the order, ${errors} reset(s) left a difference, of ${total} vectors`);
+  console.log(`${release}: ${differences} response(s) depend on the order or on rehoming, ${errors} reset(s) or rehome(s) left a difference, of ${total} vectors`);
   process.exit(1);
 }
-console.log(`ok   ${release}: ${total} vectors give the same responses in ${Object.keys(orders).join(', ')}; every reset restored the state byte for byte`);
+console.log(`ok   ${release}: ${total} vectors give the same responses in ${Object.keys(results).join(', ')}; every reset and rehome restored the state byte for byte`);

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // memconform driver (protocol 1, conformance/README.md) for the heap helpers
 // of @sqlite.org/sqlite-wasm:
-//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset] [--stats FILE]
+//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset] [--fresh-instances] [--stats FILE]
 //   node driver.mjs --list-mutants
 // Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
 // helper object and writes what happened; the runner judges. --mutant plants
 // one bug in the helpers (lib/mutants.mjs); --label only marks the process.
 // Every vector starts from the state its instance was created in (reset());
 // --check-reset compares every byte, the stack pointer and the function
-// table with it after each vector (slow; for tests).
+// table with it after each vector and after each rehome (slow; for tests).
+// An instance whose memory grew is rehomed: a new wasm instance under the
+// same JavaScript (lib/binding.mjs); --fresh-instances makes a new one with
+// the package's whole bootstrap instead (to compare: the responses are the
+// same).
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -26,6 +30,7 @@ try {
       label: { type: 'string' },
       'list-mutants': { type: 'boolean' },
       'check-reset': { type: 'boolean' },
+      'fresh-instances': { type: 'boolean' },
       stats: { type: 'string' },
     },
   }));
@@ -61,12 +66,17 @@ send({
 // vector waited and how many ahead (lib/pool.mjs), why instances were
 // replaced, and the milliseconds spent on each, appended as one JSON line
 // when the runner closes the pipe.
-const stats = { vectors: 0, instances: 0, instancesAhead: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, vectors: 0, resets: 0 } };
+const stats = { vectors: 0, instances: 0, instancesAhead: 0, rehomed: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, rehomes: 0, vectors: 0, resets: 0 } };
 const pool = new InstancePool(async (initialPages, maximumPages) => {
   const instance = await release.instance(initialPages, maximumPages);
   if (options.mutant) plantMutant(options.mutant, instance, release);
   return instance;
-}, stats);
+}, stats, {
+  // A mutant may hold what it saw of the first memory (lib/mutants.mjs): its
+  // instances are made again, as the bug would meet a new page load.
+  rehome: !options.mutant && !options['fresh-instances'],
+  check: (instance) => (options['check-reset'] ? instance.differenceFromPristine() : undefined),
+});
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (!line.trim()) continue;
   let id;
@@ -80,7 +90,12 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   }
 }
 pool.close();
-if (options.stats) appendFileSync(options.stats, JSON.stringify({ release: release.version, ...stats }) + '\n');
+if (options.stats) {
+  const cpu = process.cpuUsage();  // the whole process's: parsing, writing, collecting garbage too
+  stats.ms.cpu = (cpu.user + cpu.system) / 1000;
+  stats.ms.wall = performance.now();
+  appendFileSync(options.stats, JSON.stringify({ release: release.version, ...stats }) + '\n');
+}
 
 // f(), its milliseconds added to stats.ms[what].
 function timed(what, f) {

@@ -6,6 +6,7 @@
 // memory object (Emscripten's growMemory calls it), where growth faults are
 // injected too (MEM-5).
 import { readFileSync } from 'node:fs';
+import { Binding } from './binding.mjs';
 
 const PAGE = 65536;
 
@@ -115,9 +116,6 @@ function minimumImportPages(module) {
 // Bytes past a vector's highest block that the allocator may have written
 // (dlmalloc's chunk headers and the top chunk's; memalign's are inside).
 const ALLOCATOR_MARGIN = 4096;
-// Slots the function table may grow by (one per reset) before its instance
-// is replaced, so that a reset stays short.
-const TABLE_GROWTH = 256;
 
 // The index of the last nonzero byte (-1 if none): whole 64-KiB pages are
 // compared natively, from the end.
@@ -146,21 +144,21 @@ function maximumImportPages(module, minimumPages) {
 
 export class Instance {
   static async create(release, initialPages, maximumPages) {
-    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    const binding = new Binding(release.module, initialPages, maximumPages);
     const runtime = { resizing: 0 };  // calls of emscripten_resize_heap under way
     let imports, failed;
     const refused = new Promise((_, reject) => { failed = reject; });
     const options = {
       print: () => {},
       printErr: () => {},
-      wasmMemory: memory,
+      wasmMemory: binding.memory,
       // Both releases accept instantiateWasm; answering on a later microtask
       // lets 3.41.2 register its post-run hook first.
       instantiateWasm(imp, done) {
         imports = imp;
         // Growth through the runtime's resize (from JS or from sbrk in the
         // module) renews the runtime's own views (updateMemoryViews).
-        const resizeHeap = imp.env.emscripten_resize_heap;
+        const resizeHeap = runtime.resizeHeap = imp.env.emscripten_resize_heap;
         imp.env.emscripten_resize_heap = (size) => {
           ++runtime.resizing;
           try {
@@ -171,7 +169,7 @@ export class Instance {
         };
         queueMicrotask(() => {
           try {
-            done(new WebAssembly.Instance(release.module, imp), release.module);
+            done({ exports: binding.instantiate(imp) }, release.module);
           } catch (e) {
             failed(e);  // the module refused the memory: create() rejects
           }
@@ -187,10 +185,12 @@ export class Instance {
     } finally {
       console.warn = warn;
     }
-    return new Instance(release, sqlite3, options, imports.env, memory, maximumPages, runtime);
+    return new Instance(release, sqlite3, options, imports.env, binding, maximumPages, runtime);
   }
 
-  constructor(release, sqlite3, module, env, memory, maximumPages, runtime) {
+  constructor(release, sqlite3, module, env, binding, maximumPages, runtime) {
+    const memory = binding.memory;
+    this.binding = binding;
     this.runtime = runtime;
     // The runtime's HEAPU8 where the module does not export it (3.54.1): a
     // view renewed only when the runtime's resize grows the memory, as
@@ -215,6 +215,7 @@ export class Instance {
     this.lastMin = undefined;
     this.highWater = 0;  // the end of the highest block or write of the current vector
     this.tableTouched = false;  // the vector uninstalled a slot it did not install
+    this.zerosFreed = 0;  // uninstallFunction(0) calls since the last reset (#takeFreeSlots)
     this.#hook();
     this.module = module;
     this.release = release;
@@ -231,7 +232,7 @@ export class Instance {
     const w = this.wasm;
     const { alloc, dealloc, installFunction, scopedInstallFunction, uninstallFunction } = w;
     // upstream's own, for reset() (mutants replace the helpers on the object).
-    this.upstream = { scopedAlloc: w.scopedAlloc, scopedAllocPop: w.scopedAllocPop, installFunction, uninstallFunction };
+    this.upstream = { scopedAlloc: w.scopedAlloc, scopedAllocPop: w.scopedAllocPop, installFunction, uninstallFunction, heap8u: w.heap8u };
     w.alloc = Object.assign((n) => {
       const p = alloc(n);
       this.#reached(Number(p), Number(n));
@@ -264,6 +265,7 @@ export class Instance {
       // free list, whatever upstream put on it.)
       // A slot the vector did not install: reset() checks every slot.
       if (!this.installed.delete(i)) this.tableTouched = true;
+      if (i === 0) ++this.zerosFreed;  // on upstream's free list, where it ends the search for a slot
       if (held) this.#record({ uninstall: i });
       return r;
     };
@@ -401,10 +403,10 @@ export class Instance {
   // ascending order (normalized here, for each instance alike).
   #pristine() {
     const table = this.wasm.functionTable();
-    const holes = this.#takeFreeSlots(table);
+    const holes = this.#takeFreeSlots();
     for (const i of holes) table.set(i, null);
-    const slots = Array.from({ length: table.length }, (_, i) => table.get(i));
-    this.#freeInAscendingOrder(table, holes, table.length);
+    const slots = Array.from({ length: table.length }, (_, i) => this.binding.slotSource(table.get(i), i));
+    this.#freeInAscendingOrder(holes);
     return { ...this.release.image(new Uint8Array(this.memory.buffer)), stack: this.#stack().save(), slots, holes };
   }
 
@@ -416,28 +418,34 @@ export class Instance {
   }
 
   // Every slot on upstream's free list, taken off it (by installing a
-  // stand-in in each, until the table grows): the slots it handed out.
-  #takeFreeSlots(table) {
-    const standIn = this.wasm.exports.sqlite3_initialize;
+  // stand-in in each while the table cannot grow): the slots it listed.
+  #takeFreeSlots() {
+    const standIn = this.binding.exportsNow.sqlite3_initialize;  // a wasm function: upstream sets it as it is
+    const end = new Error('the free list ended');
     const taken = [];
-    for (let tries = 0; tries < 100000; ++tries) {
-      const length = table.length;
-      let slot;
-      try {
-        slot = this.upstream.installFunction(standIn, 'i()');
-      } catch {
-        continue;  // a value a vector put there that is not a slot: gone from the list
+    let ends = 0;
+    this.binding.tableGrowStandIn = () => { throw end; };
+    try {
+      for (let tries = 0; tries < 100000; ++tries) {
+        try {
+          taken.push(this.upstream.installFunction(standIn, 'i()'));
+        } catch (e) {
+          // Upstream would grow the table: its list ran out, or its search
+          // stopped at a 0 on it (uninstallFunction(0) puts one there), with
+          // the slots below it still listed. Anything else: a value a
+          // vector put there that is not a slot, gone from the list.
+          if (e === end && ++ends > this.zerosFreed) return taken;
+        }
       }
-      taken.push(slot);
-      if (slot === length) return taken;
+    } finally {
+      this.binding.tableGrowStandIn = undefined;
     }
     throw new Error('the function table\'s free list does not run out');
   }
 
-  // Puts `holes` and the slots from `from` to the table's end on upstream's
-  // free list, so that installs take them in ascending order, and then grow.
-  #freeInAscendingOrder(table, holes, from) {
-    for (let i = table.length - 1; i >= from; --i) this.upstream.uninstallFunction(i);
+  // Puts `holes` on upstream's free list, so that installs take them in
+  // ascending order, and then grow the table.
+  #freeInAscendingOrder(holes) {
     for (const i of [...holes].sort((a, b) => b - a)) this.upstream.uninstallFunction(i);
   }
 
@@ -470,20 +478,22 @@ export class Instance {
       // them, its writes; all of it after anything the runtime suspects.
       const end = this.dirty ? bytes.length : Math.min(bytes.length, this.highWater + ALLOCATOR_MARGIN);
       if (end > p.top) bytes.fill(0, p.top, end);
-      // The table: the free list emptied (which grows the table by a slot:
-      // an instance is replaced after TABLE_GROWTH resets), the slots a
-      // vector may have changed put back, the free slots listed again.
+      // The table: its length as it was (upstream's next slot past the end
+      // is observable: uninstallFunction(0) makes the next install take
+      // it; a table does not shrink) and the slots the vector did not
+      // install as they were (rehome() puts them back), the free list
+      // emptied, the free slots emptied and listed again.
       const table = w.functionTable();
-      if (table.length > p.slots.length + TABLE_GROWTH) return this.#unusable('its function table grew too long');
-      this.#takeFreeSlots(table);
-      const changed = this.tableTouched ? Array.from({ length: p.slots.length }, (_, i) => i) : p.holes;
-      for (const i of changed) if (table.get(i) !== p.slots[i]) table.set(i, p.slots[i]);
-      for (let i = p.slots.length; i < table.length; ++i) table.set(i, null);
-      this.#freeInAscendingOrder(table, p.holes, p.slots.length);
+      if (table.length !== p.slots.length) return this.#unusable('its function table grew');
+      if (this.tableTouched) return this.#unusable('a vector uninstalled a slot it did not install');
+      this.#takeFreeSlots();
+      for (const i of p.holes) if (table.get(i) !== null) table.set(i, null);
+      this.#freeInAscendingOrder(p.holes);
     } catch (e) {
       return this.#unusable(`reset failed: ${e?.message ?? e}`);
     }
     this.tableTouched = false;
+    this.zerosFreed = 0;
     this.live.clear();
     this.mapped.clear();
     this.installed.clear();
@@ -492,6 +502,35 @@ export class Instance {
     this.highWater = 0;
     this.dirty = false;
     return true;
+  }
+
+  // Ready for a vector with a memory of this size after reset() said it is
+  // not (its memory grew), without the package's bootstrap: a new wasm
+  // instance under the same JavaScript (lib/binding.mjs) put in the state
+  // this one was created in (#pristine: bytes, stack pointer, table and its
+  // free list), the JavaScript's views of the memory renewed as a bootstrap
+  // leaves them. False, with why, if it cannot be.
+  rehome(initialPages, maximumPages) {
+    const b = this.binding;
+    try {
+      b.replace(initialPages, maximumPages);
+    } catch (e) {
+      return this.#unusable(`rehome: ${e?.message ?? e}`);
+    }
+    const p = this.pristine;
+    const table = this.wasm.functionTable();
+    if (table.length < p.slots.length) table.grow(p.slots.length - table.length);
+    p.slots.forEach((source, i) => 'own' in source || table.set(i, b.slotValue(source)));
+    b.refreshViews(() => this.upstream.heap8u(), () => this.runtime.resizeHeap(0));
+    this.runtimeHeap = new Uint8Array(this.memory.buffer);
+    this.initialBytes = this.memory.buffer.byteLength;
+    this.maximumPages = maximumPages;
+    this.generation = 0;
+    this.buffers = new WeakMap([[this.memory.buffer, 0]]);
+    this.dirty = false;  // the new memory is zero above the image
+    this.highWater = 0;
+    this.tableTouched = false;
+    return this.reset();
   }
 
   // After reset(): whether the instance is in its pristine state, byte for
@@ -507,9 +546,11 @@ export class Instance {
     if (last >= p.top) return `byte ${last} is ${bytes[last]}, was 0`;
     if (this.#stack().save() !== p.stack) return `stack pointer ${this.#stack().save()}, was ${p.stack}`;
     const table = this.wasm.functionTable();
+    if (table.length !== p.slots.length) return `function table length ${table.length}, was ${p.slots.length}`;
+    this.binding.keepOwnSlots = true;  // for the wasm instances to come
     for (let i = 0; i < p.slots.length; ++i) {
-      const want = p.holes.includes(i) ? null : p.slots[i];
-      if (table.get(i) !== want) return `function table slot ${i} changed`;
+      const want = p.holes.includes(i) ? null : this.binding.slotValue(p.slots[i]);
+      if (want !== undefined && table.get(i) !== want) return `function table slot ${i} changed`;
     }
     return undefined;
   }

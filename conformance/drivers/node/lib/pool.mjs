@@ -5,16 +5,23 @@
 //
 // Making an instance costs 10-20 times a vector (the package's whole
 // bootstrap runs, and its garbage is collected), and a fuzzer's vectors grow
-// the memory in about one of four runs. The replacement is made while the
+// the memory in about one of four runs. The replacement is the same
+// instance with a new wasm instance under its JavaScript (Instance.rehome),
+// or, where that is off or fails, a new one; either is made while the
 // driver waits for the runner's next line (setImmediate: after the response
 // is written), so that it is ready when a vector of that size comes.
 // Instances are all alike at creation (Release.image), so which one runs a
 // vector changes nothing it sees.
 export class InstancePool {
   // make(initialPages, maximumPages) -> Promise<Instance>; stats: the
-  // driver's --stats counters.
-  constructor(make, stats, sizes = 4) {
+  // driver's --stats counters; rehome: whether an instance whose memory grew
+  // is rehomed rather than made again; check(instance): a difference from
+  // its pristine state after a rehome, or undefined (--check-reset).
+  constructor(make, stats, { sizes = 4, rehome = true, check = () => undefined } = {}) {
     this.make = make;
+    this.rehome = rehome;
+    this.check = check;
+    this.failed = new Map();   // "initial/maximum" -> a rehome's difference, for take() to throw
     this.stats = stats;
     this.sizes = sizes;
     this.ready = new Map();    // "initial/maximum" -> Instance, least recently used first
@@ -27,6 +34,11 @@ export class InstancePool {
     const key = keyOf(memory);
     const ahead = this.making.get(key);
     if (ahead) await ahead.catch(() => {});
+    const failed = this.failed.get(key);
+    if (failed) {
+      this.failed.delete(key);
+      throw new Error(`a rehomed instance differs from its pristine state: ${failed}`);
+    }
     let instance = this.ready.get(key);
     this.ready.delete(key);
     if (instance?.fits(memory)) return instance;
@@ -42,7 +54,7 @@ export class InstancePool {
   give(memory, instance, reusable) {
     const key = keyOf(memory);
     if (!reusable) {
-      this.#makeAhead(memory);
+      this.#makeAhead(memory, instance);
       return;
     }
     this.#put(key, instance);
@@ -63,12 +75,21 @@ export class InstancePool {
     if (this.ready.size > this.sizes) this.ready.delete(this.ready.keys().next().value);
   }
 
-  #makeAhead(memory) {
+  #makeAhead(memory, previous) {
     const key = keyOf(memory);
     if (this.making.has(key)) return;
     const made = new Promise((resolve) => setImmediate(resolve)).then(async () => {
       if (this.closed || this.ready.has(key)) return;
       const t = performance.now();
+      if (this.rehome && previous.rehome(memory.initialPages, memory.maximumPages)) {
+        ++this.stats.rehomed;
+        this.stats.ms.rehomes += performance.now() - t;
+        const difference = this.check(previous);
+        if (difference) this.failed.set(key, difference);
+        else this.#put(key, previous);
+        return;
+      }
+      if (this.rehome) this.stats.replaced[`rehome failed: ${previous.unusable}`] = (this.stats.replaced[`rehome failed: ${previous.unusable}`] ?? 0) + 1;
       const instance = await this.make(memory.initialPages, memory.maximumPages);
       ++this.stats.instancesAhead;
       this.stats.ms.instancesAhead += performance.now() - t;

@@ -1,0 +1,140 @@
+// The module's wasm instance as the package's JavaScript sees it: a memory,
+// exports and a function table that stand for whichever wasm instance is
+// current, so that the wasm instance can be replaced (its memory grew, and a
+// memory does not shrink) while the package's JavaScript, whose bootstrap
+// costs 10-20 times a vector, stays (Instance.rehome).
+//
+// What the JavaScript captured at bootstrap goes on working on the current
+// instance: each function export is a forwarder with the export's name and
+// arity (upstream checks arities), the table and the memory are proxies of
+// the current ones (`instanceof` holds). The module's own state is its
+// memory, its one mutable global (the stack pointer) and its table; the
+// caller (Instance) puts each back as it was after bootstrap.
+export class Binding {
+  constructor(module, initialPages, maximumPages) {
+    this.module = module;
+    this.memoryNow = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    this.exportsNow = null;       // the current wasm instance's exports
+    this.grow = undefined;        // memory.grow as the driver hooks it (Instance #hook)
+    this.bufferStandIn = null;    // refreshViews(): what `buffer` is for a moment
+    this.growStandIn = undefined; // refreshViews(): what `grow` is for a moment
+    this.tableGrowStandIn = undefined;  // the table's grow, for a moment (Instance #takeFreeSlots)
+    const binding = this;
+    const growNow = (delta) => binding.memoryNow.grow(delta);
+    this.memory = new Proxy(this.memoryNow, {
+      get(_, key) {
+        if (key === 'buffer') return binding.bufferStandIn ?? binding.memoryNow.buffer;
+        if (key === 'grow') return binding.growStandIn ?? binding.grow ?? growNow;
+        return current(binding.memoryNow, key);
+      },
+      set(_, key, value) {
+        if (key !== 'grow') return false;
+        binding.grow = value;
+        return true;
+      },
+    });
+  }
+
+  // The first wasm instance, with the imports the package's runtime made
+  // (their `memory` is the proxy: the wasm instance gets the current memory).
+  // Returns the exports the package sees; `ownSlots` are its table's
+  // functions as instantiated (before the package installs any of its own).
+  instantiate(imports) {
+    this.imports = imports;
+    this.#instantiate();
+    this.ownSlots = this.ownSlotsNow = tableContents(this.exportsNow.__indirect_function_table);
+    this.exportNames = new Map(Object.entries(this.exportsNow).map(([name, value]) => [value, name]));
+    this.exports = this.#standIns();
+    return this.exports;
+  }
+
+  // A new wasm instance with a new memory of this size, as instantiated
+  // (its memory zero but for the module's data, its table the module's).
+  // Throws, changing nothing, if the engine refuses the memory. Its table's
+  // own functions are kept (ownSlotsNow) only if keepOwnSlots is set:
+  // reading a table costs a third of a replace.
+  replace(initialPages, maximumPages) {
+    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    const previous = this.memoryNow;
+    this.memoryNow = memory;
+    try {
+      this.#instantiate();
+    } catch (e) {
+      this.memoryNow = previous;
+      throw e;
+    }
+    this.ownSlotsNow = this.keepOwnSlots ? tableContents(this.exportsNow.__indirect_function_table) : undefined;
+  }
+
+  // What the first instance's table slot held, for any instance: the
+  // function the module puts in that slot (`own`: a new instance has it
+  // there), an export by name, or the same value (null, or a function the
+  // package made from a JavaScript function: it belongs to no instance).
+  slotSource(value, index) {
+    if (value !== null && value === this.ownSlots[index]) return { own: index };
+    const name = this.exportNames.get(value);
+    return name !== undefined ? { export: name } : { value };
+  }
+
+  // What the slot holds in the current instance's pristine table (undefined
+  // for an own slot whose function was not kept: keepOwnSlots).
+  slotValue(source) {
+    if ('own' in source) return this.ownSlotsNow?.[source.own];
+    return 'export' in source ? this.exportsNow[source.export] : source.value;
+  }
+
+  // The JavaScript's views of the memory renewed as on a fresh bootstrap:
+  // `helpers` reads upstream's cached views once while the memory's buffer
+  // is an empty stand-in (upstream renews its cache when the byte length
+  // changes) and once more; `runtime` runs the runtime's resize with a grow
+  // that does nothing, which renews the runtime's HEAP views.
+  refreshViews(helpers, runtime) {
+    this.bufferStandIn = new ArrayBuffer(0);
+    try {
+      helpers();
+    } finally {
+      this.bufferStandIn = null;
+    }
+    helpers();
+    this.growStandIn = () => this.memoryNow.buffer.byteLength / 65536;
+    try {
+      runtime();
+    } finally {
+      this.growStandIn = undefined;
+    }
+  }
+
+  #instantiate() {
+    const imports = { ...this.imports, env: { ...this.imports.env, memory: this.memoryNow } };
+    this.exportsNow = new WebAssembly.Instance(this.module, imports).exports;
+  }
+
+  // The exports the package's JavaScript holds: forwarders and a table proxy.
+  #standIns() {
+    const binding = this;
+    const standIns = {};
+    for (const [name, value] of Object.entries(this.exportsNow)) {
+      if (typeof value === 'function') {
+        const forward = function (...args) { return binding.exportsNow[name](...args); };
+        Object.defineProperty(forward, 'length', { value: value.length });
+        Object.defineProperty(forward, 'name', { value: value.name });
+        standIns[name] = forward;
+      } else {
+        standIns[name] = new Proxy(value, {
+          get: (_, key) => (key === 'grow' && binding.tableGrowStandIn) || current(binding.exportsNow[name], key),
+        });
+      }
+    }
+    return standIns;
+  }
+}
+
+// A property of the current object; a method bound to it.
+function current(object, key) {
+  const value = Reflect.get(object, key);
+  return typeof value === 'function' ? value.bind(object) : value;
+}
+
+function tableContents(table) {
+  return Array.from({ length: table.length }, (_, i) => table.get(i));
+}

@@ -25,6 +25,14 @@ Difference at(std::string op, std::string rule, std::string aspect) {
   return Difference{"/vectors/0/ops/0", std::move(op), std::move(rule), "", "", std::move(aspect)};
 }
 
+// An op that ran, with its value and events.
+conformance::OpRun op(const conformance::Op& o, conformance::Value value, std::vector<Event> events) {
+  conformance::Observed observed;
+  observed.value = std::move(value);
+  observed.events = std::move(events);
+  return conformance::OpRun{&o, observed, "", 0};
+}
+
 KnownFindings knownFrom(const std::string& fuzz) {
   std::vector<conformance::LoadError> errors;
   KnownFindings known(conformance::loadExpectations(
@@ -128,19 +136,13 @@ TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
 TEST(KnownFindings, SCOPE_3_AfterAnAllocationGrewTheMemoryItsSizeIsTheAllocators) {
   conformance::Op alloc{conformance::OpKind::Alloc, "/ops/1", {}, {}, {}, {}, {}};
   conformance::Op length{conformance::OpKind::ByteLength, "/ops/0", {}, {}, {}, {}, {}};
-  auto op = [](const conformance::Op& o, double value, std::vector<Event> events) {
-    conformance::Observed observed;
-    observed.value = conformance::Value(value);
-    observed.events = std::move(events);
-    return conformance::OpRun{&o, observed, "", 0};
-  };
   conformance::VectorRun fits, grows;
-  fits.ops = {op(length, 65536, {}), op(alloc, 1024, {AllocEvent{1024, 100000}}), op(length, 65536, {})};
-  grows.ops = {op(length, 65536, {}), op(alloc, 65536, {GrowEvent{2, true}, AllocEvent{65536, 100000}}), op(length, 196608, {})};
+  fits.ops = {op(length, 65536.0, {}), op(alloc, 1024.0, {AllocEvent{1024, 100000}}), op(length, 65536.0, {})};
+  grows.ops = {op(length, 65536.0, {}), op(alloc, 65536.0, {GrowEvent{2, true}, AllocEvent{65536, 100000}}), op(length, 196608.0, {})};
   EXPECT_FALSE(compareRuns(fits, grows, {.ownAllocator = true}));
   EXPECT_TRUE(compareRuns(fits, grows));  // the reference's own allocator: every event counts
   conformance::VectorRun smaller = fits;
-  smaller.ops[0] = op(length, 131072, {});  // before any allocation grew it
+  smaller.ops[0] = op(length, 131072.0, {});  // before any allocation grew it
   EXPECT_TRUE(compareRuns(fits, smaller, {.ownAllocator = true}));
   // An op left to the allocator is left alone with the failures the run
   // recorded for it (a failed mmapAlloc's SAFE-4); the end checks still count.
@@ -161,12 +163,6 @@ TEST(KnownFindings, VIEW_2_AfterAnAllocationGrewTheMemoryStaleViewsAreTheAllocat
   conformance::Op viewGet{OpKind::ViewGet, "/ops/1", {}, {}, {}, {}, {}};
   conformance::Op growZero{OpKind::Grow, "/ops/2", {}, {}, {}, {}, {}};
   conformance::Op peek{OpKind::Peek, "/ops/3", {}, {}, {}, {}, {}};
-  auto op = [](const conformance::Op& o, conformance::Value value, std::vector<Event> events) {
-    conformance::Observed observed;
-    observed.value = std::move(value);
-    observed.events = std::move(events);
-    return conformance::OpRun{&o, observed, "", 0};
-  };
   const conformance::Value undefined{conformance::Undefined{}};
   conformance::VectorRun fits, grows;
   fits.ops = {op(alloc, 1024.0, {AllocEvent{1024, 100000}}), op(viewGet, 0.0, {}), op(growZero, 1.0, {GrowEvent{0, true}}),
@@ -215,12 +211,6 @@ TEST(KnownFindings, SCOPE_3_ADanglingPointerFreedAgainHitsTheAllocatorsBlock) {
   conformance::Op alloc1{OpKind::Alloc, "/ops/1", {}, {}, {}, {}, {}};
   conformance::Op alloc2{OpKind::Alloc, "/ops/2", {}, {}, {}, {}, {}};
   conformance::Op pop{OpKind::Pop, "/ops/3", {}, {}, {}, {}, {}};
-  auto op = [](const conformance::Op& o, conformance::Value value, std::vector<Event> events) {
-    conformance::Observed observed;
-    observed.value = std::move(value);
-    observed.events = std::move(events);
-    return conformance::OpRun{&o, observed, "", 0};
-  };
   const conformance::Value undefined{conformance::Undefined{}};
   // The string's block (100) is freed when its write fails, and stays listed
   // in the scope; the first allocation after gets its address on one side,

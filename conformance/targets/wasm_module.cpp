@@ -1,0 +1,181 @@
+#include "conformance/targets/wasm_module.h"
+
+#include <wabt/binary-reader.h>
+#include <wabt/error-formatter.h>
+#include <wabt/feature.h>
+#include <wabt/interp/binary-reader-interp.h>
+#include <wabt/interp/interp.h>
+
+#include <fstream>
+#include <iterator>
+
+namespace memconform::conformance {
+
+namespace interp = wabt::interp;
+
+struct WasmModule::State {
+  interp::Store store;
+  interp::Module::Ptr module;
+  interp::Instance::Ptr instance;
+  interp::Memory::Ptr memory;
+  bool memoryImported = false;
+  MemoryConfig declared{};
+  Options options;
+  std::string path;
+};
+
+namespace {
+
+using Failure = WasmModule::Failure;
+
+// A module's memory limits as MemoryConfig (a missing maximum is wasm32's).
+MemoryConfig limitsOf(const wabt::Limits& limits) {
+  return MemoryConfig{static_cast<std::uint32_t>(limits.initial),
+                      static_cast<std::uint32_t>(limits.has_max ? limits.max : kWasm32MaxPages)};
+}
+
+// The memory for a memory import: the run's, if it fits the declared limits.
+std::variant<interp::Memory::Ptr, Failure> importedMemory(interp::Store& store, const std::string& what,
+                                                          const wabt::Limits& declared,
+                                                          const std::optional<MemoryConfig>& wanted) {
+  const MemoryConfig d = limitsOf(declared);
+  const MemoryConfig m = wanted.value_or(d);
+  if (m.initialPages < d.initialPages || m.maximumPages > d.maximumPages || m.initialPages > m.maximumPages)
+    return Failure{what + " declares " + std::to_string(d.initialPages) + ".." + std::to_string(d.maximumPages) +
+                   " pages; a memory of " + std::to_string(m.initialPages) + ".." + std::to_string(m.maximumPages) +
+                   " does not fit"};
+  return interp::Memory::New(store, interp::MemoryType(wabt::Limits(m.initialPages, m.maximumPages)));
+}
+
+// A function import: emscripten_resize_heap served by the callback; any
+// other traps naming itself when called.
+interp::HostFunc::Ptr functionImport(interp::Store& store, const std::string& module, const std::string& name,
+                                     const interp::FuncType& type, const WasmModule::Options& options) {
+  const std::string full = module + "." + name;
+  const bool resize = module == "env" && name == "emscripten_resize_heap" && options.resizeHeap &&
+                      type.params.size() == 1 && type.params[0] == wabt::Type::I32 && type.results.size() == 1 &&
+                      type.results[0] == wabt::Type::I32;
+  if (resize) {
+    auto callback = options.resizeHeap;
+    return interp::HostFunc::New(store, type, [callback](interp::Thread&, const interp::Values& params,
+                                                         interp::Values& results, interp::Trap::Ptr*) {
+      results[0] = interp::Value::Make(static_cast<std::uint32_t>(callback(params[0].Get<std::uint32_t>()) ? 1 : 0));
+      return wabt::Result::Ok;
+    });
+  }
+  return interp::HostFunc::New(store, type, [full, &store](interp::Thread&, const interp::Values&, interp::Values&,
+                                                           interp::Trap::Ptr* trap) {
+    *trap = interp::Trap::New(store, "the module called " + full + ", which memconform does not provide");
+    return wabt::Result::Error;
+  });
+}
+
+std::string trapMessage(const interp::Trap::Ptr& trap) { return trap ? trap->message() : "unknown trap"; }
+
+}  // namespace
+
+WasmModule::WasmModule(std::unique_ptr<State> state) : state_(std::move(state)) {}
+WasmModule::~WasmModule() = default;
+
+std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::string& path, Options options) {
+  auto s = std::make_unique<State>();
+  s->options = std::move(options);
+  s->path = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Failure{path + ": cannot read the file"};
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  // Read and validate (ReadBinaryInterp runs wabt's validator).
+  wabt::Errors errors;
+  interp::ModuleDesc desc;
+  const wabt::Features features;
+  const wabt::ReadBinaryOptions readOptions(features, nullptr, false, true, false);
+  if (wabt::Failed(interp::ReadBinaryInterp(path, bytes.data(), bytes.size(), readOptions, &errors, &desc)))
+    return Failure{path + ": not a valid wasm module: " +
+                   wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary)};
+  s->module = interp::Module::New(s->store, std::move(desc));
+
+  // Imports.
+  interp::RefVec imports;
+  for (const auto& import : s->module->desc().imports) {
+    const auto& t = import.type;
+    const std::string what = path + ": import " + t.module + "." + t.name;
+    if (const auto* f = wabt::dyn_cast<interp::FuncType>(t.type.get())) {
+      imports.push_back(functionImport(s->store, t.module, t.name, *f, s->options).ref());
+    } else if (const auto* m = wabt::dyn_cast<interp::MemoryType>(t.type.get())) {
+      if (s->memory) return Failure{what + ": a second memory"};
+      auto made = importedMemory(s->store, what, m->limits, s->options.memory);
+      if (auto* failure = std::get_if<Failure>(&made)) return *failure;
+      s->memory = std::get<interp::Memory::Ptr>(made);
+      s->memoryImported = true;
+      s->declared = limitsOf(m->limits);
+      imports.push_back(s->memory.ref());
+    } else {
+      return Failure{what + ": only functions and a memory can be imported"};
+    }
+  }
+
+  // Instantiate: data segments, then the start function.
+  interp::Trap::Ptr trap;
+  s->instance = interp::Instance::Instantiate(s->store, s->module.ref(), imports, &trap);
+  if (!s->instance) return Failure{path + ": instantiation failed: " + trapMessage(trap)};
+  if (!s->memory) {
+    for (const auto& e : s->module->desc().exports)
+      if (e.type.type->kind == wabt::ExternalKind::Memory) {
+        s->memory = s->store.UnsafeGet<interp::Memory>(s->instance->memories()[e.index]);
+        s->declared = limitsOf(s->memory->type().limits);
+      }
+    if (!s->memory) return Failure{path + ": the module neither imports nor exports a memory"};
+    if (s->options.memory && !(*s->options.memory == s->declared))
+      return Failure{path + ": its memory is its own (" + std::to_string(s->declared.initialPages) + ".." +
+                     std::to_string(s->declared.maximumPages) + " pages): it cannot start with another"};
+  }
+  std::unique_ptr<WasmModule> module(new WasmModule(std::move(s)));
+  if (module->exportsFunction("__wasm_call_ctors"))
+    if (auto ctors = module->call("__wasm_call_ctors", {}); auto* failure = std::get_if<Failure>(&ctors))
+      return Failure{path + ": __wasm_call_ctors: " + failure->message};
+  return module;
+}
+
+bool WasmModule::exportsFunction(std::string_view name) const {
+  for (const auto& e : state_->module->desc().exports)
+    if (e.type.name == name && e.type.type->kind == wabt::ExternalKind::Func) return true;
+  return false;
+}
+
+std::variant<std::vector<std::uint32_t>, Failure> WasmModule::call(std::string_view name,
+                                                                   const std::vector<std::uint32_t>& args) {
+  State& s = *state_;
+  for (const auto& e : s.module->desc().exports) {
+    if (e.type.name != name || e.type.type->kind != wabt::ExternalKind::Func) continue;
+    const auto* type = wabt::cast<interp::FuncType>(e.type.type.get());
+    if (type->params.size() != args.size())
+      return Failure{std::string(name) + " takes " + std::to_string(type->params.size()) + " argument(s), not " +
+                     std::to_string(args.size())};
+    for (const auto& t : type->params)
+      if (t != wabt::Type::I32) return Failure{std::string(name) + " takes a parameter that is not an i32"};
+    for (const auto& t : type->results)
+      if (t != wabt::Type::I32) return Failure{std::string(name) + " returns a value that is not an i32"};
+    interp::Values params, results;
+    for (std::uint32_t a : args) params.push_back(interp::Value::Make(a));
+    auto func = s.store.UnsafeGet<interp::Func>(s.instance->funcs()[e.index]);
+    interp::Trap::Ptr trap;
+    if (wabt::Failed(func->Call(s.store, params, results, &trap))) return Failure{"trap in " + std::string(name) + ": " + trapMessage(trap)};
+    std::vector<std::uint32_t> out;
+    for (const auto& r : results) out.push_back(r.Get<std::uint32_t>());
+    return out;
+  }
+  return Failure{s.path + " exports no function " + std::string(name)};
+}
+
+std::uint8_t* WasmModule::memoryBytes() { return state_->memory->UnsafeData(); }
+std::uint64_t WasmModule::memoryPages() const { return state_->memory->PageSize(); }
+std::optional<std::uint64_t> WasmModule::growMemory(std::uint64_t pages) {
+  const std::uint64_t old = state_->memory->PageSize();
+  if (wabt::Failed(state_->memory->Grow(pages))) return std::nullopt;
+  return old;
+}
+MemoryConfig WasmModule::declaredMemory() const { return state_->declared; }
+bool WasmModule::memoryImported() const { return state_->memoryImported; }
+
+}  // namespace memconform::conformance

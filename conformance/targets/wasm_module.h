@@ -1,0 +1,71 @@
+// One WebAssembly module running in wabt's interpreter (libwabt), with
+// memconform serving its imports: the memory it imports is made from its
+// declared limits (or the ones a run asks for, within them); the function
+// env.emscripten_resize_heap, through which an Emscripten module's sbrk asks
+// for a larger memory, goes to a callback (the reference GROW policy, for the
+// wasm: targets); every other imported function is a stand-in that traps,
+// naming the import, if the module calls it. After instantiation the
+// module's start function has run, and so has `__wasm_call_ctors` if it
+// exports one. A trap inside the module is an error carrying wabt's
+// message, never a crash of the harness.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/memory.h"
+
+namespace memconform::conformance {
+
+class WasmModule {
+ public:
+  struct Options {
+    // The memory an imported memory is made with (the module's declared
+    // limits if unset): refused if it does not fit within them.
+    std::optional<MemoryConfig> memory;
+    // env.emscripten_resize_heap(requestedSize): true if the memory now
+    // holds `requestedSize` bytes. Unset: the import, if the module has it,
+    // traps when called like any other.
+    std::function<bool(std::uint32_t requestedSize)> resizeHeap;
+  };
+
+  // What went wrong, naming the file and the step (read, validate,
+  // instantiate, start), or the trap.
+  struct Failure {
+    std::string message;
+  };
+
+  // The module at `path`, instantiated; or why not.
+  static std::variant<std::unique_ptr<WasmModule>, Failure> load(const std::string& path, Options options);
+  ~WasmModule();
+  WasmModule(const WasmModule&) = delete;
+  WasmModule& operator=(const WasmModule&) = delete;
+
+  // An exported function taking and returning i32s (a C allocator's
+  // malloc, free, memalign): its results, or the trap's message.
+  std::variant<std::vector<std::uint32_t>, Failure> call(std::string_view name, const std::vector<std::uint32_t>& args);
+  // Whether the module exports a function of that name.
+  bool exportsFunction(std::string_view name) const;
+
+  // The module's memory (imported or exported) and its declared limits.
+  std::uint8_t* memoryBytes();
+  std::uint64_t memoryPages() const;
+  // Grows the module's memory as memory.grow does: the old page count, or
+  // nothing if the maximum does not allow it.
+  std::optional<std::uint64_t> growMemory(std::uint64_t pages);
+  MemoryConfig declaredMemory() const;
+  bool memoryImported() const;
+
+ private:
+  struct State;
+  explicit WasmModule(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace memconform::conformance

@@ -201,3 +201,43 @@ TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
 
 }  // namespace
 }  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+// The real thing: sqlite3.wasm of both pinned @sqlite.org/sqlite-wasm
+// releases (installed by the Node driver's npm ci) validates and starts in
+// wabt with memconform's imports, and its allocator works: sqlite3_malloc's
+// blocks are 8-aligned and apart, sqlite3_free gives them back for reuse,
+// and a request it cannot meet without growth asks
+// env.emscripten_resize_heap.
+TEST(WasmModule, SCOPE_3_SqliteWasmStartsInWabtAndItsAllocatorWorks) {
+  for (const std::string path :
+       {"/conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm",
+        "/conformance/drivers/node/node_modules/sqlite-wasm-3.41.2/sqlite-wasm/jswasm/sqlite3.wasm"}) {
+    SCOPED_TRACE(path);
+    auto l = load(std::string(MEMCONFORM_SOURCE_DIR) + path);
+    ASSERT_TRUE(l->module) << l->failure;
+    EXPECT_TRUE(l->module->memoryImported());
+    EXPECT_TRUE(l->module->exportsFunction("sqlite3_malloc"));
+    std::set<std::uint32_t> seen;
+    std::uint32_t previous = 0;
+    for (int i = 0; i < 100; ++i) {
+      const std::uint32_t p = callOne(*l->module, "sqlite3_malloc", {static_cast<std::uint32_t>(8 + i * 24)});
+      ASSERT_NE(p, 0u);
+      EXPECT_EQ(p % 8, 0u);
+      EXPECT_TRUE(previous == 0 || p >= previous + 8 + (i - 1) * 24 || p + 8 + i * 24 <= previous);
+      previous = p;
+      seen.insert(p);
+    }
+    const std::uint32_t block = callOne(*l->module, "sqlite3_malloc", {1000});
+    callOne(*l->module, "sqlite3_free", {block});
+    EXPECT_EQ(callOne(*l->module, "sqlite3_malloc", {1000}), block);  // dlmalloc hands the freed chunk back
+    const int before = l->resizes;
+    EXPECT_NE(callOne(*l->module, "sqlite3_malloc", {64 << 20}), 0u);  // 64 MiB: past the initial memory
+    EXPECT_GT(l->resizes, before);
+  }
+}
+
+}  // namespace
+}  // namespace memconform::conformance

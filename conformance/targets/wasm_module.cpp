@@ -8,12 +8,13 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 
 namespace memconform::conformance {
 
 namespace interp = wabt::interp;
 
-struct WasmModule::State {
+struct WasmModule::State {  // heap-allocated: the host functions hold its address
   interp::Store store;
   interp::Module::Ptr module;
   interp::Instance::Ptr instance;
@@ -22,6 +23,7 @@ struct WasmModule::State {
   MemoryConfig declared{};
   Options options;
   std::string path;
+  std::map<std::string, interp::Func::Ptr, std::less<>> functions;  // exported, by name
 };
 
 namespace {
@@ -47,14 +49,42 @@ std::variant<interp::Memory::Ptr, Failure> importedMemory(interp::Store& store, 
   return interp::Memory::New(store, interp::MemoryType(wabt::Limits(m.initialPages, m.maximumPages)));
 }
 
-// A function import: emscripten_resize_heap served by the callback; any
-// other traps naming itself when called.
-interp::HostFunc::Ptr functionImport(interp::Store& store, const std::string& module, const std::string& name,
-                                     const interp::FuncType& type, const WasmModule::Options& options) {
+bool isI32s(const interp::FuncType& type, std::size_t params) {
+  if (type.params.size() != params || type.results.size() != 1 || type.results[0] != wabt::Type::I32) return false;
+  for (const auto& t : type.params)
+    if (t != wabt::Type::I32) return false;
+  return true;
+}
+
+// A function import: emscripten_resize_heap served by the callback; the
+// WASI environment calls an Emscripten module makes while it starts
+// (getenv's initialisation) answered with an empty environment; any other
+// traps naming itself when called.
+interp::HostFunc::Ptr functionImport(WasmModule::State& state, const std::string& module, const std::string& name,
+                                     const interp::FuncType& type) {
+  interp::Store& store = state.store;
+  const WasmModule::Options& options = state.options;
   const std::string full = module + "." + name;
-  const bool resize = module == "env" && name == "emscripten_resize_heap" && options.resizeHeap &&
-                      type.params.size() == 1 && type.params[0] == wabt::Type::I32 && type.results.size() == 1 &&
-                      type.results[0] == wabt::Type::I32;
+  if (module == "wasi_snapshot_preview1" && name == "environ_sizes_get" && isI32s(type, 2)) {
+    // No variables, no bytes: both counts written as 0; 0 is WASI's success.
+    return interp::HostFunc::New(store, type, [&state](interp::Thread&, const interp::Values& params,
+                                                       interp::Values& results, interp::Trap::Ptr* trap) {
+      for (const auto& p : params)
+        if (wabt::Failed(state.memory->Store<std::uint32_t>(p.Get<std::uint32_t>(), 0, 0))) {
+          *trap = interp::Trap::New(state.store, "environ_sizes_get: out of bounds");
+          return wabt::Result::Error;
+        }
+      results[0] = interp::Value::Make(std::uint32_t{0});
+      return wabt::Result::Ok;
+    });
+  }
+  if (module == "wasi_snapshot_preview1" && name == "environ_get" && isI32s(type, 2))
+    return interp::HostFunc::New(store, type, [](interp::Thread&, const interp::Values&, interp::Values& results,
+                                                 interp::Trap::Ptr*) {
+      results[0] = interp::Value::Make(std::uint32_t{0});  // nothing to write for an empty environment
+      return wabt::Result::Ok;
+    });
+  const bool resize = module == "env" && name == "emscripten_resize_heap" && options.resizeHeap && isI32s(type, 1);
   if (resize) {
     auto callback = options.resizeHeap;
     return interp::HostFunc::New(store, type, [callback](interp::Thread&, const interp::Values& params,
@@ -101,7 +131,7 @@ std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::s
     const auto& t = import.type;
     const std::string what = path + ": import " + t.module + "." + t.name;
     if (const auto* f = wabt::dyn_cast<interp::FuncType>(t.type.get())) {
-      imports.push_back(functionImport(s->store, t.module, t.name, *f, s->options).ref());
+      imports.push_back(functionImport(*s, t.module, t.name, *f).ref());
     } else if (const auto* m = wabt::dyn_cast<interp::MemoryType>(t.type.get())) {
       if (s->memory) return Failure{what + ": a second memory"};
       auto made = importedMemory(s->store, what, m->limits, s->options.memory);
@@ -130,6 +160,9 @@ std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::s
       return Failure{path + ": its memory is its own (" + std::to_string(s->declared.initialPages) + ".." +
                      std::to_string(s->declared.maximumPages) + " pages): it cannot start with another"};
   }
+  for (const auto& e : s->module->desc().exports)
+    if (e.type.type->kind == wabt::ExternalKind::Func)
+      s->functions.emplace(e.type.name, s->store.UnsafeGet<interp::Func>(s->instance->funcs()[e.index]));
   std::unique_ptr<WasmModule> module(new WasmModule(std::move(s)));
   if (module->exportsFunction("__wasm_call_ctors"))
     if (auto ctors = module->call("__wasm_call_ctors", {}); auto* failure = std::get_if<Failure>(&ctors))
@@ -137,35 +170,37 @@ std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::s
   return module;
 }
 
-bool WasmModule::exportsFunction(std::string_view name) const {
-  for (const auto& e : state_->module->desc().exports)
-    if (e.type.name == name && e.type.type->kind == wabt::ExternalKind::Func) return true;
-  return false;
-}
+bool WasmModule::exportsFunction(std::string_view name) const { return state_->functions.count(name) != 0; }
 
 std::variant<std::vector<std::uint32_t>, Failure> WasmModule::call(std::string_view name,
                                                                    const std::vector<std::uint32_t>& args) {
   State& s = *state_;
-  for (const auto& e : s.module->desc().exports) {
-    if (e.type.name != name || e.type.type->kind != wabt::ExternalKind::Func) continue;
-    const auto* type = wabt::cast<interp::FuncType>(e.type.type.get());
-    if (type->params.size() != args.size())
-      return Failure{std::string(name) + " takes " + std::to_string(type->params.size()) + " argument(s), not " +
-                     std::to_string(args.size())};
-    for (const auto& t : type->params)
-      if (t != wabt::Type::I32) return Failure{std::string(name) + " takes a parameter that is not an i32"};
-    for (const auto& t : type->results)
-      if (t != wabt::Type::I32) return Failure{std::string(name) + " returns a value that is not an i32"};
-    interp::Values params, results;
-    for (std::uint32_t a : args) params.push_back(interp::Value::Make(a));
-    auto func = s.store.UnsafeGet<interp::Func>(s.instance->funcs()[e.index]);
-    interp::Trap::Ptr trap;
-    if (wabt::Failed(func->Call(s.store, params, results, &trap))) return Failure{"trap in " + std::string(name) + ": " + trapMessage(trap)};
-    std::vector<std::uint32_t> out;
-    for (const auto& r : results) out.push_back(r.Get<std::uint32_t>());
-    return out;
-  }
-  return Failure{s.path + " exports no function " + std::string(name)};
+  const auto it = s.functions.find(name);
+  if (it == s.functions.end()) return Failure{s.path + " exports no function " + std::string(name)};
+  const interp::FuncType& type = it->second->type();
+  if (type.params.size() != args.size())
+    return Failure{std::string(name) + " takes " + std::to_string(type.params.size()) + " argument(s), not " +
+                   std::to_string(args.size())};
+  for (const auto& t : type.params)
+    if (t != wabt::Type::I32) return Failure{std::string(name) + " takes a parameter that is not an i32"};
+  for (const auto& t : type.results)
+    if (t != wabt::Type::I32) return Failure{std::string(name) + " returns a value that is not an i32"};
+  interp::Values params, results;
+  params.reserve(args.size());
+  for (std::uint32_t a : args) params.push_back(interp::Value::Make(a));
+  interp::Trap::Ptr trap;
+  if (wabt::Failed(it->second->Call(s.store, params, results, &trap)))
+    return Failure{"trap in " + std::string(name) + ": " + trapMessage(trap)};
+  std::vector<std::uint32_t> out;
+  out.reserve(results.size());
+  for (const auto& r : results) out.push_back(r.Get<std::uint32_t>());
+  return out;
+}
+
+wabt::interp::Store& WasmModule::store() { return state_->store; }
+wabt::interp::Func::Ptr WasmModule::function(std::string_view name) {
+  const auto it = state_->functions.find(name);
+  return it == state_->functions.end() ? wabt::interp::Func::Ptr() : it->second;
 }
 
 std::uint8_t* WasmModule::memoryBytes() { return state_->memory->UnsafeData(); }

@@ -3,8 +3,10 @@
 // declared limits (or the ones a run asks for, within them); the function
 // env.emscripten_resize_heap, through which an Emscripten module's sbrk asks
 // for a larger memory, goes to a callback (the reference GROW policy, for the
-// wasm: targets); every other imported function is a stand-in that traps,
-// naming the import, if the module calls it. After instantiation the
+// wasm: targets); WASI's environ_sizes_get and environ_get, which an
+// Emscripten module's constructors call, find an empty environment; every
+// other imported function is a stand-in that traps, naming the import, if
+// the module calls it. After instantiation the
 // module's start function has run, and so has `__wasm_call_ctors` if it
 // exports one. A trap inside the module is an error carrying wabt's
 // message, never a crash of the harness.
@@ -18,6 +20,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include <wabt/interp/interp.h>
 
 #include "core/memory.h"
 
@@ -52,6 +56,10 @@ class WasmModule {
   std::variant<std::vector<std::uint32_t>, Failure> call(std::string_view name, const std::vector<std::uint32_t>& args);
   // Whether the module exports a function of that name.
   bool exportsFunction(std::string_view name) const;
+  // wabt's own objects, for a bare loop to compare call() with
+  // (bench/wasm_allocator_bench.cpp); a null Ptr if there is no such export.
+  wabt::interp::Store& store();
+  wabt::interp::Func::Ptr function(std::string_view name);
 
   // The module's memory (imported or exported) and its declared limits.
   std::uint8_t* memoryBytes();
@@ -62,8 +70,10 @@ class WasmModule {
   MemoryConfig declaredMemory() const;
   bool memoryImported() const;
 
+ public:
+  struct State;  // wabt's store, module, instance and memory (wasm_module.cpp)
+
  private:
-  struct State;
   explicit WasmModule(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };

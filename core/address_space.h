@@ -15,30 +15,32 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/memory_storage.h"
+
 namespace memconform {
 
-class AddressSpace {
+class AddressSpace final : public MemoryStorage {
  public:
   // `reserved` bytes of address space, [0, initial) readable, writable,
   // zero and poisoned. Throws std::runtime_error if the system refuses.
   AddressSpace(std::size_t reserved, std::size_t initial);
   // Zeroes what was written, poisons again what was unpoisoned, and keeps
   // the range for the next memory (or unmaps it).
-  ~AddressSpace();
+  ~AddressSpace() override;
   AddressSpace(const AddressSpace&) = delete;
   AddressSpace& operator=(const AddressSpace&) = delete;
 
-  std::uint8_t* base() const { return base_; }
+  std::uint8_t* base() const override { return base_; }
   // The memory is now `to` bytes long (a grow): its new bytes are readable,
   // writable, zero and poisoned. False, and nothing changes, if the system
   // refuses to open the pages.
-  bool grow(std::size_t to);
+  bool grow(std::size_t to) override;
 
   // What the next memory must get back: bytes written and bytes unpoisoned.
-  void written(std::size_t from, std::size_t n);
-  void unpoisoned(std::size_t from, std::size_t n);
+  void written(std::size_t from, std::size_t n) override;
+  void unpoisoned(std::size_t from, std::size_t n) override;
   // [begin, end) covers every byte written so far (empty: begin >= end).
-  std::pair<std::size_t, std::size_t> writtenRange() const { return {writtenBegin_, writtenEnd_}; }
+  std::pair<std::size_t, std::size_t> writtenRange() const override { return {writtenBegin_, writtenEnd_}; }
 
  private:
   // Poisons [from, to) where its shadow may not be poisoned yet.

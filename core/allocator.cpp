@@ -20,19 +20,27 @@ Allocator::Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, Alloc
   break_ = config_.heapBase;
 }
 
-Address Allocator::malloc(std::uint64_t size) { return memalign(kMinAlignment, size); }
+Address Allocator::malloc(std::uint64_t size) {
+  if (config_.heap) return placed(config_.heap->malloc(size), size, size, size);
+  return memalign(kMinAlignment, size);
+}
 
 Address Allocator::memalign(std::uint64_t alignment, std::uint64_t size) {
-  if (!isPowerOfTwo(alignment) || size > kMaxRequest) return 0;
+  if (!isPowerOfTwo(alignment)) return 0;
+  if (config_.heap) return placed(config_.heap->memalign(alignment, size), size, size, size);
+  if (size > kMaxRequest) return 0;
   if (size == 0 && config_.zeroSize == ZeroSizeAlloc::Fails) return 0;
   return place(alignment, size, size);
 }
 
 Address Allocator::memalignFromJs(std::uint64_t alignment, double size) {
   const std::uint64_t wrapped = toUint32(size);  // the i32 parameter, read as size_t
-  if (!isPowerOfTwo(alignment) || wrapped > kMaxRequest) return 0;
   const bool representable = size >= 0 && size < 18446744073709551616.0;
-  return place(alignment, wrapped, representable ? static_cast<std::uint64_t>(size) : wrapped);
+  const std::uint64_t logged = representable ? static_cast<std::uint64_t>(size) : wrapped;
+  if (!isPowerOfTwo(alignment)) return 0;
+  if (config_.heap) return placed(config_.heap->memalign(alignment, wrapped), wrapped, wrapped, logged);
+  if (wrapped > kMaxRequest) return 0;
+  return place(alignment, wrapped, logged);
 }
 
 Address Allocator::place(std::uint64_t alignment, std::uint64_t size, std::uint64_t loggedSize) {
@@ -42,10 +50,15 @@ Address Allocator::place(std::uint64_t alignment, std::uint64_t size, std::uint6
   std::optional<Address> ptr = carveFromFreeList(alignment, footprint);
   if (!ptr) ptr = extendBreak(alignment, footprint);
   if (!ptr) return 0;
-  blocks_[*ptr] = Block{size, footprint};
   memory_.unpoison(*ptr, size);  // only the requested bytes become addressable (SAFE-2)
-  if (log_) log_->record(AllocEvent{*ptr, loggedSize});
-  return *ptr;
+  return placed(*ptr, size, footprint, loggedSize);
+}
+
+Address Allocator::placed(Address ptr, std::uint64_t size, std::uint64_t footprint, std::uint64_t loggedSize) {
+  if (ptr == 0) return 0;
+  blocks_[ptr] = Block{size, footprint};
+  if (log_) log_->record(AllocEvent{ptr, loggedSize});
+  return ptr;
 }
 
 Result<Address> Allocator::alloc(std::uint64_t size) {
@@ -119,14 +132,20 @@ Result<void> Allocator::dealloc(Address ptr) {
   if (it == blocks_.end() && speaks(Variant::DeallocUnchecked)) {
     // Upstream's sqlite3_free of a block that is not live: dlmalloc's own
     // business (a double free corrupts its heap); this allocator keeps its
-    // state and only reports the call.
+    // state and only reports the call (a module's heap gets the call).
     if (log_) log_->record(DeallocEvent{ptr});
+    if (config_.heap) config_.heap->free(ptr);
     return {};
   }
   if (it == blocks_.end())
     return fail(ErrorKind::InvalidArgument, "dealloc(" + std::to_string(ptr) + "): not a live allocation");
   const Block block = it->second;
   blocks_.erase(it);
+  if (config_.heap) {
+    if (log_) log_->record(DeallocEvent{ptr});
+    config_.heap->free(ptr);
+    return {};
+  }
   if (config_.freedFill) memory_.internalFill(ptr, *config_.freedFill, static_cast<std::size_t>(block.size));
   memory_.poison(ptr, block.footprint);  // freed bytes are no longer addressable (SAFE-2)
   releaseRange(ptr, block.footprint);

@@ -23,6 +23,21 @@ namespace memconform {
 // unique pointer (like Emscripten's malloc(0)); allocator-defined.
 enum class ZeroSizeAlloc { Fails, UniquePointer };
 
+// Where blocks go when they are not the reference's to place (SCOPE-3): a
+// wasm module's malloc / free / memalign exports (conformance/targets/
+// wasm_module.h). The Allocator keeps the glue's bookkeeping (live blocks,
+// events, a free of what is not live refused); the heap decides addresses
+// and sizes it accepts, and the bytes around its blocks are its own (no
+// redzones, no ASan poisoning: SAFE-2 by poisoning is the reference's).
+class ExternalHeap {
+ public:
+  virtual ~ExternalHeap() = default;
+  // The address of a new block, or 0 if the heap cannot make it.
+  virtual Address malloc(std::uint64_t size) = 0;
+  virtual Address memalign(std::uint64_t alignment, std::uint64_t size) = 0;
+  virtual void free(Address ptr) = 0;
+};
+
 struct AllocatorConfig {
   Address heapBase = 1024;  // lowest address handed out; 0 is never returned
   ZeroSizeAlloc zeroSize = ZeroSizeAlloc::Fails;
@@ -31,6 +46,9 @@ struct AllocatorConfig {
   // links overwrite a freed chunk (a caller reading freed memory reads
   // these); none by default.
   std::optional<std::uint8_t> freedFill;
+  // Set: blocks come from this heap; heapBase, zeroSize, redzone and
+  // freedFill are the heap's business and not used.
+  ExternalHeap* heap = nullptr;
 };
 
 inline constexpr std::uint64_t kMinAlignment = 8;  // ALIGN-4
@@ -75,6 +93,8 @@ class Allocator {
   // A block of `size` bytes (0: a block of its own) at `alignment`; the
   // event says `loggedSize`.
   Address place(std::uint64_t alignment, std::uint64_t size, std::uint64_t loggedSize);
+  // A block `ptr` of `size` bytes made (0: none): recorded and logged.
+  Address placed(Address ptr, std::uint64_t size, std::uint64_t footprint, std::uint64_t loggedSize);
   std::optional<Address> carveFromFreeList(std::uint64_t alignment, std::uint64_t footprint);
   std::optional<Address> extendBreak(std::uint64_t alignment, std::uint64_t footprint);
   void takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint);

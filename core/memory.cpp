@@ -19,13 +19,24 @@ MemoryConfig checked(MemoryConfig config) {
   return config;
 }
 
+// The reference's own bytes: the maximum reserved, the initial pages open
+// (after the limits are checked: a bad maximum reserves nothing).
+std::unique_ptr<MemoryStorage> ownAddressSpace(const MemoryConfig& config) {
+  const MemoryConfig c = checked(config);
+  return std::make_unique<AddressSpace>(std::size_t{c.maximumPages} * kPageSize, std::size_t{c.initialPages} * kPageSize);
+}
+
 }  // namespace
 
 LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* log)
+    : LinearMemory(config, ownAddressSpace(config), std::move(faults), log) {}
+
+LinearMemory::LinearMemory(MemoryConfig config, std::unique_ptr<MemoryStorage> storage, GrowthFaults faults,
+                           EventLog* log)
     : config_(checked(config)),
       faults_(std::move(faults)),
       log_(log),
-      space_(std::size_t{config_.maximumPages} * kPageSize, std::size_t{config_.initialPages} * kPageSize),
+      storage_(std::move(storage)),
       pages_(config_.initialPages),
       // The glue fills its cache while the module starts, from the initial buffer.
       accessorCache_(std::in_place, 0, std::uint64_t{config_.initialPages} * kPageSize) {}
@@ -43,7 +54,7 @@ std::optional<std::uint32_t> LinearMemory::grow(std::uint32_t deltaPages) {
   bool ok = fits && !faultInjected(ordinal, std::uint64_t{old} + deltaPages);
   if (ok && deltaPages > 0) {
     // An engine refusing memory is a failed grow, exactly like MEM-5's faults.
-    ok = space_.grow((std::size_t{old} + deltaPages) * kPageSize);
+    ok = storage_->grow((std::size_t{old} + deltaPages) * kPageSize);
     if (ok) pages_ = old + deltaPages;
   }
   if (ok) ++generation_;  // every successful grow refreshes the buffer (VIEW-2)
@@ -66,17 +77,17 @@ Result<void> LinearMemory::checkAccess(std::int64_t address, std::uint64_t lengt
 }
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerRead(Address address, void* out, std::size_t n) const {
-  const volatile std::uint8_t* src = space_.base() + address;
+  const volatile std::uint8_t* src = storage_->base() + address;
   auto* dst = static_cast<std::uint8_t*>(out);
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
-void LinearMemory::written(Address address, std::uint64_t n) { space_.written(address, static_cast<std::size_t>(n)); }
+void LinearMemory::written(Address address, std::uint64_t n) { storage_->written(address, static_cast<std::size_t>(n)); }
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const void* in, std::size_t n) {
   callerWrites_ += n != 0;
   written(address, n);
-  volatile std::uint8_t* dst = space_.base() + address;
+  volatile std::uint8_t* dst = storage_->base() + address;
   const auto* src = static_cast<const std::uint8_t*>(in);
   for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
 }
@@ -84,13 +95,13 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const v
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uint8_t byte, std::uint64_t n) {
   callerWrites_ += n != 0;
   written(address, n);
-  volatile std::uint8_t* dst = space_.base() + address;
+  volatile std::uint8_t* dst = storage_->base() + address;
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;
 }
 
 void LinearMemory::internalWrite(Address address, const void* in, std::size_t n) {
   written(address, n);
-  std::memcpy(space_.base() + address, in, n);  // ASan checks the range (SAFE-2)
+  std::memcpy(storage_->base() + address, in, n);  // ASan checks the range (SAFE-2)
 }
 
 void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t n) {
@@ -99,23 +110,23 @@ void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t 
   // pages that the destructor then has to clear. Only the written part of the
   // range is zeroed, after the same SAFE-2 check the full memset would make;
   // a poisoned byte takes the full memset, so that ASan reports it.
-  if (byte == 0 && !asan::anyPoisoned(space_.base() + address, n)) {
-    const auto [writtenBegin, writtenEnd] = space_.writtenRange();
+  if (byte == 0 && !asan::anyPoisoned(storage_->base() + address, n)) {
+    const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
     const std::size_t from = std::max<std::size_t>(address, writtenBegin), to = std::min(address + n, writtenEnd);
-    if (from < to) std::memset(space_.base() + from, 0, to - from);
+    if (from < to) std::memset(storage_->base() + from, 0, to - from);
     return;
   }
   written(address, n);
-  std::memset(space_.base() + address, byte, n);  // ASan checks the range (SAFE-2)
+  std::memset(storage_->base() + address, byte, n);  // ASan checks the range (SAFE-2)
 }
 
 void LinearMemory::poison(Address address, std::uint64_t n) {
-  asan::poison(space_.base() + address, static_cast<std::size_t>(n));
+  asan::poison(storage_->base() + address, static_cast<std::size_t>(n));
 }
 void LinearMemory::unpoison(Address address, std::uint64_t n) {
-  space_.unpoisoned(address, static_cast<std::size_t>(n));
-  asan::unpoison(space_.base() + address, static_cast<std::size_t>(n));
+  storage_->unpoisoned(address, static_cast<std::size_t>(n));
+  asan::unpoison(storage_->base() + address, static_cast<std::size_t>(n));
 }
-bool LinearMemory::isPoisoned(Address address) const { return asan::isPoisoned(space_.base() + address); }
+bool LinearMemory::isPoisoned(Address address) const { return asan::isPoisoned(storage_->base() + address); }
 
 }  // namespace memconform

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "core/address_space.h"
 #include "core/errors.h"
 #include "core/events.h"
+#include "core/memory_storage.h"
 
 namespace memconform {
 
@@ -46,6 +48,9 @@ class LinearMemory {
  public:
   // InvalidArgument unless initialPages <= maximumPages <= 65536.
   explicit LinearMemory(MemoryConfig config = {}, GrowthFaults faults = {}, EventLog* log = nullptr);
+  // Over bytes that live elsewhere (a wasm module's memory): `storage`
+  // already holds config.initialPages pages.
+  LinearMemory(MemoryConfig config, std::unique_ptr<MemoryStorage> storage, GrowthFaults faults, EventLog* log);
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
 
@@ -114,7 +119,7 @@ class LinearMemory {
   MemoryConfig config_;
   GrowthFaults faults_;
   EventLog* log_;
-  AddressSpace space_;
+  std::unique_ptr<MemoryStorage> storage_;
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
   std::uint64_t runtimeViews_ = 0;  // the generation of the runtime's views

@@ -1,8 +1,10 @@
 // The reference allocator: SCOPE-3 (alloc failure and alloc(0)), SAFE-1
-// (disjoint, in-bounds blocks), growth through the resize policy.
+// (disjoint, in-bounds blocks), growth through the resize policy; and the
+// glue's bookkeeping over an external heap (a wasm module's exports).
 #include <gtest/gtest.h>
 
 #include <random>
+#include <vector>
 
 #include "core/allocator.h"
 #include "support.h"
@@ -112,6 +114,50 @@ TEST(Allocator, ALIGN_4_FreedSpaceIsReusedAndCoalesced) {
   const Address d = inst.alloc(200).value();  // fits only in a and b merged
   EXPECT_EQ(d, a);
   EXPECT_LT(d, c);
+}
+
+// A heap that hands out the addresses it is given, in order, and records the
+// calls it gets (what a wasm module's exports would see).
+struct ScriptedHeap final : ExternalHeap {
+  std::vector<Address> next;
+  std::vector<std::string> calls;
+  Address take() {
+    if (next.empty()) return 0;
+    const Address p = next.front();
+    next.erase(next.begin());
+    return p;
+  }
+  Address malloc(std::uint64_t size) override {
+    calls.push_back("malloc " + std::to_string(size));
+    return take();
+  }
+  Address memalign(std::uint64_t alignment, std::uint64_t size) override {
+    calls.push_back("memalign " + std::to_string(alignment) + " " + std::to_string(size));
+    return take();
+  }
+  void free(Address ptr) override { calls.push_back("free " + std::to_string(ptr)); }
+};
+
+// Rules SCOPE-3, SAFE-4: over an external heap, the heap places blocks and
+// decides what it can give (0 bytes included); the allocator logs them,
+// frees only live ones, and refuses the rest without calling the heap.
+TEST(Allocator, SCOPE_3_AnExternalHeapPlacesTheBlocksAndTheGlueKeepsTheBooks) {
+  ScriptedHeap heap;
+  heap.next = {4096, 8192, 0, 65536};
+  InstanceConfig c = smallConfig();
+  c.allocator.heap = &heap;
+  Instance inst(c);
+  EXPECT_EQ(inst.alloc(100).value(), 4096u);
+  EXPECT_EQ(inst.alloc(0).value(), 8192u);  // the heap's malloc(0) gave a block
+  EXPECT_EQ(errorOf([&] { inst.alloc(7).value(); }), ErrorKind::AllocFailed);
+  EXPECT_EQ(inst.allocator().memalign(65536, 10), 65536u);
+  EXPECT_EQ(inst.allocator().memalign(3, 10), 0u);  // not a power of two: never asked
+  EXPECT_EQ(inst.allocator().sizeOf(4096), 100u);
+  inst.dealloc(4096).value();
+  EXPECT_EQ(errorOf([&] { inst.dealloc(4096).value(); }), ErrorKind::InvalidArgument);  // not live: the heap never sees it
+  EXPECT_EQ(heap.calls, (std::vector<std::string>{"malloc 100", "malloc 0", "malloc 7", "memalign 65536 10", "free 4096"}));
+  EXPECT_EQ(inst.allocator().liveCount(), 2u);
+  EXPECT_EQ(inst.events().size(), 4u);  // three allocs and one dealloc
 }
 
 }  // namespace

@@ -185,8 +185,9 @@ TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
   // A trap in __wasm_call_ctors fails the load.
   const std::string ctors = compiled("ctors-trap", R"((module (memory (export "memory") 1)
     (func (export "__wasm_call_ctors") unreachable)))");
-  EXPECT_NE(load(ctors)->failure.find("__wasm_call_ctors: trap in __wasm_call_ctors: unreachable"), std::string::npos)
-      << load(ctors)->failure;
+  const std::string ctorsFailure = load(ctors)->failure;
+  EXPECT_NE(ctorsFailure.find("__wasm_call_ctors: trap in __wasm_call_ctors: unreachable"), std::string::npos)
+      << ctorsFailure;
   // Not a module; a missing file; a memory below the declared minimum.
   const auto garbage = std::filesystem::temp_directory_path() / "memconform-wasm-module-test" / "garbage.wasm";
   std::ofstream(garbage) << "not wasm";

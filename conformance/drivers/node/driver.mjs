@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
 import { MUTANTS, plantMutant } from './lib/mutants.mjs';
-import { InstancePool } from './lib/pool.mjs';
+import { InstancePool, countReplaced } from './lib/pool.mjs';
 import { VectorRun } from './lib/run_vector.mjs';
 
 let release, options;
@@ -118,7 +118,7 @@ async function run(vector, id) {
   instance.faults = vector.setup?.growFaults ?? {};
   const response = timed('vectors', () => ({ id, ...new VectorRun(instance).run(vector) }));
   const reusable = timed('resets', () => instance.reset());
-  if (!reusable) stats.replaced[instance.unusable] = (stats.replaced[instance.unusable] ?? 0) + 1;
+  if (!reusable) countReplaced(stats, instance.unusable);
   // --check-reset: the next vector would start from the state this one did.
   const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
   pool.give(memory, instance, reusable && !left);

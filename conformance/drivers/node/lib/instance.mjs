@@ -192,22 +192,14 @@ export class Instance {
     const memory = binding.memory;
     this.binding = binding;
     this.runtime = runtime;
-    // The runtime's HEAPU8 where the module does not export it (3.54.1): a
-    // view renewed only when the runtime's resize grows the memory, as
-    // Emscripten's updateMemoryViews does, so after a raw memory.grow it is
-    // detached, as in the module (resize-reads-stale-heap, core/dialects.h).
-    this.runtimeHeap = new Uint8Array(memory.buffer);
     this.sqlite3 = sqlite3;
     this.wasm = sqlite3.wasm;
     this.env = env;
     this.memory = memory;
-    this.initialBytes = memory.buffer.byteLength;
+    this.#startMemory(maximumPages);
     this.events = null;  // where events go; null between vectors
     this.live = new Map();  // ptr -> size, allocations of the current vector
     this.installed = new Set();
-    this.maximumPages = maximumPages;
-    this.generation = 0;  // successful grows (VIEW-2)
-    this.buffers = new WeakMap([[memory.buffer, 0]]);  // buffer -> the generation it belongs to
     this.mapped = new Set();  // mmapAlloc blocks: memalign's, not sqlite3_free's to release
     this.dirty = false;  // the vector may have led the allocator to write anywhere (reset())
     this.faults = {};
@@ -222,6 +214,20 @@ export class Instance {
     this.internals = this.#internals();
     this.resizeHeap = (size) => this.env.emscripten_resize_heap(size);
     this.pristine = this.#pristine();
+  }
+
+  // What the driver knows of a memory that has not grown yet (at creation,
+  // and after rehome()).
+  #startMemory(maximumPages) {
+    // The runtime's HEAPU8 where the module does not export it (3.54.1): a
+    // view renewed only when the runtime's resize grows the memory, as
+    // Emscripten's updateMemoryViews does, so after a raw memory.grow it is
+    // detached, as in the module (resize-reads-stale-heap, core/dialects.h).
+    this.runtimeHeap = new Uint8Array(this.memory.buffer);
+    this.initialBytes = this.memory.buffer.byteLength;
+    this.maximumPages = maximumPages;
+    this.generation = 0;  // successful grows (VIEW-2)
+    this.buffers = new WeakMap([[this.memory.buffer, 0]]);  // buffer -> the generation it belongs to
   }
 
   #record(e) {
@@ -522,11 +528,7 @@ export class Instance {
     if (table.length < p.slots.length) table.grow(p.slots.length - table.length);
     p.slots.forEach((source, i) => 'own' in source || table.set(i, b.slotValue(source)));
     b.refreshViews(() => this.upstream.heap8u(), () => this.runtime.resizeHeap(0));
-    this.runtimeHeap = new Uint8Array(this.memory.buffer);
-    this.initialBytes = this.memory.buffer.byteLength;
-    this.maximumPages = maximumPages;
-    this.generation = 0;
-    this.buffers = new WeakMap([[this.memory.buffer, 0]]);
+    this.#startMemory(maximumPages);
     this.dirty = false;  // the new memory is zero above the image
     this.highWater = 0;
     this.tableTouched = false;

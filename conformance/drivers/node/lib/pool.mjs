@@ -89,7 +89,7 @@ export class InstancePool {
         else this.#put(key, previous);
         return;
       }
-      if (this.rehome) this.stats.replaced[`rehome failed: ${previous.unusable}`] = (this.stats.replaced[`rehome failed: ${previous.unusable}`] ?? 0) + 1;
+      if (this.rehome) countReplaced(this.stats, `rehome failed: ${previous.unusable}`);
       const instance = await this.make(memory.initialPages, memory.maximumPages);
       ++this.stats.instancesAhead;
       this.stats.ms.instancesAhead += performance.now() - t;
@@ -98,6 +98,11 @@ export class InstancePool {
     made.catch(() => {});  // a refused memory: take() makes it again and says why
     this.making.set(key, made);
   }
+}
+
+// One more instance replaced for this reason (--stats).
+export function countReplaced(stats, why) {
+  stats.replaced[why] = (stats.replaced[why] ?? 0) + 1;
 }
 
 function keyOf({ initialPages, maximumPages }) {

@@ -5,7 +5,7 @@
 
 namespace memconform {
 namespace {
-constexpr std::array<std::pair<ErrorKind, std::string_view>, 10> kNames{{
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 11> kNames{{
     {ErrorKind::NoActiveScope, "NoActiveScope"},
     {ErrorKind::InvalidState, "InvalidState"},
     {ErrorKind::AllocFailed, "AllocFailed"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<ErrorKind, std::string_view>, 10> kNames{{
     {ErrorKind::RangeError, "RangeError"},
     {ErrorKind::TypeError, "TypeError"},
     {ErrorKind::Thrown, "Thrown"},
+    {ErrorKind::Trap, "Trap"},
 }};
 }  // namespace
 

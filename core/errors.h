@@ -29,7 +29,9 @@ enum class ErrorKind {
   RangeError,       // MEM-2 (JS), PEEK-4 (BigInt of a fraction)
   TypeError,        // PEEK-4 (BigInt into a Number type), MEM-2 (EnforceRange)
   Thrown,           // an exception raised by a vector's `throw` op
+  Trap,             // a trap inside a wasm module the implementation runs (section 12)
 };
+inline constexpr ErrorKind kLastErrorKind = ErrorKind::Trap;
 
 // The spelling used in SEMANTICS.md, vectors and reports.
 std::string_view errorKindName(ErrorKind kind);

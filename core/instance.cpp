@@ -7,9 +7,12 @@
 
 namespace memconform {
 
-Instance::Instance(InstanceConfig config)
+Instance::Instance(InstanceConfig config) : Instance(std::move(config), nullptr) {}
+
+Instance::Instance(InstanceConfig config, std::unique_ptr<MemoryStorage> storage)
     : config_(std::move(config)),
-      memory_(config_.memory, config_.faults, &log_),
+      memory_(storage ? LinearMemory(config_.memory, std::move(storage), config_.faults, &log_)
+                      : LinearMemory(config_.memory, config_.faults, &log_)),
       allocator_(
           memory_,
           [this](double newBreak) { return resize(newBreak).result; },  // as sbrk calls emscripten_resize_heap

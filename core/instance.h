@@ -32,6 +32,9 @@ struct InstanceConfig {
 class Instance {
  public:
   explicit Instance(InstanceConfig config = {});
+  // Over memory that lives elsewhere (a wasm module's, conformance/targets/
+  // wasm_target.h): `storage` holds config.memory.initialPages pages.
+  Instance(InstanceConfig config, std::unique_ptr<MemoryStorage> storage);
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 

@@ -63,6 +63,15 @@ std::optional<std::uint32_t> LinearMemory::grow(std::uint32_t deltaPages) {
   return old;
 }
 
+void LinearMemory::grewOutside(std::uint32_t pages) {
+  if (pages <= pages_) return;
+  ++growCalls_;
+  const std::uint32_t delta = pages - pages_;
+  pages_ = pages;
+  ++generation_;
+  if (log_) log_->record(GrowEvent{delta, true});
+}
+
 std::uint64_t LinearMemory::accessorGeneration() const {
   if (!speaks(Variant::ViewsCachedByLength)) return generation_;
   // upstream's heapWrappers(): new views only when byteLength changed.

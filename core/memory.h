@@ -81,6 +81,10 @@ class LinearMemory {
   // count, or nullopt (wasm's -1) if the maximum or an injected fault (MEM-5)
   // forbids it; then nothing changes. Records a GrowEvent.
   std::optional<std::uint32_t> grow(std::uint32_t deltaPages);
+  // The storage grew to `pages` without this memory's grow (a wasm module's
+  // own memory.grow instruction): recorded as that grow (MEM-2), with no
+  // fault injected (the engine made it).
+  void grewOutside(std::uint32_t pages);
 
   // True if [address, address + length) lies inside [0, byteLength).
   // Overflow-proof: compares each term with the size before adding.

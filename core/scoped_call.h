@@ -3,6 +3,7 @@
 // exercised, not simulated; the call's own failure is an Error value.
 #pragma once
 
+#include <optional>
 #include <type_traits>
 
 #include "core/dialects.h"
@@ -26,15 +27,13 @@ auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> Result<std::invoke_result_t
   // upstream's `finally` does.
   const bool popsTop = planted(Mutant::CallPopsTop) || speaks(Variant::CallPopsTop);
   auto popOwn = [&] { return popsTop ? scopes.pop() : scopes.pop(pushed); };
+  // fn runs inside the try, the final pop after it: an exception out of
+  // the pop itself (a trap in a wasm module's free, conformance/targets/
+  // wasm_target.h) must not run the pop a second time.
+  std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> result{};
   try {
-    if constexpr (std::is_void_v<R>) {
-      fn();
-      return popOwn();
-    } else {
-      R result = fn();
-      if (auto popped = popOwn(); !popped) return std::move(popped).error();
-      return result;
-    }
+    if constexpr (std::is_void_v<R>) fn();
+    else result.emplace(fn());
   } catch (...) {
     // The `finally` of an exception from fn (the pops return their errors,
     // they do not throw, so this is fn's own exception).
@@ -42,6 +41,9 @@ auto scopedAllocCall(ScopeStack& scopes, Fn&& fn) -> Result<std::invoke_result_t
       if (auto popped = popOwn(); !popped) return std::move(popped).error();
     throw;
   }
+  if (auto popped = popOwn(); !popped) return std::move(popped).error();
+  if constexpr (std::is_void_v<R>) return {};
+  else return std::move(*result);
 }
 
 }  // namespace memconform

@@ -38,6 +38,13 @@
 #                                            the reference target and
 #                                            fuzz_empty, in one run (default
 #                                            60 s each)
+#   scripts/fuzz.sh wasm MODULE.wasm [SECONDS]
+#                                            fuzz_wasm: the glue over the
+#                                            allocator of a wasm module in
+#                                            wabt (a wasm: target), the
+#                                            invariants after every op and no
+#                                            trap (default 60 s); exit 1 on a
+#                                            finding
 #   scripts/fuzz.sh plugin PATH.so [SECONDS] fuzz_differential: the reference
 #                                            against a C plugin
 #                                            (conformance/include/memconform/
@@ -80,7 +87,7 @@ root=$PWD
 
 what=${1:-all}
 seconds=${2:-}
-targets=(fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json)
+targets=(fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json fuzz_wasm)
 
 if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --preset fuzz >/dev/null
@@ -135,15 +142,19 @@ run() {
   local dir=$root/$work/$label
   rm -rf "$dir"
   mkdir -p "$dir/corpus" "$dir/findings"
-  options "$target"
+  # fuzz_wasm decodes its inputs as fuzz_scope_ops does: the same options,
+  # dictionary and seeds.
+  local base=$target
+  [[ $target == fuzz_wasm ]] && base=fuzz_scope_ops
+  options "$base"
   local dict=()
-  [[ -f fuzz/$target.dict ]] && dict=(-dict="$root/fuzz/$target.dict")
+  [[ -f fuzz/$base.dict ]] && dict=(-dict="$root/fuzz/$base.dict")
   local fork=()
   [[ -n ${FUZZ_JOBS:-} ]] && fork=(-fork="$FUZZ_JOBS")
   local processes=()
   [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && processes=(-jobs="$FUZZ_PROCESSES" -workers="$FUZZ_PROCESSES")
   local seeds=()
-  [[ -d corpus/$target && ${FUZZ_SEEDS:-1} == 1 ]] && seeds=("$root/corpus/$target")
+  [[ -d corpus/$base && ${FUZZ_SEEDS:-1} == 1 ]] && seeds=("$root/corpus/$base")
   local status=0 start
   start=$(date +%s.%N)
   # With -jobs each process writes its log (fuzz-N.log) into the current
@@ -187,6 +198,12 @@ run() {
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
   grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
   [[ -z $known ]] || echo "$known"
+  # fuzz_wasm's findings are the module's own (invariants, traps), not
+  # differences from the reference, which from-crash minimises: its log
+  # has the op trace, and running fuzz_wasm on the input prints it again.
+  if [[ -n $finding && $target == fuzz_wasm ]]; then
+    echo "    again: MEMCONFORM_WASM=${MEMCONFORM_WASM:-} $bin/fuzz_wasm $dir/findings/$finding"
+  fi
   if [[ -n $finding && ${MEMCONFORM_FROM_CRASH:-1} == 1 && ( $target == fuzz_scope_ops || $target == fuzz_differential ) ]]; then
     local vector=$dir/findings/$finding.vector.json
     if "$mc" from-crash --reference "${MEMCONFORM_REFERENCE:-reference}" "${MEMCONFORM_TARGET:-reference}" "$dir/findings/$finding" -o "$vector" | sed 's/^/    /'; then
@@ -291,6 +308,11 @@ case $what in
     done
     printTimes all "${all[@]}"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
+    ;;
+  wasm)
+    module=${2:?usage: scripts/fuzz.sh wasm MODULE.wasm [SECONDS]}
+    [[ -f $module ]] || { echo "scripts/fuzz.sh wasm: no module $module"; exit 2; }
+    MEMCONFORM_WASM=$(realpath "$module") run fuzz_wasm "${3:-60}" "wasm-$(basename "$module" .wasm)"
     ;;
   release)
     release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}

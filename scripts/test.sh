@@ -3,7 +3,8 @@
 # (AddressSanitizer + UBSan), checks the corpus and the rule coverage, replays
 # the corpus against the reference (every vector must pass), against
 # @sqlite.org/sqlite-wasm through the Node driver (with its expectations) and
-# against every planted bug (every one must be caught), runs every test with ctest, then
+# against every planted bug (every one must be caught), against the allocators
+# of corpus/wasm in wabt (wasm: targets), runs every test with ctest, then
 # every fuzz target for 20 s (no finding allowed), that coverage does not
 # depend on the inputs before, fuzz_scope_ops's exec/s
 # as one process and one per core, and fuzz_differential against every
@@ -41,12 +42,26 @@ done
 echo "== the example C plugin (conformance/plugins/example) passes every vector it runs =="
 $mc replay --target plugin:build/asan/lib/libmemconform_example_plugin.so \
   --json "$reports/replay-example-plugin.json" --junit "$reports/replay-example-plugin.xml" | tail -n 1
+echo "== wasm: targets (the glue over the allocators of corpus/wasm in wabt): the correct ones pass every vector they run; the overlapping one is caught by SAFE-1 =="
+for module in freelist bump; do
+  $mc replay --target "wasm:build/asan/wasm/$module.wasm" \
+    --json "$reports/replay-wasm-$module.json" --junit "$reports/replay-wasm-$module.xml" | tail -n 1
+done
+if $mc replay --target wasm:build/asan/wasm/overlap.wasm -f 'safety/*' >"$reports/replay-wasm-overlap.txt"; then
+  echo "the overlapping allocator (corpus/wasm/overlap.wat) passed"; exit 1
+fi
+grep -E '^FAIL .*\[SAFE-1\]' "$reports/replay-wasm-overlap.txt" | cut -c 1-160
 echo "== every planted bug is caught =="
 $mc mutants --json "$reports/mutants.json"
 echo "== unit tests under ASan + UBSan =="
 ctest --preset asan
 echo "== every fuzz target, 20 s from its seed corpus under ASan + UBSan, finds nothing =="
 bash scripts/fuzz.sh all 20
+echo "== fuzz_wasm finds the overlapping allocator (corpus/wasm/overlap.wat) by SAFE-1 within 60 s =="
+if MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh wasm build/fuzz/wasm/overlap.wasm 60 | tee "$reports/fuzz-wasm-overlap.txt"; then
+  echo "fuzz_wasm did not find the overlapping allocator in 60 s"; exit 1
+fi
+grep -q 'signature: .*/SAFE-1$' "$reports/fuzz-wasm-overlap.txt"
 echo "== an input's fuzz coverage does not depend on the inputs run before it =="
 build/fuzz/bin/coverage_determinism corpus/fuzz_scope_ops corpus/fuzz_differential
 echo "== fuzz_scope_ops exec/s as one process and as one per core, against fuzz_empty (scripts/fuzz.sh throughput) =="

@@ -58,7 +58,7 @@ TEST(OpCatalog, TheGuideDocumentsEveryOpErrorKindAndCapability) {
   const std::string guide = readProjectFile("conformance/README.md");
   for (const auto& op : allOps())
     EXPECT_NE(guide.find("`" + std::string(op.name) + "`"), std::string::npos) << op.name;
-  for (int k = 0; k <= static_cast<int>(ErrorKind::Thrown); ++k) {
+  for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k) {
     const std::string name(errorKindName(static_cast<ErrorKind>(k)));
     EXPECT_NE(guide.find("`" + name + "`"), std::string::npos) << name;
   }

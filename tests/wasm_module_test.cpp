@@ -7,6 +7,7 @@
 // are invalid or do not fit the memory asked for fail with a message that
 // names the file and the reason, never a crash.
 #include "conformance/targets/wasm_module.h"
+#include "tests/wat.h"
 
 #include <gtest/gtest.h>
 
@@ -147,15 +148,7 @@ TEST(WasmModule, MEM_5_WhenTheMemoryCannotGrowMallocFailsCleanly) {
 }
 
 // A module compiled from `wat` by wat2wasm into a temporary file.
-std::string compiled(const std::string& name, const std::string& wat) {
-  const auto dir = std::filesystem::temp_directory_path() / "memconform-wasm-module-test";
-  std::filesystem::create_directories(dir);
-  const auto source = dir / (name + ".wat"), binary = dir / (name + ".wasm");
-  std::ofstream(source) << wat;
-  const std::string command = std::string(MEMCONFORM_WAT2WASM) + " " + source.string() + " -o " + binary.string();
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  return binary.string();
-}
+std::string compiled(const std::string& name, const std::string& wat) { return compiledWat("module-" + name, wat); }
 
 TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
   // An import memconform does not provide traps when called, naming it.
@@ -189,7 +182,7 @@ TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
   EXPECT_NE(ctorsFailure.find("__wasm_call_ctors: trap in __wasm_call_ctors: unreachable"), std::string::npos)
       << ctorsFailure;
   // Not a module; a missing file; a memory below the declared minimum.
-  const auto garbage = std::filesystem::temp_directory_path() / "memconform-wasm-module-test" / "garbage.wasm";
+  const auto garbage = std::filesystem::temp_directory_path() / "memconform-wat" / "garbage.wasm";
   std::ofstream(garbage) << "not wasm";
   EXPECT_NE(load(garbage.string())->failure.find("not a valid wasm module"), std::string::npos);
   EXPECT_NE(load("/nonexistent.wasm")->failure.find("/nonexistent.wasm: cannot read the file"), std::string::npos);
@@ -197,7 +190,7 @@ TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
                 "import env.memory declares 1..65536 pages; a memory of 0..4 does not fit"),
             std::string::npos);
   const std::string noMemory = compiled("no-memory", R"((module (func (export "malloc") (param i32) (result i32) (i32.const 0))))");
-  EXPECT_NE(load(noMemory)->failure.find("neither imports nor exports a memory"), std::string::npos);
+  EXPECT_NE(load(noMemory)->failure.find("neither imports nor defines a memory"), std::string::npos);
 }
 
 }  // namespace

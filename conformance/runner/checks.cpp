@@ -202,6 +202,27 @@ std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::st
   return Value(std::move(list));
 }
 
+bool allocatorGrowthUnchecked(const Op& op, const Observed& observed) {
+  auto isGrowth = [](const Event& e) { return std::holds_alternative<GrowEvent>(e) || std::holds_alternative<ResizeAttemptEvent>(e); };
+  const auto& events = observed.events;
+  if (std::none_of(events.begin(), events.end(), isGrowth) ||
+      std::none_of(events.begin(), events.end(), [](const Event& e) { return std::holds_alternative<AllocEvent>(e); }))
+    return false;
+  if (!op.expect) return true;
+  auto listsGrowth = [](const Outcome& o) {
+    return o.events && std::any_of(o.events->begin(), o.events->end(), [](const EventPattern& p) {
+             return p.kind == EventPattern::Kind::Grow || p.kind == EventPattern::Kind::ResizeAttempt;
+           });
+  };
+  if (listsGrowth(op.expect->outcome)) return false;
+  return std::none_of(op.expect->acceptable.begin(), op.expect->acceptable.end(),
+                      [&](const auto& alternative) { return listsGrowth(alternative.second); });
+}
+
+void dropGrowthEvents(std::vector<Event>& events) {
+  std::erase_if(events, [](const Event& e) { return std::holds_alternative<GrowEvent>(e) || std::holds_alternative<ResizeAttemptEvent>(e); });
+}
+
 bool isResourceEvent(const Event& e) {
   return !std::holds_alternative<PushEvent>(e) && !std::holds_alternative<PopEvent>(e) &&
          !std::holds_alternative<StaleViewEvent>(e);

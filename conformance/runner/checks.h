@@ -80,6 +80,14 @@ struct CheckResult {
   std::optional<std::string> flag;  // the acceptable outcome that matched
 };
 
+// For a target whose allocator is its own (Target::wellBehavedCaller: a
+// driver's dlmalloc, a wasm module's malloc), whether the memory an
+// allocation made it ask for goes unchecked: the op allocated, and its
+// expectation lists no grow or resizeAttempt event (a vector about growth
+// checks them all). Then the check sees its events without them.
+bool allocatorGrowthUnchecked(const Op& op, const Observed& observed);
+void dropGrowthEvents(std::vector<Event>& events);
+
 // Checks one op. `rule` is what failures cite. Bindings gain the names that
 // matched event patterns introduce.
 CheckResult checkOp(const Op& op, const std::string& rule, const Observed& observed, Bindings& bindings);

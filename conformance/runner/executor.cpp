@@ -119,12 +119,20 @@ class Executor {
     return OpRecord::ScopeToPop{h->id, "SCOPE-5"};
   }
 
-  void conclude(const Op& op, const Observed& observed) {
+  void conclude(const Op& op, const Observed& asObserved) {
     namesBefore_ = bindings_.size();
-    if (!observed.error) bind(op, observed.value);  // before the check: `expect` may use the op's names
+    if (!asObserved.error) bind(op, asObserved.value);  // before the check: `expect` may use the op's names
     const KnownOutcome* known = knownOutcome(op);
     std::optional<Bindings> before;
     if (known) before = bindings_;
+    // An allocator of the target's own decides when it needs more memory
+    // (SCOPE-3): checked only where the vector expects growth.
+    std::optional<Observed> withoutGrowth;
+    if (target_.wellBehavedCaller() && allocatorGrowthUnchecked(op, asObserved)) {
+      withoutGrowth = asObserved;
+      dropGrowthEvents(withoutGrowth->events);
+    }
+    const Observed& observed = withoutGrowth ? *withoutGrowth : asObserved;
     auto checked = checkOp(op, rule_, observed, bindings_);
     if (known && known->notRun) {
       for (auto& f : checked.failures) f.listed = "not run (a name it uses unbound)";
@@ -143,7 +151,7 @@ class Executor {
     }
     run_.failures.insert(run_.failures.end(), checked.failures.begin(), checked.failures.end());
     if (checked.flag) run_.flags.insert(*checked.flag);
-    trace(op, &observed, {});
+    trace(op, &asObserved, {});
   }
 
   // Names that known outcomes bind (a block a failing op made) are the

@@ -113,7 +113,7 @@ std::string excerpt(const json& j) {
 }
 
 std::optional<ErrorKind> errorKindFromName(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(ErrorKind::Thrown); ++k)
+  for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k)
     if (errorKindName(static_cast<ErrorKind>(k)) == name) return static_cast<ErrorKind>(k);
   return std::nullopt;
 }

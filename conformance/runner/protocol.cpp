@@ -91,7 +91,7 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
     const json& kind = j["error"];
     std::optional<ErrorKind> parsed;
     if (kind.is_string())
-      for (int k = 0; k <= static_cast<int>(ErrorKind::Thrown); ++k)
+      for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k)
         if (errorKindName(static_cast<ErrorKind>(k)) == kind.get<std::string>()) parsed = static_cast<ErrorKind>(k);
     if (!parsed) throw ProtocolError(at(pointer, "error"), "not an error kind of SEMANTICS.md section 9: " + kind.dump());
     r.error = parsed;

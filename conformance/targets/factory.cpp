@@ -6,6 +6,9 @@
 #include "conformance/targets/cmd_target.h"
 #include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
+#ifdef MEMCONFORM_WITH_WABT
+#include "conformance/targets/wasm_target.h"
+#endif
 
 namespace memconform::conformance {
 
@@ -62,8 +65,16 @@ std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& 
       throw std::invalid_argument(e.what());
     }
   }
+  if (spec.rfind("wasm:", 0) == 0) {
+#ifdef MEMCONFORM_WITH_WABT
+    return std::make_unique<WasmTarget>(spec);
+#else
+    throw std::invalid_argument("wasm: targets need wabt, which this build (the OSS-Fuzz one) has none of");
+#endif
+  }
   throw std::invalid_argument("unknown target \"" + spec +
-                              "\" (use reference, reference?dialect=NAME, mutant:NAME, cmd:COMMAND or plugin:PATH.so; "
+                              "\" (use reference, reference?dialect=NAME, mutant:NAME, cmd:COMMAND, plugin:PATH.so or "
+                              "wasm:PATH.wasm; "
                               "`memconform dialects`, `memconform mutants --list`)");
 }
 

@@ -1,4 +1,5 @@
 // Targets by name, as `--target` spells them: `reference`, `mutant:NAME`,
+// `wasm:PATH.wasm` (wasm_target.h),
 // `cmd:COMMAND` (a driver process; `limits` bound each exchange with it).
 #pragma once
 

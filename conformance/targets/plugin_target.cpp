@@ -139,7 +139,7 @@ Result<void> PluginTarget::outcome(memconform_status status) {
   std::string message = std::move(message_);
   message_.clear();
   if (status == MEMCONFORM_OK) return {};
-  if (status < MEMCONFORM_OK || status > MEMCONFORM_THROWN)
+  if (status < MEMCONFORM_OK || status > MEMCONFORM_TRAP)
     throw VectorError("plugin " + path_ + " returned status " + std::to_string(status) + ", not one of target.h");
   const auto kind = static_cast<ErrorKind>(status - 1);
   return fail(kind, message.empty() ? std::string(errorKindName(kind)) : message);

@@ -61,7 +61,11 @@ void ReferenceTarget::start(const Vector& vector) {
   config.growth = setup.growth;
   config.faults = setup.faults;
   config.allocator = allocator_;
-  instance_ = std::make_unique<Instance>(config);
+  instance_ = makeInstance(config);
+}
+
+std::unique_ptr<Instance> ReferenceTarget::makeInstance(const InstanceConfig& config) {
+  return std::make_unique<Instance>(config);
 }
 
 void ReferenceTarget::finish() {

@@ -37,6 +37,11 @@ class ReferenceTarget : public Target {
   std::optional<std::uint64_t> contentsVersion() override;
   TargetState state() override;
 
+ protected:
+  // The instance a run starts with: the reference's own memory and
+  // allocator here; a wasm: target's over its module (wasm_target.h).
+  virtual std::unique_ptr<Instance> makeInstance(const InstanceConfig& config);
+
  private:
   Result<Value> run(OpKind kind, const Args& args);
   Value makeView(View view);

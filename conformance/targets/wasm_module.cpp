@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <map>
 
 namespace memconform::conformance {
@@ -24,6 +25,7 @@ struct WasmModule::State {  // heap-allocated: the host functions hold its addre
   Options options;
   std::string path;
   std::map<std::string, interp::Func::Ptr, std::less<>> functions;  // exported, by name
+  std::optional<interp::Thread> thread;  // every call's: one value and call stack, made once
 };
 
 namespace {
@@ -107,23 +109,56 @@ std::string trapMessage(const interp::Trap::Ptr& trap) { return trap ? trap->mes
 WasmModule::WasmModule(std::unique_ptr<State> state) : state_(std::move(state)) {}
 WasmModule::~WasmModule() = default;
 
-std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::string& path, Options options) {
-  auto s = std::make_unique<State>();
-  s->options = std::move(options);
-  s->path = path;
+bool WasmModule::Compiled::exportsFunction(std::string_view name) const {
+  return std::find(functionExports.begin(), functionExports.end(), name) != functionExports.end();
+}
+
+std::variant<std::shared_ptr<const WasmModule::Compiled>, Failure> WasmModule::compile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Failure{path + ": cannot read the file"};
   const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-
   // Read and validate (ReadBinaryInterp runs wabt's validator).
+  auto c = std::make_shared<Compiled>();
+  c->path = path;
   wabt::Errors errors;
-  interp::ModuleDesc desc;
   const wabt::Features features;
   const wabt::ReadBinaryOptions readOptions(features, nullptr, false, true, false);
-  if (wabt::Failed(interp::ReadBinaryInterp(path, bytes.data(), bytes.size(), readOptions, &errors, &desc)))
+  if (wabt::Failed(interp::ReadBinaryInterp(path, bytes.data(), bytes.size(), readOptions, &errors, &c->desc)))
     return Failure{path + ": not a valid wasm module: " +
                    wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary)};
-  s->module = interp::Module::New(s->store, std::move(desc));
+  bool hasMemory = false;
+  for (const auto& import : c->desc.imports)
+    if (const auto* m = wabt::dyn_cast<interp::MemoryType>(import.type.type.get())) {
+      if (hasMemory) return Failure{path + ": import " + import.type.module + "." + import.type.name + ": a second memory"};
+      hasMemory = c->memoryImported = true;
+      c->declared = limitsOf(m->limits);
+    }
+  for (const auto& m : c->desc.memories) {
+    if (hasMemory) return Failure{path + ": more than one memory"};
+    hasMemory = true;
+    c->declared = limitsOf(m.type.limits);
+  }
+  if (!hasMemory) return Failure{path + ": the module neither imports nor defines a memory"};
+  for (const auto& e : c->desc.exports)
+    if (e.type.type->kind == wabt::ExternalKind::Func) c->functionExports.push_back(e.type.name);
+  return std::shared_ptr<const Compiled>(std::move(c));
+}
+
+std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::string& path, Options options) {
+  auto compiled = compile(path);
+  if (auto* failure = std::get_if<Failure>(&compiled)) return *failure;
+  return instantiate(std::get<std::shared_ptr<const Compiled>>(std::move(compiled)), std::move(options));
+}
+
+std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::instantiate(std::shared_ptr<const Compiled> compiled,
+                                                                           Options options) {
+  auto s = std::make_unique<State>();
+  s->options = std::move(options);
+  s->path = compiled->path;
+  s->memoryImported = compiled->memoryImported;
+  s->declared = compiled->declared;
+  const std::string& path = s->path;
+  s->module = interp::Module::New(s->store, compiled->desc);
 
   // Imports.
   interp::RefVec imports;
@@ -133,41 +168,40 @@ std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::load(const std::s
     if (const auto* f = wabt::dyn_cast<interp::FuncType>(t.type.get())) {
       imports.push_back(functionImport(*s, t.module, t.name, *f).ref());
     } else if (const auto* m = wabt::dyn_cast<interp::MemoryType>(t.type.get())) {
-      if (s->memory) return Failure{what + ": a second memory"};
       auto made = importedMemory(s->store, what, m->limits, s->options.memory);
       if (auto* failure = std::get_if<Failure>(&made)) return *failure;
       s->memory = std::get<interp::Memory::Ptr>(made);
-      s->memoryImported = true;
-      s->declared = limitsOf(m->limits);
       imports.push_back(s->memory.ref());
     } else {
       return Failure{what + ": only functions and a memory can be imported"};
     }
   }
+  // A memory of its own cannot start with another.
+  if (!s->memoryImported && s->options.memory && !(*s->options.memory == s->declared))
+    return Failure{path + ": its memory is its own (" + std::to_string(s->declared.initialPages) + ".." +
+                   std::to_string(s->declared.maximumPages) + " pages): it cannot start with another"};
 
   // Instantiate: data segments, then the start function.
   interp::Trap::Ptr trap;
   s->instance = interp::Instance::Instantiate(s->store, s->module.ref(), imports, &trap);
   if (!s->instance) return Failure{path + ": instantiation failed: " + trapMessage(trap)};
-  if (!s->memory) {
-    for (const auto& e : s->module->desc().exports)
-      if (e.type.type->kind == wabt::ExternalKind::Memory) {
-        s->memory = s->store.UnsafeGet<interp::Memory>(s->instance->memories()[e.index]);
-        s->declared = limitsOf(s->memory->type().limits);
-      }
-    if (!s->memory) return Failure{path + ": the module neither imports nor exports a memory"};
-    if (s->options.memory && !(*s->options.memory == s->declared))
-      return Failure{path + ": its memory is its own (" + std::to_string(s->declared.initialPages) + ".." +
-                     std::to_string(s->declared.maximumPages) + " pages): it cannot start with another"};
-  }
+  if (!s->memory) s->memory = s->store.UnsafeGet<interp::Memory>(s->instance->memories().front());
   for (const auto& e : s->module->desc().exports)
     if (e.type.type->kind == wabt::ExternalKind::Func)
       s->functions.emplace(e.type.name, s->store.UnsafeGet<interp::Func>(s->instance->funcs()[e.index]));
+  s->thread.emplace(s->store);
+  const bool runCtors = s->options.runConstructors;
   std::unique_ptr<WasmModule> module(new WasmModule(std::move(s)));
-  if (module->exportsFunction("__wasm_call_ctors"))
-    if (auto ctors = module->call("__wasm_call_ctors", {}); auto* failure = std::get_if<Failure>(&ctors))
-      return Failure{path + ": __wasm_call_ctors: " + failure->message};
+  if (runCtors)
+    if (auto failure = module->runConstructors()) return *failure;
   return module;
+}
+
+std::optional<Failure> WasmModule::runConstructors() {
+  if (!exportsFunction("__wasm_call_ctors")) return std::nullopt;
+  if (auto ctors = call("__wasm_call_ctors", {}); auto* failure = std::get_if<Failure>(&ctors))
+    return Failure{state_->path + ": __wasm_call_ctors: " + failure->message};
+  return std::nullopt;
 }
 
 bool WasmModule::exportsFunction(std::string_view name) const { return state_->functions.count(name) != 0; }
@@ -189,8 +223,12 @@ std::variant<std::vector<std::uint32_t>, Failure> WasmModule::call(std::string_v
   params.reserve(args.size());
   for (std::uint32_t a : args) params.push_back(interp::Value::Make(a));
   interp::Trap::Ptr trap;
-  if (wabt::Failed(it->second->Call(s.store, params, results, &trap)))
+  if (wabt::Failed(it->second->Call(*s.thread, params, results, &trap))) {
+    // A trap leaves the thread's frames and values where it stopped: the
+    // next call gets a new thread (reusing it overflowed its value stack).
+    s.thread.emplace(s.store);
     return Failure{"trap in " + std::string(name) + ": " + trapMessage(trap)};
+  }
   std::vector<std::uint32_t> out;
   out.reserve(results.size());
   for (const auto& r : results) out.push_back(r.Get<std::uint32_t>());

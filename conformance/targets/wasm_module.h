@@ -37,6 +37,9 @@ class WasmModule {
     // holds `requestedSize` bytes. Unset: the import, if the module has it,
     // traps when called like any other.
     std::function<bool(std::uint32_t requestedSize)> resizeHeap;
+    // False: instantiate() leaves `__wasm_call_ctors` to runConstructors(),
+    // so that what its callbacks need can be made in between.
+    bool runConstructors = true;
   };
 
   // What went wrong, naming the file and the step (read, validate,
@@ -45,8 +48,24 @@ class WasmModule {
     std::string message;
   };
 
-  // The module at `path`, instantiated; or why not.
+  // A module read and validated once, for as many instances as runs need.
+  struct Compiled {
+    std::string path;
+    wabt::interp::ModuleDesc desc;
+    bool memoryImported = false;
+    MemoryConfig declared{};  // its memory's limits (a missing maximum is wasm32's)
+    std::vector<std::string> functionExports;
+    bool exportsFunction(std::string_view name) const;
+  };
+  static std::variant<std::shared_ptr<const Compiled>, Failure> compile(const std::string& path);
+  // An instance of `compiled`; or why not.
+  static std::variant<std::unique_ptr<WasmModule>, Failure> instantiate(std::shared_ptr<const Compiled> compiled,
+                                                                        Options options);
+  // compile() and instantiate() in one.
   static std::variant<std::unique_ptr<WasmModule>, Failure> load(const std::string& path, Options options);
+  // Runs `__wasm_call_ctors` if the module exports it (after an
+  // instantiate() with runConstructors false); the trap if it traps.
+  std::optional<Failure> runConstructors();
   ~WasmModule();
   WasmModule(const WasmModule&) = delete;
   WasmModule& operator=(const WasmModule&) = delete;

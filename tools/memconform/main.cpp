@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
                                                  "nothing failed or unexpectedly passed, 1 otherwise, 2 for bad usage "
                                                  "or unreadable input");
   replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
-  replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process) or plugin:PATH.so (a C plugin)")
+  replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process), plugin:PATH.so (a C plugin) or wasm:PATH.wasm[?malloc=NAME&free=NAME&memalign=NAME] (the glue over a wasm module's allocator, in wabt)")
       ->capture_default_str();
   replayCmd->add_option("-e,--expectations", replay.expectations,
                         "expectations file: the ops each vector is known to fail, and how (conformance/README.md)");
@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   FromCrashCommand fromCrash;
   auto* fromCrashCmd = app.add_subcommand("from-crash", "Turn a fuzz_scope_ops / fuzz_differential input into a minimised "
                                                         "stand-alone vector that fails the same way on TARGET");
-  fromCrashCmd->add_option("target", fromCrash.target, "reference, mutant:NAME or plugin:PATH.so")->required();
+  fromCrashCmd->add_option("target", fromCrash.target, "reference, mutant:NAME, plugin:PATH.so or wasm:PATH.wasm")->required();
   fromCrashCmd->add_option("--reference", fromCrash.reference,
                            "the side to compare with and take expectations from, as fuzz_differential's "
                            "MEMCONFORM_REFERENCE (reference?dialect=NAME)")
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
                                                  "matrix (Markdown, HTML, JSON); exit 1 if a target fails a vector or a "
                                                  "planted bug survives");
   matrixCmd->add_option("paths", matrix.paths, "vector files or directories (default: the project's corpus)");
-  matrixCmd->add_option("--targets", matrix.targets, "comma-separated targets (reference, mutant:NAME, cmd:COMMAND, plugin:PATH)")
+  matrixCmd->add_option("--targets", matrix.targets, "comma-separated targets (reference, mutant:NAME, cmd:COMMAND, plugin:PATH, wasm:PATH.wasm)")
       ->delimiter(',');
   matrixCmd->add_option("-t,--target", matrix.moreTargets, "one more target (for commands that contain a comma)");
   matrixCmd->add_option("-e,--expectations", matrix.expectations,

@@ -58,7 +58,10 @@ enum memconform_status_codes {
   MEMCONFORM_TYPE_ERROR = 9,
   /* Only ever returned by a call body (the vector's `throw`): the plugin's
    * scoped_alloc_call pops its scope and returns it unchanged (CALL-1, 2). */
-  MEMCONFORM_THROWN = 10
+  MEMCONFORM_THROWN = 10,
+  /* A trap inside a wasm module that the plugin runs (its allocator):
+   * the message says which. */
+  MEMCONFORM_TRAP = 11
 };
 
 typedef enum memconform_event_kind {

@@ -8,7 +8,8 @@ packages=(
   clang-14 clang libclang-rt-14-dev      # compiler, libFuzzer, ASan/UBSan runtimes
   libgtest-dev                           # unit tests
   nlohmann-json3-dev                     # vectors and reports
-  wabt                                   # wasm targets (later issues)
+  wabt                                   # wasm: targets (libwabt's interpreter, wat2wasm)
+  emscripten                             # Emscripten's dlmalloc and emmalloc as wasm modules (corpus/wasm)
   libcli11-dev libvalijson-dev           # the memconform command line, JSON Schema
   libbenchmark-dev                       # benchmarks
   zip unzip bc                           # seed corpus zips (ClusterFuzzLite), fuzz.sh timings

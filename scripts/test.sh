@@ -42,11 +42,16 @@ done
 echo "== the example C plugin (conformance/plugins/example) passes every vector it runs =="
 $mc replay --target plugin:build/asan/lib/libmemconform_example_plugin.so \
   --json "$reports/replay-example-plugin.json" --junit "$reports/replay-example-plugin.xml" | tail -n 1
-echo "== wasm: targets (the glue over the allocators of corpus/wasm in wabt): the correct ones pass every vector they run; the overlapping one is caught by SAFE-1 =="
-for module in freelist bump; do
+echo "== wasm: targets (the glue over the allocators of corpus/wasm in wabt: WAT ones, Emscripten's dlmalloc and emmalloc): the correct ones pass every vector they run; the overlapping one is caught by SAFE-1 =="
+for module in freelist bump dlmalloc emmalloc; do
   $mc replay --target "wasm:build/asan/wasm/$module.wasm" \
     --json "$reports/replay-wasm-$module.json" --junit "$reports/replay-wasm-$module.xml" | tail -n 1
 done
+echo "== sqlite3.wasm of @sqlite.org/sqlite-wasm 3.54.1-build1 under memconform's glue, its allocator as upstream's glue names it, passes with its expectations file =="
+sqlite3_wasm=conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm
+$mc replay --target "wasm:$sqlite3_wasm?malloc=sqlite3_malloc&free=sqlite3_free" \
+  --expectations conformance/expectations/wasm-sqlite3-3.54.1-build1-sqlite3-malloc.json \
+  --json "$reports/replay-wasm-sqlite3-3.54.1-build1.json" --junit "$reports/replay-wasm-sqlite3-3.54.1-build1.xml" | tail -n 1
 if $mc replay --target wasm:build/asan/wasm/overlap.wasm -f 'safety/*' >"$reports/replay-wasm-overlap.txt"; then
   echo "the overlapping allocator (corpus/wasm/overlap.wat) passed"; exit 1
 fi

@@ -4,6 +4,8 @@
 // every problem names the file, the vector id and the JSON pointer.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -346,6 +348,23 @@ TEST(Expectations, AFileIsForTheTargetItNames) {
             "another implementation's (name that target, or change the file's \"target\")");
   const auto any = loadExpectations("e.json", R"({"schema":"memconform-expectations/1","vectors":{"a/b":"SCOPE-5: x"}})", errors);
   EXPECT_EQ(targetMismatch(any, "reference"), "");
+}
+
+// A wasm: target names a file: the same module by another path is the same
+// target (the file names it relative to where the project runs from); another
+// module, or the same one with other exports, is not.
+TEST(Expectations, AWasmTargetIsItsModuleByAnyPath) {
+  const auto dir = std::filesystem::temp_directory_path() / "memconform-names-target" / "pkg" / "dist";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "m.wasm") << "";
+  const std::string file = "wasm:pkg/dist/m.wasm?malloc=a&free=b";
+  EXPECT_TRUE(namesTarget(file, "wasm:" + (dir / "m.wasm").string() + "?malloc=a&free=b"));
+  EXPECT_TRUE(namesTarget(file, "wasm:" + (dir / ".." / "dist" / "m.wasm").string() + "?malloc=a&free=b"));
+  EXPECT_FALSE(namesTarget(file, "wasm:" + (dir / "m.wasm").string()));                     // other exports
+  EXPECT_FALSE(namesTarget(file, "wasm:" + (dir / "m.wasm").string() + "?malloc=a&free=c"));
+  EXPECT_FALSE(namesTarget("wasm:other/dist/m.wasm?malloc=a&free=b", "wasm:" + (dir / "m.wasm").string() + "?malloc=a&free=b"));
+  EXPECT_FALSE(namesTarget(file, "reference"));
+  EXPECT_TRUE(namesTarget("reference", "reference"));
 }
 
 // The "fuzz" section: known fuzz findings by signature after the target

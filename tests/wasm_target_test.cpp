@@ -74,22 +74,41 @@ TEST(WasmTarget, FreeListAllocatorGrowsItsImportedMemoryThroughTheGrowPolicy) {
   EXPECT_GE(run.ops.at(0).observed->byteLength, 101032u);
 }
 
-TEST(WasmTarget, GrowthFaultsMakeTheModulesMallocFailCleanly) {
-  // MEM-5: every grow fails, so the request that needs one gets 0 from the
-  // module (AllocFailed), and the allocator still works and keeps its
-  // blocks disjoint afterwards (SAFE-1, checked by the invariants).
-  for (const char* module : {"freelist", "bump"}) {
-    SCOPED_TRACE(module);
-    auto target = makeTarget("wasm:" + kWasmDir + "/" + module + ".wasm");
-    const std::string memory = std::string(module) == "bump" ? "" : R"("memory":{"initialPages":1,"maximumPages":8},)";
-    const VectorRun run = runVector(vectorOf(R"("setup":{)" + memory + R"("growFaults":{"failAbovePages":0}},"ops":[
-        {"op":"alloc","size":8,"as":"a"},{"op":"alloc","size":200000,"expect":{"error":"AllocFailed"}},
-        {"op":"alloc","size":16,"as":"b"},{"op":"poke","address":"a","value":1,"type":"i32"},
-        {"op":"zeroMemory","address":"b","size":16},{"op":"peek","address":"a","type":"i32","expect":{"value":1}},
-        {"op":"dealloc","ptr":"a"},{"op":"dealloc","ptr":"b"}],"final":{"live":[]})"),
-                                    *target);
-    EXPECT_TRUE(run.failures.empty()) << failuresOf(run);
-    EXPECT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
+// Every allocator the project runs: corpus/wasm's, Emscripten's two, and
+// sqlite3.wasm of both pinned releases (installed with the Node driver),
+// with its plain allocator and with SQLite's own.
+std::vector<std::string> allAllocators() {
+  const std::string sqlite = std::string(MEMCONFORM_SOURCE_DIR) + "/conformance/drivers/node/node_modules/";
+  std::vector<std::string> out;
+  for (const char* m : {"freelist", "bump", "dlmalloc", "emmalloc"}) out.push_back("wasm:" + kWasmDir + "/" + m + ".wasm");
+  for (const char* release : {"@sqlite.org/sqlite-wasm/dist/sqlite3.wasm", "sqlite-wasm-3.41.2/sqlite-wasm/jswasm/sqlite3.wasm"}) {
+    out.push_back("wasm:" + sqlite + release);
+    out.push_back("wasm:" + sqlite + release + "?malloc=sqlite3_malloc&free=sqlite3_free");
+  }
+  return out;
+}
+
+TEST(WasmTarget, GrowthFaultsMakeEveryAllocatorsMallocFailCleanly) {
+  // MEM-5: every grow past 256 pages fails, so a request larger than the
+  // memory gets 0 from the module (AllocFailed), and the allocator still
+  // works and keeps its blocks and their contents (grow/allocator-faults.json).
+  const Corpus corpus = loadCorpus({std::string(MEMCONFORM_SOURCE_DIR) + "/conformance/vectors/grow/allocator-faults.json"});
+  ASSERT_TRUE(corpus.errors.empty());
+  for (const auto& spec : allAllocators()) {
+    SCOPED_TRACE(spec);
+    auto target = makeTarget(spec);
+    ReplayOptions options;
+    options.keepTrace = true;
+    const Report report = replay(corpus, *target, options);
+    ASSERT_EQ(report.results.size(), 2u);
+    for (const auto& r : report.results) {
+      EXPECT_EQ(r.status, Status::Pass) << r.id << " " << r.reason;
+      // The module asked for memory and was refused (GROW-3 events).
+      EXPECT_TRUE(std::any_of(r.trace.begin(), r.trace.end(), [](const OpTrace& t) {
+        return t.result.find("AllocFailed") != std::string::npos && t.events.find("resizeAttempt(") != std::string::npos &&
+               t.events.find(", failed)") != std::string::npos;
+      })) << r.id;
+    }
   }
 }
 

@@ -55,6 +55,9 @@ struct Expectations {
 // one: its known failures are another implementation's), or "" if it can.
 // A file without a "target" fits any.
 std::string targetMismatch(const Expectations& e, const std::string& spec);
+// Whether an expectations file's "target" names `spec`: the same string, or
+// for wasm: targets the same module file by another path, with the same query.
+bool namesTarget(const std::string& fileTarget, const std::string& spec);
 
 // Problems are LoadErrors naming the file and the JSON pointer (a reason that
 // names no rule ID is one).

@@ -138,6 +138,9 @@ void writeJson(const Report& report, std::ostream& out) {
       if (!f.listed.empty()) failures.back()["listed"] = f.listed;
     }
     if (!failures.empty()) v["failures"] = failures;
+    json trace = json::array();
+    for (const auto& t : r.trace) trace.push_back({{"pointer", t.pointer}, {"op", t.op}, {"result", t.result}, {"events", t.events}});
+    if (!trace.empty()) v["trace"] = trace;
     results.push_back(v);
   }
   doc["results"] = results;

@@ -1,5 +1,6 @@
 #include "conformance/targets/wasm_target.h"
 
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <variant>
@@ -155,8 +156,11 @@ WasmTarget::WasmTarget(const std::string& spec) : ReferenceTarget(Dialect{}, spe
 WasmTarget::~WasmTarget() { finish(); }
 
 std::string WasmTarget::implementation() const {
-  return "wasm module " + path_ + " (" + exports_.malloc + "/" + exports_.free +
-         (exports_.memalign.empty() ? "" : "/" + exports_.memalign) + ", wabt interpreter)";
+  // The file and the folder it is in (dist/sqlite3.wasm): the target's name has the whole path.
+  const std::filesystem::path p(path_);
+  const std::string shortPath = p.has_parent_path() ? (p.parent_path().filename() / p.filename()).string() : path_;
+  return shortPath + " in wabt (" + exports_.malloc + "/" + exports_.free +
+         (exports_.memalign.empty() ? "" : "/" + exports_.memalign) + ")";
 }
 
 std::uint32_t WasmTarget::minimumPages() const {

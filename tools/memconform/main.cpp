@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   replayCmd->add_option("--repeat", replay.repeat, "run the corpus N times and print the throughput")
       ->check(CLI::PositiveNumber);
   replayCmd->add_flag("-v,--verbose", replay.verbose, "print expected failures, skips and the op trace of failures");
+  replayCmd->add_flag("--trace", replay.trace, "put every vector's op trace (each op's result and events) in the JSON report, passing vectors' too");
   replayCmd->add_option("--timeout", replay.timeoutSeconds, "cmd: targets: seconds a driver may take for one vector")
       ->check(CLI::PositiveNumber)->capture_default_str();
   replayCmd->add_flag("--progress", replay.progress, "print progress on stderr (default when stderr is a terminal)");

@@ -130,6 +130,7 @@ int runReplay(const ReplayCommand& c) {
   options.filter = c.filter;
   options.expectations = c.expectations.empty() && c.dialect.empty() ? nullptr : &expectations;
   options.repeat = c.repeat;
+  options.keepTrace = c.trace;
   // Progress on stderr when a person watches (a terminal) or when asked.
   if (c.progress || isatty(STDERR_FILENO))
     options.progress = [](std::size_t done, std::size_t total) {
@@ -321,11 +322,12 @@ int runMatrix(const MatrixCommand& c) {
   for (const auto& path : c.expectations) {
     auto e = readExpectations("matrix", path);
     if (!e) return 2;
-    if (std::find(specs.begin(), specs.end(), e->target) == specs.end()) {
+    const auto named = std::find_if(specs.begin(), specs.end(), [&](const std::string& s) { return namesTarget(e->target, s); });
+    if (named == specs.end()) {
       std::cerr << "memconform matrix: " << path << " is for target \"" << e->target << "\", which is not one of --targets\n";
       return 2;
     }
-    expectationsFor[e->target] = std::move(*e);
+    expectationsFor[*named] = std::move(*e);
   }
   std::string specText;
   if (!readAll(c.spec, specText)) {

@@ -23,6 +23,7 @@ struct ReplayCommand {
   std::string junitPath;
   std::size_t repeat = 1;
   bool verbose = false;
+  bool trace = false;  // every vector's op trace in the JSON report
   bool progress = false;
   double timeoutSeconds = 5;  // cmd: targets, per exchange with the driver
 };

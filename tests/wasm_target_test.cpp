@@ -239,3 +239,37 @@ TEST(WasmTarget, TheOverlappingAllocatorIsCaughtBySafe1WhereTheCorrectOnesPass) 
 
 }  // namespace
 }  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+// A run on an instance restored to its snapshot sees exactly what a run on a
+// new instance sees: the same results, addresses and events for every op.
+TEST(WasmTarget, AReusedInstanceRunsEveryVectorAsANewOneDoes) {
+  const std::string vectors = std::string(MEMCONFORM_SOURCE_DIR) + "/conformance/vectors/";
+  const Corpus corpus = loadCorpus({vectors + "scope", vectors + "safety", vectors + "align", vectors + "call",
+                                    vectors + "grow/allocator-faults.json"});
+  ASSERT_TRUE(corpus.errors.empty());
+  const std::string sqlite = std::string(MEMCONFORM_SOURCE_DIR) +
+                             "/conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm";
+  for (const std::string& spec : {"wasm:" + kWasmDir + "/freelist.wasm", "wasm:" + kWasmDir + "/dlmalloc.wasm",
+                                  "wasm:" + sqlite + "?malloc=sqlite3_malloc&free=sqlite3_free"}) {
+    SCOPED_TRACE(spec);
+    ReplayOptions options;
+    options.keepTrace = true;
+    WasmTarget reused(spec, true), fresh(spec, false);
+    const Report a = replay(corpus, reused, options), b = replay(corpus, fresh, options);
+    ASSERT_EQ(a.results.size(), b.results.size());
+    for (std::size_t i = 0; i < a.results.size(); ++i) {
+      const auto &x = a.results[i], &y = b.results[i];
+      EXPECT_EQ(x.status, y.status) << x.id;
+      ASSERT_EQ(x.trace.size(), y.trace.size()) << x.id;
+      for (std::size_t k = 0; k < x.trace.size(); ++k)
+        EXPECT_EQ(x.trace[k].result + " " + x.trace[k].events, y.trace[k].result + " " + y.trace[k].events)
+            << x.id << " " << x.trace[k].pointer;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace memconform::conformance

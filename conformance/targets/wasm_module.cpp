@@ -26,6 +26,12 @@ struct WasmModule::State {  // heap-allocated: the host functions hold its addre
   std::string path;
   std::map<std::string, interp::Func::Ptr, std::less<>> functions;  // exported, by name
   std::optional<interp::Thread> thread;  // every call's: one value and call stack, made once
+  struct Snapshot {
+    std::vector<std::uint8_t> memory;
+    std::vector<std::pair<interp::Global::Ptr, interp::Value>> globals;  // the mutable ones
+    std::vector<std::pair<interp::Table::Ptr, interp::RefVec>> tables;
+  };
+  std::optional<Snapshot> snapshot;
 };
 
 namespace {
@@ -202,6 +208,34 @@ std::optional<Failure> WasmModule::runConstructors() {
   if (auto ctors = call("__wasm_call_ctors", {}); auto* failure = std::get_if<Failure>(&ctors))
     return Failure{state_->path + ": __wasm_call_ctors: " + failure->message};
   return std::nullopt;
+}
+
+void WasmModule::takeSnapshot() {
+  State& s = *state_;
+  State::Snapshot snap;
+  snap.memory.assign(s.memory->UnsafeData(), s.memory->UnsafeData() + s.memory->ByteSize());
+  for (const auto& ref : s.instance->globals()) {
+    auto global = s.store.UnsafeGet<interp::Global>(ref);
+    if (global->type().mut == interp::Mutability::Var) snap.globals.emplace_back(global, global->Get());
+  }
+  for (const auto& ref : s.instance->tables()) {
+    auto table = s.store.UnsafeGet<interp::Table>(ref);
+    snap.tables.emplace_back(table, table->elements());
+  }
+  s.snapshot = std::move(snap);
+}
+
+bool WasmModule::restoreSnapshot() {
+  State& s = *state_;
+  if (!s.snapshot || s.memory->ByteSize() != s.snapshot->memory.size()) return false;
+  for (const auto& [table, elements] : s.snapshot->tables)
+    if (table->size() != elements.size()) return false;
+  std::copy(s.snapshot->memory.begin(), s.snapshot->memory.end(), s.memory->UnsafeData());
+  for (const auto& [global, value] : s.snapshot->globals) global->UnsafeSet(value);
+  for (const auto& [table, elements] : s.snapshot->tables)
+    for (std::uint32_t i = 0; i < elements.size(); ++i)
+      if (table->UnsafeGet(i) != elements[i]) static_cast<void>(table->Set(s.store, i, elements[i]));
+  return true;
 }
 
 bool WasmModule::exportsFunction(std::string_view name) const { return state_->functions.count(name) != 0; }

@@ -66,6 +66,17 @@ class WasmModule {
   // Runs `__wasm_call_ctors` if the module exports it (after an
   // instantiate() with runConstructors false); the trap if it traps.
   std::optional<Failure> runConstructors();
+
+  // What a run can change in an instance: its memory's bytes, its mutable
+  // globals and its tables. takeSnapshot() keeps them (once the instance has
+  // started); restoreSnapshot() puts them back, so that one instance serves
+  // many runs for a copy of its memory instead of a new instantiation (for
+  // sqlite3.wasm, thousands of objects). False, and nothing restored, if
+  // the memory or a table has grown since, or there is no snapshot. (Passive
+  // data and element segments that memory.init / data.drop use are not
+  // kept: Emscripten builds without threads have none.)
+  void takeSnapshot();
+  bool restoreSnapshot();
   ~WasmModule();
   WasmModule(const WasmModule&) = delete;
   WasmModule& operator=(const WasmModule&) = delete;

@@ -121,7 +121,8 @@ class WasmTarget::Heap : public ExternalHeap {
   LinearMemory* memory_ = nullptr;
 };
 
-WasmTarget::WasmTarget(const std::string& spec) : ReferenceTarget(Dialect{}, spec) {
+WasmTarget::WasmTarget(const std::string& spec, bool reuseInstances)
+    : ReferenceTarget(Dialect{}, spec), reuseInstances_(reuseInstances) {
   const std::string rest = spec.substr(spec.rfind("wasm:", 0) == 0 ? 5 : 0);
   const std::size_t q = rest.find('?');
   path_ = rest.substr(0, q);
@@ -189,15 +190,24 @@ void WasmTarget::start(const Vector& vector) {
 std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config) {
   heap_.reset();
   module_.reset();
-  WasmModule::Options options;
-  options.runConstructors = false;  // after the instance exists: they may grow the heap
-  if (compiled_->memoryImported) options.memory = config.memory;
-  options.resizeHeap = [this](std::uint32_t requestedSize) {
-    return running_ && running_->resize(static_cast<double>(requestedSize)).result;  // GROW-1..6
-  };
-  auto made = WasmModule::instantiate(compiled_, std::move(options));
-  if (auto* failure = std::get_if<WasmModule::Failure>(&made)) throw VectorError(failure->message);
-  module_ = std::get<std::unique_ptr<WasmModule>>(std::move(made));
+  // The memory the module starts with: the vector's, or its own.
+  const MemoryConfig memory = compiled_->memoryImported ? config.memory : compiled_->declared;
+  started_ = memory;
+  const bool reused = spare_ && spareMemory_ == memory && spare_->restoreSnapshot();
+  if (reused) {
+    module_ = std::move(spare_);
+  } else {
+    spare_.reset();
+    WasmModule::Options options;
+    options.runConstructors = false;  // after the instance exists: they may grow the heap
+    if (compiled_->memoryImported) options.memory = config.memory;
+    options.resizeHeap = [this](std::uint32_t requestedSize) {
+      return running_ && running_->resize(static_cast<double>(requestedSize)).result;  // GROW-1..6
+    };
+    auto made = WasmModule::instantiate(compiled_, std::move(options));
+    if (auto* failure = std::get_if<WasmModule::Failure>(&made)) throw VectorError(failure->message);
+    module_ = std::get<std::unique_ptr<WasmModule>>(std::move(made));
+  }
   heap_ = std::make_unique<Heap>(*module_, exports_);
   InstanceConfig c = config;
   c.memory = MemoryConfig{static_cast<std::uint32_t>(module_->memoryPages()),
@@ -206,7 +216,10 @@ std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config)
   auto instance = std::make_unique<Instance>(c, std::make_unique<WasmStorage>(*module_));
   running_ = instance.get();
   heap_->serve(instance->memory());
-  if (auto failure = module_->runConstructors()) throw VectorError(failure->message);
+  if (!reused) {
+    if (auto failure = module_->runConstructors()) throw VectorError(failure->message);
+    if (reuseInstances_) module_->takeSnapshot();
+  }
   if (module_->memoryPages() > instance->memory().pages())
     instance->memory().grewOutside(static_cast<std::uint32_t>(module_->memoryPages()));
   instance->events().clear();  // what the module did while it started is not the first op's
@@ -217,6 +230,10 @@ void WasmTarget::finish() {
   ReferenceTarget::finish();
   running_ = nullptr;
   heap_.reset();
+  if (reuseInstances_ && module_) {
+    spare_ = std::move(module_);
+    spareMemory_ = started_;
+  }
   module_.reset();
 }
 

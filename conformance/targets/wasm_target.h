@@ -33,7 +33,10 @@ class WasmTarget : public ReferenceTarget {
   // `spec` is the whole target name. Throws std::invalid_argument naming the
   // file and what is wrong (unreadable, invalid, no allocator exports, an
   // export of the wrong type, an unknown query parameter).
-  explicit WasmTarget(const std::string& spec);
+  // `reuseInstances`: a run whose memory is set up as the last one's was
+  // gets that instance back, restored to where it stood after its
+  // constructors (WasmModule::restoreSnapshot), instead of a new one.
+  explicit WasmTarget(const std::string& spec, bool reuseInstances = true);
   ~WasmTarget() override;
 
   std::string implementation() const override;
@@ -67,6 +70,11 @@ class WasmTarget : public ReferenceTarget {
   // ReferenceTarget), released in reverse order.
   std::unique_ptr<WasmModule> module_;
   std::unique_ptr<Heap> heap_;
+  // The last run's module, for the next run with the same memory.
+  bool reuseInstances_;
+  std::unique_ptr<WasmModule> spare_;
+  MemoryConfig spareMemory_{};
+  MemoryConfig started_{};  // the memory the current run's module started with
   Instance* running_ = nullptr;
   std::uint64_t traps_ = 0;
 };

@@ -110,11 +110,23 @@ export class Binding {
   }
 
   // The exports the package's JavaScript holds: forwarders and a table proxy.
+  // An allocator export that returns 0 for a request calls
+  // `onAllocationFailed`: a failed sbrk leaves dlmalloc's top chunk written
+  // where no block of the vector reaches (reset() then restores it all).
   #standIns() {
     const binding = this;
     const standIns = {};
     for (const [name, value] of Object.entries(this.exportsNow)) {
-      if (typeof value === 'function') {
+      if (typeof value === 'function' && ALLOCATORS.has(name)) {
+        const forward = function (...args) {
+          const p = binding.exportsNow[name](...args);
+          if (p === 0 && binding.onAllocationFailed) binding.onAllocationFailed();
+          return p;
+        };
+        Object.defineProperty(forward, 'length', { value: value.length });
+        Object.defineProperty(forward, 'name', { value: value.name });
+        standIns[name] = forward;
+      } else if (typeof value === 'function') {
         const forward = function (...args) { return binding.exportsNow[name](...args); };
         Object.defineProperty(forward, 'length', { value: value.length });
         Object.defineProperty(forward, 'name', { value: value.name });
@@ -128,6 +140,10 @@ export class Binding {
     return standIns;
   }
 }
+
+// The exports through which the package asks the C heap for memory.
+const ALLOCATORS = new Set(['malloc', 'sqlite3_malloc', 'sqlite3_malloc64', 'sqlite3_realloc', 'sqlite3_realloc64', 'realloc',
+  'memalign', 'emscripten_builtin_memalign']);
 
 // A property of the current object; a method bound to it.
 function current(object, key) {

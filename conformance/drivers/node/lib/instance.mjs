@@ -191,6 +191,8 @@ export class Instance {
   constructor(release, sqlite3, module, env, binding, maximumPages, runtime) {
     const memory = binding.memory;
     this.binding = binding;
+    // A request the C heap refused may have written past every block (reset()).
+    binding.onAllocationFailed = () => { this.dirty = true; };
     this.runtime = runtime;
     this.sqlite3 = sqlite3;
     this.wasm = sqlite3.wasm;

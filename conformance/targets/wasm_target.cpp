@@ -193,11 +193,11 @@ std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config)
   // The memory the module starts with: the vector's, or its own.
   const MemoryConfig memory = compiled_->memoryImported ? config.memory : compiled_->declared;
   started_ = memory;
-  const bool reused = spare_ && spareMemory_ == memory && spare_->restoreSnapshot();
+  const auto spare = spares_.find({memory.initialPages, memory.maximumPages});
+  const bool reused = spare != spares_.end() && spare->second && spare->second->restoreSnapshot();
   if (reused) {
-    module_ = std::move(spare_);
+    module_ = std::move(spare->second);
   } else {
-    spare_.reset();
     WasmModule::Options options;
     options.runConstructors = false;  // after the instance exists: they may grow the heap
     if (compiled_->memoryImported) options.memory = config.memory;
@@ -231,8 +231,10 @@ void WasmTarget::finish() {
   running_ = nullptr;
   heap_.reset();
   if (reuseInstances_ && module_) {
-    spare_ = std::move(module_);
-    spareMemory_ = started_;
+    constexpr std::size_t kSpares = 8;
+    const std::pair key{started_.initialPages, started_.maximumPages};
+    if (spares_.size() >= kSpares && !spares_.count(key)) spares_.erase(spares_.begin());
+    spares_[key] = std::move(module_);
   }
   module_.reset();
 }

@@ -14,6 +14,7 @@
 // op's error `Trap` with wabt's message (docs/SEMANTICS.md section 12).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -70,10 +71,11 @@ class WasmTarget : public ReferenceTarget {
   // ReferenceTarget), released in reverse order.
   std::unique_ptr<WasmModule> module_;
   std::unique_ptr<Heap> heap_;
-  // The last run's module, for the next run with the same memory.
+  // Modules of earlier runs, by the memory they started with (initial and
+  // maximum pages), for the next run with the same memory: a few, as a
+  // fuzzer's memories vary.
   bool reuseInstances_;
-  std::unique_ptr<WasmModule> spare_;
-  MemoryConfig spareMemory_{};
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::unique_ptr<WasmModule>> spares_;
   MemoryConfig started_{};  // the memory the current run's module started with
   Instance* running_ = nullptr;
   std::uint64_t traps_ = 0;

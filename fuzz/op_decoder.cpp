@@ -200,6 +200,8 @@ class OpDecoder::Decoder {
       s.memory.maximumPages = std::min(s.memory.initialPages + kWellBehavedRoomPages, kWasm32MaxPages);
       s.faults = {};
     }
+    s.memory.maximumPages = std::min(s.memory.maximumPages, limits_.maxMaximumPages);
+    s.memory.initialPages = std::min(s.memory.initialPages, s.memory.maximumPages);
     // Growth parameters scaled to these small memories (GROW-6), so that the
     // overgrowth cap and a maximum below the heap matter as they do at 96 MiB
     // and 2 GiB with the defaults.
@@ -834,6 +836,7 @@ void OpDecoder::Sequence::fitTo(const conformance::Target& target) const { decod
 DecoderLimits limitsFor(const Target& target) {
   DecoderLimits limits;
   limits.minInitialPages = std::max(limits.minInitialPages, target.minimumPages());
+  limits.maxMaximumPages = std::min(limits.maxMaximumPages, target.maximumPages());
   limits.wellBehaved = target.wellBehavedCaller();
   return limits;
 }

@@ -24,6 +24,9 @@ struct DecoderLimits {
   // pages.
   std::uint32_t minInitialPages = 1;
   std::uint32_t maxInitialPages = 4;
+  // No memory may grow past this (Target::maximumPages: a wasm module's
+  // memory import's declared maximum).
+  std::uint32_t maxMaximumPages = 65536;
   // A well-behaved caller, for an allocator that a caller's misuse corrupts
   // (Target::wellBehavedCaller, dlmalloc): it reads and writes only inside
   // blocks it owns and knows to be live, each zeroed when it allocates it
@@ -40,8 +43,8 @@ struct DecoderLimits {
 };
 
 // The limits for sequences that `target` can be set up for: memories from its
-// minimumPages up (a driver's module may need 128 pages or more), and a
-// well-behaved caller if it needs one.
+// minimumPages up (a driver's module may need 128 pages or more) to its
+// maximumPages, and a well-behaved caller if it needs one.
 DecoderLimits limitsFor(const conformance::Target& target);
 
 // The generated vector: id "fuzz/input", every op with anyOutcome set. Its

@@ -12,12 +12,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <stdexcept>
 
 #include "conformance/runner/executor.h"
 #include "conformance/runner/loader.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/factory.h"
+#include "fuzz/op_decoder.h"
 #include "tests/wat.h"
 
 namespace memconform::conformance {
@@ -188,6 +190,19 @@ TEST(WasmTarget, ImportedMemoryLimitsDecideWhichVectorsRun) {
                   target);
   EXPECT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
   EXPECT_TRUE(run.failures.empty()) << failuresOf(run);
+  // A fuzzer's memories fit the import too.
+  EXPECT_EQ(target.maximumPages(), 100u);
+  fuzz::OpDecoder decoder(fuzz::limitsFor(target));
+  std::mt19937 random(7);
+  for (int i = 0; i < 500; ++i) {
+    std::vector<std::uint8_t> bytes(64);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
+    const auto sequence = decoder.decode(bytes);
+    const MemoryConfig& m = sequence.vector().setup.memory;
+    EXPECT_GE(m.initialPages, 2u);
+    EXPECT_LE(m.maximumPages, 100u);
+    EXPECT_LE(m.initialPages, m.maximumPages);
+  }
 }
 
 TEST(WasmTarget, NamesThatDoNotWorkSayWhy) {

@@ -94,6 +94,10 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
   Report report;
   report.target = target.name();
   report.implementation = target.implementation();
+  report.capabilities = target.capabilities();
+  report.minimumPages = target.minimumPages();
+  report.maximumPages = target.maximumPages();
+  report.fixedMemory = target.fixedMemory();
   report.files = corpus.files.size();
   const auto start = Clock::now();
   // Malformed vectors are results too (one per vector, with every problem),

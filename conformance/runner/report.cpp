@@ -122,6 +122,12 @@ std::string_view errorType(const VectorResult& r) {
 void writeJson(const Report& report, std::ostream& out) {
   using nlohmann::json;
   json doc{{"target", report.target}, {"files", report.files}, {"seconds", report.seconds}, {"warnings", report.warnings}};
+  doc["implementation"] = report.implementation;
+  doc["capabilities"] = report.capabilities;
+  json memory{{"minimumPages", report.minimumPages}, {"maximumPages", report.maximumPages}};
+  if (report.fixedMemory)
+    memory["fixed"] = {{"initialPages", report.fixedMemory->initialPages}, {"maximumPages", report.fixedMemory->maximumPages}};
+  doc["memory"] = memory;
   json counts = json::object();
   for (Status s : kColumns) counts[std::string(statusName(s))] = report.count(s);
   doc["counts"] = counts;

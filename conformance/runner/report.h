@@ -32,6 +32,11 @@ struct VectorResult {
 struct Report {
   std::string target;
   std::string implementation;  // what the target says it is
+  // What the target declares: its capabilities and the memories it can
+  // start with (pages; `fixedMemory` set when it has one of its own).
+  std::set<std::string> capabilities;
+  std::uint32_t minimumPages = 0, maximumPages = 65536;
+  std::optional<MemoryConfig> fixedMemory;
   std::vector<VectorResult> results;
   std::vector<std::string> warnings;  // e.g. expectations for ids not in the corpus
   std::size_t files = 0;

@@ -83,6 +83,10 @@ class Target {
   // driver's hello "minimumPages": its module's memory import minimum); 0
   // for none. A vector below it is skipped; a fuzzer starts there.
   virtual std::uint32_t minimumPages() const { return 0; }
+  // The largest maximum, in pages, that start() can set up (a wasm module's
+  // memory import's declared maximum); wasm32's 65536 if it does not say.
+  // A vector above it is skipped.
+  virtual std::uint32_t maximumPages() const { return 65536; }
   // Whether generated sequences must keep to a well-behaved caller (a
   // driver's hello "wellBehavedCaller": an allocator that a double free or a
   // write outside its blocks corrupts; fuzz/op_decoder.h).

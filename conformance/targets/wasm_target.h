@@ -45,6 +45,7 @@ class WasmTarget : public ReferenceTarget {
   // mmapAlloc needs memalign (ALIGN-3).
   bool supports(OpKind kind) const override { return kind != OpKind::MmapAlloc || !exports_.memalign.empty(); }
   std::uint32_t minimumPages() const override;
+  std::uint32_t maximumPages() const override { return compiled_->declared.maximumPages; }
   // A real allocator's headers lie beside its blocks: a caller that writes
   // outside its blocks corrupts it (fuzz/op_decoder.h).
   bool wellBehavedCaller() const override { return true; }

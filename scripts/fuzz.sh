@@ -312,7 +312,8 @@ case $what in
   wasm)
     module=${2:?usage: scripts/fuzz.sh wasm MODULE.wasm [SECONDS]}
     [[ -f $module ]] || { echo "scripts/fuzz.sh wasm: no module $module"; exit 2; }
-    MEMCONFORM_WASM=$(realpath "$module") run fuzz_wasm "${3:-60}" "wasm-$(basename "$module" .wasm)"
+    # Labelled by the file and its folder: both sqlite3.wasm are sqlite3.wasm.
+    MEMCONFORM_WASM=$(realpath "$module") run fuzz_wasm "${3:-60}" "wasm-$(basename "$(dirname "$module")")-$(basename "$module" .wasm)"
     ;;
   release)
     release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}

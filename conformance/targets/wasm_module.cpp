@@ -225,11 +225,17 @@ void WasmModule::takeSnapshot() {
   s.snapshot = std::move(snap);
 }
 
-bool WasmModule::restoreSnapshot() {
-  State& s = *state_;
+bool WasmModule::restorable() const {
+  const State& s = *state_;
   if (!s.snapshot || s.memory->ByteSize() != s.snapshot->memory.size()) return false;
   for (const auto& [table, elements] : s.snapshot->tables)
     if (table->size() != elements.size()) return false;
+  return true;
+}
+
+bool WasmModule::restoreSnapshot() {
+  State& s = *state_;
+  if (!restorable()) return false;
   std::copy(s.snapshot->memory.begin(), s.snapshot->memory.end(), s.memory->UnsafeData());
   for (const auto& [global, value] : s.snapshot->globals) global->UnsafeSet(value);
   for (const auto& [table, elements] : s.snapshot->tables)

@@ -77,6 +77,8 @@ class WasmModule {
   // kept: Emscripten builds without threads have none.)
   void takeSnapshot();
   bool restoreSnapshot();
+  // Whether restoreSnapshot() would succeed (a snapshot, nothing grown).
+  bool restorable() const;
   ~WasmModule();
   WasmModule(const WasmModule&) = delete;
   WasmModule& operator=(const WasmModule&) = delete;

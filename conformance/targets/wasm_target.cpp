@@ -36,6 +36,10 @@ class WasmStorage : public MemoryStorage {
   WasmModule& module_;
 };
 
+// Instances kept for reuse hold their memory and a copy of it: only small
+// ones are kept (sqlite3.wasm's start at 8-16 MiB), at most 8 of them.
+constexpr std::uint64_t kReusableBytes = std::uint64_t{32} << 20;
+
 // "a=1&b=2" as a map; each key once.
 std::map<std::string, std::string> parseQuery(const std::string& spec, const std::string& query) {
   std::map<std::string, std::string> out;
@@ -218,7 +222,7 @@ std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config)
   heap_->serve(instance->memory());
   if (!reused) {
     if (auto failure = module_->runConstructors()) throw VectorError(failure->message);
-    if (reuseInstances_) module_->takeSnapshot();
+    if (reuseInstances_ && module_->memoryPages() * kPageSize <= kReusableBytes) module_->takeSnapshot();
   }
   if (module_->memoryPages() > instance->memory().pages())
     instance->memory().grewOutside(static_cast<std::uint32_t>(module_->memoryPages()));
@@ -230,7 +234,7 @@ void WasmTarget::finish() {
   ReferenceTarget::finish();
   running_ = nullptr;
   heap_.reset();
-  if (reuseInstances_ && module_) {
+  if (reuseInstances_ && module_ && module_->restorable()) {
     constexpr std::size_t kSpares = 8;
     const std::pair key{started_.initialPages, started_.maximumPages};
     if (spares_.size() >= kSpares && !spares_.count(key)) spares_.erase(spares_.begin());

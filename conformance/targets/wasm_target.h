@@ -74,7 +74,8 @@ class WasmTarget : public ReferenceTarget {
   std::unique_ptr<Heap> heap_;
   // Modules of earlier runs, by the memory they started with (initial and
   // maximum pages), for the next run with the same memory: a few, as a
-  // fuzzer's memories vary.
+  // fuzzer's memories vary, and only those whose memory is at most 32 MiB
+  // and has not grown (each holds its memory and a copy of it).
   bool reuseInstances_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::unique_ptr<WasmModule>> spares_;
   MemoryConfig started_{};  // the memory the current run's module started with

@@ -139,6 +139,31 @@ TEST(WasmTarget, AMemoryGrowInsideTheModuleIsRecordedAsAGrow) {
   EXPECT_EQ(std::get<GrowEvent>(events.front()).pages, 2u);
 }
 
+TEST(WasmTarget, GrowthInTheConstructorsIsNotTheRuns) {
+  // The constructors grow the memory from 1 to 3 pages through
+  // emscripten_resize_heap, before the run: the run's first grow is still
+  // its first (MEM-5's ordinals), its events start empty, on a new instance
+  // and on a reused one alike.
+  const std::string path = compiledWat("ctors-grow", R"((module
+    (import "env" "memory" (memory 1 10))
+    (import "env" "emscripten_resize_heap" (func $resize (param i32) (result i32)))
+    (func (export "__wasm_call_ctors") (drop (call $resize (i32.const 196608))))
+    (func (export "malloc") (param i32) (result i32) (i32.const 1024))
+    (func (export "free") (param i32))))");
+  for (bool reuse : {false, true}) {
+    SCOPED_TRACE(reuse);
+    WasmTarget target("wasm:" + path, reuse);
+    for (int run = 0; run < 2; ++run) {
+      const VectorRun r = runVector(vectorOf(R"("setup":{"memory":{"initialPages":1,"maximumPages":10},"growFaults":{"failAttempts":[1]}},"ops":[
+          {"op":"byteLength","expect":{"value":196608,"events":[]}},
+          {"op":"grow","pages":1,"expect":{"error":"RangeError","events":[{"grow":1,"ok":false}]}},
+          {"op":"grow","pages":1,"expect":{"value":3,"events":[{"grow":1,"ok":true}]}}])"),
+                                    target);
+      EXPECT_TRUE(r.failures.empty()) << failuresOf(r);
+    }
+  }
+}
+
 TEST(WasmTarget, ATrapInTheModuleIsTheOpsTrapErrorAndTheRunGoesOn) {
   // malloc traps on a request of 13 bytes; free traps on every block above 1024.
   const std::string path = compiledWat("traps-on-13", R"((module

@@ -203,7 +203,7 @@ std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config)
     module_ = std::move(spare->second);
   } else {
     WasmModule::Options options;
-    options.runConstructors = false;  // after the instance exists: they may grow the heap
+    options.runConstructors = false;  // below, under a start-up instance: they may grow the heap
     if (compiled_->memoryImported) options.memory = config.memory;
     options.resizeHeap = [this](std::uint32_t requestedSize) {
       return running_ && running_->resize(static_cast<double>(requestedSize)).result;  // GROW-1..6
@@ -212,21 +212,29 @@ std::unique_ptr<Instance> WasmTarget::makeInstance(const InstanceConfig& config)
     if (auto* failure = std::get_if<WasmModule::Failure>(&made)) throw VectorError(failure->message);
     module_ = std::get<std::unique_ptr<WasmModule>>(std::move(made));
   }
+  const MemoryConfig now{static_cast<std::uint32_t>(module_->memoryPages()),
+                         compiled_->memoryImported ? config.memory.maximumPages : compiled_->declared.maximumPages};
+  if (!reused) {
+    // The module starts (its constructors) before the run and outside it, as
+    // a reused instance did: growth they ask for goes through the GROW policy
+    // with no faults, and is neither the run's events nor one of its grows.
+    InstanceConfig startup = config;
+    startup.memory = now;
+    startup.faults = {};
+    Instance boot(startup, std::make_unique<WasmStorage>(*module_));
+    running_ = &boot;
+    auto failure = module_->runConstructors();
+    running_ = nullptr;
+    if (failure) throw VectorError(failure->message);
+    if (reuseInstances_ && module_->memoryPages() * kPageSize <= kReusableBytes) module_->takeSnapshot();
+  }
   heap_ = std::make_unique<Heap>(*module_, exports_);
   InstanceConfig c = config;
-  c.memory = MemoryConfig{static_cast<std::uint32_t>(module_->memoryPages()),
-                          compiled_->memoryImported ? config.memory.maximumPages : compiled_->declared.maximumPages};
+  c.memory = MemoryConfig{static_cast<std::uint32_t>(module_->memoryPages()), now.maximumPages};
   c.allocator.heap = heap_.get();
   auto instance = std::make_unique<Instance>(c, std::make_unique<WasmStorage>(*module_));
   running_ = instance.get();
   heap_->serve(instance->memory());
-  if (!reused) {
-    if (auto failure = module_->runConstructors()) throw VectorError(failure->message);
-    if (reuseInstances_ && module_->memoryPages() * kPageSize <= kReusableBytes) module_->takeSnapshot();
-  }
-  if (module_->memoryPages() > instance->memory().pages())
-    instance->memory().grewOutside(static_cast<std::uint32_t>(module_->memoryPages()));
-  instance->events().clear();  // what the module did while it started is not the first op's
   return instance;
 }
 

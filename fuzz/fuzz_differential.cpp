@@ -143,6 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();
+  other->prepare(vector);  // a driver runs it while the reference does
   const conformance::VectorRun expected = conformance::runVector(vector, *reference);
   const conformance::VectorRun actual = conformance::runVector(vector, *other);
   if (actual.status == conformance::VectorRun::Status::Skipped && expected.status == conformance::VectorRun::Status::Completed) {

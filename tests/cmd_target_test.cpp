@@ -7,6 +7,10 @@
 //   whether the driver was asked.
 // - long strings written short go to a driver that declares repeat-strings
 //   as they are, and written out to one that does not.
+// - prepare() (fuzz_differential sends the vector before it runs the
+//   reference): start() reads the response to what was sent, once; a
+//   prepared vector start() does not get is dropped, not taken for the
+//   next one's response; a remembered vector is not sent.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -97,6 +101,50 @@ TEST(CmdTarget, LongStringsWrittenShortReachOnlyADriverThatDeclaresRepeatStrings
   CmdTarget doesNot(lineLengthDriver(""));
   EXPECT_LT(answer(declares, v), 1000);     // {"repeat":"xy","count":50000}
   EXPECT_GT(answer(doesNot, v), 100000);    // "xyxy...": 100,000 bytes
+}
+
+// answer(), the vector `sent` prepared first.
+double answerPrepared(CmdTarget& target, const Vector& sent, const Vector& vector) {
+  target.prepare(sent);
+  return answer(target, vector);
+}
+
+TEST(CmdTarget, APreparedVectorIsSentOnceAndStartReadsItsResponse) {
+  CmdTarget target(kCountingDriver);
+  const Vector a = vectorNamed("a", 1), b = vectorNamed("b", 1);
+  EXPECT_EQ(answerPrepared(target, a, a), 1 * 65536);
+  EXPECT_EQ(answer(target, b), 2 * 65536);  // the driver read one request for a
+  EXPECT_EQ(answerPrepared(target, b, b), 3 * 65536);
+}
+
+TEST(CmdTarget, APreparedVectorThatStartDoesNotGetIsDroppedNotTakenForTheNextOnesResponse) {
+  CmdTarget target(kCountingDriver);
+  const Vector a = vectorNamed("a", 1), b = vectorNamed("b", 1);
+  EXPECT_EQ(answerPrepared(target, a, b), 2 * 65536);  // a's response (1) is dropped; b's is read
+  target.prepare(a);
+  target.prepare(b);  // a's dropped again
+  EXPECT_EQ(answer(target, b), 4 * 65536);
+}
+
+TEST(CmdTarget, APreparedVectorAlreadyRememberedIsNotSent) {
+  CmdTarget target(kCountingDriver);
+  target.rememberResponses(4);
+  const Vector a = vectorNamed("a", 1), c = vectorNamed("c", 1);
+  EXPECT_EQ(answer(target, a), 1 * 65536);
+  EXPECT_EQ(answerPrepared(target, a, a), 1 * 65536);
+  EXPECT_EQ(target.rememberedAnswers(), 1u);
+  EXPECT_EQ(answerPrepared(target, c, c), 2 * 65536);  // the driver read a once
+}
+
+TEST(CmdTarget, ADriverThatDiesOnAPreparedVectorIsThatVectorsErrorAndIsStartedAgain) {
+  // Exits on its first request; a fresh one says hello again.
+  CmdTarget target(
+      "echo '{\"hello\":\"memconform-driver\",\"protocol\":1,\"implementation\":\"dies\",\"capabilities\":[\"memory-config\"]}';"
+      " read -r line; exit 3");
+  const Vector a = vectorNamed("a", 1);
+  EXPECT_EQ(answerPrepared(target, a, a), -1);
+  EXPECT_EQ(answerPrepared(target, a, a), -1);  // prepare() on no driver: start() starts one
+  EXPECT_EQ(answer(target, a), -1);
 }
 
 }  // namespace

@@ -95,6 +95,12 @@ class Target {
   // driver's hello "memory"): vectors that state no memory run on it.
   virtual std::optional<MemoryConfig> fixedMemory() const { return std::nullopt; }
 
+  // The vector the next start() gets (the same object, unchanged): a target
+  // that runs whole vectors in another process may send it now and read
+  // what happened in start(), so that the caller works meanwhile
+  // (fuzz_differential runs the reference). Nothing is lost if start()
+  // gets another vector.
+  virtual void prepare(const Vector&) {}
   // A fresh instance as the vector's `setup` describes it, before its ops. A
   // target that runs whole vectors elsewhere (a driver) runs it here.
   virtual void start(const Vector& vector) = 0;

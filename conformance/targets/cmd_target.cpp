@@ -1,6 +1,7 @@
 #include "conformance/targets/cmd_target.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/errors.h"
 
@@ -71,24 +72,60 @@ void CmdTarget::hello() {
   hello_ = protocol::parseHello(parseLine(driver_.readLine()));
 }
 
+std::string CmdTarget::sentForm(const Vector& vector) const {
+  json request = protocol::requestJson(0, vector);
+  if (!hello_.capabilities.count("repeat-strings")) writeOutRepeats(request["vector"]["ops"]);
+  // A fixed memory (hello "memory") is every vector's setup.
+  if (hello_.memory)
+    request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},
+                                            {"maximumPages", hello_.memory->maximumPages}};
+  return request["vector"].dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+static std::string requestLine(std::uint64_t id, const std::string& sentForm) {
+  return "{\"id\":" + std::to_string(id) + ",\"vector\":" + sentForm + "}";
+}
+
+void CmdTarget::prepare(const Vector& vector) {
+  dropPrepared();
+  if (!driver_.running()) return;  // start() starts one, and says why if it cannot
+  try {
+    std::string key = sentForm(vector);
+    if (cacheEntries_ && cache_.count(key)) return;
+    const std::uint64_t id = nextId_++;
+    driver_.writeLine(requestLine(id, key));
+    prepared_ = Prepared{&vector, id, std::move(key)};
+  } catch (const DriverFailure&) {
+    // The driver is gone: start() starts a fresh one and sends the vector.
+  }
+}
+
+void CmdTarget::dropPrepared() {
+  if (!prepared_) return;
+  prepared_.reset();
+  try {
+    driver_.readLine();
+  } catch (const DriverFailure&) {
+    // Gone: the next start() starts a fresh driver.
+  }
+}
+
 void CmdTarget::start(const Vector& vector) {
   finish();
-  const std::uint64_t id = nextId_++;
+  if (prepared_ && prepared_->vector != &vector) dropPrepared();
   try {
-    if (!driver_.running()) hello();  // a fresh driver after a failure
-    json request = protocol::requestJson(id, vector);
-    if (!hello_.capabilities.count("repeat-strings")) writeOutRepeats(request["vector"]["ops"]);
-    // A fixed memory (hello "memory") is every vector's setup.
-    if (hello_.memory)
-      request["vector"]["setup"]["memory"] = {{"initialPages", hello_.memory->initialPages},
-                                              {"maximumPages", hello_.memory->maximumPages}};
-    // The vector as sent is also the key of what is remembered: dumped once.
-    const std::string key = request["vector"].dump(-1, ' ', false, json::error_handler_t::replace);
-    if (const auto hit = cache_.find(key); cacheEntries_ && hit != cache_.end()) {
+    if (!driver_.running()) {
+      prepared_.reset();
+      hello();  // a fresh driver after a failure
+    }
+    const std::optional<Prepared> sent = std::exchange(prepared_, std::nullopt);
+    const std::uint64_t id = sent ? sent->id : nextId_++;
+    const std::string key = sent ? sent->key : sentForm(vector);
+    if (const auto hit = cache_.find(key); !sent && cacheEntries_ && hit != cache_.end()) {
       response_ = hit->second;
       ++cacheHits_;
     } else {
-      driver_.writeLine("{\"id\":" + std::to_string(id) + ",\"vector\":" + key + "}");
+      if (!sent) driver_.writeLine(requestLine(id, key));
       response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
       if (cacheEntries_ && !response_.error) {
         if (cacheOrder_.size() >= cacheEntries_) {

@@ -32,6 +32,7 @@ class CmdTarget : public Target {
   std::uint32_t minimumPages() const override { return hello_.minimumPages; }
   bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
   std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
+  void prepare(const Vector& vector) override;
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
@@ -54,6 +55,11 @@ class CmdTarget : public Target {
   std::size_t rememberedAnswers() const { return cacheHits_; }
 
  private:
+  // The request's vector as it is sent: also the key of what is remembered.
+  std::string sentForm(const Vector& vector) const;
+  // Reads and drops the response to a vector prepare() sent that start()
+  // did not get.
+  void dropPrepared();
   void hello();
   const protocol::OpResult& resultOf(const Op& op);
   void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone);
@@ -69,6 +75,12 @@ class CmdTarget : public Target {
   std::size_t cacheEntries_ = 0, cacheHits_ = 0;
   std::unordered_map<std::string, protocol::Response> cache_;  // the request's vector, as sent -> response
   std::deque<std::string> cacheOrder_;                          // its keys, oldest first
+  struct Prepared {
+    const Vector* vector;
+    std::uint64_t id;
+    std::string key;
+  };
+  std::optional<Prepared> prepared_;  // sent by prepare(), its response not read yet
 };
 
 }  // namespace memconform::conformance

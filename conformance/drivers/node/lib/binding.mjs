@@ -49,12 +49,15 @@ export class Binding {
   }
 
   // A new wasm instance with a new memory of this size, as instantiated
-  // (its memory zero but for the module's data, its table the module's).
-  // Throws, changing nothing, if the engine refuses the memory. Its table's
-  // own functions are kept (ownSlotsNow) only if keepOwnSlots is set:
-  // reading a table costs a third of a replace.
-  replace(initialPages, maximumPages) {
-    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+  // (its memory zero but for the module's data, its table the module's), or
+  // over the same memory (`sameMemory`: its size and maximum are the ones
+  // asked for; the caller restores its bytes): a memory the process has
+  // written is not faulted in again, nor collected. Throws, changing
+  // nothing, if the engine refuses the memory. Its table's own functions
+  // are kept (ownSlotsNow) only if keepOwnSlots is set: reading a table
+  // costs a third of a replace.
+  replace(initialPages, maximumPages, sameMemory = false) {
+    const memory = sameMemory ? this.memoryNow : new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
     const previous = this.memoryNow;
     this.memoryNow = memory;
     try {

@@ -116,6 +116,9 @@ function minimumImportPages(module) {
 // Bytes past a vector's highest block that the allocator may have written
 // (dlmalloc's chunk headers and the top chunk's; memalign's are inside).
 const ALLOCATOR_MARGIN = 4096;
+// How far past a block's end dlmalloc may move its break to make the block:
+// its padding and a granularity step (4 KiB in Emscripten's build), twice.
+const SBRK_STEP = 2 * (4096 + 64);
 
 // The index of the last nonzero byte (-1 if none): whole 64-KiB pages are
 // compared natively, from the end.
@@ -191,8 +194,8 @@ export class Instance {
   constructor(release, sqlite3, module, env, binding, maximumPages, runtime) {
     const memory = binding.memory;
     this.binding = binding;
-    // A request the C heap refused may have written past every block (reset()).
-    binding.onAllocationFailed = () => { this.dirty = true; };
+    // A request the C heap refused moves where it writes next (reset()).
+    binding.onAllocationFailed = () => { this.allocationFailed = true; };
     this.runtime = runtime;
     this.sqlite3 = sqlite3;
     this.wasm = sqlite3.wasm;
@@ -208,6 +211,8 @@ export class Instance {
     this.growCalls = 0;
     this.lastMin = undefined;
     this.highWater = 0;  // the end of the highest block or write of the current vector
+    this.allocatedBytes = 0;  // what the vector's blocks may have moved the C heap's break by (reset())
+    this.allocationFailed = false;  // a request of the vector's was refused (reset())
     this.tableTouched = false;  // the vector uninstalled a slot it did not install
     this.zerosFreed = 0;  // uninstallFunction(0) calls since the last reset (#takeFreeSlots)
     this.#hook();
@@ -243,7 +248,7 @@ export class Instance {
     this.upstream = { scopedAlloc: w.scopedAlloc, scopedAllocPop: w.scopedAllocPop, installFunction, uninstallFunction, heap8u: w.heap8u };
     w.alloc = Object.assign((n) => {
       const p = alloc(n);
-      this.#reached(Number(p), Number(n));
+      this.#allocated(Number(p), Number(n));
       this.live.set(Number(p), n);
       this.#record({ alloc: Number(p), size: n });
       return p;
@@ -379,7 +384,7 @@ export class Instance {
       // mmapAlloc's block is an allocation the caller owns (ALIGN-3).
       _emscripten_builtin_memalign: (alignment, size) => {
         const p = memalign(alignment, size);
-        this.#reached(p, size);
+        this.#allocated(p, size + alignment);
         if (p) {
           this.live.set(p, size);
           this.mapped.add(p);
@@ -484,7 +489,13 @@ export class Instance {
       bytes.set(p.bytes);
       // What a vector reached: its blocks, the allocator's headers beside
       // them, its writes; all of it after anything the runtime suspects.
-      const end = this.dirty ? bytes.length : Math.min(bytes.length, this.highWater + ALLOCATOR_MARGIN);
+      // After a refused request, dlmalloc extends its heap as a segment of
+      // its own (sys_alloc: disable_contiguous): the segment's end, which it
+      // marks, lies past the block by as much as its top chunk held; its
+      // break moved by at most each block and a step (SBRK_STEP) since the
+      // image (whose top chunk's end mark is in it).
+      const reach = Math.max(this.highWater + ALLOCATOR_MARGIN, this.allocationFailed ? p.top + this.allocatedBytes : 0);
+      const end = this.dirty ? bytes.length : Math.min(bytes.length, reach);
       if (end > p.top) bytes.fill(0, p.top, end);
       // The table: its length as it was (upstream's next slot past the end
       // is observable: uninstallFunction(0) makes the next install take
@@ -508,6 +519,8 @@ export class Instance {
     this.openScopes = [];
     this.nextScope = 1;
     this.highWater = 0;
+    this.allocatedBytes = 0;
+    this.allocationFailed = false;
     this.dirty = false;
     return true;
   }
@@ -520,8 +533,11 @@ export class Instance {
   // leaves them. False, with why, if it cannot be.
   rehome(initialPages, maximumPages) {
     const b = this.binding;
+    // A memory that did not change size (its table grew, or it grew by 0
+    // pages) is kept: reset() restores it as after any vector.
+    const sameMemory = this.memory.buffer.byteLength === initialPages * PAGE && this.maximumPages === maximumPages;
     try {
-      b.replace(initialPages, maximumPages);
+      b.replace(initialPages, maximumPages, sameMemory);
     } catch (e) {
       return this.#unusable(`rehome: ${e?.message ?? e}`);
     }
@@ -531,8 +547,10 @@ export class Instance {
     p.slots.forEach((source, i) => 'own' in source || table.set(i, b.slotValue(source)));
     b.refreshViews(() => this.upstream.heap8u(), () => this.runtime.resizeHeap(0));
     this.#startMemory(maximumPages);
-    this.dirty = false;  // the new memory is zero above the image
-    this.highWater = 0;
+    if (!sameMemory) {  // the new memory is zero above the image
+      this.dirty = this.allocationFailed = false;
+      this.highWater = this.allocatedBytes = 0;
+    }
     this.tableTouched = false;
     return this.reset();
   }
@@ -569,6 +587,13 @@ export class Instance {
   #unusable(why) {
     this.unusable = why;
     return false;
+  }
+
+  // A block of the vector's: where it ends, and how far the C heap's break
+  // may have moved to make it (reset()).
+  #allocated(address, bytes) {
+    this.#reached(address, bytes);
+    if (address > 0) this.allocatedBytes += Math.max(0, bytes) + SBRK_STEP;
   }
 
   #reached(address, bytes) {

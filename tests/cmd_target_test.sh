@@ -6,14 +6,7 @@
 # gives a complete report (every vector), that vector an error naming what
 # happened, and exit 1.
 # Usage: cmd_target_test.sh MEMCONFORM_BINARY SOURCE_DIR
-set -uo pipefail
-mc=$1
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$src" || exit 2
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+. "$(dirname "$0")/script_test.sh" "$@"
 total=$(node -e 'const fs=require("fs"),p=require("path");let n=0;const walk=d=>{for(const f of fs.readdirSync(d)){const q=p.join(d,f);if(fs.statSync(q).isDirectory())walk(q);else if(f.endsWith(".json"))n+=JSON.parse(fs.readFileSync(q)).vectors.length}};walk("conformance/vectors");console.log(n)')
 
 # Ids of the vectors with status $2 in JSON report $1.

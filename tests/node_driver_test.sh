@@ -6,15 +6,8 @@
 # the vectors that moved between releases as FAIL or XPASS. Needs
 # `scripts/setup.sh` (npm ci) first.
 # Usage: node_driver_test.sh MEMCONFORM_BINARY SOURCE_DIR
-set -uo pipefail
-mc=$1
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$src" || exit 2
+. "$(dirname "$0")/script_test.sh" "$@"
 [[ -d conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm ]] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 # "STATUS=N ..." counts of JSON report $1.
 counts() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));const c={};for(const x of r.results)c[x.status]=(c[x.status]||0)+1;console.log(r.results.length,JSON.stringify(c))' "$1"; }
 driver=conformance/drivers/node/driver.mjs

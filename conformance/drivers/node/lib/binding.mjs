@@ -10,10 +10,13 @@
 // the current ones (`instanceof` holds). The module's own state is its
 // memory, its one mutable global (the stack pointer) and its table; the
 // caller (Instance) puts each back as it was after bootstrap.
+import { accessChecker } from './sanitizer.mjs';
+
 export class Binding {
   constructor(module, initialPages, maximumPages) {
     this.module = module;
     this.memoryNow = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    accessChecker.watch(this.memoryNow.buffer);  // before the package makes its views
     this.exportsNow = null;       // the current wasm instance's exports
     this.grow = undefined;        // memory.grow as the driver hooks it (Instance #hook)
     this.bufferStandIn = null;    // refreshViews(): what `buffer` is for a moment
@@ -58,6 +61,7 @@ export class Binding {
   // costs a third of a replace.
   replace(initialPages, maximumPages, sameMemory = false) {
     const memory = sameMemory ? this.memoryNow : new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    accessChecker.watch(memory.buffer);
     const previous = this.memoryNow;
     this.memoryNow = memory;
     try {

@@ -7,6 +7,7 @@
 // injected too (MEM-5).
 import { readFileSync } from 'node:fs';
 import { Binding } from './binding.mjs';
+import { Real, accessChecker } from './sanitizer.mjs';
 
 const PAGE = 65536;
 
@@ -116,6 +117,9 @@ function minimumImportPages(module) {
 // Bytes past a vector's highest block that the allocator may have written
 // (dlmalloc's chunk headers and the top chunk's; memalign's are inside).
 const ALLOCATOR_MARGIN = 4096;
+// Bytes beside a block that classify() names after it: dlmalloc's chunk
+// header is the 8 bytes before a block, and a block's slack the few after.
+const REDZONE = 16;
 // How far past a block's end dlmalloc may move its break to make the block:
 // its padding and a granularity step (4 KiB in Emscripten's build), twice.
 const SBRK_STEP = 2 * (4096 + 64);
@@ -206,6 +210,7 @@ export class Instance {
     this.live = new Map();  // ptr -> size, allocations of the current vector
     this.installed = new Set();
     this.mapped = new Set();  // mmapAlloc blocks: memalign's, not sqlite3_free's to release
+    this.freed = new Map();  // ptr -> size, blocks of the current vector freed since (classify())
     this.dirty = false;  // the vector may have led the allocator to write anywhere (reset())
     this.faults = {};
     this.growCalls = 0;
@@ -230,7 +235,7 @@ export class Instance {
     // view renewed only when the runtime's resize grows the memory, as
     // Emscripten's updateMemoryViews does, so after a raw memory.grow it is
     // detached, as in the module (resize-reads-stale-heap, core/dialects.h).
-    this.runtimeHeap = new Uint8Array(this.memory.buffer);
+    this.runtimeHeap = this.#runtimeHeapOf(this.memory.buffer);
     this.initialBytes = this.memory.buffer.byteLength;
     this.maximumPages = maximumPages;
     this.generation = 0;  // successful grows (VIEW-2)
@@ -257,6 +262,8 @@ export class Instance {
       const ptr = Number(p) >>> 0;  // the address free() gets: its i32 parameter wraps (section 12, SCOPE-3)
       if (ptr !== 0) {
         // A double free, or a memalign block into sqlite3_free: the C heap may be corrupt now.
+        const size = this.live.get(ptr);
+        if (size !== undefined) this.freed.set(ptr, Number(size));
         if (!this.live.delete(ptr) || this.mapped.has(ptr)) this.dirty = true;
         this.#record({ dealloc: ptr });
       }
@@ -328,7 +335,8 @@ export class Instance {
         const r = grow(pages);
         ok = true;
         this.buffers.set(this.memory.buffer, ++this.generation);
-        if (this.runtime.resizing) this.runtimeHeap = new Uint8Array(this.memory.buffer);
+        accessChecker.watch(this.memory.buffer);
+        if (this.runtime.resizing) this.runtimeHeap = this.#runtimeHeapOf(this.memory.buffer);
         return r;
       } finally {
         this.#record({ grow: pages, ok });
@@ -359,7 +367,15 @@ export class Instance {
   }
 
   renewRuntimeView() {
-    this.runtimeHeap = new Uint8Array(this.memory.buffer);
+    this.runtimeHeap = this.#runtimeHeapOf(this.memory.buffer);
+  }
+
+  // The driver's model of the runtime's HEAPU8 is the runtime's: checked
+  // (lib/sanitizer.mjs) as the module's own views are.
+  #runtimeHeapOf(buffer) {
+    accessChecker.watch(buffer);
+    const view = new Real.Uint8Array(buffer);
+    return accessChecker.installed ? accessChecker.checked(view) : view;
   }
 
   // Runs `f` as a call of the runtime's resize (its growth renews the
@@ -420,7 +436,7 @@ export class Instance {
     for (const i of holes) table.set(i, null);
     const slots = Array.from({ length: table.length }, (_, i) => this.binding.slotSource(table.get(i), i));
     this.#freeInAscendingOrder(holes);
-    return { ...this.release.image(new Uint8Array(this.memory.buffer)), stack: this.#stack().save(), slots, holes };
+    return { ...this.release.image(new Real.Uint8Array(this.memory.buffer)), stack: this.#stack().save(), slots, holes };
   }
 
   // upstream's stack pointer (a wasm global, left low by a trap).
@@ -485,7 +501,7 @@ export class Instance {
         Object.assign(w, { dealloc, uninstallFunction });
       }
       this.#stack().restore(p.stack);
-      const bytes = new Uint8Array(this.memory.buffer);
+      const bytes = new Real.Uint8Array(this.memory.buffer);
       bytes.set(p.bytes);
       // What a vector reached: its blocks, the allocator's headers beside
       // them, its writes; all of it after anything the runtime suspects.
@@ -514,6 +530,7 @@ export class Instance {
     this.tableTouched = false;
     this.zerosFreed = 0;
     this.live.clear();
+    this.freed.clear();
     this.mapped.clear();
     this.installed.clear();
     this.openScopes = [];
@@ -559,7 +576,7 @@ export class Instance {
   // byte (node driver.mjs --check-reset); the first difference if not.
   differenceFromPristine() {
     const p = this.pristine;
-    const bytes = new Uint8Array(this.memory.buffer);
+    const bytes = new Real.Uint8Array(this.memory.buffer);
     if (Buffer.compare(p.bytes, bytes.subarray(0, p.top)) !== 0) {
       const i = p.bytes.findIndex((b, at) => b !== bytes[at]);
       return `byte ${i} is ${bytes[i]}, was ${p.bytes[i]}`;
@@ -593,11 +610,33 @@ export class Instance {
   // may have moved to make it (reset()).
   #allocated(address, bytes) {
     this.#reached(address, bytes);
+    for (const [p, size] of this.freed) if (address < p + size && address + bytes > p) this.freed.delete(p);
     if (address > 0) this.allocatedBytes += Math.max(0, bytes) + SBRK_STEP;
   }
 
   #reached(address, bytes) {
     if (address > 0) this.highWater = Math.max(this.highWater, address + Math.max(0, bytes));
+  }
+
+  // What an access of the helpers' outside the caller's own addresses hit,
+  // or null if it may touch it (lib/sanitizer.mjs; SAFE-2): a block of the
+  // vector's, live, or the module's own bytes (its static data, its stack,
+  // what sqlite3 allocated while it started: below the highest nonzero byte
+  // at creation), unless a block freed since lies there.
+  classify(address, size, view) {
+    if (view.buffer !== this.memory.buffer) return 'a view of the memory before it grew (detached)';
+    const end = address + size;
+    for (const [p, n] of this.live) if (address >= p && end <= p + Number(n)) return null;
+    for (const [p, n] of this.freed) if (address < p + n && end > p) return `a block freed earlier in the vector (${n} bytes at ${p})`;
+    if (end > this.memory.buffer.byteLength) return `beyond the end of memory (${this.memory.buffer.byteLength} bytes)`;
+    for (const [p, n] of this.live) {
+      const e = p + Number(n);
+      if (address < e && end > e) return `${end - e} byte(s) beyond the end of the ${n}-byte block at ${p}`;
+      if (address >= e && address < e + REDZONE) return `${address - e} bytes after the ${n}-byte block at ${p}`;
+      if (end > p - REDZONE && address < p) return `the allocator's header before the ${n}-byte block at ${p}`;
+    }
+    if (end <= this.pristine.top) return null;
+    return 'heap memory no block of the vector holds';
   }
 
   bufferGeneration(buffer) {

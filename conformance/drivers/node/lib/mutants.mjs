@@ -33,6 +33,20 @@ function evaluate(instance, texts, names, extra = {}) {
 
 const utf8 = new TextEncoder();
 
+// scopedAllocPtr and allocPtr as upstream's, but for how they zero their
+// slots: zero(address, howMany, slotSize).
+function plantPtrSlots(w, zero) {
+  const slots = (alloc) => (howMany = 1, safePtrSize = true) => {
+    const size = safePtrSize ? 8 : 4;
+    const m = alloc(howMany * size);
+    zero(Number(m), howMany, size);
+    if (howMany === 1) return m;
+    return Array.from({ length: howMany }, (_, k) => Number(m) + k * size);
+  };
+  w.scopedAllocPtr = slots((n) => w.scopedAlloc(n));
+  w.allocPtr = slots((n) => w.alloc(n));
+}
+
 export const MUTANTS = {
   'heap8u-stale': {
     rule: 'VIEW-2', what: 'heap8u() keeps handing out the view it made first, detached once the memory grows',
@@ -123,16 +137,28 @@ export const MUTANTS = {
   },
   'alloc-ptr-not-zeroed': {
     rule: 'SCOPE-9', what: 'scopedAllocPtr and allocPtr leave their pointer slots as the allocator left them',
+    plant(i) { plantPtrSlots(i.wasm, () => {}); },
+  },
+  'alloc-ptr-one-past': {
+    rule: 'SAFE-2', what: 'scopedAllocPtr and allocPtr zero their slots one slot late: the last write lands past the block',
     plant(i) {
       const w = i.wasm;
-      const slots = (alloc) => (howMany = 1, safePtrSize = true) => {
-        const size = safePtrSize ? 8 : 4;
-        const m = alloc(howMany * size);
-        if (howMany === 1) return m;
-        return Array.from({ length: howMany }, (_, k) => Number(m) + k * size);
+      plantPtrSlots(w, (m, howMany, size) => {
+        for (let k = 1; k <= howMany; ++k) w.poke(m + k * size, 0, size === 8 ? 'i64' : 'i32');
+      });
+    },
+  },
+  'argv-stale-view': {
+    rule: 'SAFE-2', what: 'scopedAllocMainArgv writes the pointers through a view taken before the strings were allocated, detached once one of them grows the memory',
+    plant(i) {
+      const w = i.wasm;
+      w.scopedAllocMainArgv = (list) => {
+        const table = Number(w.scopedAlloc((list.length + 1) * 4));
+        const heap = w.heap32();
+        list.forEach((e, k) => { heap[(table >> 2) + k] = Number(w.scopedAllocCString(`${e}`)); });
+        heap[(table >> 2) + list.length] = 0;
+        return table;
       };
-      w.scopedAllocPtr = slots((n) => w.scopedAlloc(n));
-      w.allocPtr = slots((n) => w.alloc(n));
     },
   },
   'i64-peek-through-double': {

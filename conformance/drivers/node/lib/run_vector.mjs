@@ -1,6 +1,7 @@
 // Runs one vector's ops on an Instance and reports what happened, op by op
 // (conformance/README.md "The driver protocol, version 1"). It resolves the
 // vector's names itself and judges nothing: the runner compares.
+import { accessChecker } from './sanitizer.mjs';
 
 // The JSON form of each op's parameters, in the order the helper takes
 // them: `value` parameters are numbers, special numbers ("NaN", "-0"),
@@ -65,6 +66,22 @@ function writtenOut(j) {
   return j;
 }
 
+// The ranges a caller-addressed op names (the caller's own addresses: the
+// helper may touch them, SAFE-2), as [begin, end).
+function callerRanges(name, a) {
+  if (name === 'zeroMemory' && typeof a.address === 'number' && typeof a.size === 'number') return [[a.address, a.address + a.size]];
+  if (name !== 'peek' && name !== 'poke') return [];
+  const width = pokeWidth(a.type);
+  return [].concat(a.address).filter((p) => typeof p === 'number').map((p) => {
+    const at = Math.floor(p / width) * width;  // upstream's element index p >> log2(width)
+    return [at, at + width];
+  });
+}
+
+// Ops through a view the helpers returned: the caller's own accesses.
+const CALLERS_OWN = new Set(['viewGet', 'viewSet', 'viewLength']);
+const EVERYWHERE = [[-Infinity, Infinity]];
+
 class Unbound extends Error {}
 // A request the driver cannot make sense of: the whole vector is answered
 // with an error, never passed off as the helper's own exception.
@@ -100,7 +117,7 @@ export class VectorRun {
   }
 
   run(vector) {
-    const results = this.ops(vector.ops);
+    const results = this.ops(vector.ops, '/ops');
     const { in: i, w } = this;
     return {
       results,
@@ -109,23 +126,23 @@ export class VectorRun {
   }
 
   // Results of a list of ops; a throw leaves the rest null and passes up.
-  ops(list) {
+  ops(list, path) {
     const results = list.map(() => null);
     for (let k = 0; k < list.length; ++k) {
       const op = list[k];
       if (op.op === 'throw') throw new VectorThrow(op.frames ?? 1, results);
       if (op.op !== 'call') {
-        results[k] = this.op(op);
+        results[k] = this.op(op, `${path}/${k}`);
         continue;
       }
-      const { result, unwinding } = this.call(op);
+      const { result, unwinding } = this.call(op, `${path}/${k}`);
       results[k] = result;
       if (unwinding) throw new VectorThrow(unwinding, results);
     }
     return results;
   }
 
-  op(op) {
+  op(op, where) {
     let args;
     try {
       args = this.args(op);
@@ -136,7 +153,8 @@ export class VectorRun {
     const events = (this.in.events = []);
     let out;
     try {
-      const raw = this.execute(op.op, args);
+      const raw = this.checked(op.op, where, CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args),
+        () => this.execute(op.op, args));
       out = { value: this.wire(raw) };
       // caller-list: the list the helper was given, as it left it (PEEK-5).
       if (op.op === 'peek' && Array.isArray(args.address)) out.addressAfter = this.wire(args.address);
@@ -172,15 +190,20 @@ export class VectorRun {
   // scopedAllocCall (CALL-1): its push and pop are this op's events, each
   // body op has its own. A throw of k frames ends here with Thrown and goes
   // on with k - 1 (CALL-2).
-  call(op) {
+  // f() with the helpers' accesses to memory checked (lib/sanitizer.mjs).
+  checked(name, where, allowed, f) {
+    return accessChecker.during({ op: `${where} ${name}`, allowed, classify: (a, n, v) => this.in.classify(a, n, v) }, f);
+  }
+
+  call(op, where) {
     const own = (this.in.events = []);
     let body = op.body.map(() => null);
     let out;
     let unwinding = 0;
     try {
-      const value = this.w.scopedAllocCall(() => {
+      const value = this.checked('call', where, [], () => this.w.scopedAllocCall(() => {
         try {
-          body = this.ops(op.body);
+          body = this.ops(op.body, `${where}/body`);
         } catch (e) {
           if (e instanceof VectorThrow) body = e.results;
           throw e;
@@ -193,7 +216,7 @@ export class VectorRun {
           if (e instanceof Unbound) return undefined;  // the body failed to bind it
           throw e;
         }
-      });
+      }));
       out = { value: this.wire(value) };
     } catch (e) {
       if (e instanceof VectorThrow) {
@@ -308,7 +331,7 @@ export class VectorRun {
 
   // A get or set through a view whose buffer is no longer the memory's (SAFE-3).
   stale(v) {
-    if (ArrayBuffer.isView(v) && v.buffer !== this.in.memory.buffer)
+    if (ArrayBuffer.isView(accessChecker.unwrap(v)) && v.buffer !== this.in.memory.buffer)
       this.in.events.push({ staleView: this.in.bufferGeneration(v.buffer), memory: this.in.generation });
   }
 
@@ -324,7 +347,7 @@ export class VectorRun {
     if (v === undefined || typeof v === 'function') return 'undefined';
     if (Array.isArray(v) && this.in.scopeIds.has(v)) return { scope: this.in.scopeIds.get(v) };
     if (Array.isArray(v)) return v.map((x) => this.wire(x));
-    if (ArrayBuffer.isView(v)) return { view: this.viewIds.get(this.view(v)) };
+    if (ArrayBuffer.isView(accessChecker.unwrap(v))) return { view: this.viewIds.get(this.view(v)) };
     return v;
   }
 }

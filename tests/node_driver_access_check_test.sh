@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The Node driver's access check (`driver.mjs --check-accesses`,
+# conformance/drivers/node/lib/sanitizer.mjs; SAFE-2): over the corpus, each
+# pinned release makes no access outside what its helpers may touch but the
+# triaged ones below (real upstream findings, each with its vector); and each
+# bug planted in the 3.54.1-build1 helpers that writes where it may not
+# (driver.mjs --mutant) is reported as SAFE-2, with the address and the
+# region it hit, by a vector the release itself passes the check on.
+# Usage: node_driver_access_check_test.sh MEMCONFORM_BINARY SOURCE_DIR
+. "$(dirname "$0")/script_test.sh" "$@"
+[[ -d conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm ]] || { echo "run scripts/setup.sh first (npm ci)"; exit 1; }
+driver=conformance/drivers/node/driver.mjs
+
+# Real upstream findings: after grow(0), upstream's view cache (renewed when
+# the byte length changes) holds views of the detached buffer, and
+# scopedAllocCString writes the string through one: its bytes are lost.
+triaged="view/detach/helpers-write-after-grow-zero"
+
+# The ids of the vectors of replay report $1 answered with a SAFE-2 report,
+# one per line, sorted; each report must name an address and a region.
+violations() {
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    for (const x of r.results) {
+      const s = JSON.stringify(x);
+      if (!s.includes("SAFE-2: ")) continue;
+      if (!/(WRITE|READ) of size \d+ at \d+ \(.+?\) by \/ops\//.test(s)) { console.log("UNNAMED " + x.id); continue; }
+      console.log(x.id);
+    }' "$1" | sort
+}
+
+for release in 3.54.1-build1 3.41.2; do
+  "$mc" replay --target "cmd:node $driver --release $release --check-accesses" --json "$tmp/$release.json" conformance/vectors >/dev/null 2>&1
+  found=$(violations "$tmp/$release.json" | paste -sd' ')
+  if [[ $found == "$triaged" ]]; then echo "ok   $release: no access outside what the helpers may touch but the triaged ($triaged)"
+  else fail "$release: SAFE-2 reports on [$found], triaged [$triaged]"; fi
+done
+
+for mutant in cstring-no-nul-room zero-memory-one-more alloc-ptr-one-past argv-stale-view; do
+  "$mc" replay --target "cmd:node $driver --release 3.54.1-build1 --check-accesses --mutant $mutant" --json "$tmp/m.json" conformance/vectors >/dev/null 2>&1
+  new=$(comm -23 <(violations "$tmp/m.json") <(echo "$triaged" | tr ' ' '\n' | sort))
+  if [[ -n $new && $new != *UNNAMED* ]]; then echo "ok   $mutant: SAFE-2 by $(echo "$new" | wc -l) vector(s), first $(echo "$new" | head -n 1)"
+  else fail "$mutant: no SAFE-2 report naming an address and a region outside the triaged vectors [$new]"; fi
+done
+exit $((failures > 0))

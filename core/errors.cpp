@@ -26,6 +26,12 @@ std::string_view errorKindName(ErrorKind kind) {
   return "?";
 }
 
+std::optional<ErrorKind> errorKindFromName(std::string_view name) {
+  for (const auto& [k, spelled] : kNames)
+    if (spelled == name) return k;
+  return std::nullopt;
+}
+
 GlueError::GlueError(Error error)
     : std::runtime_error(std::string(errorKindName(error.kind)) + ": " + error.message), error_(std::move(error)) {}
 

@@ -35,6 +35,8 @@ inline constexpr ErrorKind kLastErrorKind = ErrorKind::Trap;
 
 // The spelling used in SEMANTICS.md, vectors and reports.
 std::string_view errorKindName(ErrorKind kind);
+// The kind so spelled, if any (vectors, driver responses).
+std::optional<ErrorKind> errorKindFromName(std::string_view name);
 
 struct Error {
   ErrorKind kind;

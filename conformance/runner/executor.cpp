@@ -16,7 +16,8 @@ Attribution attributionOf(OpKind kind) {
 class Executor {
  public:
   Executor(const Vector& vector, Target& target, VectorRun& run, RunOptions options)
-      : vector_(vector), target_(target), run_(run), checker_(target.byteLength()), options_(options) {
+      : vector_(vector), target_(target), ownAllocator_(target.wellBehavedCaller()), run_(run), checker_(target.byteLength()),
+        options_(options) {
     for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
   }
 
@@ -128,7 +129,7 @@ class Executor {
     // An allocator of the target's own decides when it needs more memory
     // (SCOPE-3): checked only where the vector expects growth.
     std::optional<Observed> withoutGrowth;
-    if (target_.wellBehavedCaller() && allocatorGrowthUnchecked(op, asObserved)) {
+    if (ownAllocator_ && allocatorGrowthUnchecked(op, asObserved)) {
       withoutGrowth = asObserved;
       dropGrowthEvents(withoutGrowth->events);
     }
@@ -288,6 +289,7 @@ class Executor {
 
   const Vector& vector_;
   Target& target_;
+  const bool ownAllocator_;  // the target's wellBehavedCaller(), asked once per run
   VectorRun& run_;
   InvariantChecker checker_;
   Bindings bindings_;

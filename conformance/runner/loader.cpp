@@ -112,12 +112,6 @@ std::string excerpt(const json& j) {
   return s;
 }
 
-std::optional<ErrorKind> errorKindFromName(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k)
-    if (errorKindName(static_cast<ErrorKind>(k)) == name) return static_cast<ErrorKind>(k);
-  return std::nullopt;
-}
-
 // Reads one vector (or the file header), collecting errors with pointers.
 class Reader {
  public:

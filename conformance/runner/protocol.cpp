@@ -89,10 +89,7 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
   OpResult r;
   if (j.contains("error")) {
     const json& kind = j["error"];
-    std::optional<ErrorKind> parsed;
-    if (kind.is_string())
-      for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k)
-        if (errorKindName(static_cast<ErrorKind>(k)) == kind.get<std::string>()) parsed = static_cast<ErrorKind>(k);
+    const std::optional<ErrorKind> parsed = kind.is_string() ? errorKindFromName(kind.get<std::string>()) : std::nullopt;
     if (!parsed) throw ProtocolError(at(pointer, "error"), "not an error kind of SEMANTICS.md section 9: " + kind.dump());
     r.error = parsed;
     if (j.contains("value")) throw ProtocolError(at(pointer, "value"), "an op that fails has no value");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 namespace memconform::fuzz {
 
@@ -220,6 +221,18 @@ bool onlyRefreesDiffer(const Canonicalizer::Outcome& x, const Canonicalizer::Out
 // Whether an op replaced the buffer without changing its length (grow(0)).
 bool replacedSameLength(const OpRun& r) { return hasGrow(r, false); }
 
+// A driver's access check report (the Node driver's --check-accesses,
+// SAFE-2) as the difference it is: at its op, "OP/SAFE-2/write:CLASS", the
+// class of the region it hit without its addresses, as a sanitizer's
+// finding is named by its kind ("heap-buffer-overflow").
+std::optional<Difference> accessViolation(const VectorRun& reference, const VectorRun& target) {
+  static const std::regex report(R"(SAFE-2: .*?(WRITE|READ) of size \d+ at \d+ \(([a-z-]+): .*?\) by (/\S+) (\w+))");
+  std::smatch m;
+  if (!std::regex_search(target.reason, m, report)) return std::nullopt;
+  const std::string access = m[1].str() == "WRITE" ? "write" : "read";
+  return Difference{m[3].str(), m[4].str(), "SAFE-2", ending(reference), ending(target), access + ":" + m[2].str()};
+}
+
 }  // namespace
 
 std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRun& target, CompareOptions options) {
@@ -228,6 +241,8 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   // a value of the wrong kind). On the reference, the generated sequence is
   // at fault.
   if (reference.status != target.status) {
+    if (target.status == VectorRun::Status::Error)
+      if (auto violation = accessViolation(reference, target)) return violation;
     const bool onReference = reference.status != VectorRun::Status::Completed;
     const std::string rule = onReference ? "decoder" : target.status == VectorRun::Status::Error ? "error" : "skipped";
     return Difference{"", "sequence", rule, ending(reference), ending(target), {}};

@@ -70,7 +70,9 @@
 # takes a finding's expectations from it too);
 # MEMCONFORM_EXPECTATIONS=FILE (fuzz_differential: the target's expectations
 # file, whose "fuzz" section lists findings already triaged: an input that
-# ends at one is counted, and the run goes on); MEMCONFORM_DRIVER_CACHE=0
+# ends at one is counted, and the run goes on); MEMCONFORM_ACCESS_CHECK=0
+# (release, driver-mutants: the Node driver without its access check, SAFE-2);
+# MEMCONFORM_DRIVER_CACHE=0
 # (fuzz_differential against a cmd: driver: ask the driver for every input,
 # even a vector it answered before); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
@@ -132,7 +134,14 @@ dialectOf() {
 releaseTarget() {
   local driver=conformance/drivers/node/driver.mjs
   [[ ${FUZZ_PROCESSES:-1} -gt 1 ]] && driver=$root/$driver
-  echo "cmd:node --single-threaded-gc $driver --release $1"
+  echo "cmd:node --single-threaded-gc $driver --release $1$(accessCheck)"
+}
+
+# The driver's access check (SAFE-2; conformance/drivers/node/README.md),
+# on unless MEMCONFORM_ACCESS_CHECK=0, accepting the accesses of the
+# release's own dialect, which the reference speaks too.
+accessCheck() {
+  [[ ${MEMCONFORM_ACCESS_CHECK:-1} == 0 ]] || echo " --check-accesses --dialect-accesses"
 }
 
 # Runs one target for $2 seconds (as FUZZ_PROCESSES processes at once, if
@@ -302,7 +311,7 @@ case $what in
     printf '%-34s %8s %8s  (%s runs each, at most %s s per run, against reference?dialect=sqlite-wasm-3.54)\n' \
       "driver mutant" "median" "slowest" "$runs" "$secs"
     for m in $(node "$driver" --list-mutants | awk '{print $1}'); do
-      MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m" \
+      MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m$(accessCheck)" \
         MEMCONFORM_REFERENCE='reference?dialect=sqlite-wasm-3.54' timesToFind "driver-$m" "$runs" "$secs"
       printTimes "$m" "${took[@]}" "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
     done
@@ -329,6 +338,10 @@ case $what in
     # and as one process per core. Each run starts from the seed corpus.
     release=${2:?usage: scripts/fuzz.sh release-throughput 3.54.1-build1|3.41.2 [SECONDS]}
     secs=${3:-60} dialect=$(dialectOf "$release")
+    # The driver as it runs fastest; and once with the access check, for its cost.
+    MEMCONFORM_TARGET=$(releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release-checked >/dev/null || true
+    export MEMCONFORM_ACCESS_CHECK=0
     FUZZ_PROCESSES=1 run fuzz_empty 5 throughput-empty >/dev/null || true
     MEMCONFORM_TARGET="reference?dialect=$dialect" MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
       FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-reference >/dev/null || true
@@ -341,6 +354,7 @@ case $what in
     printf '%-62s %12s\n' "fuzz_differential, $secs s each, seed corpus" "exec/s"
     for row in "fuzz_empty (5 s):throughput-empty" "reference against the reference in its dialect:throughput-reference" \
                "$release through the Node driver:throughput-release" \
+               "$release, accesses checked (--check-accesses):throughput-release-checked" \
                "$release, instances bootstrapped again (--fresh-instances):throughput-release-fresh" \
                "$release, $(nproc) processes (sum):throughput-release-processes"; do
       printf '%-62s %12s\n' "${row%%:*}" "$(cat "$work/${row##*:}/execs")"

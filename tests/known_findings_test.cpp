@@ -235,5 +235,27 @@ TEST(KnownFindings, SCOPE_3_ADanglingPointerFreedAgainHitsTheAllocatorsBlock) {
   EXPECT_TRUE(compareRuns(wrongFree(100), wrongFree(200), {.ownAllocator = true}));
 }
 
+// A driver's access check report (the Node driver's --check-accesses) is a
+// finding named by the op, SAFE-2 and the kind of access and region, not by
+// its addresses; any other driver error stays "sequence/error".
+TEST(KnownFindings, SAFE_2_ADriversAccessCheckReportIsNamedByOpAccessAndRegion) {
+  conformance::VectorRun completed, checked, other;
+  checked.status = other.status = conformance::VectorRun::Status::Error;
+  checked.reason = "the driver could not run the vector: ERROR: memconform JavaScript access check: SAFE-2: 2 access(es) "
+                   "outside what the helper may touch; WRITE of size 1 at 788187 (heap-buffer-overflow: 0 bytes after the 11-byte block "
+                   "at 788176) "
+                   "by /ops/3 scopedAllocCString, at w.scopedAllocCString (mutants.mjs:81:42); READ of size 4 at 0 "
+                   "(unowned-heap: memory no block of the vector holds) by /ops/4 peek, at peek (node.mjs:1:1)";
+  other.reason = "the driver could not run the vector: driver: TypeError: x is undefined";
+  const auto d = compareRuns(completed, checked);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->signature(), "scopedAllocCString/SAFE-2/write:heap-buffer-overflow");
+  EXPECT_EQ(d->pointer, "/ops/3");
+  const std::string overflow = "heap-buffer-overflow: 0 bytes after the 11-byte block at 788176";
+  checked.reason.replace(checked.reason.find(overflow), overflow.size(), "stale-view: a view of the memory before it grew, detached");
+  EXPECT_EQ(compareRuns(completed, checked)->signature(), "scopedAllocCString/SAFE-2/write:stale-view");
+  EXPECT_EQ(compareRuns(completed, other)->signature(), "sequence/error");
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

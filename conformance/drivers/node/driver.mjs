@@ -14,7 +14,10 @@
 // the package's whole bootstrap instead (to compare: the responses are the
 // same). --check-accesses checks every access the helpers' JavaScript
 // makes to the memory (lib/sanitizer.mjs, SAFE-2): a vector in which one
-// hits what the helper may not touch is answered with an error naming it.
+// hits what the helper may not touch is answered with an error naming it;
+// with --dialect-accesses, but for the accesses of the release's own
+// documented variants (RELEASES dialect: for fuzzing against the reference
+// in the release's dialect, where they are known).
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -34,6 +37,7 @@ try {
       'list-mutants': { type: 'boolean' },
       'check-reset': { type: 'boolean' },
       'check-accesses': { type: 'boolean' },
+      'dialect-accesses': { type: 'boolean' },
       'fresh-instances': { type: 'boolean' },
       stats: { type: 'string' },
     },
@@ -74,6 +78,7 @@ send({
 const stats = { vectors: 0, instances: 0, instancesAhead: 0, rehomed: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, rehomes: 0, vectors: 0, resets: 0 } };
 const pool = new InstancePool(async (initialPages, maximumPages) => {
   const instance = await release.instance(initialPages, maximumPages);
+  if (options['dialect-accesses']) instance.dialectAccesses = new Set(RELEASES[release.version].dialect);
   if (options.mutant) plantMutant(options.mutant, instance, release);
   return instance;
 }, stats, {

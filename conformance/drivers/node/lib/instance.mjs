@@ -13,14 +13,19 @@ const PAGE = 65536;
 
 // The releases this driver knows how to load: the helper code is the
 // package's own, only the way into it differs.
+// `dialect`: the variants of the release's dialect (core/dialects.cpp) under
+// which the helpers themselves touch what SAFE-2 forbids; the access check
+// accepts those accesses when asked to (--dialect-accesses).
 export const RELEASES = {
   '3.54.1-build1': {
+    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'zero-memory-fill'],
     async load() {
       const dir = new URL('../node_modules/@sqlite.org/sqlite-wasm/dist/', import.meta.url);
       return { init: (await import('@sqlite.org/sqlite-wasm')).default, dir, script: 'node.mjs' };
     },
   },
   '3.41.2': {
+    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'zero-memory-fill'],
     // No Node entry point: the browser build loads once `self` and a `file:`
     // `location` exist; the wasm binary is handed over in instantiateWasm.
     async load() {
@@ -211,6 +216,7 @@ export class Instance {
     this.installed = new Set();
     this.mapped = new Set();  // mmapAlloc blocks: memalign's, not sqlite3_free's to release
     this.freed = new Map();  // ptr -> size, blocks of the current vector freed since (classify())
+    this.dialectAccesses = new Set();  // variants whose accesses classify() accepts (RELEASES dialect)
     this.dirty = false;  // the vector may have led the allocator to write anywhere (reset())
     this.faults = {};
     this.growCalls = 0;
@@ -239,6 +245,7 @@ export class Instance {
     this.initialBytes = this.memory.buffer.byteLength;
     this.maximumPages = maximumPages;
     this.generation = 0;  // successful grows (VIEW-2)
+    this.replacedAtSameLength = new WeakSet();  // buffers a grow(0) replaced
     this.buffers = new WeakMap([[this.memory.buffer, 0]]);  // buffer -> the generation it belongs to
   }
 
@@ -332,8 +339,10 @@ export class Instance {
       let ok = false;
       try {
         if (faulted) throw new RangeError('WebAssembly.Memory.grow(): injected growth fault (MEM-5)');
+        const before = this.memory.buffer, length = before.byteLength;
         const r = grow(pages);
         ok = true;
+        if (this.memory.buffer.byteLength === length) this.replacedAtSameLength.add(before);
         this.buffers.set(this.memory.buffer, ++this.generation);
         accessChecker.watch(this.memory.buffer);
         if (this.runtime.resizing) this.runtimeHeap = this.#runtimeHeapOf(this.memory.buffer);
@@ -619,24 +628,30 @@ export class Instance {
   }
 
   // What an access of the helpers' outside the caller's own addresses hit,
-  // or null if it may touch it (lib/sanitizer.mjs; SAFE-2): a block of the
+  // as "CLASS: where" (the classes named as AddressSanitizer names its), or
+  // null if it may touch it (lib/sanitizer.mjs; SAFE-2): a block of the
   // vector's, live, or the module's own bytes (its static data, its stack,
   // what sqlite3 allocated while it started: below the highest nonzero byte
   // at creation), unless a block freed since lies there.
   classify(address, size, view) {
-    if (view.buffer !== this.memory.buffer) return 'a view of the memory before it grew (detached)';
+    if (view.buffer !== this.memory.buffer) {
+      // views-cached-by-length: upstream renews its views when the byte
+      // length changes, so after grow(0) its helpers use detached ones.
+      if (this.dialectAccesses.has('views-cached-by-length') && this.replacedAtSameLength.has(view.buffer)) return null;
+      return 'stale-view: a view of the memory before it grew, detached';
+    }
     const end = address + size;
     for (const [p, n] of this.live) if (address >= p && end <= p + Number(n)) return null;
-    for (const [p, n] of this.freed) if (address < p + n && end > p) return `a block freed earlier in the vector (${n} bytes at ${p})`;
-    if (end > this.memory.buffer.byteLength) return `beyond the end of memory (${this.memory.buffer.byteLength} bytes)`;
+    for (const [p, n] of this.freed) if (address < p + n && end > p) return `heap-use-after-free: the ${n}-byte block at ${p}, freed earlier in the vector`;
+    if (end > this.memory.buffer.byteLength) return `out-of-memory-bounds: beyond the end of the ${this.memory.buffer.byteLength}-byte memory`;
     for (const [p, n] of this.live) {
       const e = p + Number(n);
-      if (address < e && end > e) return `${end - e} byte(s) beyond the end of the ${n}-byte block at ${p}`;
-      if (address >= e && address < e + REDZONE) return `${address - e} bytes after the ${n}-byte block at ${p}`;
-      if (end > p - REDZONE && address < p) return `the allocator's header before the ${n}-byte block at ${p}`;
+      if (address < e && end > e) return `heap-buffer-overflow: ${end - e} byte(s) beyond the end of the ${n}-byte block at ${p}`;
+      if (address >= e && address < e + REDZONE) return `heap-buffer-overflow: ${address - e} bytes after the ${n}-byte block at ${p}`;
+      if (end > p - REDZONE && address < p) return `heap-buffer-underflow: the allocator's header before the ${n}-byte block at ${p}`;
     }
     if (end <= this.pristine.top) return null;
-    return 'heap memory no block of the vector holds';
+    return 'unowned-heap: memory no block of the vector holds';
   }
 
   bufferGeneration(buffer) {

@@ -68,10 +68,18 @@ function writtenOut(j) {
 
 // The ranges a caller-addressed op names (the caller's own addresses: the
 // helper may touch them, SAFE-2), as [begin, end).
-function callerRanges(name, a) {
-  if (name === 'zeroMemory' && typeof a.address === 'number' && typeof a.size === 'number') return [[a.address, a.address + a.size]];
+function callerRanges(name, a, dialectAccesses, byteLength) {
+  if (name === 'zeroMemory' && typeof a.address === 'number' && typeof a.size === 'number') {
+    // zero-memory-fill: upstream's HEAPU8.fill(0, ptr, ptr + size) counts
+    // negative indices from the end and clamps both to the memory.
+    if (!dialectAccesses.has('zero-memory-fill')) return [[a.address, a.address + a.size]];
+    const index = (x) => { const n = Math.trunc(x) || 0; return Math.min(Math.max(n < 0 ? byteLength + n : n, 0), byteLength); };
+    return [[index(a.address), index(a.address + a.size)]];
+  }
   if (name !== 'peek' && name !== 'poke') return [];
   const width = pokeWidth(a.type);
+  // peek-empty-list-reads-zero: upstream's peek([]) reads address 0.
+  if (name === 'peek' && Array.isArray(a.address) && !a.address.length && dialectAccesses.has('peek-empty-list-reads-zero')) return [[0, width]];
   return [].concat(a.address).filter((p) => typeof p === 'number').map((p) => {
     const at = Math.floor(p / width) * width;  // upstream's element index p >> log2(width)
     return [at, at + width];
@@ -153,7 +161,7 @@ export class VectorRun {
     const events = (this.in.events = []);
     let out;
     try {
-      const raw = this.checked(op.op, where, CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args),
+      const raw = this.checked(op.op, where, CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args, this.in.dialectAccesses, this.in.memory.buffer.byteLength),
         () => this.execute(op.op, args));
       out = { value: this.wire(raw) };
       // caller-list: the list the helper was given, as it left it (PEEK-5).

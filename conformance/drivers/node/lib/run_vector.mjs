@@ -194,15 +194,15 @@ export class VectorRun {
     return out;
   }
 
-  // scopedAllocCall(() => { body; return result }) through upstream's own
-  // scopedAllocCall (CALL-1): its push and pop are this op's events, each
-  // body op has its own. A throw of k frames ends here with Thrown and goes
-  // on with k - 1 (CALL-2).
   // f() with the helpers' accesses to memory checked (lib/sanitizer.mjs).
   checked(name, where, allowed, f) {
     return accessChecker.during({ op: `${where} ${name}`, allowed, classify: (a, n, v) => this.in.classify(a, n, v) }, f);
   }
 
+  // scopedAllocCall(() => { body; return result }) through upstream's own
+  // scopedAllocCall (CALL-1): its push and pop are this op's events, each
+  // body op has its own. A throw of k frames ends here with Thrown and goes
+  // on with k - 1 (CALL-2).
   call(op, where) {
     const own = (this.in.events = []);
     let body = op.body.map(() => null);

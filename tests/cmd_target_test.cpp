@@ -11,10 +11,13 @@
 //   reference): start() reads the response to what was sent, once; a
 //   prepared vector start() does not get is dropped, not taken for the
 //   next one's response; a remembered vector is not sent.
+// - "accesses" (a driver's access check, SAFE-2): each line is a SAFE-2
+//   violation of its op, which fails unless the vector expects it.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "conformance/runner/executor.h"
 #include "conformance/runner/loader.h"
 #include "conformance/targets/cmd_target.h"
 
@@ -145,6 +148,27 @@ TEST(CmdTarget, ADriverThatDiesOnAPreparedVectorIsThatVectorsErrorAndIsStartedAg
   EXPECT_EQ(answerPrepared(target, a, a), -1);
   EXPECT_EQ(answerPrepared(target, a, a), -1);  // prepare() on no driver: start() starts one
   EXPECT_EQ(answer(target, a), -1);
+}
+
+// Rule SAFE-2: what a driver's access check saw an op's helper touch (its
+// result's "accesses") is that op's SAFE-2 violation, one per line, with the
+// line as what happened; a vector that lists SAFE-2 among the op's
+// violations passes.
+TEST(CmdTarget, SAFE_2_EachAccessADriverReportsIsASafe2ViolationOfItsOp) {
+  const std::string access = "WRITE of size 1 at 0 (module-data: the module's own bytes) by /ops/0 byteLength, at f (x.mjs:1:2)";
+  CmdTarget target(
+      "echo '{\"hello\":\"memconform-driver\",\"protocol\":1,\"implementation\":\"accesses\",\"capabilities\":[\"memory-config\"]}';"
+      " while IFS= read -r line; do id=${line#*\\\"id\\\":}; id=${id%%,*};"
+      " echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":65536,\\\"events\\\":[],\\\"byteLength\\\":65536,"
+      "\\\"accesses\\\":[\\\"" + access + "\\\",\\\"READ of size 4 at 8 (module-data: x) by /ops/0 byteLength, at g\\\"]}],"
+      "\\\"final\\\":{\\\"byteLength\\\":65536,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done");
+  const VectorRun unexpected = runVector(vectorOf("a", 1, R"({"op":"byteLength","expect":{"value":65536}})"), target);
+  ASSERT_EQ(unexpected.failures.size(), 2u);
+  EXPECT_EQ(unexpected.failures[0].rule, "SAFE-2");
+  EXPECT_EQ(unexpected.failures[0].actual, access);
+  EXPECT_EQ(unexpected.failures[0].pointer, "/vectors/0/ops/0");
+  const VectorRun listed = runVector(vectorOf("b", 1, R"({"op":"byteLength","expect":{"value":65536,"violations":["SAFE-2"]}})"), target);
+  EXPECT_TRUE(listed.failures.empty()) << listed.failures.front().actual;
 }
 
 }  // namespace

@@ -88,6 +88,10 @@ TEST(Protocol, BrokenResponsesAreRefusedWithThePointerOfTheBadField) {
   EXPECT_EQ(refusal([](json& r) { r["results"][0]["byteLength"] = "big"; }), "/results/0/byteLength");
   EXPECT_EQ(refusal([](json& r) { r["results"][0]["surprise"] = true; }), "/results/0/surprise");
   EXPECT_EQ(refusal([](json& r) { r["results"][0]["body"] = json::array(); }), "/results/0/body");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["accesses"] = "WRITE"; }), "/results/0/accesses");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["accesses"] = {"WRITE of size 1 at 0 (x: y)", 7}; }), "/results/0/accesses/1");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["accesses"] = {""}; }), "/results/0/accesses/0");
+  EXPECT_EQ(refusal([](json& r) { r["results"][0]["accesses"] = {"WRITE of size 1 at 0 (x: y)"}; }), "accepted");
   EXPECT_EQ(refusal([](json& r) { r["final"]["live"] = {4294967296.0}; }), "/final/live/0");
   EXPECT_EQ(refusal([](json& r) { r.erase("final"); }), "");
   EXPECT_EQ(refusal([](json& r) { r = json::array(); }), "");

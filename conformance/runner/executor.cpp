@@ -234,6 +234,7 @@ class Executor {
     observed.byteLength = target_.byteLength();
     observed.violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
                                  before, observed.byteLength, namedScope(op, args));
+    target_.takeAccessViolations(observed.violations);
     conclude(op, observed);
   }
 
@@ -272,6 +273,7 @@ class Executor {
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
     observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, popped, std::nullopt,
                                  observed.byteLength, pushedScope(pushed));
+    target_.takeAccessViolations(observed.violations);
     // The call's own events: its push, then its pop and what that released.
     observed.events = std::move(pushed);
     observed.events.insert(observed.events.end(), popped.begin(), popped.end());

@@ -84,7 +84,7 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
   if (!j.is_object()) throw ProtocolError(pointer, "expected a result object or null");
   for (const auto& [key, _] : j.items())
     if (key != "value" && key != "error" && key != "message" && key != "events" && key != "byteLength" && key != "body" &&
-        key != "addressAfter")
+        key != "addressAfter" && key != "accesses")
       throw ProtocolError(at(pointer, key), "unknown field");
   OpResult r;
   if (j.contains("error")) {
@@ -109,6 +109,14 @@ std::optional<OpResult> parseResult(const json& j, const std::string& pointer, c
     if (op.kind != OpKind::Peek || !j["addressAfter"].is_array())
       throw ProtocolError(at(pointer, "addressAfter"), "only a peek of a list has one: the list the call left, as a list");
     r.addressAfter = parseValue(j["addressAfter"], at(pointer, "addressAfter"));
+  }
+  if (j.contains("accesses")) {
+    const json& accesses = arrayField(j, pointer, "accesses");
+    for (std::size_t i = 0; i < accesses.size(); ++i) {
+      if (!accesses[i].is_string() || accesses[i].get<std::string>().empty())
+        throw ProtocolError(at(at(pointer, "accesses"), i), "expected a line describing one access (a non-empty string), got " + accesses[i].dump());
+      r.accesses.push_back(accesses[i].get<std::string>());
+    }
   }
   if (op.kind == OpKind::Call) {
     if (j.contains("body")) r.body = parseResults(j["body"], at(pointer, "body"), op.body);

@@ -9,7 +9,10 @@
 //
 // RESULT, one per op of the vector in order (null for an op that did not run):
 //   {"value":V} or {"error":KIND,"message":"..."}, with "events":[...] and
-//   "byteLength":N after the op, and for a call "body":[RESULT or null, ...].
+//   "byteLength":N after the op, for a call "body":[RESULT or null, ...], and
+//   "accesses":["WRITE of size 1 at A (REGION) ...", ...] if the driver checks
+//   the implementation's accesses to memory and the op made some it may not
+//   (SAFE-2; each line is one access, as a sanitizer reports it).
 // The runner, not the driver, checks expectations and invariants.
 #pragma once
 
@@ -76,6 +79,7 @@ struct OpResult {
   std::vector<Event> events;
   std::optional<std::uint64_t> byteLength;
   std::optional<Value> addressAfter;          // a peek of a list: the caller's list after the call (PEEK-5)
+  std::vector<std::string> accesses;          // accesses the op's helper may not make (SAFE-2), one line each
   std::vector<std::optional<OpResult>> body;  // a call's ops
 };
 

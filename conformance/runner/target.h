@@ -22,6 +22,7 @@
 #include "conformance/runner/value.h"
 #include "conformance/runner/vector.h"
 #include "core/events.h"
+#include "core/invariants.h"
 
 namespace memconform::conformance {
 
@@ -123,6 +124,12 @@ class Target {
   // call. The executor passes the same buffer for every op, so that a
   // target that copies into it allocates nothing once it has grown.
   virtual void takeEvents(std::vector<Event>& into) = 0;
+  // Appends what the implementation's own access check saw the op just
+  // executed (or the call just ended) touch outside what it may (SAFE-2; a
+  // driver's "accesses"): one SAFE-2 violation per access, which the
+  // executor counts with the invariant checker's. Natively, ASan stops the
+  // run instead.
+  virtual void takeAccessViolations(std::vector<Violation>&) {}
   virtual std::uint64_t byteLength() = 0;
   // A number that changes whenever memory contents change (SAFE-4), if the
   // target can tell; nullopt otherwise.

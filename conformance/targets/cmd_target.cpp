@@ -91,10 +91,13 @@ void CmdTarget::prepare(const Vector& vector) {
   if (!driver_.running()) return;  // start() starts one, and says why if it cannot
   try {
     std::string key = sentForm(vector);
-    if (cacheEntries_ && cache_.count(key)) return;
+    if (cacheEntries_ && cache_.count(key)) {
+      prepared_ = Prepared{&vector, 0, std::move(key), false};  // answered from the cache: its form is all start() needs
+      return;
+    }
     const std::uint64_t id = nextId_++;
     driver_.writeLine(requestLine(id, key));
-    prepared_ = Prepared{&vector, id, std::move(key)};
+    prepared_ = Prepared{&vector, id, std::move(key), true};
   } catch (const DriverFailure&) {
     // The driver is gone: start() starts a fresh one and sends the vector.
   }
@@ -102,7 +105,9 @@ void CmdTarget::prepare(const Vector& vector) {
 
 void CmdTarget::dropPrepared() {
   if (!prepared_) return;
+  const bool sent = prepared_->sent;
   prepared_.reset();
+  if (!sent) return;
   try {
     driver_.readLine();
   } catch (const DriverFailure&) {
@@ -115,12 +120,13 @@ void CmdTarget::start(const Vector& vector) {
   if (prepared_ && prepared_->vector != &vector) dropPrepared();
   try {
     if (!driver_.running()) {
-      prepared_.reset();
+      if (prepared_ && prepared_->sent) prepared_.reset();  // sent to the driver that is gone
       hello();  // a fresh driver after a failure
     }
-    const std::optional<Prepared> sent = std::exchange(prepared_, std::nullopt);
-    const std::uint64_t id = sent ? sent->id : nextId_++;
-    const std::string key = sent ? sent->key : sentForm(vector);
+    const std::optional<Prepared> prepared = std::exchange(prepared_, std::nullopt);
+    const bool sent = prepared && prepared->sent;
+    const std::uint64_t id = sent ? prepared->id : nextId_++;
+    const std::string key = prepared ? prepared->key : sentForm(vector);
     if (const auto hit = cache_.find(key); !sent && cacheEntries_ && hit != cache_.end()) {
       response_ = hit->second;
       ++cacheHits_;
@@ -153,6 +159,7 @@ void CmdTarget::start(const Vector& vector) {
 void CmdTarget::finish() {
   results_.clear();
   events_.clear();
+  accessViolations_.clear();
   response_ = {};
 }
 
@@ -170,6 +177,9 @@ void CmdTarget::took(const protocol::OpResult& r, std::size_t firstEvent, std::s
   // The size after the op, once it is done (a call's push comes before its
   // body, which may grow the memory).
   if (opDone && r.byteLength) byteLength_ = *r.byteLength;
+  // What its helper touched that it may not: SAFE-2, once the op is done.
+  if (opDone)
+    for (const auto& access : r.accesses) accessViolations_.push_back({"SAFE-2", access});
 }
 
 Result<Value> CmdTarget::execute(const Op& op, const Args&) {
@@ -202,6 +212,11 @@ Result<Value> CmdTarget::call(const Op& op, const std::function<Value()>& body) 
 void CmdTarget::takeEvents(std::vector<Event>& into) {
   into.swap(events_);
   events_.clear();
+}
+
+void CmdTarget::takeAccessViolations(std::vector<Violation>& into) {
+  into.insert(into.end(), accessViolations_.begin(), accessViolations_.end());
+  accessViolations_.clear();
 }
 
 }  // namespace memconform::conformance

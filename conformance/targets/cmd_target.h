@@ -39,6 +39,7 @@ class CmdTarget : public Target {
   std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
+  void takeAccessViolations(std::vector<Violation>& into) override;
   std::uint64_t byteLength() override { return byteLength_; }
   std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
   TargetState state() override { return response_.final; }
@@ -70,6 +71,7 @@ class CmdTarget : public Target {
   protocol::Response response_;
   std::map<const Op*, const protocol::OpResult*> results_;
   std::vector<Event> events_;  // not yet taken
+  std::vector<Violation> accessViolations_;  // not yet taken
   std::uint64_t byteLength_ = 0;
   std::optional<Value> addressAfter_;  // of the last op executed
   std::size_t cacheEntries_ = 0, cacheHits_ = 0;
@@ -77,10 +79,11 @@ class CmdTarget : public Target {
   std::deque<std::string> cacheOrder_;                          // its keys, oldest first
   struct Prepared {
     const Vector* vector;
-    std::uint64_t id;
-    std::string key;
+    std::uint64_t id;  // if sent
+    std::string key;   // sentForm(*vector)
+    bool sent;         // false: the cache answers it
   };
-  std::optional<Prepared> prepared_;  // sent by prepare(), its response not read yet
+  std::optional<Prepared> prepared_;  // by prepare(); if sent, its response is not read yet
 };
 
 }  // namespace memconform::conformance

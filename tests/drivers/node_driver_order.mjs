@@ -10,7 +10,8 @@
 // function table with the instance's state at creation after each vector
 // and each rehome. Then each recorded sequence of sequences/ (vectors whose
 // order matters: found by fuzzing, minimised) is sent in its order with and
-// without --fresh-instances, with the same responses. Exit 0 if so, 1 with
+// without --fresh-instances, with the same responses and no reset that left
+// a difference, with the access check on and off. Exit 0 if so, 1 with
 // the first differences, 2 on bad usage.
 // Usage: node node_driver_order.mjs RELEASE [VECTOR_DIR] [--driver-args "..."]
 import { spawn } from 'node:child_process';
@@ -54,18 +55,25 @@ async function run(order, ...flags) {
   return responses;
 }
 
-// Each recorded sequence in its order, rehomed and on fresh instances: the
-// number of responses that differ.
+// Each recorded sequence in its order, rehomed and on fresh instances, with
+// the access check and without it (nothing then marks a stray write for
+// reset()): the number of responses that differ or that report a reset
+// which left a difference.
 async function sequencesDiffer() {
   const sequences = join(here, 'sequences');
   let differ = 0;
   for (const f of readdirSync(sequences).filter((n) => n.endsWith('.json')).sort()) {
     const { vectors: sequence } = JSON.parse(readFileSync(join(sequences, f), 'utf8'));
-    const [rehomed, fresh] = [await run(sequence), await run(sequence, '--fresh-instances')];
-    for (const v of sequence) {
-      if (rehomed.get(v.id) === fresh.get(v.id)) continue;
-      ++differ;
-      console.log(`FAIL ${v.id} (${f}): rehomed, it answered\n  ${rehomed.get(v.id).slice(0, 600)}\nnot\n  ${fresh.get(v.id).slice(0, 600)}`);
+    for (const flags of [[], ['--no-check-accesses']]) {
+      const [rehomed, fresh] = [await run(sequence, ...flags), await run(sequence, '--fresh-instances', ...flags)];
+      for (const v of sequence) {
+        const left = [rehomed, fresh].find((r) => resetError.test(r.get(v.id)));
+        if (left) console.log(`FAIL ${v.id} (${f} ${flags.join(' ')}): ${JSON.parse(left.get(v.id)).error}`);
+        else if (rehomed.get(v.id) !== fresh.get(v.id))
+          console.log(`FAIL ${v.id} (${f} ${flags.join(' ')}): rehomed, it answered\n  ${rehomed.get(v.id).slice(0, 600)}\nnot\n  ${fresh.get(v.id).slice(0, 600)}`);
+        else continue;
+        ++differ;
+      }
     }
   }
   return differ;

@@ -18,14 +18,14 @@ const PAGE = 65536;
 // accepts those accesses when asked to (--dialect-accesses).
 export const RELEASES = {
   '3.54.1-build1': {
-    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'zero-memory-fill'],
+    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'peek-poke-unchecked', 'zero-memory-fill'],
     async load() {
       const dir = new URL('../node_modules/@sqlite.org/sqlite-wasm/dist/', import.meta.url);
       return { init: (await import('@sqlite.org/sqlite-wasm')).default, dir, script: 'node.mjs' };
     },
   },
   '3.41.2': {
-    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'zero-memory-fill'],
+    dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'peek-poke-unchecked', 'zero-memory-fill'],
     // No Node entry point: the browser build loads once `self` and a `file:`
     // `location` exist; the wasm binary is handed over in instantiateWasm.
     async load() {
@@ -632,8 +632,10 @@ export class Instance {
   // null if it may touch it (lib/sanitizer.mjs; SAFE-2): a block of the
   // vector's, live, or the module's own bytes (its static data, its stack,
   // what sqlite3 allocated while it started: below the highest nonzero byte
-  // at creation), unless a block freed since lies there.
-  classify(address, size, view) {
+  // at creation), unless a block freed since lies there. A helper that only
+  // reads or writes the caller's addresses (`callerAddressed`: peek, poke,
+  // zeroMemory) has no business with the module's own bytes.
+  classify(address, size, view, callerAddressed = false) {
     if (view.buffer !== this.memory.buffer) {
       // views-cached-by-length: upstream renews its views when the byte
       // length changes, so after grow(0) its helpers use detached ones.
@@ -650,7 +652,8 @@ export class Instance {
       if (address >= e && address < e + REDZONE) return `heap-buffer-overflow: ${address - e} bytes after the ${n}-byte block at ${p}`;
       if (end > p - REDZONE && address < p) return `heap-buffer-underflow: the allocator's header before the ${n}-byte block at ${p}`;
     }
-    if (end <= this.pristine.top) return null;
+    if (end <= this.pristine.top)
+      return callerAddressed ? `module-data: the module's own bytes (static data, stack, start-up heap: below ${this.pristine.top}), not an address the caller chose` : null;
     return 'unowned-heap: memory no block of the vector holds';
   }
 

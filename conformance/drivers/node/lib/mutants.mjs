@@ -161,6 +161,18 @@ export const MUTANTS = {
       };
     },
   },
+  'poke-list-one-past': {
+    rule: 'SAFE-2', what: 'a poke of a list tests its loop bound after each write (k <= length): one write more, at list[length], undefined >> n, address 0',
+    plant(i) {
+      const w = i.wasm;
+      const { poke } = w;
+      w.poke = function (ptr, value, type = 'i8') {
+        if (!Array.isArray(ptr)) return poke.call(this, ptr, value, type);
+        for (let k = 0; k <= ptr.length; ++k) poke.call(this, ptr[k], value, type);
+        return this;
+      };
+    },
+  },
   'i64-peek-through-double': {
     rule: 'PEEK-3', what: 'an i64 peek passes the value through a Number: bits above 2^53 are lost',
     plant(i) {

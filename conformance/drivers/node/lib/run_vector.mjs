@@ -1,7 +1,7 @@
 // Runs one vector's ops on an Instance and reports what happened, op by op
 // (conformance/README.md "The driver protocol, version 1"). It resolves the
 // vector's names itself and judges nothing: the runner compares.
-import { accessChecker } from './sanitizer.mjs';
+import { accessChecker, reportOf } from './sanitizer.mjs';
 
 // The JSON form of each op's parameters, in the order the helper takes
 // them: `value` parameters are numbers, special numbers ("NaN", "-0"),
@@ -80,14 +80,27 @@ function callerRanges(name, a, dialectAccesses, byteLength) {
   const width = pokeWidth(a.type);
   // peek-empty-list-reads-zero: upstream's peek([]) reads address 0.
   if (name === 'peek' && Array.isArray(a.address) && !a.address.length && dialectAccesses.has('peek-empty-list-reads-zero')) return [[0, width]];
-  return [].concat(a.address).filter((p) => typeof p === 'number').map((p) => {
-    const at = Math.floor(p / width) * width;  // upstream's element index p >> log2(width)
-    return [at, at + width];
+  return [].concat(a.address).filter((p) => typeof p === 'number').flatMap((p) => {
+    const { at, wrapped } = elementsOf(p, width);
+    return wrapped !== undefined && dialectAccesses.has('peek-poke-unchecked')
+      ? [[at, at + width], [wrapped, wrapped + width]] : [[at, at + width]];
   });
+}
+
+// The element of `width` bytes that address p lies in (the caller's), and
+// the one upstream's index ToInt32(p) >> log2(width) reaches if that is
+// another (peek-poke-unchecked: 2^32 and +-2^53 reach 0).
+function elementsOf(p, width) {
+  const at = Math.floor(p / width) * width;
+  const wrapped = ((p | 0) >> Math.log2(width)) * width;
+  return { at, wrapped: wrapped !== at && wrapped >= 0 ? wrapped : undefined };
 }
 
 // Ops through a view the helpers returned: the caller's own accesses.
 const CALLERS_OWN = new Set(['viewGet', 'viewSet', 'viewLength']);
+// Ops whose helper touches the addresses the caller names and nothing else
+// (callerRanges): not even the module's own bytes.
+const CALLER_ADDRESSED = new Set(['peek', 'poke', 'zeroMemory']);
 const EVERYWHERE = [[-Infinity, Infinity]];
 
 class Unbound extends Error {}
@@ -159,10 +172,11 @@ export class VectorRun {
       throw e;
     }
     const events = (this.in.events = []);
+    const scope = this.scope(op.op, where,
+      CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args, this.in.dialectAccesses, this.in.memory.buffer.byteLength));
     let out;
     try {
-      const raw = this.checked(op.op, where, CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args, this.in.dialectAccesses, this.in.memory.buffer.byteLength),
-        () => this.execute(op.op, args));
+      const raw = accessChecker.during(scope, () => this.execute(op.op, args));
       out = { value: this.wire(raw) };
       // caller-list: the list the helper was given, as it left it (PEEK-5).
       if (op.op === 'peek' && Array.isArray(args.address)) out.addressAfter = this.wire(args.address);
@@ -171,7 +185,7 @@ export class VectorRun {
       if (!(e instanceof Error) || e instanceof DriverError) throw e;
       out = this.error(e);
     }
-    return this.finish(out, events);
+    return this.finish(out, events, scope);
   }
 
   // The function an install passes: the same one for the same "name" (a
@@ -187,16 +201,25 @@ export class VectorRun {
     return { error: errorKind(e, this.in.sqlite3), message: String(e.message) };
   }
 
-  finish(out, events) {
+  // An op's result with its events, the memory's size after it and what
+  // its helper touched that it may not (SAFE-2, "accesses").
+  finish(out, events, scope) {
     out.events = events;
     out.byteLength = this.in.memory.buffer.byteLength;
+    const accesses = reportOf(scope);
+    if (accesses.length) out.accesses = accesses;
+    if (scope.wrote) this.in.dirty = true;  // it may have written anywhere: reset() restores all of memory
     this.in.events = null;
     return out;
   }
 
-  // f() with the helpers' accesses to memory checked (lib/sanitizer.mjs).
-  checked(name, where, allowed, f) {
-    return accessChecker.during({ op: `${where} ${name}`, allowed, classify: (a, n, v) => this.in.classify(a, n, v) }, f);
+  // What the helper of op `name` at `where` may touch beyond the live blocks
+  // (and the module's own bytes, but for CALLER_ADDRESSED ops): `allowed`
+  // ([begin, end) ranges the caller chose), for accessChecker.during
+  // (lib/sanitizer.mjs).
+  scope(name, where, allowed) {
+    const callerAddressed = CALLER_ADDRESSED.has(name);
+    return { op: `${where} ${name}`, allowed, classify: (a, n, v) => this.in.classify(a, n, v, callerAddressed) };
   }
 
   // scopedAllocCall(() => { body; return result }) through upstream's own
@@ -208,8 +231,9 @@ export class VectorRun {
     let body = op.body.map(() => null);
     let out;
     let unwinding = 0;
+    const scope = this.scope('call', where, []);
     try {
-      const value = this.checked('call', where, [], () => this.w.scopedAllocCall(() => {
+      const value = accessChecker.during(scope, () => this.w.scopedAllocCall(() => {
         try {
           body = this.ops(op.body, `${where}/body`);
         } catch (e) {
@@ -234,7 +258,7 @@ export class VectorRun {
       else throw e;
     }
     out.body = body;
-    return { result: this.finish(out, own), unwinding };
+    return { result: this.finish(out, own, scope), unwinding };
   }
 
   // Names: `as` binds the value (or each element of a list); event patterns
@@ -312,8 +336,13 @@ export class VectorRun {
         return undefined;
       case 'peek': return w.peek(...given('address', 'type'));
       case 'poke':
-        // upstream writes at the element index p >> log2(width): rounded down.
-        for (const p of [].concat(a.address)) i.written(Math.floor(p / pokeWidth(a.type)) * pokeWidth(a.type), pokeWidth(a.type));
+        // What upstream writes, for reset(): the element p lies in, or the
+        // one its wrapped index reaches.
+        for (const p of [].concat(a.address)) {
+          const width = pokeWidth(a.type), { at, wrapped } = elementsOf(p, width);
+          i.written(at, width);
+          if (wrapped !== undefined) i.written(wrapped, width);
+        }
         w.poke(...given('address', 'value', 'type'));
         return undefined;
       case 'push': return w.scopedAllocPush();

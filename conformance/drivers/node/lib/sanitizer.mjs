@@ -27,15 +27,14 @@ const TYPES = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Ui
 export const Real = Object.fromEntries(TYPES.map((name) => [name, globalThis[name]]));
 
 const INDEX = /^(?:0|[1-9]\d*)$/;
+const MAX_REPORTED = 4;  // accesses described per op; the rest are counted
 
 export class AccessChecker {
   constructor() {
     this.installed = false;
     this.watched = new WeakSet();   // buffers of wasm memories
     this.targets = new WeakMap();   // checked view -> the real one
-    this.scopes = [];               // innermost last: { op, allowed, classify }
-    this.violations = [];           // of the current vector: the first few
-    this.count = 0;                 // all of them
+    this.scopes = [];               // innermost last: { op, allowed, classify, found, count }
   }
 
   // Replaces the global typed-array constructors and TextEncoder/TextDecoder's
@@ -102,7 +101,9 @@ export class AccessChecker {
   }
 
   // Runs f with accesses checked against `scope` ({ op, allowed: [[begin,
-  // end)], classify(address, size, view) -> region or null }).
+  // end)], classify(address, size, view) -> region or null }); what f
+  // touched that it may not is left in the scope (reportOf(scope)). A scope
+  // inside it (a call's body op) keeps its own.
   during(scope, f) {
     if (!this.installed) return f();
     this.scopes.push(scope);
@@ -111,14 +112,6 @@ export class AccessChecker {
     } finally {
       this.scopes.pop();
     }
-  }
-
-  // The violations of the vector that ran, and none kept for the next.
-  take() {
-    const taken = { first: this.violations, count: this.count };
-    this.violations = [];
-    this.count = 0;
-    return taken;
   }
 
   // An access of `count` elements of `view` from element `index`.
@@ -130,8 +123,10 @@ export class AccessChecker {
     if (scope.allowed.some(([begin, end]) => address >= begin && address + size <= end)) return;
     const region = scope.classify(address, size, view);
     if (region === null) return;
-    ++this.count;
-    if (this.violations.length < 4) this.violations.push({ op: scope.op, write, address, size, region, at: implementationFrame() });
+    scope.count = (scope.count ?? 0) + 1;
+    scope.wrote ||= write;
+    scope.found ??= [];
+    if (scope.found.length < MAX_REPORTED) scope.found.push({ write, address, size, region, at: implementationFrame() });
   }
 }
 
@@ -184,12 +179,15 @@ function implementationFrame() {
   return frames.find((f) => !f.includes('/lib/sanitizer.mjs')) ?? frames[0] ?? '';
 }
 
-// A vector's violations as the driver's error, headed as a sanitizer's
-// report is ("ERROR: ...", which the runner shows as the driver's headline).
-export function describeViolations({ first, count }) {
-  const lines = first.map((v) => `${v.write ? 'WRITE' : 'READ'} of size ${v.size} at ${v.address} (${v.region}) by ${v.op}, ${v.at}`);
-  return `ERROR: memconform JavaScript access check: SAFE-2: ${count} access(es) outside what the helper may touch; ` +
-    `${lines.join('; ')}${count > first.length ? `; and ${count - first.length} more` : ''}`;
+// The accesses of one op's scope that its helper may not make, as the
+// driver reports them (the op result's "accesses", conformance/README.md):
+// one line each, worded as AddressSanitizer words its reports; the first
+// MAX_REPORTED, then how many more. Empty if there were none.
+export function reportOf(scope) {
+  const lines = (scope.found ?? []).map((v) =>
+    `${v.write ? 'WRITE' : 'READ'} of size ${v.size} at ${v.address} (${v.region}) by ${scope.op}, ${v.at}`);
+  if (scope.count > lines.length) lines.push(`and ${scope.count - lines.length} more access(es) of ${scope.op}`);
+  return lines;
 }
 
 // The one checker of the process: the typed-array constructors are global.

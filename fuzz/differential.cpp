@@ -264,8 +264,11 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   // buffer where the glue's cached views may be of the current length on one
   // side and not on the other (views-cached-by-length): whether its helpers
   // and accessors see a detached view is the allocator's too, and the rest
-  // of the run is not compared.
+  // of the run is not compared. So is it the other way round: after a
+  // grow(0) has left the cached views detached on both sides, an allocation
+  // that grows the memory on one side only renews them there.
   bool sizeIsAllocators = false;
+  bool cachedViewsDetached = false;  // by a grow(0), on both sides, and not renewed since
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];
@@ -278,6 +281,9 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
                                k == OpKind::Grow || k == OpKind::ZeroMemory || k == OpKind::MmapAlloc ||
                                k == OpKind::ViewGet || k == OpKind::ViewSet;
     if (sizeIsAllocators && (replacedSameLength(a) || replacedSameLength(b))) return std::nullopt;
+    if (options.ownAllocator && cachedViewsDetached && allocationGrew(a) != allocationGrew(b)) return std::nullopt;
+    if (replacedSameLength(a) && replacedSameLength(b)) cachedViewsDetached = true;
+    if (hasGrow(a, true) && hasGrow(b, true)) cachedViewsDetached = false;  // renewed on both sides
     if (options.ownAllocator && (allocationGrew(a) || allocationGrew(b))) sizeIsAllocators = true;
     if (sizeIsAllocators && sizeDependent) continue;  // the allocator's, from here on
     // Against a target's own allocator, a dangling pointer freed again

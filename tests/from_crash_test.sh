@@ -6,11 +6,15 @@
 # must remove. On mutant:pop-fifo the pop releases FIFO (SCOPE-6).
 # Then the same for a C plugin whose planted bug pops the top scope at the
 # end of scopedAllocCall (CALL-1), loaded from an absolute path with capitals,
-# a space and dots, none of which may reach the vector's id.
-# Usage: from_crash_test.sh MEMCONFORM_BINARY PLUGIN_POPS_TOP.so
+# a space and dots, none of which may reach the vector's id. Then a finding
+# of the Node driver's access check (SAFE-2): the bug planted in the 3.54.1
+# helpers that pokes a list once past its end, against the reference in the
+# release's dialect (the input fuzz_differential found it with).
+# Usage: from_crash_test.sh MEMCONFORM_BINARY PLUGIN_POPS_TOP.so [SOURCE_DIR]
 set -euo pipefail
 mc=$1
 plugin=$2
+src=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '\x00\x00\x03\x00\x00\x06\x08\x06\x10\x24\x00\x29\x0a\x18\x00\x03\x24\x00\x29' >"$tmp/input"
@@ -41,3 +45,15 @@ if "$mc" replay --target "plugin:$tmp/Glue Build/My.Glue_v2.so" "$tmp/p.json" >/
   echo "FAIL: the vector passes on the plugin"; exit 1
 fi
 echo "ok: the plugin's finding has the id from-fuzz/my.glue_v2/..."
+
+[[ -n $src ]] || exit 0
+driver="cmd:node $src/conformance/drivers/node/driver.mjs --release 3.54.1-build1 --mutant poke-list-one-past --dialect-accesses"
+printf 'te~en' >"$tmp/access-input"
+"$mc" from-crash "$driver" "$tmp/access-input" --reference 'reference?dialect=sqlite-wasm-3.54' -o "$tmp/a.json" | tee "$tmp/a-out"
+grep -qE '^finding cmd:.*/poke/SAFE-2/write:module-data: [0-9]+ ops minimised to [0-9]+$' "$tmp/a-out"
+"$mc" replay --target 'reference?dialect=sqlite-wasm-3.54' "$tmp/a.json" >/dev/null
+if "$mc" replay --target "$driver" "$tmp/a.json" >"$tmp/a-replay"; then
+  echo "FAIL: the vector passes on the driver mutant"; exit 1
+fi
+grep -qE '^FAIL .*\(poke\) \[SAFE-2\]: expected no SAFE-2 violation; actual WRITE of size [0-9]+ at 0 \(module-data: ' "$tmp/a-replay"
+echo "ok: the access check's finding is a vector that fails SAFE-2 on the driver mutant, with address and region"

@@ -281,5 +281,36 @@ TEST(KnownFindings, SAFE_2_ADriversAccessCheckReportIsNamedByOpAccessAndRegion) 
             "zeroMemory/SAFE-2/write:out-of-memory-bounds");
 }
 
+// VIEW-2 (views-cached-by-length): after a grow(0) has left the glue's
+// cached views detached on both sides, whether an allocation grows the
+// memory (and so renews them) is each allocator's (SCOPE-3): against a
+// target's own allocator, the rest of the run is not compared from the op
+// where one side grew and the other did not. Without the grow(0) before, a
+// later difference in what a peek reads still is a finding.
+TEST(KnownFindings, VIEW_2_AfterGrowZeroAnAllocationThatGrowsOnOneSideEndsTheComparison) {
+  using conformance::OpKind;
+  conformance::Op grow{OpKind::Grow, "/ops/0", {}, {}, {}, {}, {}};
+  conformance::Op mmap{OpKind::MmapAlloc, "/ops/1", {}, {}, {}, {}, {}};
+  conformance::Op peek{OpKind::Peek, "/ops/2", {}, {}, {}, {}, {}};
+  const conformance::Value undefined{conformance::Undefined{}};
+  auto run = [&](bool growZeroFirst, bool allocationGrows) {
+    conformance::VectorRun r;
+    if (growZeroFirst) r.ops.push_back(op(grow, 128.0, {GrowEvent{0, true}}));
+    if (allocationGrows) {
+      r.ops.push_back(op(mmap, 7536640.0, {AllocEvent{7536640, 1048576}, GrowEvent{16, true}}));
+      r.ops.push_back(op(peek, conformance::Value(std::vector<conformance::Value>{0.0, 0.0}), {}));
+    } else {
+      r.ops.push_back(op(mmap, undefined, {AllocEvent{7536640, 1048576}}));
+      r.ops.back().observed->error = ErrorKind::TypeError;  // zeroMemory through the detached view
+      r.ops.push_back(op(peek, conformance::Value(std::vector<conformance::Value>{undefined, undefined}), {}));
+    }
+    return r;
+  };
+  EXPECT_FALSE(compareRuns(run(true, false), run(true, true), {.ownAllocator = true}));
+  EXPECT_FALSE(compareRuns(run(true, true), run(true, false), {.ownAllocator = true}));
+  EXPECT_TRUE(compareRuns(run(true, false), run(true, true)));  // the reference's own allocator: a finding
+  EXPECT_TRUE(compareRuns(run(false, false), run(false, true), {.ownAllocator = true}));
+}
+
 }  // namespace
 }  // namespace memconform::fuzz

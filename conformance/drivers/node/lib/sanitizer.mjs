@@ -86,7 +86,7 @@ export class AccessChecker {
   // element reads and writes, and every method of %TypedArray%.prototype
   // that reads or writes elements (METHODS), are accesses. Its
   // `constructor` is the global one (a proxy), as for the views the module
-  // makes without the check.
+  // makes without the check (constructorOf).
   checked(view) {
     const checker = this;
     const proxy = new Proxy(view, {
@@ -95,7 +95,7 @@ export class AccessChecker {
           checker.access(target, Number(key), 1, false);
           return target[key];
         }
-        if (key === 'constructor') return checker.constructors.get(target.constructor) ?? target.constructor;
+        if (key === 'constructor') return checker.constructorOf(target);
         if (Object.hasOwn(METHODS, key)) return METHODS[key](checker, target, proxy);
         const value = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
@@ -110,13 +110,19 @@ export class AccessChecker {
     return proxy;
   }
 
+  // The global constructor of a checked view's real one (the proxy that
+  // replaced it), so that code comparing the two sees them equal.
+  constructorOf(view) {
+    return this.constructors.get(view.constructor) ?? view.constructor;
+  }
+
   // A checked DataView of a watched buffer: each get* reads and each set*
   // writes the bytes of its type at its byte offset.
   checkedDataView(view) {
     const checker = this;
     const proxy = new Proxy(view, {
       get(target, key) {
-        if (key === 'constructor') return globalThis.DataView;
+        if (key === 'constructor') return checker.constructorOf(target);
         const value = Reflect.get(target, key, target);
         if (typeof value !== 'function') return value;
         const width = DATA_VIEW_WIDTHS[String(key).slice(3)];

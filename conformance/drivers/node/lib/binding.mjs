@@ -96,7 +96,7 @@ export class Binding {
   // changes) and once more; `runtime` runs the runtime's resize with a grow
   // that does nothing, which renews the runtime's HEAP views.
   refreshViews(helpers, runtime) {
-    this.bufferStandIn = new ArrayBuffer(0);
+    this.bufferStandIn = EMPTY;
     try {
       helpers();
     } finally {
@@ -147,6 +147,10 @@ export class Binding {
     return standIns;
   }
 }
+
+// refreshViews()'s stand-in buffer, one for all: while a new memory's
+// buffer is young, V8 answers any ArrayBuffer allocation with a scavenge.
+const EMPTY = new ArrayBuffer(0);
 
 // The exports through which the package asks the C heap for memory.
 const ALLOCATORS = new Set(['malloc', 'sqlite3_malloc', 'sqlite3_malloc64', 'sqlite3_realloc', 'sqlite3_realloc64', 'realloc',

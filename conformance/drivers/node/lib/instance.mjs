@@ -140,6 +140,23 @@ function highestNonzeroByte(bytes) {
   return end - 1;
 }
 
+// The runs of 4-KiB pages of `image` whose bytes differ from `bytes`, as
+// [start, end) pairs within the image.
+function pagesThatDiffer(image, bytes) {
+  const runs = [];
+  const a = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let start = 0; start < a.length; start += OS_PAGE) {
+    const end = Math.min(start + OS_PAGE, a.length);
+    if (a.compare(b, start, end, start, end) === 0) continue;
+    const last = runs.at(-1);
+    if (last && last[1] === start) last[1] = end;
+    else runs.push([start, end]);
+  }
+  return runs;
+}
+const OS_PAGE = 4096;
+
 // The memory import's maximum, as the engine states it when a memory with a
 // larger one is offered (65536, wasm32's ceiling, if it states none).
 function maximumImportPages(module, minimumPages) {
@@ -225,6 +242,7 @@ export class Instance {
     this.allocatedBytes = 0;  // what the vector's blocks may have moved the C heap's break by (reset())
     this.allocationFailed = false;  // a request of the vector's was refused (reset())
     this.tableTouched = false;  // the vector uninstalled a slot it did not install
+    this.freshMemory = false;  // rehome() made a new memory: reset() writes the image into it (#restoreFresh)
     this.zerosFreed = 0;  // uninstallFunction(0) calls since the last reset (#takeFreeSlots)
     this.#hook();
     this.module = module;
@@ -511,7 +529,8 @@ export class Instance {
       }
       this.#stack().restore(p.stack);
       const bytes = new Real.Uint8Array(this.memory.buffer);
-      bytes.set(p.bytes);
+      if (this.freshMemory) this.#restoreFresh(bytes);
+      else bytes.set(p.bytes);
       // What a vector reached: its blocks, the allocator's headers beside
       // them, its writes; all of it after anything the runtime suspects.
       // After a refused request, dlmalloc extends its heap as a segment of
@@ -559,15 +578,20 @@ export class Instance {
   // leaves them. False, with why, if it cannot be.
   rehome(initialPages, maximumPages) {
     const b = this.binding;
+    const p = this.pristine;
     // A memory that did not change size (its table grew, or it grew by 0
-    // pages) is kept: reset() restores it as after any vector.
+    // pages) is kept: reset() restores it as after any vector. The wasm
+    // instance is kept too unless its table grew (a table does not shrink)
+    // or a vector emptied a slot it did not install (the module's own
+    // functions come back with a new instance): after a grow(0) only the
+    // JavaScript's views are renewed.
     const sameMemory = this.memory.buffer.byteLength === initialPages * PAGE && this.maximumPages === maximumPages;
+    const sameInstance = sameMemory && this.wasm.functionTable().length === p.slots.length && !this.tableTouched;
     try {
-      b.replace(initialPages, maximumPages, sameMemory);
+      if (!sameInstance) b.replace(initialPages, maximumPages, sameMemory);
     } catch (e) {
       return this.#unusable(`rehome: ${e?.message ?? e}`);
     }
-    const p = this.pristine;
     const table = this.wasm.functionTable();
     if (table.length < p.slots.length) table.grow(p.slots.length - table.length);
     p.slots.forEach((source, i) => 'own' in source || table.set(i, b.slotValue(source)));
@@ -576,9 +600,23 @@ export class Instance {
     if (!sameMemory) {  // the new memory is zero above the image
       this.dirty = this.allocationFailed = false;
       this.highWater = this.allocatedBytes = 0;
+      this.freshMemory = true;
     }
     this.tableTouched = false;
     return this.reset();
+  }
+
+  // The image into a memory that a new wasm instance has just been made
+  // over (rehome()): only the pages where the image differs from what the
+  // instantiation wrote (the module's data and zeroed statics; the rest of a
+  // new memory is zero), a fifth of the image for sqlite3.wasm, so that the
+  // other pages are never touched (each first touch is a page fault). Which
+  // pages those are is read once, from the first new memory.
+  #restoreFresh(bytes) {
+    const p = this.pristine;
+    this.freshMemory = false;
+    p.freshPages ??= pagesThatDiffer(p.bytes, bytes);
+    for (const [start, end] of p.freshPages) bytes.set(p.bytes.subarray(start, end), start);
   }
 
   // After reset(): whether the instance is in its pristine state, byte for

@@ -109,9 +109,30 @@ void loadKnownFindings(const std::string& targetSpec) {
                  coarse.size(), list.c_str());
   }
 }
+// libFuzzer runs an input again, and LeakSanitizer over this process, after
+// each input that left more blocks allocated than it freed (its flag
+// -detect_leaks=1, the default). Against a driver every input it answers
+// does (its response is remembered), so half the inputs would run twice and
+// count twice in exec/s, while the implementation's leaks are LEAK-1
+// findings of the driver, in its own process. So against a cmd: target the
+// flag is off unless the command line sets it; LeakSanitizer still checks
+// this process when it exits.
+void noLeakCheckAfterEachInput(int* argc, char*** argv) {
+  for (int i = 1; i < *argc; ++i)
+    if (std::string((*argv)[i]).rfind("-detect_leaks=", 0) == 0) return;
+  static std::vector<char*> withFlag;
+  static char flag[] = "-detect_leaks=0";
+  withFlag.assign(*argv, *argv + *argc);
+  withFlag.push_back(flag);
+  withFlag.push_back(nullptr);
+  *argv = withFlag.data();
+  *argc += 1;
+  std::fprintf(stderr, "fuzz_differential: -detect_leaks=0: against a driver, leaks are its LEAK-1 findings; "
+                       "LeakSanitizer checks this process at exit (set -detect_leaks=1 to check after each input)\n");
+}
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   const char* env = std::getenv("MEMCONFORM_TARGET");
   const std::string spec = env && *env ? env : "reference";
   const char* referenceEnv = std::getenv("MEMCONFORM_REFERENCE");
@@ -130,8 +151,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   }
   std::fprintf(stderr, "fuzz_differential: %s vs %s\n", reference->name().c_str(), other->name().c_str());
   const char* cache = std::getenv("MEMCONFORM_DRIVER_CACHE");
-  if ((driver = dynamic_cast<conformance::CmdTarget*>(other.get())) && !(cache && std::string(cache) == "0"))
-    driver->rememberResponses(kRememberedVectors);
+  if ((driver = dynamic_cast<conformance::CmdTarget*>(other.get()))) {
+    if (!(cache && std::string(cache) == "0")) driver->rememberResponses(kRememberedVectors);
+    noLeakCheckAfterEachInput(argc, argv);
+  }
   loadKnownFindings(spec);
   std::atexit(sayWhatWasNotCompared);
   return 0;

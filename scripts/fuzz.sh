@@ -56,7 +56,12 @@
 #                                            core (libFuzzer -jobs=N
 #                                            -workers=N, one shared corpus),
 #                                            each against fuzz_empty run the
-#                                            same way (default 20 s each)
+#                                            same way, and in one process
+#                                            against the stand-in
+#                                            (bench/fuzz_standin.cpp) and
+#                                            fuzz_differential of the
+#                                            reference against itself
+#                                            (default 20 s each)
 #
 # For each run it prints exec/s, coverage and findings. A finding prints its
 # signature and, for the op-sequence targets, `memconform from-crash` turns
@@ -151,10 +156,11 @@ run() {
   local dir=$root/$work/$label
   rm -rf "$dir"
   mkdir -p "$dir/corpus" "$dir/findings"
-  # fuzz_wasm decodes its inputs as fuzz_scope_ops does: the same options,
-  # dictionary and seeds.
+  # fuzz_wasm decodes its inputs as fuzz_scope_ops does, and the stand-in
+  # it is measured against (bench/fuzz_standin.cpp) reads the same bytes:
+  # the same options, dictionary and seeds.
   local base=$target
-  [[ $target == fuzz_wasm ]] && base=fuzz_scope_ops
+  [[ $target == fuzz_wasm || $target == fuzz_standin ]] && base=fuzz_scope_ops
   options "$base"
   local dict=()
   [[ -f fuzz/$base.dict ]] && dict=(-dict="$root/fuzz/$base.dict")
@@ -369,6 +375,9 @@ case $what in
     # exec/s of fuzz_scope_ops as one process (what libFuzzer prints) and as
     # one process per core (what the machine does), each against fuzz_empty
     # run the same way in this run: the share says what one execution costs.
+    # And in one process, against what it is measured by: the stand-in that
+    # only pushes, allocates with poisoning and pops (bench/fuzz_standin.cpp),
+    # and fuzz_differential of the reference against itself.
     secs=${seconds:-20}
     counts=$(printf '%s\n' 1 "$(nproc)" | sort -nu)  # one row on a one-core machine
     findings=0
@@ -376,13 +385,20 @@ case $what in
       FUZZ_PROCESSES=$n run fuzz_scope_ops "$secs" "throughput-scope-ops-$n" >/dev/null || findings=$((findings + 1))
       FUZZ_PROCESSES=$n run fuzz_empty 5 "throughput-empty-$n" >/dev/null || true
     done
+    run fuzz_standin "$secs" throughput-standin >/dev/null || findings=$((findings + 1))
+    MEMCONFORM_TARGET=reference run fuzz_differential "$secs" throughput-differential >/dev/null || findings=$((findings + 1))
     printf '%-28s %14s %14s %10s\n' "processes (-jobs -workers)" "fuzz_scope_ops" "fuzz_empty" "share"
     for n in $counts; do
       e=$(cat "$work/throughput-scope-ops-$n/execs") z=$(cat "$work/throughput-empty-$n/execs")
       printf '%-28s %9s exec/s %9s exec/s %10s\n' "$n" "${e:-?}" "${z:-?}" \
         "$([[ -n $e && -n $z && $e != 0 ]] && printf '1/%.0f' "$(echo "$z / $e" | bc -l)" || echo '?')"
     done
-    ((findings == 0)) || { echo "fuzz_scope_ops found something: see $work/throughput-scope-ops-*/log.txt"; exit 1; }
+    e=$(cat "$work/throughput-scope-ops-1/execs") standin=$(cat "$work/throughput-standin/execs") d=$(cat "$work/throughput-differential/execs")
+    share() { [[ -n $1 && -n $2 && $2 != 0 ]] && printf '%.0f%%' "$(echo "100 * $1 / $2" | bc -l)" || echo '?'; }
+    printf '%-56s %9s exec/s\n' "the stand-in (bench/fuzz_standin.cpp), one process" "${standin:-?}"
+    printf '%-56s %9s exec/s  %s of the stand-in\n' "fuzz_scope_ops, one process" "${e:-?}" "$(share "$e" "$standin")"
+    printf '%-56s %9s exec/s  %s of fuzz_scope_ops\n' "fuzz_differential, the reference against itself" "${d:-?}" "$(share "$d" "$e")"
+    ((findings == 0)) || { echo "a throughput run found something: see $work/throughput-*/log.txt"; exit 1; }
     ;;
   all)
     findings=0

@@ -4,10 +4,12 @@
 // every problem names the file, the vector id and the JSON pointer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +78,22 @@ TEST(Loader, LongStringsWrittenShortAreCheckedAndStayShort) {
   const json written = toJson(f.vectors[0]);
   EXPECT_EQ(written["ops"][1]["list"][1], (json{{"repeat", "ab"}, {"count", 33554432}}));
   EXPECT_EQ(std::get<Repeat>(std::get<std::vector<Expr>>(f.vectors[0].ops[1].args["list"].form)[1].form).expanded().size(), 64u << 20);
+}
+
+// A long string written short is its text `count` times over, byte for
+// byte, for any text length and across 2-MiB boundaries (the expansion
+// copies what it has after itself into a buffer advised to huge pages).
+TEST(Repeat, ExpandedIsTheTextCountTimesOver) {
+  for (const std::string text : {"a", "ab", "xyz", "0123456789abcdefg"}) {
+    for (const std::uint64_t count : {0ull, 1ull, 2ull, 3ull, 7ull, 1000ull, (3ull << 20) / text.size() + 1}) {
+      std::string naive;
+      for (std::uint64_t i = 0; i < count; ++i) naive += text;
+      const std::string got = Repeat{text, count}.expanded();
+      ASSERT_EQ(got.size(), naive.size()) << text << " x " << count;
+      EXPECT_TRUE(got == naive) << text << " x " << count << ": first difference at "
+                                << std::distance(got.begin(), std::mismatch(got.begin(), got.end(), naive.begin()).first);
+    }
+  }
 }
 
 TEST(Loader, TruncatedJsonNamesTheFile) {

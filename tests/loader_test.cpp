@@ -96,6 +96,26 @@ TEST(Repeat, ExpandedIsTheTextCountTimesOver) {
   }
 }
 
+// A string given back is handed out again only for the same text and count,
+// and only as it was: the next op that passes the same long string reuses
+// its pages instead of mapping new ones.
+TEST(Repeat, TakeHandsOutWhatRecycleGaveBackForTheSameTextAndCountOnly) {
+  const Repeat mib{"ab", 1u << 19}, shorter{"ab", (1u << 19) - 1}, other{"ba", 1u << 19};
+  std::string first = mib.take();
+  ASSERT_TRUE(first == mib.expanded());
+  const char* pages = first.data();
+  mib.recycle(std::move(first));
+  EXPECT_TRUE(other.take() == other.expanded());
+  const std::string forShorter = shorter.take();
+  EXPECT_NE(forShorter.data(), pages);
+  EXPECT_TRUE(forShorter == shorter.expanded());
+  std::string again = mib.take();
+  EXPECT_EQ(again.data(), pages);
+  EXPECT_TRUE(again == mib.expanded());
+  mib.recycle(std::string("not its expansion"));  // a wrong length is not kept
+  EXPECT_TRUE(mib.take() == mib.expanded());
+}
+
 TEST(Loader, TruncatedJsonNamesTheFile) {
   const std::string text = fileWith(json::array({oneVector({{{"op", "push"}}})})).dump();
   for (std::size_t cut = 0; cut < text.size(); cut += 7) {

@@ -192,7 +192,7 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why) {
   if (const auto* v = std::get_if<Value>(&e.form)) return *v;
   if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings, why);
-  if (const auto* r = std::get_if<Repeat>(&e.form)) return Value(r->expanded());
+  if (const auto* r = std::get_if<Repeat>(&e.form)) return Value(r->take());
   std::vector<Value> list;
   for (const auto& item : std::get<std::vector<Expr>>(e.form)) {
     auto v = tryResolve(item, bindings, why);

@@ -236,6 +236,24 @@ class Executor {
                                  before, observed.byteLength, namedScope(op, args));
     target_.takeAccessViolations(observed.violations);
     conclude(op, observed);
+    recycleLongStrings(op.args, args);
+  }
+
+  // The long strings an op was given (Repeat), back for the next op that
+  // passes the same one: the target is done with its arguments.
+  static void recycleLongStrings(const OpArgs& exprs, Args& args) {
+    for (const auto& [name, expr] : exprs)
+      if (Value* value = args.find(name)) recycleLongStrings(expr, *value);
+  }
+  static void recycleLongStrings(const Expr& expr, Value& value) {
+    if (const auto* r = std::get_if<Repeat>(&expr.form)) {
+      if (auto* s = std::get_if<std::string>(&value.data)) r->recycle(std::move(*s));
+      return;
+    }
+    const auto* items = std::get_if<std::vector<Expr>>(&expr.form);
+    auto* values = std::get_if<std::vector<Value>>(&value.data);
+    if (!items || !values || items->size() != values->size()) return;
+    for (std::size_t i = 0; i < items->size(); ++i) recycleLongStrings((*items)[i], (*values)[i]);
   }
 
   // scopedAllocCall: the push and the pop are records of their own, the body's

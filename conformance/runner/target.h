@@ -38,6 +38,7 @@ class Args {
   // Empties the list; the slots keep their old values until add() replaces them.
   void clear() { size_ = 0; }
   const Value* find(std::string_view name) const;
+  Value* find(std::string_view name) { return const_cast<Value*>(std::as_const(*this).find(name)); }
   std::size_t size() const { return size_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 
 #include <sys/mman.h>
 
@@ -39,6 +40,34 @@ std::string Repeat::expanded() const {
   s.append(text);
   while (s.size() < length) s.append(s.data(), std::min(s.size(), length - s.size()));
   return s;
+}
+
+namespace {
+// Strings recycle() gave back, newest last, with the Repeat they expand.
+struct Recycled {
+  std::string text;
+  std::uint64_t count;
+  std::string expanded;
+};
+constexpr std::size_t kRecycledStrings = 4;
+constexpr std::size_t kRecycledBytes = 32u << 20;
+thread_local std::vector<Recycled> recycled;
+}  // namespace
+
+std::string Repeat::take() const {
+  for (auto it = recycled.rbegin(); it != recycled.rend(); ++it) {
+    if (it->count != count || it->text != text) continue;
+    std::string s = std::move(it->expanded);
+    recycled.erase(std::next(it).base());
+    return s;
+  }
+  return expanded();
+}
+
+void Repeat::recycle(std::string&& expandedText) const {
+  if (expandedText.size() != text.size() * count || expandedText.size() > kRecycledBytes) return;
+  if (recycled.size() == kRecycledStrings) recycled.erase(recycled.begin());
+  recycled.push_back({text, count, std::move(expandedText)});
 }
 
 std::size_t OpArgs::position(std::string_view name) const {

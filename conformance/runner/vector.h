@@ -39,6 +39,13 @@ struct Repeat {
   std::string text;
   std::uint64_t count = 0;
   std::string expanded() const;
+  // expanded(), or a string recycle() gave back for the same text and count:
+  // a string of megabytes keeps its pages mapped from one op to the next
+  // (under ASan each new one is a fresh mapping, faulted in page by page).
+  std::string take() const;
+  // A string take() gave out, unchanged, for the next take() of this text and
+  // count (a few are kept, the oldest dropped).
+  void recycle(std::string&& expandedText) const;
 };
 inline constexpr std::uint64_t kMaxRepeatedBytes = 64ull << 20;
 

@@ -200,6 +200,52 @@ TEST(KnownFindings, SAFE_1_AgainstItsOwnAllocatorATargetBreaksTheSameRulesNotAsO
   EXPECT_TRUE(compareRuns(two, none, {.ownAllocator = true}));
 }
 
+// Upstream's mmapAlloc(2^32) hands out a block of 2^32 bytes (the size
+// reaches memalign's i32 as 0: mmap-alloc-size-wraps), which overlaps every
+// block above it. While it is live, whether a later block overlaps it
+// (SAFE-1) is only where each allocator put the later block: the fuzz
+// finding mmapAlloc/ALIGN-3/violation:-SAFE-1 of 2026-12-04, where the
+// reference put mmapAlloc(0) above it and dlmalloc below, in a freed block.
+TEST(KnownFindings, SAFE_1_WhileABlockPastTheMemorysEndIsLiveOverlapsArePlacement) {
+  using conformance::OpKind;
+  const conformance::Op mmap{OpKind::MmapAlloc, "/ops/0", {}, {}, {}, {}, {}};
+  const conformance::Op empty{OpKind::MmapAlloc, "/ops/1", {}, {}, {}, {}, {}};
+  const conformance::Op dealloc{OpKind::Dealloc, "/ops/2", {}, {}, {}, {}, {}};
+  const conformance::Op again{OpKind::MmapAlloc, "/ops/3", {}, {}, {}, {}, {}};
+  constexpr std::uint64_t kMemory = 16777216;
+  auto ran = [&](conformance::OpRun r, std::vector<Violation> violations) {
+    r.observed->byteLength = kMemory;
+    r.observed->violations = std::move(violations);
+    return r;
+  };
+  const Violation overlaps{"SAFE-1", "overlaps"}, outside{"SAFE-1", "not inside"};
+  // The reference puts the empty block above the big one (at 65536), the
+  // target below it.
+  auto run = [&](Address big, Address small, bool freeTheBig) {
+    const bool above = small > big;
+    conformance::VectorRun r;
+    r.ops = {ran(op(mmap, double(big), {AllocEvent{big, 4294967296}}), {outside, overlaps}),
+             ran(op(empty, double(small), {AllocEvent{small, 0}}), above ? std::vector{overlaps} : std::vector<Violation>{})};
+    if (freeTheBig)
+      r.ops.push_back(ran(op(dealloc, conformance::Value(conformance::Undefined{}), {DeallocEvent{big}}), {}));
+    const Address next = above ? 131072 : 8192;
+    r.ops.push_back(ran(op(again, double(next), {AllocEvent{next, 0}}), above && !freeTheBig ? std::vector{overlaps} : std::vector<Violation>{}));
+    return r;
+  };
+  EXPECT_FALSE(compareRuns(run(65536, 98304, false), run(65536, 4096, false), {.ownAllocator = true}));
+  // Once it is freed, an overlap is compared again (here the reference's
+  // last block overlaps the empty one: a planted bug).
+  auto later = run(65536, 98304, true);
+  later.ops.back().observed->violations = {overlaps};
+  const auto d = compareRuns(later, run(65536, 4096, true), {.ownAllocator = true});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->signature(), "mmapAlloc/ALIGN-3/violation:-SAFE-1");
+  EXPECT_EQ(d->pointer, "/ops/3");
+  // Against the reference's own allocator, placement is the reference's:
+  // an overlap on one side only is a finding.
+  EXPECT_TRUE(compareRuns(run(65536, 98304, false), run(65536, 4096, false)));
+}
+
 // A pointer left dangling (a scope still listing a block the glue freed,
 // cstring-error-deallocs) and freed again lands on whatever block each
 // allocator has put at that address since (SCOPE-3): against a target's own

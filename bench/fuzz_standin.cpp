@@ -4,8 +4,8 @@
 // file). Each byte is an op: push a scope, allocate from a bump arena into
 // the top scope (refused without one, SCOPE-2) with the block unpoisoned
 // and zeroed, or pop the top scope, whose blocks are poisoned again (SAFE-2);
-// what is open at the end is popped. No names, no values, no checks, no events: what fuzz_scope_ops
-// spends beyond this is the harness's.
+// what is open at the end is popped. No names, no values, no checks, no
+// events: what fuzz_scope_ops spends beyond this is the harness's.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -27,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)poisoned;
   static std::vector<Scope> scopes;  // reused: its storage is no per-input cost
   std::size_t top = 0;
-  auto popTo = [&](std::size_t start) {
+  auto popTop = [&] {
+    const std::size_t start = scopes.back().start;
+    scopes.pop_back();
     memconform::asan::poison(arena + start, top - start);
     top = start;
   };
@@ -42,13 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::memset(arena + top, 0, bytes);
       top += bytes;
     } else if (!scopes.empty()) {
-      popTo(scopes.back().start);
-      scopes.pop_back();
+      popTop();
     }
   }
-  while (!scopes.empty()) {
-    popTo(scopes.back().start);
-    scopes.pop_back();
-  }
+  while (!scopes.empty()) popTop();
   return 0;
 }

@@ -19,20 +19,42 @@ bool sameName(std::string_view a, std::string_view b) {
   return true;
 }
 
-// The value bound to `name` in `items` (const or not), newest first.
-template <class Items>
-auto valueNamed(Items& items, std::string_view name) -> decltype(&items.front().second) {
-  for (auto it = items.rbegin(); it != items.rend(); ++it)
-    if (sameName(it->first, name)) return &it->second;
-  return nullptr;
-}
 }  // namespace
 
-const Value* Bindings::find(std::string_view name) const { return valueNamed(items_, name); }
+bool Bindings::SameName::operator()(std::string_view a, std::string_view b) const { return sameName(a, b); }
+
+std::size_t Bindings::position(std::string_view name) const {
+  if (!index_.empty()) {
+    const auto it = index_.find(name);
+    return it == index_.end() ? items_.size() : it->second;
+  }
+  for (std::size_t i = items_.size(); i-- > 0;)  // newest first
+    if (sameName(items_[i].first, name)) return i;
+  return items_.size();
+}
+
+const Value* Bindings::find(std::string_view name) const {
+  const std::size_t i = position(name);
+  return i == items_.size() ? nullptr : &items_[i].second;
+}
 
 void Bindings::set(std::string_view name, Value value) {
-  if (Value* bound = valueNamed(items_, name)) *bound = std::move(value);
-  else items_.emplace_back(std::string(name), std::move(value));
+  if (const std::size_t i = position(name); i != items_.size()) {
+    items_[i].second = std::move(value);
+    return;
+  }
+  items_.emplace_back(std::string(name), std::move(value));
+  if (!index_.empty()) index_.emplace(items_.back().first, items_.size() - 1);
+  else if (items_.size() > kScanned) {
+    index_.reserve(items_.capacity());  // as many as the executor expects (one name an op)
+    for (std::size_t i = 0; i < items_.size(); ++i) index_.emplace(items_[i].first, i);
+  }
+}
+
+void Bindings::truncate(std::size_t size) {
+  for (std::size_t i = size; i < items_.size() && !index_.empty(); ++i) index_.erase(items_[i].first);
+  if (size < items_.size()) items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(size), items_.end());
+  if (items_.size() <= kScanned) index_.clear();
 }
 
 namespace {
@@ -146,14 +168,14 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
   // Events first: their patterns may bind names that the value uses.
   if (o.events) {
     const auto actual = resourceEvents(obs.events);
-    Bindings trial = b;
+    const std::size_t namesBefore = b.size();
     bool same = actual.size() == o.events->size();
-    for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], trial);
+    for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], b);
     // Names bound by a failed op's events stay unbound for the ops after it,
     // as for `as` (conformance/README.md: a driver answers null for an op
     // "naming a value that an earlier failed op never bound").
-    if (same && (!obs.error || failedOpNames == FailedOpNames::Bound)) b = std::move(trial);
-    else if (!same) fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
+    if (!same || (obs.error && failedOpNames == FailedOpNames::Unbound)) b.truncate(namesBefore);
+    if (!same) fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");
   }
   if (o.error) {
     if (obs.error != o.error) fail("error " + std::string(errorKindName(*o.error)), describe(obs));
@@ -268,13 +290,13 @@ CheckResult checkOp(const Op& op, const std::string& rule, const Observed& obser
   } else {
     std::string tried;
     for (const auto& [flag, alternative] : op.expect->acceptable) {
-      Bindings trial = bindings;
-      if (checkOutcome(op, opRule, alternative, observed, trial).empty()) {
-        bindings = std::move(trial);
+      const std::size_t namesBefore = bindings.size();
+      if (checkOutcome(op, opRule, alternative, observed, bindings).empty()) {
         result.flag = flag;
         expectedViolations = &alternative.violations;
         break;
       }
+      bindings.truncate(namesBefore);
       tried += (tried.empty() ? "" : " or ") + flag;
     }
     if (!result.flag)

@@ -49,5 +49,20 @@ TEST(Bindings, TruncateForgetsOnlyTheNamesBoundAfterTheMark) {
     }
 }
 
+// Names bound and forgotten again and again (a trial match that fails on
+// every op of a long vector) leave forgotten slots behind: the index is
+// rebuilt before they fill it, and a lookup of an unbound name ends.
+TEST(Bindings, NamesForgottenOverAndOverDoNotFillTheIndex) {
+  Bindings b;
+  for (int i = 0; i < 100; ++i) b.set("n" + std::to_string(i), double(i));
+  for (int i = 0; i < 20000; ++i) {
+    b.set("t" + std::to_string(i), double(i));
+    b.truncate(100);
+  }
+  EXPECT_FALSE(b.contains("t19999"));
+  EXPECT_FALSE(b.contains("never"));
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(boundTo(b, "n" + std::to_string(i)), double(i)) << i;
+}
+
 }  // namespace
 }  // namespace memconform::conformance

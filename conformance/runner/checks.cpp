@@ -1,6 +1,7 @@
 #include "conformance/runner/checks.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -21,16 +22,36 @@ bool sameName(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool Bindings::SameName::operator()(std::string_view a, std::string_view b) const { return sameName(a, b); }
+namespace {
+std::size_t hashOf(std::string_view name) { return std::hash<std::string_view>{}(name); }
+}  // namespace
 
 std::size_t Bindings::position(std::string_view name) const {
-  if (!index_.empty()) {
-    const auto it = index_.find(name);
-    return it == index_.end() ? items_.size() : it->second;
+  if (slots_.empty()) {
+    for (std::size_t i = items_.size(); i-- > 0;)  // newest first
+      if (sameName(items_[i].first, name)) return i;
+    return items_.size();
   }
-  for (std::size_t i = items_.size(); i-- > 0;)  // newest first
-    if (sameName(items_[i].first, name)) return i;
-  return items_.size();
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hashOf(name) & mask;; at = (at + 1) & mask) {
+    const std::uint32_t slot = slots_[at];
+    if (slot == kEmpty) return items_.size();
+    if (slot != kForgotten && sameName(items_[slot - 1].first, name)) return slot - 1;
+  }
+}
+
+void Bindings::index(std::size_t item) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t at = hashOf(items_[item].first) & mask;
+  while (slots_[at] != kEmpty) at = (at + 1) & mask;
+  slots_[at] = static_cast<std::uint32_t>(item + 1);
+  ++slotsUsed_;
+}
+
+void Bindings::reindex(std::size_t slots) {
+  slots_.assign(slots, kEmpty);
+  slotsUsed_ = 0;
+  for (std::size_t i = 0; i < items_.size(); ++i) index(i);
 }
 
 const Value* Bindings::find(std::string_view name) const {
@@ -44,17 +65,26 @@ void Bindings::set(std::string_view name, Value value) {
     return;
   }
   items_.emplace_back(std::string(name), std::move(value));
-  if (!index_.empty()) index_.emplace(items_.back().first, items_.size() - 1);
-  else if (items_.size() > kScanned) {
-    index_.reserve(items_.capacity());  // as many as the executor expects (one name an op)
-    for (std::size_t i = 0; i < items_.size(); ++i) index_.emplace(items_[i].first, i);
-  }
+  if (items_.size() <= kScanned) return;
+  if (2 * (slotsUsed_ + 1) > slots_.size()) reindex(std::bit_ceil(4 * items_.size()));
+  else index(items_.size() - 1);
 }
 
 void Bindings::truncate(std::size_t size) {
-  for (std::size_t i = size; i < items_.size() && !index_.empty(); ++i) index_.erase(items_[i].first);
-  if (size < items_.size()) items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(size), items_.end());
-  if (items_.size() <= kScanned) index_.clear();
+  if (size >= items_.size()) return;
+  if (!slots_.empty()) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = size; i < items_.size(); ++i) {
+      std::size_t at = hashOf(items_[i].first) & mask;
+      while (slots_[at] != i + 1) at = (at + 1) & mask;
+      slots_[at] = kForgotten;  // stays used: the probes of other names go past it
+    }
+  }
+  items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(size), items_.end());
+  if (items_.size() <= kScanned) {
+    slots_.clear();
+    slotsUsed_ = 0;
+  }
 }
 
 namespace {

@@ -4,11 +4,11 @@
 // the rule, the expected and the actual outcome.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "conformance/runner/target.h"
@@ -38,17 +38,15 @@ class Bindings {
 
  private:
   static constexpr std::size_t kScanned = 64;
+  static constexpr std::uint32_t kEmpty = 0, kForgotten = 0xffffffff;
   std::size_t position(std::string_view name) const;  // size() if unbound
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
-  };
-  struct SameName {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const;
-  };
+  void index(std::size_t item);
+  void reindex(std::size_t slots);
   std::vector<std::pair<std::string, Value>> items_;
-  std::unordered_map<std::string, std::size_t, NameHash, SameName> index_;  // empty up to kScanned names
+  // Open addressing over items_ (a slot holds an item's position + 1; names
+  // are not copied): empty up to kScanned names, at most half full.
+  std::vector<std::uint32_t> slots_;
+  std::size_t slotsUsed_ = 0;  // forgotten ones (truncate) included
 };
 
 struct Failure {

@@ -14,10 +14,15 @@
 //                       reference target, with the invariant checker on
 //                       (LEAK-1..2, SAFE-1..4) and each address bound to a
 //                       name of its own, as a fuzz run searches (no trace)
+//   BM_PluginBare       the example C plugin (conformance/plugins/example)
+//                       called through its table directly, events counted
+//   BM_PluginExecutorOps  the vector through the executor and the plugin:
+//                       target, checker on
 //
 // Items are ops: ns/op is 10^9 / items_per_second. scripts/bench.sh prints
 // the ratios to the baseline and of 10^6 ops to 10^3 ops, from one run.
 #include <benchmark/benchmark.h>
+#include <dlfcn.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +32,9 @@
 #include <vector>
 
 #include "conformance/runner/executor.h"
+#include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
+#include "memconform/target.h"
 #include "core/instance.h"
 #include "fuzz/findings.h"
 
@@ -134,18 +141,71 @@ const conformance::Vector& roundsVector(std::int64_t ops) {
   return *v;
 }
 
-void BM_ExecutorOps(benchmark::State& state) {
+void runRounds(benchmark::State& state, conformance::Target& target) {
   const conformance::Vector& vector = roundsVector(state.range(0));
-  conformance::ReferenceTarget target;
   bool failed = false;
   for (auto _ : state) {
     const auto run = conformance::runVector(vector, target, fuzz::kSearchRun);
     failed |= !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
   }
-  if (failed) state.SkipWithError("the rounds fail on the reference");
+  if (failed) state.SkipWithError(("the rounds fail on " + target.name()).c_str());
   countOps(state);
 }
+
+void BM_ExecutorOps(benchmark::State& state) {
+  conformance::ReferenceTarget target;
+  runRounds(state, target);
+}
 BENCHMARK(BM_ExecutorOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
+
+constexpr const char* kExamplePlugin = MEMCONFORM_PLUGIN_DIR "/libmemconform_example_plugin.so";
+
+void BM_PluginBare(benchmark::State& state) {
+  void* library = dlopen(kExamplePlugin, RTLD_NOW | RTLD_LOCAL);
+  auto* entry = library ? reinterpret_cast<memconform_target_v1_fn>(dlsym(library, "memconform_target_v1")) : nullptr;
+  if (!entry) {
+    state.SkipWithError((std::string("cannot load ") + kExamplePlugin).c_str());
+    return;
+  }
+  const memconform_target& t = *entry();
+  std::uint64_t events = 0;
+  const memconform_host host{&events, [](void* n, const memconform_event*) { ++*static_cast<std::uint64_t*>(n); },
+                             [](void*, const char*) {}};
+  const conformance::Setup defaults;
+  const memconform_setup setup{defaults.memory.initialPages, defaults.memory.maximumPages,
+                               defaults.growth.geometricStep, defaults.growth.overgrowthCap,
+                               defaults.growth.alignment, defaults.growth.maxHeapSize, nullptr, 0, 0, 0};
+  const std::int64_t rounds = state.range(0) / kOpsPerRound;
+  int failed = 0;
+  for (auto _ : state) {
+    char why[256] = "";
+    memconform_instance* instance = t.create(&setup, &host, why, sizeof why);
+    for (std::int64_t r = 0; r < rounds; ++r) {
+      std::uint64_t scope;
+      std::uint32_t s, p;
+      failed |= t.push(instance, &scope) | t.scoped_alloc(instance, 24, &s);
+      const double sAt = s;
+      memconform_number read{};
+      failed |= t.poke(instance, &sAt, 1, 0, memconform_number{0, double(r), 0, 0}, "i32") |
+                t.peek(instance, &sAt, 1, 0, "i32", &read) | t.alloc(instance, 40, &p);
+      benchmark::DoNotOptimize(read);
+      const double pAt = p + 8.0;
+      failed |= t.poke(instance, &pAt, 1, 0, memconform_number{0, 0.5 * double(r), 0, 0}, "f64") |
+                t.dealloc(instance, p) | t.pop(instance, 0, 0);
+    }
+    t.destroy(instance);
+  }
+  benchmark::DoNotOptimize(events);
+  if (failed) state.SkipWithError("an op of the round failed on the plugin");
+  countOps(state);
+}
+BENCHMARK(BM_PluginBare)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
+
+void BM_PluginExecutorOps(benchmark::State& state) {
+  conformance::PluginTarget target(kExamplePlugin);
+  runRounds(state, target);
+}
+BENCHMARK(BM_PluginExecutorOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace memconform

@@ -188,6 +188,8 @@ run() {
   # One final-stats line per process: together they ran the sum.
   execs=$(awk '$1 == "stat::average_exec_per_sec:" {sum += $2; n++} END {if (n) print sum}' "$dir/log.txt")
   echo "${execs:-}" >"$dir/execs"
+  # The largest resident set of its processes (scripts/bench.sh reports it).
+  awk '$1 == "stat::peak_rss_mb:" && $2 > max {max = $2} END {if (max) print max}' "$dir/log.txt" >"$dir/peak_rss_mb"
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
   local finding
   finding=$(ls "$dir/findings" 2>/dev/null | head -n 1 || true)

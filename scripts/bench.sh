@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Performance, side by side (docs/PERFORMANCE.md): one table of what
+# memconform does against a bare baseline doing the same work, measured in
+# one run (the machines are noisy: the ratios are what compare), then every
+# fuzz target's exec/s and peak resident memory.
+#
+#   scripts/bench.sh [SECONDS]   SECONDS per fuzz target (default 60)
+#
+# Rows (bench/*.cpp, release preset; ns per op or per pair):
+#   a round of 8 glue ops at 10^3 and 10^6 ops: the reference (core) and the
+#     executor with the invariant checker, against std::vector + malloc
+#     doing the same bookkeeping; 10^6 against 10^3 ops (does a long vector
+#     cost more per op?); the example C plugin through the executor against
+#     its own functions called directly
+#   sqlite3_malloc + sqlite3_free of sqlite3.wasm in wabt: through the wasm:
+#     target against WasmModule::call and a bare wabt loop
+#   fuzz_scope_ops against the stand-in (bench/fuzz_standin.cpp), and
+#     fuzz_differential (reference against itself) against fuzz_scope_ops,
+#     in exec/s (fuzz preset: libFuzzer, ASan + UBSan)
+# Writes build/bench/benchmarks.csv and build/bench/table.txt. Exit 1 if a
+# benchmark fails (a round that fails on its target) or a fuzz run finds
+# something.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+out=build/bench
+mkdir -p "$out"
+
+if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
+  for preset in release fuzz; do
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j "$(nproc)" >/dev/null
+  done
+fi
+
+echo "== Google Benchmark (release preset) =="
+build/release/bin/memconform_bench \
+  --benchmark_filter='^BM_(RawBaseline|InstanceOps|ExecutorOps|PluginBare|PluginExecutorOps)/ops:(1000|1000000)$|^BM_SqliteMallocFree' \
+  --benchmark_format=csv >"$out/benchmarks.csv" 2>"$out/benchmarks.err" || {
+  cat "$out/benchmarks.err"; exit 1; }
+if grep -q ',true,' "$out/benchmarks.csv"; then  # error_occurred
+  grep ',true,' "$out/benchmarks.csv"; exit 1
+fi
+
+echo "== every fuzz target, $seconds s each (fuzz preset), and the stand-in =="
+findings=0
+MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh all "$seconds" || findings=1
+MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh fuzz_standin "$seconds" || findings=1
+
+# ns per item of a benchmark, from items_per_second (column 7 of the CSV).
+ns() {
+  awk -F, -v name="\"$1\"" '$1 == name && $7 != "" {printf "%.1f", 1e9 / $7; found = 1} END {if (!found) print "?"}' \
+    "$out/benchmarks.csv"
+}
+work=build/fuzz/work
+fuzzed() { cat "$work/$1/$2" 2>/dev/null || echo "?"; }
+row() {  # MEASURE MEMCONFORM BASELINE UNIT
+  local ratio="?"
+  [[ $2 != "?" && $3 != "?" ]] && ratio=$(awk -v a="$2" -v b="$3" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-62s %12s %12s %-7s %8s\n' "$1" "$2" "$3" "$4" "$ratio"
+}
+{
+  echo "scripts/bench.sh $seconds, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
+  printf '%-62s %12s %12s %-7s %8s\n' "measure" "memconform" "baseline" "unit" "ratio"
+  for n in 1000 1000000; do
+    row "round of 8 ops, $n ops: reference (core) / raw" "$(ns "BM_InstanceOps/ops:$n")" "$(ns "BM_RawBaseline/ops:$n")" ns/op
+    row "round of 8 ops, $n ops: executor + checker / raw" "$(ns "BM_ExecutorOps/ops:$n")" "$(ns "BM_RawBaseline/ops:$n")" ns/op
+    row "round of 8 ops, $n ops: plugin through executor / plugin bare" "$(ns "BM_PluginExecutorOps/ops:$n")" \
+      "$(ns "BM_PluginBare/ops:$n")" ns/op
+  done
+  for b in InstanceOps ExecutorOps PluginExecutorOps; do
+    row "$b: ns/op at 10^6 ops / at 10^3 ops" "$(ns "BM_$b/ops:1000000")" "$(ns "BM_$b/ops:1000")" ns/op
+  done
+  row "sqlite3.wasm malloc+free: wasm: target / WasmModule::call" "$(ns BM_SqliteMallocFreeThroughTheWasmTarget)" \
+    "$(ns BM_SqliteMallocFreeThroughWasmModuleCall)" ns/pair
+  row "sqlite3.wasm malloc+free: wasm: target / bare wabt loop" "$(ns BM_SqliteMallocFreeThroughTheWasmTarget)" \
+    "$(ns BM_SqliteMallocFreeBareWabtLoop)" ns/pair
+  row "fuzz_scope_ops / the stand-in, one process" "$(fuzzed fuzz_scope_ops execs)" "$(fuzzed fuzz_standin execs)" exec/s
+  row "fuzz_differential (reference vs itself) / fuzz_scope_ops" "$(fuzzed fuzz_differential execs)" \
+    "$(fuzzed fuzz_scope_ops execs)" exec/s
+  echo
+  printf '%-22s %12s %14s\n' "fuzz target, $seconds s" "exec/s" "peak RSS (MB)"
+  for t in fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json fuzz_wasm fuzz_standin fuzz_empty; do
+    printf '%-22s %12s %14s\n' "$t" "$(fuzzed "$t" execs)" "$(fuzzed "$t" peak_rss_mb)"
+  done
+} | tee "$out/table.txt"
+((findings == 0)) || { echo "a fuzz run found something: see $work/*/log.txt"; exit 1; }

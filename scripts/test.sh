@@ -71,6 +71,8 @@ echo "== an input's fuzz coverage does not depend on the inputs run before it ==
 build/fuzz/bin/coverage_determinism corpus/fuzz_scope_ops corpus/fuzz_differential
 echo "== fuzz_scope_ops exec/s as one process and as one per core, against fuzz_empty (scripts/fuzz.sh throughput) =="
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh throughput 20
+echo "== scripts/bench.sh, short: memconform against its bare baselines, and each fuzz target's peak RSS =="
+MEMCONFORM_BENCH_MIN_TIME=0.05 bash scripts/bench.sh 5 | tail -n 30
 echo "== fuzz_differential finds every planted bug (at most 60 s each) =="
 bash scripts/fuzz.sh mutants 60
 echo "== fuzz_differential: the example C plugin agrees with the reference for 20 s (also built with fewer capabilities), and its planted CALL-1 bug is found =="

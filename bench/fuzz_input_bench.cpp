@@ -5,8 +5,9 @@
 // release preset and, to measure under the fuzzers' own instrumentation, in
 // the fuzz preset (ASan + UBSan + coverage) as well.
 //
-// BM_ReferencePop compares a failing op with a succeeding one: errors are
-// values (core/errors.h), so a failure should cost no more than a success.
+// BM_ReferencePop and BM_PluginPop compare a failing op with a succeeding
+// one: errors are values (core/errors.h), so a failure should cost no more
+// than a success.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "conformance/runner/executor.h"
+#include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
 #include "core/errors.h"
 #include "core/instance.h"
@@ -83,6 +85,27 @@ void BM_ReferencePop(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ReferencePop)->ArgName("succeeds")->Arg(1)->Arg(0);
+
+// The same through the example C plugin (plugin: target): a failing status
+// comes back as the op's Error, not as an exception. Items are pops.
+void BM_PluginPop(benchmark::State& state) {
+  conformance::PluginTarget target(MEMCONFORM_PLUGIN_DIR "/libmemconform_example_plugin.so");
+  target.start(conformance::Vector{});
+  const conformance::Op push{conformance::OpKind::Push, "/ops/0", {}, {}, {}, {}, {}};
+  const conformance::Op pop{conformance::OpKind::Pop, "/ops/1", {}, {}, {}, {}, {}};
+  const conformance::Args none;
+  std::vector<Event> events;
+  const bool succeeds = state.range(0) == 1;
+  bool unexpected = false;
+  for (auto _ : state) {
+    if (succeeds) unexpected |= !target.execute(push, none).ok();
+    unexpected |= target.execute(pop, none).ok() != succeeds;
+    target.takeEvents(events);
+  }
+  if (unexpected) state.SkipWithError("a pop succeeded or failed otherwise than SCOPE-4 says");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PluginPop)->ArgName("succeeds")->Arg(1)->Arg(0);
 
 }  // namespace
 }  // namespace memconform

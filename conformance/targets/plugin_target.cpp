@@ -145,7 +145,11 @@ Result<void> PluginTarget::outcome(memconform_status status) {
   return fail(kind, message.empty() ? std::string(errorKindName(kind)) : message);
 }
 
-void PluginTarget::check(memconform_status status) { outcome(status).value(); }
+std::optional<Error> PluginTarget::failed(memconform_status status) {
+  auto r = outcome(status);
+  if (r) return std::nullopt;
+  return std::move(r).error();
+}
 
 template <class Fn>
 Fn PluginTarget::slot(Fn fn, const Op& op) const {
@@ -192,67 +196,65 @@ bool PluginTarget::supports(OpKind kind) const {
 Result<Value> PluginTarget::execute(const Op& op, const Args& args) {
   addressAfter_.reset();
   if (const Value* list = args::peekedList(op.kind, args)) addressAfter_ = *list;
-  try {
-    return run(op, args);
-  } catch (const GlueError& e) {  // check()'s, from any of run's slots
-    return e.error();
-  }
+  return run(op, args);
 }
 
-Value PluginTarget::run(const Op& op, const Args& a) {
+Result<Value> PluginTarget::run(const Op& op, const Args& a) {
   const memconform_target& t = *table_;
   memconform_instance* in = instance_;
   const auto num = [&](std::string_view n) { return args::number(a, n); };
   switch (op.kind) {
     case OpKind::Alloc: {
       std::uint32_t p = 0;
-      check(slot(t.alloc, op)(in, num("size"), &p));
+      if (auto e = failed(slot(t.alloc, op)(in, num("size"), &p))) return *e;
       return Value(double(p));
     }
-    case OpKind::Dealloc: check(slot(t.dealloc, op)(in, num("ptr"))); return Value(Undefined{});
+    case OpKind::Dealloc:
+      if (auto e = failed(slot(t.dealloc, op)(in, num("ptr")))) return *e;
+      return Value(Undefined{});
     case OpKind::MmapAlloc: {
       std::uint32_t p = 0;
-      check(slot(t.mmap_alloc, op)(in, num("size"), &p));
+      if (auto e = failed(slot(t.mmap_alloc, op)(in, num("size"), &p))) return *e;
       return Value(double(p));
     }
     case OpKind::AlignMemory: {
       double r = 0;
-      check(slot(t.align_memory, op)(in, num("size"), num("alignment"), &r));
+      if (auto e = failed(slot(t.align_memory, op)(in, num("size"), num("alignment"), &r))) return *e;
       return Value(r);
     }
     case OpKind::ZeroMemory: {
       double r = 0;
-      check(slot(t.zero_memory, op)(in, num("address"), num("size"), &r));
+      if (auto e = failed(slot(t.zero_memory, op)(in, num("address"), num("size"), &r))) return *e;
       return Value(r);
     }
     case OpKind::Resize: {
       int r = 0;
-      check(slot(t.resize, op)(in, num("size"), &r));
+      if (auto e = failed(slot(t.resize, op)(in, num("size"), &r))) return *e;
       return Value(r != 0);
     }
     case OpKind::Grow: {
       std::uint32_t old = 0;
-      check(slot(t.grow, op)(in, num("pages"), &old));
+      if (auto e = failed(slot(t.grow, op)(in, num("pages"), &old))) return *e;
       return Value(double(old));
     }
     case OpKind::ByteLength: return Value(double(t.byte_length(in)));
     case OpKind::Push: {
       std::uint64_t scope = 0;
-      check(slot(t.push, op)(in, &scope));
+      if (auto e = failed(slot(t.push, op)(in, &scope))) return *e;
       return Value(Handle{Handle::Kind::Scope, scope});
     }
     case OpKind::Pop: {
       const auto pop = slot(t.pop, op);
       if (!args::find(a, "scope")) {
-        check(pop(in, 0, 0));
+        if (auto e = failed(pop(in, 0, 0))) return *e;
         return Value(Undefined{});
       }
-      check(pop(in, 1, args::scopeId(a, "scope")));
+      if (auto e = failed(pop(in, 1, args::scopeId(a, "scope")))) return *e;
       return Value(Undefined{});
     }
     case OpKind::ScopedAlloc: {
       std::uint32_t p = 0;
-      check(slot(t.scoped_alloc, op)(in, num("size"), &p));
+      if (auto e = failed(slot(t.scoped_alloc, op)(in, num("size"), &p))) return *e;
       return Value(double(p));
     }
     case OpKind::ScopedAllocCString: {
@@ -261,7 +263,9 @@ Value PluginTarget::run(const Op& op, const Args& a) {
       std::uint32_t p = 0;
       std::uint64_t length = 0;
       int isNull = 0;
-      check(slot(t.scoped_alloc_cstring, op)(in, s ? s->c_str() : nullptr, s ? s->size() : 0, &p, &length, &isNull));
+      const auto status =
+          slot(t.scoped_alloc_cstring, op)(in, s ? s->c_str() : nullptr, s ? s->size() : 0, &p, &length, &isNull);
+      if (auto e = failed(status)) return *e;
       if (isNull) return Value(Null{});
       if (!args::boolean(a, "withLength", false)) return Value(double(p));
       return Value(std::vector<Value>{Value(double(p)), Value(double(length))});
@@ -271,8 +275,9 @@ Value PluginTarget::run(const Op& op, const Args& a) {
       ListSink sink;
       const memconform_list list{&sink, ListSink::append};
       std::uint32_t p = 0;
-      check(slot(t.alloc_ptr, op)(in, op.kind == OpKind::ScopedAllocPtr, args::number(a, "howMany", 1),
-                                  args::boolean(a, "safePtrSize", true), &p, &list));
+      const auto status = slot(t.alloc_ptr, op)(in, op.kind == OpKind::ScopedAllocPtr, args::number(a, "howMany", 1),
+                                                args::boolean(a, "safePtrSize", true), &p, &list);
+      if (auto e = failed(status)) return *e;
       return sink.items.empty() ? Value(double(p)) : Value(std::move(sink.items));
     }
     case OpKind::ScopedAllocMainArgv: {
@@ -284,23 +289,30 @@ Value PluginTarget::run(const Op& op, const Args& a) {
         lengths.push_back(s.size());
       }
       std::uint32_t p = 0;
-      check(slot(t.scoped_alloc_main_argv, op)(in, texts.data(), lengths.data(), list.size(), &p));
+      const auto status = slot(t.scoped_alloc_main_argv, op)(in, texts.data(), lengths.data(), list.size(), &p);
+      if (auto e = failed(status)) return *e;
       return Value(double(p));
     }
     case OpKind::InstallFunction:
     case OpKind::ScopedInstallFunction: {
       const std::string signature = args::string(a, "signature"), fn = args::string(a, "name", "fn");
       std::uint32_t index = 0;
-      check(slot(t.install_function, op)(in, op.kind == OpKind::ScopedInstallFunction, signature.c_str(), fn.c_str(), &index));
+      const bool scoped = op.kind == OpKind::ScopedInstallFunction;
+      const auto status = slot(t.install_function, op)(in, scoped, signature.c_str(), fn.c_str(), &index);
+      if (auto e = failed(status)) return *e;
       return Value(double(index));
     }
-    case OpKind::UninstallFunction: check(slot(t.uninstall_function, op)(in, num("index"))); return Value(Undefined{});
+    case OpKind::UninstallFunction:
+      if (auto e = failed(slot(t.uninstall_function, op)(in, num("index")))) return *e;
+      return Value(Undefined{});
     case OpKind::Level: {
       std::uint64_t level = 0;
-      check(slot(t.level, op)(in, &level));
+      if (auto e = failed(slot(t.level, op)(in, &level))) return *e;
       return Value(double(level));
     }
-    case OpKind::SetLevel: check(slot(t.set_level, op)(in, num("value"))); return Value(Undefined{});
+    case OpKind::SetLevel:
+      if (auto e = failed(slot(t.set_level, op)(in, num("value")))) return *e;
+      return Value(Undefined{});
     case OpKind::Peek:
     case OpKind::Poke: {
       bool isList = false;
@@ -310,11 +322,12 @@ Value PluginTarget::run(const Op& op, const Args& a) {
       const std::string* typeName = type ? type->get<std::string>() : nullptr;
       const char* typeText = typeName ? typeName->c_str() : nullptr;
       if (op.kind == OpKind::Poke) {
-        check(slot(t.poke, op)(in, at.data(), at.size(), isList, numberOf(args::numeric(a, "value")), typeText));
+        const auto value = numberOf(args::numeric(a, "value"));
+        if (auto e = failed(slot(t.poke, op)(in, at.data(), at.size(), isList, value, typeText))) return *e;
         return Value(Undefined{});
       }
       std::vector<memconform_number> values(at.size());
-      check(slot(t.peek, op)(in, at.data(), at.size(), isList, typeText, values.data()));
+      if (auto e = failed(slot(t.peek, op)(in, at.data(), at.size(), isList, typeText, values.data()))) return *e;
       if (!isList) return numberValue(values.front());
       std::vector<Value> out;
       for (const auto& v : values) out.push_back(numberValue(v));
@@ -322,30 +335,33 @@ Value PluginTarget::run(const Op& op, const Args& a) {
     }
     case OpKind::Heap: {
       std::uint64_t view = 0;
-      check(slot(t.heap, op)(in, args::string(a, "type").c_str(), &view));
+      if (auto e = failed(slot(t.heap, op)(in, args::string(a, "type").c_str(), &view))) return *e;
       return Value(Handle{Handle::Kind::View, view});
     }
     case OpKind::HeapForSize: {
       const Value* size = args::find(a, "size");
       const std::string* constructor = size ? size->get<std::string>() : nullptr;
       std::uint64_t view = 0;
-      check(slot(t.heap_for_size, op)(in, constructor ? std::nan("") : num("size"), constructor ? constructor->c_str() : nullptr,
-                                      args::boolean(a, "unsigned", true), &view));
+      const auto status = slot(t.heap_for_size, op)(in, constructor ? std::nan("") : num("size"),
+                                                    constructor ? constructor->c_str() : nullptr,
+                                                    args::boolean(a, "unsigned", true), &view);
+      if (auto e = failed(status)) return *e;
       return Value(Handle{Handle::Kind::View, view});
     }
     case OpKind::ViewLength: {
       double length = 0;
-      check(slot(t.view_length, op)(in, viewOf(a), &length));
+      if (auto e = failed(slot(t.view_length, op)(in, viewOf(a), &length))) return *e;
       return Value(length);
     }
     case OpKind::ViewGet: {
       memconform_number value{};
       int isUndefined = 0;
-      check(slot(t.view_get, op)(in, viewOf(a), num("index"), &value, &isUndefined));
+      if (auto e = failed(slot(t.view_get, op)(in, viewOf(a), num("index"), &value, &isUndefined))) return *e;
       return isUndefined ? Value(Undefined{}) : numberValue(value);
     }
     case OpKind::ViewSet:
-      check(slot(t.view_set, op)(in, viewOf(a), num("index"), numberOf(args::numeric(a, "value"))));
+      if (auto e = failed(slot(t.view_set, op)(in, viewOf(a), num("index"), numberOf(args::numeric(a, "value")))))
+        return *e;
       return Value(Undefined{});
     case OpKind::Call:
     case OpKind::Throw: break;  // the executor's

@@ -19,7 +19,8 @@
 //   BM_PluginExecutorOps  the vector through the executor and the plugin:
 //                       target, checker on
 //
-// Items are ops: ns/op is 10^9 / items_per_second. scripts/bench.sh prints
+// Items are ops: ns/op is 10^9 / items_per_second; allocs/op is how many
+// times operator new was called per op. scripts/bench.sh prints
 // the ratios to the baseline and of 10^6 ops to 10^3 ops, from one run.
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
@@ -31,6 +32,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench/allocation_count.h"
 #include "conformance/runner/executor.h"
 #include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
@@ -48,9 +50,16 @@ void opsPerSequence(benchmark::internal::Benchmark* b) {
   for (std::int64_t n = 1000; n <= 1000000; n *= 10) b->Arg(n);
 }
 
-void countOps(benchmark::State& state) { state.SetItemsProcessed(state.iterations() * state.range(0)); }
+// Items are ops; "allocs/op" counts operator new calls (not malloc) since
+// `allocationsBefore`, per op.
+void countOps(benchmark::State& state, std::uint64_t allocationsBefore) {
+  const auto ops = state.iterations() * state.range(0);
+  state.SetItemsProcessed(ops);
+  state.counters["allocs/op"] = double(bench::allocations() - allocationsBefore) / double(ops);
+}
 
 void BM_RawBaseline(benchmark::State& state) {
+  const std::uint64_t allocationsBefore = bench::allocations();
   const std::int64_t rounds = state.range(0) / kOpsPerRound;
   for (auto _ : state) {
     std::vector<std::vector<void*>> scopes;
@@ -82,11 +91,12 @@ void BM_RawBaseline(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(named.data());
   }
-  countOps(state);
+  countOps(state, allocationsBefore);
 }
 BENCHMARK(BM_RawBaseline)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
 void BM_InstanceOps(benchmark::State& state) {
+  const std::uint64_t allocationsBefore = bench::allocations();
   const std::int64_t rounds = state.range(0) / kOpsPerRound;
   bool failed = false;
   for (auto _ : state) {
@@ -104,7 +114,7 @@ void BM_InstanceOps(benchmark::State& state) {
     }
   }
   if (failed) state.SkipWithError("an op of the round failed on the reference");
-  countOps(state);
+  countOps(state, allocationsBefore);
 }
 BENCHMARK(BM_InstanceOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
@@ -143,13 +153,14 @@ const conformance::Vector& roundsVector(std::int64_t ops) {
 
 void runRounds(benchmark::State& state, conformance::Target& target) {
   const conformance::Vector& vector = roundsVector(state.range(0));
+  const std::uint64_t allocationsBefore = bench::allocations();
   bool failed = false;
   for (auto _ : state) {
     const auto run = conformance::runVector(vector, target, fuzz::kSearchRun);
     failed |= !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
   }
   if (failed) state.SkipWithError(("the rounds fail on " + target.name()).c_str());
-  countOps(state);
+  countOps(state, allocationsBefore);
 }
 
 void BM_ExecutorOps(benchmark::State& state) {
@@ -161,6 +172,7 @@ BENCHMARK(BM_ExecutorOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 constexpr const char* kExamplePlugin = MEMCONFORM_PLUGIN_DIR "/libmemconform_example_plugin.so";
 
 void BM_PluginBare(benchmark::State& state) {
+  const std::uint64_t allocationsBefore = bench::allocations();
   void* library = dlopen(kExamplePlugin, RTLD_NOW | RTLD_LOCAL);
   auto* entry = library ? reinterpret_cast<memconform_target_v1_fn>(dlsym(library, "memconform_target_v1")) : nullptr;
   if (!entry) {
@@ -197,7 +209,7 @@ void BM_PluginBare(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(events);
   if (failed) state.SkipWithError("an op of the round failed on the plugin");
-  countOps(state);
+  countOps(state, allocationsBefore);
 }
 BENCHMARK(BM_PluginBare)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 

@@ -101,7 +101,7 @@ std::optional<Address> Allocator::extendBreak(std::uint64_t alignment, std::uint
   return static_cast<Address>(ptr);
 }
 
-void Allocator::takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint) {
+void Allocator::takeRange(std::pmr::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint) {
   const std::uint64_t start = range->first, end = start + range->second;
   freeRanges_.erase(range);
   if (ptr > start) freeRanges_[static_cast<Address>(start)] = ptr - start;  // alignment gap stays free

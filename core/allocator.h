@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory_resource>
 #include <optional>
 
 #include "core/errors.h"
@@ -97,7 +98,7 @@ class Allocator {
   Address placed(Address ptr, std::uint64_t size, std::uint64_t footprint, std::uint64_t loggedSize);
   std::optional<Address> carveFromFreeList(std::uint64_t alignment, std::uint64_t footprint);
   std::optional<Address> extendBreak(std::uint64_t alignment, std::uint64_t footprint);
-  void takeRange(std::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint);
+  void takeRange(std::pmr::map<Address, std::uint64_t>::iterator range, Address ptr, std::uint64_t footprint);
   void releaseRange(Address start, std::uint64_t length);
 
   LinearMemory& memory_;
@@ -105,8 +106,11 @@ class Allocator {
   EventLog* log_;
   AllocatorConfig config_;
   Address break_;
-  std::map<Address, Block> blocks_;                // live blocks by address
-  std::map<Address, std::uint64_t> freeRanges_;    // start -> length, inside [heapBase, break)
+  // The maps' nodes, recycled: an alloc or dealloc calls no malloc once the
+  // pool has grown (a fuzz run makes thousands; bench/ops_bench.cpp).
+  std::pmr::unsynchronized_pool_resource nodes_;
+  std::pmr::map<Address, Block> blocks_{&nodes_};              // live blocks by address
+  std::pmr::map<Address, std::uint64_t> freeRanges_{&nodes_};  // start -> length, inside [heapBase, break)
 };
 
 }  // namespace memconform

@@ -116,6 +116,10 @@ void InvariantChecker::onPush(const PushEvent& e, const OpRecord& r) {
   if (std::any_of(scopes_.begin(), scopes_.end(), [&](const ModelScope& s) { return s.handle == e.scope; }))
     report("LEAK-1", std::string(r.op) + ": scope " + std::to_string(e.scope) + " pushed while already on the stack");
   scopes_.push_back(ModelScope{e.scope, {}});
+  if (!spareEntries_.empty()) {  // no malloc per push
+    scopes_.back().entries = std::move(spareEntries_.back());
+    spareEntries_.pop_back();
+  }
 }
 
 void InvariantChecker::onPop(const PopEvent& e, const OpRecord& r) {
@@ -138,6 +142,11 @@ void InvariantChecker::endOfOp(const OpRecord& r) {
       if (isLive(e))
         report("LEAK-1", std::string(r.op) + ": " + describe(e) + " of popped scope " +
                              std::to_string(rel.handle) + " was not released (leaked)");
+    }
+  for (auto& rel : releasing_)
+    if (spareEntries_.size() < kSpareEntryLists) {
+      rel.pending.clear();
+      spareEntries_.push_back(std::move(rel.pending));
     }
   releasing_.clear();
   if (r.failed) {

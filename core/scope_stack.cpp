@@ -50,6 +50,10 @@ ScopeStack::ScopeStack(LinearMemory& memory, Allocator& allocator, FunctionTable
 ScopeHandle ScopeStack::push() {
   const ScopeHandle h = nextHandle_++;
   scopes_.push_back(Scope{h, {}});
+  if (!spareEntries_.empty()) {  // a popped scope's list, emptied: no malloc per push
+    scopes_.back().entries = std::move(spareEntries_.back());
+    spareEntries_.pop_back();
+  }
   if (log_) log_->record(PushEvent{h});
   return h;
 }
@@ -67,14 +71,21 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   Scope removed = std::move(*it);
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
-  return release(removed);
+  auto released = release(removed);
+  if (spareEntries_.size() < kSpareEntryLists) {
+    removed.entries.clear();
+    spareEntries_.push_back(std::move(removed.entries));
+  }
+  return released;
 }
 
 Result<void> ScopeStack::release(const Scope& scope) {
-  // SCOPE-6: last in, first out; each entry by the kind it was recorded with.
-  std::vector<ScopeEntry> order(scope.entries.rbegin(), scope.entries.rend());
-  if (planted(Mutant::PopFifo)) std::reverse(order.begin(), order.end());
-  for (ScopeEntry e : order) {
+  // SCOPE-6: last in, first out (the planted pop-fifo: first in, first out);
+  // each entry by the kind it was recorded with.
+  const bool fifo = planted(Mutant::PopFifo);
+  const std::size_t n = scope.entries.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    ScopeEntry e = scope.entries[fifo ? i : n - 1 - i];
     owners_.erase(key(e));
     if (planted(Mutant::FailedAllocRecorded) && e.value == 0) return {};  // upstream's loop stops at 0
     if (speaks(Variant::PopDecidesKind)) {

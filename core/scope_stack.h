@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,7 +84,12 @@ class ScopeStack {
   FunctionTable& table_;
   EventLog* log_;
   std::vector<Scope> scopes_;
-  std::unordered_map<std::uint64_t, ScopeHandle> owners_;
+  // Entry lists of popped scopes, kept for the next pushes (a few).
+  static constexpr std::size_t kSpareEntryLists = 16;
+  std::vector<std::vector<ScopeEntry>> spareEntries_;
+  // Which scope owns each entry; its nodes are recycled.
+  std::pmr::unsynchronized_pool_resource ownerNodes_;
+  std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{&ownerNodes_};
   ScopeHandle nextHandle_ = 1;
 };
 

@@ -91,19 +91,20 @@ std::vector<std::string> strings(const Args& a, std::string_view name) {
   return out;
 }
 
-std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& isList) {
+Addresses addresses(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
   auto one = [&](const Value& e) -> std::int64_t {
     const auto* d = e.get<double>();
     if (!d || std::trunc(*d) != *d || std::fabs(*d) > 9007199254740992.0) wrong(name, e, "an integer address");
     return static_cast<std::int64_t>(*d);
   };
-  std::vector<std::int64_t> out;
-  isList = v.get<std::vector<Value>>() != nullptr;
-  if (isList)
-    for (const auto& e : *v.get<std::vector<Value>>()) out.push_back(one(e));
-  else
-    out.push_back(one(v));
+  Addresses out;
+  if (const auto* list = v.get<std::vector<Value>>()) {
+    out.isList = true;
+    for (const auto& e : *list) out.list.push_back(one(e));
+  } else {
+    out.one = one(v);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,15 @@ std::vector<std::string> strings(const Args& a, std::string_view name);
 // The list of addresses a peek of a list is given (PEEK-5: the caller's
 // list, Target::addressAfter); null for a peek of one address or another op.
 const Value* peekedList(OpKind kind, const Args& a);
-// A single integral address, or a list of them (`isList` tells which).
-std::vector<std::int64_t> addresses(const Args& a, std::string_view name, bool& isList);
+// A single integral address (kept inline: no allocation for the usual
+// peek and poke), or a list of them (PEEK-5: `isList` tells which).
+struct Addresses {
+  bool isList = false;
+  std::int64_t one = 0;
+  std::vector<std::int64_t> list;  // when isList
+  std::span<const std::int64_t> all() const { return isList ? std::span<const std::int64_t>(list) : std::span(&one, 1); }
+};
+Addresses addresses(const Args& a, std::string_view name);
 // A Handle of `kind`, or a plain integer (which never names a live handle).
 std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger);
 

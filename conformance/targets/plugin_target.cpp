@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <cmath>
+#include <span>
 
 #include <stdexcept>
 
@@ -315,9 +316,11 @@ Result<Value> PluginTarget::run(const Op& op, const Args& a) {
       return Value(Undefined{});
     case OpKind::Peek:
     case OpKind::Poke: {
-      bool isList = false;
-      const auto addresses = args::addresses(a, "address", isList);
-      const std::vector<double> at(addresses.begin(), addresses.end());
+      const auto addresses = args::addresses(a, "address");
+      const bool isList = addresses.isList;
+      const double oneAt = double(addresses.one);  // one address: no allocation
+      const std::vector<double> listAt(addresses.list.begin(), addresses.list.end());
+      const std::span<const double> at = isList ? std::span<const double>(listAt) : std::span(&oneAt, 1);
       const Value* type = args::find(a, "type");
       const std::string* typeName = type ? type->get<std::string>() : nullptr;
       const char* typeText = typeName ? typeName->c_str() : nullptr;
@@ -326,11 +329,13 @@ Result<Value> PluginTarget::run(const Op& op, const Args& a) {
         if (auto e = failed(slot(t.poke, op)(in, at.data(), at.size(), isList, value, typeText))) return *e;
         return Value(Undefined{});
       }
-      std::vector<memconform_number> values(at.size());
-      if (auto e = failed(slot(t.peek, op)(in, at.data(), at.size(), isList, typeText, values.data()))) return *e;
-      if (!isList) return numberValue(values.front());
+      memconform_number one{};
+      std::vector<memconform_number> list(isList ? at.size() : 0);
+      if (auto e = failed(slot(t.peek, op)(in, at.data(), at.size(), isList, typeText, isList ? list.data() : &one)))
+        return *e;
+      if (!isList) return numberValue(one);
       std::vector<Value> out;
-      for (const auto& v : values) out.push_back(numberValue(v));
+      for (const auto& v : list) out.push_back(numberValue(v));
       return Value(std::move(out));
     }
     case OpKind::Heap: {

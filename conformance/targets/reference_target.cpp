@@ -173,26 +173,24 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
     }
     case OpKind::ViewSet: return valueOf(view(a).set(args::number(a, "index"), args::numeric(a, "value")), asUndefined);
     case OpKind::Peek: {
-      bool isList = false;
-      const auto addresses = args::addresses(a, "address", isList);
+      const auto addresses = args::addresses(a, "address");
       const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
       if (!type) return type.error();
-      if (!isList) return valueOf(peekValue(in.memory(), addresses.front(), *type), valueOrUndefined);
-      return valueOf(peekValues(in.memory(), addresses, *type), [](const std::vector<PeekedValue>& values) {
+      if (!addresses.isList) return valueOf(peekValue(in.memory(), addresses.one, *type), valueOrUndefined);
+      return valueOf(peekValues(in.memory(), addresses.list, *type), [](const std::vector<PeekedValue>& values) {
         std::vector<Value> out;
         for (const auto& v : values) out.push_back(valueOrUndefined(v));
         return Value(std::move(out));
       });
     }
     case OpKind::Poke: {
-      bool isList = false;
-      const auto addresses = args::addresses(a, "address", isList);
+      const auto addresses = args::addresses(a, "address");
       const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
       // Upstream looks at the type in its loop over the addresses
       // (peek-poke-unchecked): poke([], v, "x") is no error.
-      if (!type && addresses.empty() && speaks(Variant::PeekPokeUnchecked)) return Value(Undefined{});
+      if (!type && addresses.all().empty() && speaks(Variant::PeekPokeUnchecked)) return Value(Undefined{});
       if (!type) return type.error();
-      return valueOf(memconform::poke(in.memory(), addresses, args::numeric(a, "value"), *type), asUndefined);
+      return valueOf(memconform::poke(in.memory(), addresses.all(), args::numeric(a, "value"), *type), asUndefined);
     }
     case OpKind::Push: return Value(Handle{Handle::Kind::Scope, in.scopedAllocPush()});
     case OpKind::Pop:

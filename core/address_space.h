@@ -41,6 +41,7 @@ class AddressSpace final : public MemoryStorage {
   void unpoisoned(std::size_t from, std::size_t n) override;
   // [begin, end) covers every byte written so far (empty: begin >= end).
   std::pair<std::size_t, std::size_t> writtenRange() const override { return {writtenBegin_, writtenEnd_}; }
+  bool guardedPastTheEnd() const override { return true; }
 
  private:
   // Poisons [from, to) where its shadow may not be poisoned yet.

@@ -108,7 +108,14 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uin
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;
 }
 
+std::size_t LinearMemory::insideMemory(Address address, std::size_t n) const {
+  if (storage_->guardedPastTheEnd()) return n;  // ASan stops the reference there (SAFE-2)
+  const std::uint64_t size = byteLength();
+  return address >= size ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(n, size - address));
+}
+
 void LinearMemory::internalWrite(Address address, const void* in, std::size_t n) {
+  n = insideMemory(address, n);
   written(address, n);
   std::memcpy(storage_->base() + address, in, n);  // ASan checks the range (SAFE-2)
 }
@@ -119,6 +126,7 @@ void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t 
   // pages that the destructor then has to clear. Only the written part of the
   // range is zeroed, after the same SAFE-2 check the full memset would make;
   // a poisoned byte takes the full memset, so that ASan reports it.
+  n = insideMemory(address, n);
   if (byte == 0 && !asan::anyPoisoned(storage_->base() + address, n)) {
     const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
     const std::size_t from = std::max<std::size_t>(address, writtenBegin), to = std::min(address + n, writtenEnd);

@@ -108,6 +108,11 @@ class LinearMemory {
   // Accesses the implementation makes on its own behalf (filling its own
   // allocations): instrumented, so under ASan touching a byte that is not
   // inside a live allocation stops with a use-after-poison report (SAFE-2).
+  // Over a module's storage, bytes past the memory's end are dropped, as a
+  // TypedArray drops them: its malloc may hand out a block past the end,
+  // which the invariant checker reports (SAFE-1), and the glue's writes into
+  // it must not overflow wabt's buffer. Over the reference's own memory a
+  // write there is the reference's bug, which ASan stops (guardedPastTheEnd).
   void internalWrite(Address address, const void* in, std::size_t n);
   void internalFill(Address address, std::uint8_t byte, std::size_t n);
 
@@ -119,6 +124,7 @@ class LinearMemory {
  private:
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
   void written(Address address, std::uint64_t n);
+  std::size_t insideMemory(Address address, std::size_t n) const;  // how much of [address, +n) is inside
 
   MemoryConfig config_;
   GrowthFaults faults_;

@@ -24,6 +24,11 @@ class MemoryStorage {
   virtual void unpoisoned(std::size_t from, std::size_t n) = 0;
   // [begin, end) covers every byte that may be nonzero (empty: begin >= end).
   virtual std::pair<std::size_t, std::size_t> writtenRange() const = 0;
+  // Whether bytes past the memory's end are there and stop a write under
+  // ASan (the reference's own reserved space, whose pages past the end are
+  // closed or poisoned: SAFE-2). Otherwise (a wasm module's memory) the
+  // storage ends with the memory, and the glue's own writes keep to it.
+  virtual bool guardedPastTheEnd() const { return false; }
 };
 
 }  // namespace memconform

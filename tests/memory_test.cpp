@@ -3,10 +3,13 @@
 
 #include <array>
 #include <cmath>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/asan_poison.h"
 #include "core/memory.h"
+#include "core/memory_storage.h"
 #include "core/resident_memory.h"
 #include "core/resize_policy.h"
 #include "support.h"
@@ -169,6 +172,46 @@ TEST(Memory, MEM_5_FailAbovePagesRefusesGrowthPastALimit) {
   EXPECT_FALSE(m.grow(1));
   EXPECT_TRUE(m.grow(0));
   EXPECT_EQ(m.pages(), 4u);
+}
+
+// Bytes on the heap, exactly as many as the memory has (as wabt keeps a
+// module's memory): a write past the end overflows it, which ASan reports.
+class HeapStorage : public MemoryStorage {
+ public:
+  explicit HeapStorage(std::size_t size) : bytes_(size) {}
+  std::uint8_t* base() const override { return const_cast<std::uint8_t*>(bytes_.data()); }
+  bool grow(std::size_t to) override {
+    bytes_.resize(to);
+    return true;
+  }
+  void written(std::size_t, std::size_t) override {}
+  void unpoisoned(std::size_t, std::size_t) override {}
+  std::pair<std::size_t, std::size_t> writtenRange() const override { return {0, bytes_.size()}; }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+// SAFE-1: a wasm module's malloc may hand out a block past the memory's end
+// (corpus/wasm/overlap.wat does); the glue's own writes into it (a C string,
+// zeroing) keep to the memory, as a TypedArray drops writes past its buffer,
+// and the checker reports the block. Without that, the fuzzer stopped on a
+// heap-buffer-overflow in wabt's storage instead of the SAFE-1 finding.
+TEST(Memory, SAFE_1_TheGluesWritesIntoABlockPastTheEndKeepToTheMemory) {
+  LinearMemory m({1, 2}, std::make_unique<HeapStorage>(kPageSize), {}, nullptr);
+  const std::uint8_t text[] = {'a', 'b', 'c', 'd'};
+  m.internalWrite(kPageSize - 2, text, sizeof text);
+  m.internalFill(kPageSize - 1, 0x7f, 1024);
+  m.internalWrite(kPageSize + 100, text, sizeof text);
+  m.internalFill(kPageSize, 0, 1u << 20);
+  std::uint8_t last[2] = {};
+  m.callerRead(kPageSize - 2, last, sizeof last);
+  EXPECT_EQ(last[0], 'a');
+  EXPECT_EQ(last[1], 0x7f);
+  ASSERT_TRUE(m.grow(1));
+  m.callerRead(kPageSize, last, sizeof last);  // the new page: nothing leaked into it
+  EXPECT_EQ(last[0], 0);
+  EXPECT_EQ(last[1], 0);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/events.h"
 #include "core/memory.h"
+#include "core/node_pool.h"
 
 namespace memconform {
 
@@ -106,11 +107,10 @@ class Allocator {
   EventLog* log_;
   AllocatorConfig config_;
   Address break_;
-  // The maps' nodes, recycled: an alloc or dealloc calls no malloc once the
-  // pool has grown (a fuzz run makes thousands; bench/ops_bench.cpp).
-  std::pmr::unsynchronized_pool_resource nodes_;
-  std::pmr::map<Address, Block> blocks_{&nodes_};              // live blocks by address
-  std::pmr::map<Address, std::uint64_t> freeRanges_{&nodes_};  // start -> length, inside [heapBase, break)
+  // Nodes from the shared pool (node_pool.h): an alloc or dealloc calls no
+  // malloc once it has grown (bench/ops_bench.cpp).
+  std::pmr::map<Address, Block> blocks_{nodePool()};              // live blocks by address
+  std::pmr::map<Address, std::uint64_t> freeRanges_{nodePool()};  // start -> length, inside [heapBase, break)
 };
 
 }  // namespace memconform

@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <set>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/node_pool.h"
 
 namespace memconform {
 
@@ -90,19 +90,17 @@ class InvariantChecker {
   void report(std::string rule, std::string message);
 
   std::uint64_t byteLength_;
-  // The nodes of the maps and sets below, recycled: an op calls no malloc
-  // once the pool has grown (on the heap, so that a checker can be moved).
-  std::unique_ptr<std::pmr::unsynchronized_pool_resource> nodes_ =
-      std::make_unique<std::pmr::unsynchronized_pool_resource>();
-  std::pmr::map<Address, std::uint64_t> live_{nodes_.get()};  // ptr -> size
-  std::pmr::set<TableIndex> installed_{nodes_.get()};
+  // The maps' and sets' nodes come from the shared pool (node_pool.h): an
+  // op calls no malloc once it has grown.
+  std::pmr::map<Address, std::uint64_t> live_{nodePool()};  // ptr -> size
+  std::pmr::set<TableIndex> installed_{nodePool()};
   std::vector<ModelScope> scopes_;
   std::vector<Releasing> releasing_;
   // Entry lists of scopes released, kept for the next pushes (a few).
   static constexpr std::size_t kSpareEntryLists = 16;
   std::vector<std::vector<ScopeEntry>> spareEntries_;
   // Made during the current failed op; must be gone again by its end (SAFE-4).
-  std::pmr::set<ScopeEntry> opLocal_{nodes_.get()};
+  std::pmr::set<ScopeEntry> opLocal_{nodePool()};
   std::size_t scopesAtOpStart_ = 0;
   std::vector<Violation> current_, all_;
 };

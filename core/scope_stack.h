@@ -16,6 +16,7 @@
 #include "core/events.h"
 #include "core/function_table.h"
 #include "core/memory.h"
+#include "core/node_pool.h"
 
 namespace memconform {
 
@@ -87,9 +88,8 @@ class ScopeStack {
   // Entry lists of popped scopes, kept for the next pushes (a few).
   static constexpr std::size_t kSpareEntryLists = 16;
   std::vector<std::vector<ScopeEntry>> spareEntries_;
-  // Which scope owns each entry; its nodes are recycled.
-  std::pmr::unsynchronized_pool_resource ownerNodes_;
-  std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{&ownerNodes_};
+  // Which scope owns each entry; nodes from the shared pool (node_pool.h).
+  std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};
   ScopeHandle nextHandle_ = 1;
 };
 

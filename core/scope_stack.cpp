@@ -170,7 +170,7 @@ Result<std::vector<Address>> allocPtr(Allocator& allocator, LinearMemory& memory
   return pointerSlots(memory, *block, howMany, safePtrSize);
 }
 
-Result<Address> ScopeStack::scopedAllocMainArgv(const std::vector<std::string>& list) {
+Result<Address> ScopeStack::scopedAllocMainArgv(const std::vector<std::string_view>& list) {
   if (auto r = requireTop("scopedAllocMainArgv"); !r) return std::move(r).error();
   const std::size_t mark = scopes_.back().entries.size();
   // SAFE-4: a failed op leaves the scope as it was (upstream's, in

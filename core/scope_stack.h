@@ -61,7 +61,7 @@ class ScopeStack {
   // SCOPE-10: a table of list.size() + 1 pointers, then one C string per
   // element, all in the top scope; the last slot is 0. If any allocation
   // fails, what this call made is released again and the op fails with AllocFailed.
-  Result<Address> scopedAllocMainArgv(const std::vector<std::string>& list);
+  Result<Address> scopedAllocMainArgv(const std::vector<std::string_view>& list);
 
   // SCOPE-11: installs `fn` and records the index in the top scope;
   // NoActiveScope (nothing installed) with no scope.

@@ -241,8 +241,8 @@ class RandomWork {
         break;
       }
       case 8: {
-        const std::vector<std::string> argv{"x", std::string(rng_() % 30000, 'y')};
-        leaf("scopedAllocMainArgv", Attribution::TopScope, [&] { inst().scopes().scopedAllocMainArgv(argv).value(); });
+        const std::string longest(rng_() % 30000, 'y');
+        leaf("scopedAllocMainArgv", Attribution::TopScope, [&] { inst().scopes().scopedAllocMainArgv({"x", longest}).value(); });
         break;
       }
       case 9: leaf("scopedInstallFunction", Attribution::TopScope, [&] { inst().scopes().scopedInstallFunction({"f", "v(i)"}).value(); }); break;

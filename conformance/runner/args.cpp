@@ -80,9 +80,9 @@ bool boolean(const Args& a, std::string_view name, bool fallback) {
   wrong(name, *v, "true or false");
 }
 
-std::vector<std::string> strings(const Args& a, std::string_view name) {
+std::vector<std::string_view> strings(const Args& a, std::string_view name) {
   const Value& v = required(a, name);
-  std::vector<std::string> out;
+  std::vector<std::string_view> out;
   if (const auto* list = v.get<std::vector<Value>>())
     for (const auto& e : *list)
       if (const auto* s = e.get<std::string>()) out.push_back(*s);

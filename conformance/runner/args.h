@@ -24,7 +24,8 @@ JsNumeric numeric(const Args& a, std::string_view name);
 std::string string(const Args& a, std::string_view name);
 std::string string(const Args& a, std::string_view name, const std::string& fallback);
 bool boolean(const Args& a, std::string_view name, bool fallback);
-std::vector<std::string> strings(const Args& a, std::string_view name);
+// Views of the list's strings, valid while `a` is.
+std::vector<std::string_view> strings(const Args& a, std::string_view name);
 // The list of addresses a peek of a list is given (PEEK-5: the caller's
 // list, Target::addressAfter); null for a peek of one address or another op.
 const Value* peekedList(OpKind kind, const Args& a);

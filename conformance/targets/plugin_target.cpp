@@ -286,7 +286,7 @@ Result<Value> PluginTarget::run(const Op& op, const Args& a) {
       std::vector<const char*> texts;
       std::vector<std::size_t> lengths;
       for (const auto& s : list) {
-        texts.push_back(s.c_str());
+        texts.push_back(s.data());  // a view of the whole std::string: NUL-terminated
         lengths.push_back(s.size());
       }
       std::uint32_t p = 0;

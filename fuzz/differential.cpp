@@ -1,6 +1,7 @@
 #include "fuzz/differential.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -30,51 +31,101 @@ std::string ending(const VectorRun& run) {
 
 using Numbering = Canonicalizer::Numbering;
 
+void appendUnsigned(std::string& out, std::uint64_t n) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+// A value as toText writes it; the common kinds without building JSON.
+void appendText(std::string& out, const Value& v) {
+  if (const auto* d = v.get<double>(); d && std::trunc(*d) == *d && std::fabs(*d) <= 9007199254740992.0 &&
+                                       !(*d == 0 && std::signbit(*d))) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, static_cast<std::int64_t>(*d)).ptr;
+    out.append(digits, end);
+  } else if (v.isUndefined()) {
+    out += "undefined";
+  } else if (const auto* b = v.get<bool>()) {
+    out += *b ? "true" : "false";
+  } else {
+    out += toText(v);
+  }
+}
+
 // A pointer, table index or scope by its order of first appearance: "ptr#2".
-std::string numbered(Numbering& seen, std::uint64_t key, const char* prefix) {
+void appendNumbered(std::string& out, Numbering& seen, std::uint64_t key, const char* prefix) {
   auto [it, fresh] = seen.live.emplace(key, seen.next);
   if (fresh) ++seen.next;
-  return prefix + std::to_string(it->second);
+  out += prefix;
+  appendUnsigned(out, it->second);
 }
 // One that must have appeared before (what an uninstall or pop names);
 // `release` forgets it.
-std::string seenBefore(Numbering& seen, std::uint64_t key, const char* prefix, bool release = false) {
+void appendSeenBefore(std::string& out, Numbering& seen, std::uint64_t key, const char* prefix, bool release = false) {
   const auto it = seen.live.find(key);
-  if (it == seen.live.end()) return "unknown";
-  std::string name = prefix + std::to_string(it->second);
+  if (it == seen.live.end()) {
+    out += "unknown";
+    return;
+  }
+  out += prefix;
+  appendUnsigned(out, it->second);
   if (release) seen.live.erase(it);
-  return name;
 }
 }  // namespace
 
-std::string Canonicalizer::pointer(double address) {
+void Canonicalizer::appendPointer(std::string& out, double address) {
   // Only a number that can be an address is a place (zeroMemory gives back
   // any address the caller passed, -8 included).
-  if (!(address > 0 && address <= 9007199254740992.0) || std::trunc(address) != address) return toText(Value(address));
-  return numbered(pointers_, static_cast<std::uint64_t>(address), "ptr#");
+  if (!(address > 0 && address <= 9007199254740992.0) || std::trunc(address) != address)
+    return appendText(out, Value(address));
+  appendNumbered(out, pointers_, static_cast<std::uint64_t>(address), "ptr#");
 }
 
-std::string Canonicalizer::event(const Event& e) {
+void Canonicalizer::appendEvent(std::string& out, const Event& e) {
   if (const auto* a = std::get_if<AllocEvent>(&e)) {
     sizes_[a->ptr] = a->size;
-    return "alloc " + pointer(a->ptr) + " size " + std::to_string(a->size);
-  }
-  if (const auto* d = std::get_if<DeallocEvent>(&e)) {
-    std::string name = "dealloc " + seenBefore(pointers_, d->ptr, "ptr#");
+    out += "alloc ";
+    appendPointer(out, a->ptr);
+    out += " size ";
+    appendUnsigned(out, a->size);
+  } else if (const auto* d = std::get_if<DeallocEvent>(&e)) {
+    out += "dealloc ";
+    appendSeenBefore(out, pointers_, d->ptr, "ptr#");
     // The block is gone, and with it every address inside it that a value
     // named (a pointer slot, an address zeroMemory gave back).
     const auto size = sizes_.find(d->ptr);
     const std::uint64_t end = d->ptr + std::max<std::uint64_t>(size == sizes_.end() ? 1 : size->second, 1);
     pointers_.live.erase(pointers_.live.lower_bound(d->ptr), pointers_.live.lower_bound(end));
-    return name;
+  } else if (const auto* i = std::get_if<InstallEvent>(&e)) {
+    out += "install ";
+    appendNumbered(out, functions_, i->index, "fn#");
+  } else if (const auto* u = std::get_if<UninstallEvent>(&e)) {
+    out += "uninstall ";
+    appendSeenBefore(out, functions_, u->index, "fn#", true);
+  } else if (const auto* p = std::get_if<PushEvent>(&e)) {
+    // Scope handles are each side's own numbers: named by order of push, so
+    // that a pop of another scope than the reference's shows (CALL-1, SCOPE-5).
+    out += "push ";
+    appendNumbered(out, scopes_, p->scope, "sc#");
+  } else if (const auto* p = std::get_if<PopEvent>(&e)) {
+    out += "pop ";
+    appendSeenBefore(out, scopes_, p->scope, "sc#");
+  } else {
+    out += describe(e);
   }
-  if (const auto* i = std::get_if<InstallEvent>(&e)) return "install " + numbered(functions_, i->index, "fn#");
-  if (const auto* u = std::get_if<UninstallEvent>(&e)) return "uninstall " + seenBefore(functions_, u->index, "fn#", true);
-  // Scope handles are each side's own numbers: named by order of push, so
-  // that a pop of another scope than the reference's shows (CALL-1, SCOPE-5).
-  if (const auto* p = std::get_if<PushEvent>(&e)) return "push " + numbered(scopes_, p->scope, "sc#");
-  if (const auto* p = std::get_if<PopEvent>(&e)) return "pop " + seenBefore(scopes_, p->scope, "sc#");
-  return describe(e);
+}
+
+void Canonicalizer::appendValue(std::string& out, const Value& v, OpKind k, bool places) {
+  if (const auto* d = v.get<double>()) {
+    if (places) return appendPointer(out, *d);
+    if (returnsFunctionIndex(k)) return appendNumbered(out, functions_, static_cast<std::uint64_t>(*d), "fn#");
+  }
+  if (v.get<Handle>()) {
+    out += "handle";
+    return;
+  }
+  appendText(out, v);
 }
 
 namespace {
@@ -91,41 +142,50 @@ bool peeksPointers(const Op& op) {
 }
 }  // namespace
 
-Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
-  Outcome out;
+void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
+  out.refrees.clear();
+  out.result.clear();
   if (!run.observed) {
+    out.events.clear();
     out.result = run.note;
-    return out;
+    return;
   }
   const Observed& o = *run.observed;
   const OpKind k = run.op->kind;
   const bool ownGrowth = options_.ownAllocator && k != OpKind::Resize && k != OpKind::Grow;
+  std::size_t events = 0;
   for (const auto& e : o.events) {
     if (ownGrowth && (std::holds_alternative<GrowEvent>(e) || std::holds_alternative<ResizeAttemptEvent>(e))) continue;
     const auto* d = std::get_if<DeallocEvent>(&e);
     out.refrees.push_back(d && !freed_.insert(d->ptr).second);
-    out.events.push_back(event(e));
+    if (events == out.events.size()) out.events.emplace_back();
+    std::string& text = out.events[events++];
+    text.clear();
+    appendEvent(text, e);
   }
+  out.events.resize(events);
   if (o.error) {
-    out.result = "error " + std::string(errorKindName(*o.error));
-    return out;
+    out.result += "error ";
+    out.result += errorKindName(*o.error);
+    return;
   }
   const bool places = returnsPointers(k) || peeksPointers(*run.op);
-  auto canonical = [&](const Value& v) -> std::string {
-    if (const auto* d = v.get<double>()) {
-      if (places) return pointer(*d);
-      if (returnsFunctionIndex(k)) return numbered(functions_, static_cast<std::uint64_t>(*d), "fn#");
-    }
-    if (v.get<Handle>()) return "handle";
-    return toText(v);
-  };
   if (const auto* list = o.value.get<std::vector<Value>>(); list && (k != OpKind::Peek || places)) {
-    out.result = "[";
-    for (const auto& e : *list) out.result += canonical(e) + ",";
+    out.result += "[";
+    for (const auto& e : *list) {
+      appendValue(out.result, e, k, places);
+      out.result += ",";
+    }
     out.result += "]";
-    return out;
+    return;
   }
-  out.result = "value " + canonical(o.value);
+  out.result += "value ";
+  appendValue(out.result, o.value, k, places);
+}
+
+Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
+  Outcome out;
+  canonical(run, out);
   return out;
 }
 
@@ -292,12 +352,14 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   bool sizeIsAllocators = false;
   BlocksPastTheEnd pastTheEnd[2];  // the reference's, the target's
   bool cachedViewsDetached = false;  // by a grow(0), on both sides, and not renewed since
+  Canonicalizer::Outcome x, y;  // each op's, in the same strings
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];
     const OpRun& b = target.ops[i];
-    const std::string name(opSpec(a.op->kind).name);
-    const auto x = left.canonical(a), y = right.canonical(b);
+    const std::string_view name = opSpec(a.op->kind).name;
+    left.canonical(a, x);
+    right.canonical(b, y);
     const bool overlapsArePlacement = options.ownAllocator && (pastTheEnd[0].any() || pastTheEnd[1].any());
     pastTheEnd[0].after(a);
     pastTheEnd[1].after(b);
@@ -319,14 +381,14 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     if (!(x == y)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();
-      return Difference{a.op->pointer, name, violated ? b.observed->violations.front().rule : firstRule(a.op->kind),
+      return Difference{a.op->pointer, std::string(name), violated ? b.observed->violations.front().rule : firstRule(a.op->kind),
                         left.outcomeText(x), right.outcomeText(y), aspectOf(a, b, x, y)};
     }
     // PEEK-5, where both sides say what the caller's list holds after a
     // peek (caller-list): how many addresses are left on it (the addresses
     // themselves are each allocator's).
     if (const auto left = addressesLeft(a), right = addressesLeft(b); left && right && *left != *right)
-      return Difference{a.op->pointer, name, "PEEK-5", "the caller's list keeps " + std::to_string(*left) + " address(es)",
+      return Difference{a.op->pointer, std::string(name), "PEEK-5", "the caller's list keeps " + std::to_string(*left) + " address(es)",
                         "the caller's list keeps " + std::to_string(*right) + " address(es)",
                         "list-after:" + std::to_string(*left) + ">" + std::to_string(*right)};
     // The rules an op broke. Against a target's own allocator, each once: how
@@ -347,7 +409,7 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
       const std::string rule = targetViolates ? b.observed->violations.front().rule : firstRule(a.op->kind);
       const std::string aspect = targetViolates ? "violation:" + rule
                                                 : "violation:-" + a.observed->violations.front().rule;
-      return Difference{a.op->pointer, name, rule, "violations: " + violations(a), "violations: " + violations(b), aspect};
+      return Difference{a.op->pointer, std::string(name), rule, "violations: " + violations(a), "violations: " + violations(b), aspect};
     }
   }
   if (reference.ops.size() != target.ops.size())

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "conformance/runner/executor.h"
+#include "core/node_pool.h"
 
 namespace memconform::fuzz {
 
@@ -63,22 +65,26 @@ class Canonicalizer {
     std::vector<bool> refrees;
     bool operator==(const Outcome& o) const { return events == o.events && result == o.result; }
   };
+  // Into `out`, whose strings are reused: a run compares op after op, and
+  // under ASan every string allocated costs more than the comparison.
+  void canonical(const conformance::OpRun& run, Outcome& out);
   Outcome canonical(const conformance::OpRun& run);
   std::string outcome(const conformance::OpRun& run);  // canonical(), as one line
   static std::string outcomeText(const Outcome& o);
 
   struct Numbering {
-    std::map<std::uint64_t, std::size_t> live;  // place -> its number
+    std::pmr::map<std::uint64_t, std::size_t> live{nodePool()};  // place -> its number
     std::size_t next = 0;
   };
 
  private:
-  std::string pointer(double address);
-  std::string event(const Event& e);
+  void appendPointer(std::string& out, double address);
+  void appendEvent(std::string& out, const Event& e);
+  void appendValue(std::string& out, const conformance::Value& v, conformance::OpKind k, bool places);
   CompareOptions options_;
   Numbering pointers_, functions_, scopes_;
-  std::map<std::uint64_t, std::uint64_t> sizes_;  // block -> size, from its alloc event
-  std::set<std::uint64_t> freed_;                 // addresses a dealloc event named
+  std::pmr::map<std::uint64_t, std::uint64_t> sizes_{nodePool()};  // block -> size, from its alloc event
+  std::pmr::set<std::uint64_t> freed_{nodePool()};                 // addresses a dealloc event named
 };
 
 }  // namespace memconform::fuzz

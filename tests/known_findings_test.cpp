@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <tuple>
 #include <vector>
 
@@ -128,6 +129,24 @@ TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
   o.value = conformance::Value(-8.0);
   EXPECT_EQ(Canonicalizer().outcome({&zero, o, "", 0}), "value -8");
   EXPECT_EQ(run(1024), "alloc ptr#0 size 8; value ptr#0\ndealloc ptr#0; value 0\nalloc ptr#1 size 8; value ptr#1\n");
+}
+
+// A value that is no place reads as the report's text of it (toText), for
+// every kind the canonical form writes without JSON and for the rest.
+TEST(KnownFindings, PEEK_1_AValueThatIsNoPlaceReadsAsItsText) {
+  conformance::Op peek{conformance::OpKind::Peek, "/ops/0", {}, {}, {}, {}, {}};
+  std::vector<conformance::Value> values{conformance::Value(0.0), conformance::Value(-0.0), conformance::Value(-8.0),
+                                         conformance::Value(4294967295.0), conformance::Value(9007199254740992.0),
+                                         conformance::Value(9007199254740994.0), conformance::Value(-9007199254740994.0),
+                                         conformance::Value(1.5), conformance::Value(std::nan("")),
+                                         conformance::Value(-INFINITY), conformance::Value(true),
+                                         conformance::Value(false), conformance::Value(),
+                                         conformance::Value(std::string("i32"))};
+  for (const auto& v : values) {
+    conformance::Observed o;
+    o.value = v;
+    EXPECT_EQ(Canonicalizer().outcome({&peek, o, "", 0}), "value " + conformance::toText(v)) << conformance::toText(v);
+  }
 }
 
 // Against an allocator of the target's own, the growth an allocation causes

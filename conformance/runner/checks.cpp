@@ -20,9 +20,6 @@ bool sameName(std::string_view a, std::string_view b) {
   return true;
 }
 
-}  // namespace
-
-namespace {
 std::size_t hashOf(std::string_view name) { return std::hash<std::string_view>{}(name); }
 }  // namespace
 

@@ -24,7 +24,8 @@ class Executor {
   void runAll() {
     const std::size_t ops = countOps(vector_.ops);
     if (options_.keepTrace) run_.ops.reserve(ops);
-    bindings_.reserve(ops);  // most ops bind at most one name
+    // Most ops bind at most one name; a long generated vector grows past this.
+    bindings_.reserve(std::min<std::size_t>(ops, 1024));
     runOps(vector_.ops);
     const auto leaks = checker_.finish();  // LEAK-2
     const bool knownEnd = options_.known && options_.known->final;

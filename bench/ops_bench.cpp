@@ -18,6 +18,12 @@
 //                       called through its table directly, events counted
 //   BM_PluginExecutorOps  the vector through the executor and the plugin:
 //                       target, checker on
+//   BM_NodeDriverOps    the vector through the executor and a cmd: target,
+//                       the Node driver over a sqlite-wasm release (named
+//                       by MEMCONFORM_BENCH_NODE_TARGET, which
+//                       scripts/bench.sh sets); its bare baseline is the
+//                       release's helpers called in a plain Node loop
+//                       (conformance/drivers/node/bench.mjs --rounds OPS)
 //
 // Items are ops: ns/op is 10^9 / items_per_second; allocs/op is how many
 // times operator new was called per op. scripts/bench.sh prints
@@ -34,6 +40,7 @@
 
 #include "bench/allocation_count.h"
 #include "conformance/runner/executor.h"
+#include "conformance/targets/factory.h"
 #include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
 #include "memconform/target.h"
@@ -52,7 +59,7 @@ void opsPerSequence(benchmark::internal::Benchmark* b) {
 
 // Items are ops; "allocs/op" counts operator new calls (not malloc) since
 // `allocationsBefore`, per op.
-void countOps(benchmark::State& state, std::uint64_t allocationsBefore) {
+void reportOps(benchmark::State& state, std::uint64_t allocationsBefore) {
   const auto ops = state.iterations() * state.range(0);
   state.SetItemsProcessed(ops);
   state.counters["allocs/op"] = double(bench::allocations() - allocationsBefore) / double(ops);
@@ -91,7 +98,7 @@ void BM_RawBaseline(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(named.data());
   }
-  countOps(state, allocationsBefore);
+  reportOps(state, allocationsBefore);
 }
 BENCHMARK(BM_RawBaseline)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
@@ -114,7 +121,7 @@ void BM_InstanceOps(benchmark::State& state) {
     }
   }
   if (failed) state.SkipWithError("an op of the round failed on the reference");
-  countOps(state, allocationsBefore);
+  reportOps(state, allocationsBefore);
 }
 BENCHMARK(BM_InstanceOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
@@ -160,7 +167,7 @@ void runRounds(benchmark::State& state, conformance::Target& target) {
     failed |= !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
   }
   if (failed) state.SkipWithError(("the rounds fail on " + target.name()).c_str());
-  countOps(state, allocationsBefore);
+  reportOps(state, allocationsBefore);
 }
 
 void BM_ExecutorOps(benchmark::State& state) {
@@ -209,7 +216,7 @@ void BM_PluginBare(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(events);
   if (failed) state.SkipWithError("an op of the round failed on the plugin");
-  countOps(state, allocationsBefore);
+  reportOps(state, allocationsBefore);
 }
 BENCHMARK(BM_PluginBare)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
 
@@ -218,6 +225,19 @@ void BM_PluginExecutorOps(benchmark::State& state) {
   runRounds(state, target);
 }
 BENCHMARK(BM_PluginExecutorOps)->Apply(opsPerSequence)->Unit(benchmark::kMicrosecond);
+
+void BM_NodeDriverOps(benchmark::State& state) {
+  const char* spec = std::getenv("MEMCONFORM_BENCH_NODE_TARGET");
+  if (!spec || !*spec) {
+    state.SkipWithError("MEMCONFORM_BENCH_NODE_TARGET is not set: a cmd: target, as scripts/bench.sh sets it");
+    return;
+  }
+  const auto target = conformance::makeTarget(spec);
+  runRounds(state, *target);
+}
+// 10^6 ops would be a 100 MB JSON line each way.
+// Real time: the driver works in its own process.
+BENCHMARK(BM_NodeDriverOps)->ArgName("ops")->Arg(1000)->Arg(100000)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace memconform

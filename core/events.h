@@ -1,4 +1,4 @@
-// Observable events of a run (VECTORS.md "events"): what the allocator, the
+// Observable events of a run (docs/VECTORS.md "Expectations of an op"): what the allocator, the
 // function table, the scope stack and the memory did on behalf of an op. The
 // invariant checker (LEAK/SAFE) and the vectors' `expect.events` read these;
 // any implementation, native or behind a driver, reports the same events.

@@ -1,4 +1,4 @@
-// The differential check (ARCHITECTURE.md "Checks"): the same op sequence on
+// The differential check (docs/ARCHITECTURE.md "Checks"): the same op sequence on
 // two targets must give the same results, events and invariant verdicts.
 // Pointers and table indexes are compared by the order in which each side
 // handed them out, so two allocators that place blocks differently agree.

@@ -1,4 +1,4 @@
-// Fuzz bytes -> an op sequence (ARCHITECTURE.md: the same Op form that vector
+// Fuzz bytes -> an op sequence (docs/ARCHITECTURE.md: the same Op form that vector
 // files load into, run by the same executor). Every byte string decodes to a
 // valid sequence: the decoder only refers to names it has bound, picks
 // arguments from tables of values that matter to the rules (type limits,
@@ -94,7 +94,7 @@ class OpDecoder {
 // Makes `vector` one that `target` can run, as a generated sequence for a
 // target that implements part of the API: leaves out the ops it cannot run
 // at all (Target::supports) or that need a capability it does not declare
-// (conformance/README.md "Capabilities"), in bodies too, and gives the setup
+// (docs/VECTORS.md "Capabilities"), in bodies too, and gives the setup
 // parts it cannot take their defaults. Ops that used the names of an op left
 // out are then skipped as unbound, on both sides of a differential run.
 void fitToTarget(conformance::Vector& vector, const conformance::Target& target);

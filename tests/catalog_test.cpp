@@ -55,7 +55,7 @@ TEST(OpCatalog, SchemaDefinesEveryOpWithTheSameParameters) {
 }
 
 TEST(OpCatalog, TheGuideDocumentsEveryOpErrorKindAndCapability) {
-  const std::string guide = readProjectFile("conformance/README.md");
+  const std::string guide = readProjectFile("docs/VECTORS.md");
   for (const auto& op : allOps())
     EXPECT_NE(guide.find("`" + std::string(op.name) + "`"), std::string::npos) << op.name;
   for (int k = 0; k <= static_cast<int>(kLastErrorKind); ++k) {

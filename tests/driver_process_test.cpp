@@ -1,4 +1,4 @@
-// The driver transport (VECTORS.md "The driver protocol"): whatever a driver
+// The driver transport (docs/DRIVER_PROTOCOL.md): whatever a driver
 // process does wrong ends as a DriverFailure of the right kind, with its
 // stderr, and a fresh start works again. The drivers here are shell one-liners.
 #include "conformance/targets/driver_process.h"

@@ -476,7 +476,7 @@ class CStringFailsAfterAlloc : public ReferenceTarget {
 };
 
 // An event pattern of a failed op binds nothing for the ops after it, as
-// `as` does not (conformance/README.md: a driver answers null for an op
+// `as` does not (docs/DRIVER_PROTOCOL.md: a driver answers null for an op
 // naming what an earlier failed op never bound), so runner and driver agree
 // on which ops run.
 TEST(Replay, EventPatternsOfAFailedOpBindNothing) {

@@ -185,7 +185,7 @@ class FixedBuild : public ReferenceTarget {
 };
 
 // fuzz_differential against a target that declares part of the capabilities
-// (conformance/README.md "Capabilities"): the sequences it gets are ones it
+// (docs/VECTORS.md "Capabilities"): the sequences it gets are ones it
 // can run, so the two sides agree, where before each input was a finding.
 TEST(OpDecoder, FittedSequencesNeedOnlyTheCapabilitiesATargetDeclares) {
   ReferenceTarget reference;

@@ -14,7 +14,7 @@ const uninstall = (f) => ({ uninstall: f });
 const call = (body, expect, extra = {}) => ({ op: 'call', body, ...extra, ...(expect ? { expect } : {}) });
 const utf8 = (s) => [...Buffer.from(s, 'utf8')].map((b) => (b > 127 ? b - 256 : b));  // as i8 peeks read them
 // A string longer than the default memory (MEM-4: 256 pages, 16 MiB), written
-// short (conformance/README.md "Long strings written short"): the helper's
+// short (docs/VECTORS.md "Long strings written short"): the helper's
 // own block grows the memory, so it must write through a view of the grown
 // memory (VIEW-2, SAFE-3). 'ab' or 'xy' repeated, so that a byte read back
 // says where it is.

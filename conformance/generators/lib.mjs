@@ -65,7 +65,7 @@ export function emit(area, topic, description, vectors, notes) {
 // A vector with the common fields in a fixed order.
 export const vec = (id, rules, source, ops, more = {}) => ({ id, rules, source, ...more, ops });
 
-// Expectations files generated with the vectors (conformance/README.md
+// Expectations files generated with the vectors (docs/VECTORS.md
 // "Expectations files"): file -> { target, notes, vectors: { id: entry } },
 // where an entry names its note and the outcome of each op it fails.
 const expectations = new Map();

@@ -1,4 +1,4 @@
-// The capabilities of conformance/README.md "Capabilities": what a target
+// The capabilities of docs/VECTORS.md "Capabilities": what a target
 // declares and what a vector requires. The runner infers a vector's
 // requirements from its setup and ops; a fuzzer leaves out of a generated
 // sequence what its target lacks (fuzz/op_decoder.h). One bit each, so that
@@ -30,7 +30,7 @@ enum Capability : unsigned {
 using Capabilities = unsigned;  // Capability bits
 inline constexpr Capabilities kAllCapabilities = (1u << 10) - 1;
 
-// Every capability name of conformance/README.md.
+// Every capability name of docs/VECTORS.md "Capabilities".
 const std::set<std::string>& knownCapabilities();
 // The bits of `names` (names that are not capabilities have none).
 Capabilities capabilityBits(const std::set<std::string>& names);

@@ -199,7 +199,7 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
     bool same = actual.size() == o.events->size();
     for (std::size_t i = 0; same && i < actual.size(); ++i) same = matchEvent((*o.events)[i], actual[i], b);
     // Names bound by a failed op's events stay unbound for the ops after it,
-    // as for `as` (conformance/README.md: a driver answers null for an op
+    // as for `as` (docs/DRIVER_PROTOCOL.md: a driver answers null for an op
     // "naming a value that an earlier failed op never bound").
     if (!same || (obs.error && failedOpNames == FailedOpNames::Unbound)) b.truncate(namesBefore);
     if (!same) fail("events " + describePatterns(*o.events, b), "events " + describeEvents(actual), "/expect/events");

@@ -1,4 +1,4 @@
-// The expectation check (VECTORS.md `expect`, `final`): compares what a target
+// The expectation check (docs/VECTORS.md `expect`, `final`): compares what a target
 // did in one op with what the vector says, binds names that event patterns
 // introduce, and describes every difference as a Failure that names the op,
 // the rule, the expected and the actual outcome.

@@ -1,4 +1,4 @@
-// The executor (ARCHITECTURE.md): runs one vector's ops against a Target,
+// The executor (docs/ARCHITECTURE.md): runs one vector's ops against a Target,
 // binds `as` names, resolves symbolic addresses, runs call bodies inside the
 // target's scopedAllocCall and unwinds `throw` frames, and after every op
 // runs both checks: the vector's expectation and the LEAK/SAFE invariants.

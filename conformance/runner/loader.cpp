@@ -510,7 +510,7 @@ class Reader {
     const std::string name = j["op"].get<std::string>();
     const OpSpec* spec = findOp(name);
     if (!spec) {
-      error(at(pointer, "op"), "unknown op \"" + name + "\" (see conformance/README.md for the list)");
+      error(at(pointer, "op"), "unknown op \"" + name + "\" (docs/VECTORS.md \"Ops\" lists them)");
       return std::nullopt;
     }
     Op op{spec->kind, pointer, {}, {}, {}, {}, {}};

@@ -1,4 +1,4 @@
-// Loads vector files (conformance/README.md) into the in-memory form of
+// Loads vector files (docs/VECTORS.md) into the in-memory form of
 // vector.h. Nothing in a file can crash it: every problem becomes a LoadError
 // that names the file, the vector id and the JSON pointer of the bad field,
 // and the other vectors of the file still load.

@@ -1,7 +1,7 @@
 // The op catalog: every op a vector can contain, its parameters and the rules
 // it exercises. The loader checks vectors against it, the schema and the
 // README list the same ops (a test keeps the three in step), and every target
-// implements it. Op names follow the upstream API (VECTORS.md).
+// implements it. Op names follow the upstream API (docs/VECTORS.md "Ops").
 #pragma once
 
 #include <optional>

@@ -179,7 +179,7 @@ Hello parseHello(const json& j) {
   const json& capabilities = arrayField(j, "", "capabilities");
   for (std::size_t i = 0; i < capabilities.size(); ++i) {
     if (!capabilities[i].is_string() || !knownCapabilities().count(capabilities[i].get<std::string>()))
-      throw ProtocolError(at("/capabilities", i), "not a capability of conformance/README.md: " + capabilities[i].dump());
+      throw ProtocolError(at("/capabilities", i), "not a capability of docs/VECTORS.md \"Capabilities\": " + capabilities[i].dump());
     h.capabilities.insert(capabilities[i].get<std::string>());
   }
   if (j.contains("minimumPages")) {

@@ -1,6 +1,6 @@
-// The driver protocol (VECTORS.md "The driver protocol"; conformance/README.md
-// "Drivers" is the implementer's guide): JSON lines between the runner and a
-// driver process that runs vectors on another implementation.
+// The driver protocol (docs/DRIVER_PROTOCOL.md, also the implementer's
+// guide): JSON lines between the runner and a driver process that runs
+// vectors on another implementation.
 //
 //   driver -> runner  {"hello":"memconform-driver","protocol":1,"implementation":"...","capabilities":[...]}
 //   runner -> driver  {"id":N,"vector":{...one vector, as in a vector file...}}

@@ -1,4 +1,4 @@
-// One result per vector (ARCHITECTURE.md "Report") and the writers that
+// One result per vector (docs/ARCHITECTURE.md "Report") and the writers that
 // render a run: a human-readable summary, JSON and JUnit XML for CI.
 #pragma once
 
@@ -51,7 +51,7 @@ struct Report {
 std::string xmlEscape(std::string_view s);
 
 // Why an error result is one: "crash", "timeout" or "protocol-error" for a
-// driver that failed (conformance/README.md), "error" for anything else.
+// driver that failed (docs/DRIVER_PROTOCOL.md), "error" for anything else.
 std::string_view errorType(const VectorResult& r);
 
 void writeText(const Report& report, std::ostream& out, bool verbose);

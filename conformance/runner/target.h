@@ -1,5 +1,5 @@
 // The one interface through which every implementation is reached
-// (ARCHITECTURE.md "Target"): the reference, each mutant and, later, driver
+// (docs/ARCHITECTURE.md "Target"): the reference, each mutant and, later, driver
 // processes and plugins. A target executes single ops with resolved
 // arguments, runs call bodies inside its own scopedAllocCall, reports the
 // events each op caused, and describes its state. It knows nothing about

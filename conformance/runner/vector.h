@@ -1,4 +1,4 @@
-// The in-memory form of a vector file (conformance/README.md): what the
+// The in-memory form of a vector file (docs/VECTORS.md): what the
 // loader produces and the executor runs. Every part remembers the JSON
 // pointer it came from, so that a report can name the exact place.
 #pragma once
@@ -54,7 +54,7 @@ struct Expr {
   std::variant<Value, NameRef, std::vector<Expr>, Repeat> form;
 };
 
-// One expected event (VECTORS.md): the resource events only; push, pop and
+// One expected event (docs/VECTORS.md): the resource events only; push, pop and
 // stale-view events are the invariant checker's business. A name that is not
 // bound yet is bound to the actual value ("alloc": "s0" names a block that
 // the op allocated without returning it).
@@ -84,7 +84,7 @@ struct Outcome {
 
 struct Expectation {
   Outcome outcome;
-  // Implementation-defined outcomes (VECTORS.md): the op passes if it matches
+  // Implementation-defined outcomes (docs/VECTORS.md): the op passes if it matches
   // any alternative; each names a flag that the file's `notes` explain.
   std::vector<std::pair<std::string, Outcome>> acceptable;
   std::string pointer;

@@ -1,4 +1,4 @@
-// The transport of the driver protocol (VECTORS.md "The driver protocol"): a
+// The transport of the driver protocol (docs/DRIVER_PROTOCOL.md): a
 // driver is any program that reads one JSON object per line on stdin and
 // writes one per line on stdout. This class starts it, exchanges lines with
 // a deadline and a size limit, and keeps the tail of its stderr for reports.

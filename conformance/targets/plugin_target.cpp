@@ -87,7 +87,7 @@ PluginTarget::PluginTarget(const std::string& path) : path_(path) {
   }
   for (const char* const* c = table_->capabilities; c && *c; ++c) {
     if (!knownCapabilities().count(*c))
-      throw std::runtime_error("plugin " + path + ": unknown capability \"" + *c + "\" (conformance/README.md)");
+      throw std::runtime_error("plugin " + path + ": unknown capability \"" + *c + "\" (docs/VECTORS.md \"Capabilities\")");
     capabilities_.insert(*c);
   }
   capabilities_.insert("caller-list");  // addressAfter(): the ABI's list is read-only

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process), plugin:PATH.so (a C plugin) or wasm:PATH.wasm[?malloc=NAME&free=NAME&memalign=NAME] (the glue over a wasm module's allocator, in wabt)")
       ->capture_default_str();
   replayCmd->add_option("-e,--expectations", replay.expectations,
-                        "expectations file: the ops each vector is known to fail, and how (conformance/README.md)");
+                        "expectations file: the ops each vector is known to fail, and how (docs/VECTORS.md, \"Expectations files\")");
   replayCmd->add_option("--dialect", replay.dialect,
                         "judge the target by the reference speaking this dialect (memconform dialects): it conforms "
                         "if it fails exactly the ops the dialect fails, the same way; instead of --expectations");

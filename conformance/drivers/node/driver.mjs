@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// memconform driver (protocol 1, conformance/README.md) for the heap helpers
+// memconform driver (protocol 1, docs/DRIVER_PROTOCOL.md) for the heap helpers
 // of @sqlite.org/sqlite-wasm:
 //   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset] [--no-check-accesses] [--dialect-accesses] [--fresh-instances] [--stats FILE]
 //   node driver.mjs --list-mutants

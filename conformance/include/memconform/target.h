@@ -10,11 +10,11 @@
  *   const memconform_target *memconform_target_v1(void);
  *
  * returning a table of function pointers. Every operation of
- * conformance/README.md ("Ops") has a slot; a NULL slot means "not
+ * docs/VECTORS.md ("Ops") has a slot; a NULL slot means "not
  * implemented", and a vector that uses that op is reported as skipped.
  * The runner resolves names, checks expectations and the LEAK/SAFE
  * invariants; the plugin only executes and reports events (as a driver does,
- * conformance/README.md "Writing a driver"). Rule IDs refer to
+ * docs/DRIVER_PROTOCOL.md). Rule IDs refer to
  * docs/SEMANTICS.md.
  *
  * Conventions:
@@ -135,7 +135,7 @@ typedef struct memconform_instance memconform_instance; /* the plugin's own */
 typedef struct memconform_target {
   uint32_t abi_version; /* MEMCONFORM_ABI_VERSION */
   const char *name;     /* "example-scope-stack 1.0": shown in reports */
-  /* NULL-terminated capability names of conformance/README.md
+  /* NULL-terminated capability names of docs/VECTORS.md
    * ("memory-config", "grow-faults", "growth-params", "raw-grow", "views",
    * "function-table", "i64", "table-slot-reuse"). */
   const char *const *capabilities;

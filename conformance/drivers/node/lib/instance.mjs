@@ -1,6 +1,6 @@
 // One live instance of the sqlite3.wasm helpers of @sqlite.org/sqlite-wasm
 // with a memory of the vector's size, and the hooks that report what the
-// helpers did (conformance/README.md "Writing a driver", step 3): alloc,
+// helpers did (docs/DRIVER_PROTOCOL.md "Interpreting the vectors", step 3): alloc,
 // dealloc, installFunction and uninstallFunction are wrapped on the helper
 // object (the helpers call each other through it), and memory.grow on the
 // memory object (Emscripten's growMemory calls it), where growth faults are

@@ -1,5 +1,5 @@
 // Runs one vector's ops on an Instance and reports what happened, op by op
-// (conformance/README.md "The driver protocol, version 1"). It resolves the
+// (docs/DRIVER_PROTOCOL.md "The driver protocol, version 1"). It resolves the
 // vector's names itself and judges nothing: the runner compares.
 import { accessChecker, reportOf } from './sanitizer.mjs';
 
@@ -59,7 +59,7 @@ function pokeWidth(type = 'i8') {
 }
 
 // A literal with its long strings written short ({"repeat": TEXT, "count":
-// N}, conformance/README.md "Long strings written short") written out.
+// N}, docs/VECTORS.md "Long strings written short") written out.
 function writtenOut(j) {
   if (Array.isArray(j)) return j.map(writtenOut);
   if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return j.repeat.repeat(j.count);

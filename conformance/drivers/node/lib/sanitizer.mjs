@@ -309,7 +309,7 @@ function implementationFrame() {
 }
 
 // The accesses of one op's scope that its helper may not make, as the
-// driver reports them (the op result's "accesses", conformance/README.md):
+// driver reports them (the op result's "accesses", docs/DRIVER_PROTOCOL.md):
 // one line each, worded as AddressSanitizer words its reports; the first
 // MAX_REPORTED, then how many more. Empty if there were none.
 export function reportOf(scope) {

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# One gate of CI: what scripts/test.sh requires, one check each, registered
+# as ctest tests (tests/gates.cmake: label `gate`; campaigns that measure
+# also `campaign`), so that `ctest --preset asan -L gate` runs everything CI
+# runs and a failure names its gate.
+#
+#   scripts/gate.sh NAME BUILD_DIR     BUILD_DIR: the asan preset's build
+#   scripts/gate.sh --list             the gates, in the order CI runs them
+#
+# Each gate writes what it printed to BUILD_DIR/reports/gate-NAME.log too
+# (reports of replays beside it: JSON, JUnit XML). A negative gate (a planted
+# bug that must be found) passes only if the reason it asserts is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+gates=(
+  spec docs rules validate coverage
+  replay-reference replay-grow-variant replay-sqlite-wasm replay-example-plugin replay-wasm replay-wasm-sqlite3
+  replay-wasm-overlap mutants
+  fuzz-build fuzz-all fuzz-wasm-overlap coverage-determinism fuzz-mutants fuzz-plugin fuzz-plugin-planted-bug
+  fuzz-plugin-refuses fuzz-known-finding fuzz-releases clusterfuzzlite
+  throughput bench time-to-find
+)
+if [[ ${1:-} == --list ]]; then
+  printf '%s\n' "${gates[@]}"
+  exit 0
+fi
+gate=${1:?usage: scripts/gate.sh NAME BUILD_DIR | --list}
+build=${2:?usage: scripts/gate.sh NAME BUILD_DIR}
+mc=$build/bin/memconform
+reports=$build/reports
+mkdir -p "$reports"
+log=$reports/gate-$gate.log
+exec > >(tee "$log") 2>&1
+
+# Fails the gate with its reason.
+fail() {
+  echo "gate $gate: $*"
+  exit 1
+}
+# The fuzz preset is built once, by the fuzz-build gate (ctest fixture).
+export MEMCONFORM_SKIP_BUILD=1
+
+case $gate in
+  spec) bash scripts/check_spec.sh ;;
+  docs) bash scripts/check_docs.sh ;;
+  rules) "$mc" rules ;;             # every rule has a test
+  validate) "$mc" validate ;;       # the corpus: schema, names, ids, rule IDs
+  coverage) "$mc" coverage ;;       # every rule has vectors
+  replay-reference)                 # the reference passes every vector
+    "$mc" replay --json "$reports/replay-reference.json" --junit "$reports/replay-reference.xml" ;;
+  replay-grow-variant)              # another GROW-5 variant passes with its expectations file
+    "$mc" replay --target mutant:grow-pages-or-zero \
+      --expectations conformance/expectations/emscripten-3.1.70-grow.json | tail -n 4 ;;
+  replay-sqlite-wasm)               # both releases through the Node driver, with their expectations
+    for release in 3.54.1-build1 3.41.2; do
+      "$mc" replay --target "cmd:node conformance/drivers/node/driver.mjs --release $release" \
+        --expectations "conformance/expectations/sqlite-wasm-$release.json" \
+        --json "$reports/replay-sqlite-wasm-$release.json" --junit "$reports/replay-sqlite-wasm-$release.xml" | tail -n 1
+    done ;;
+  replay-example-plugin)            # the example C plugin passes every vector it runs
+    "$mc" replay --target "plugin:$build/lib/libmemconform_example_plugin.so" \
+      --json "$reports/replay-example-plugin.json" --junit "$reports/replay-example-plugin.xml" | tail -n 1 ;;
+  replay-wasm)                      # the glue over corpus/wasm's correct allocators in wabt
+    for module in freelist bump dlmalloc emmalloc; do
+      "$mc" replay --target "wasm:$build/wasm/$module.wasm" \
+        --json "$reports/replay-wasm-$module.json" --junit "$reports/replay-wasm-$module.xml" | tail -n 1
+    done ;;
+  replay-wasm-sqlite3)              # sqlite3.wasm 3.54.1-build1's allocator under memconform's glue
+    sqlite3_wasm=conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm
+    "$mc" replay --target "wasm:$sqlite3_wasm?malloc=sqlite3_malloc&free=sqlite3_free" \
+      --expectations conformance/expectations/wasm-sqlite3-3.54.1-build1-sqlite3-malloc.json \
+      --json "$reports/replay-wasm-sqlite3-3.54.1-build1.json" \
+      --junit "$reports/replay-wasm-sqlite3-3.54.1-build1.xml" | tail -n 1 ;;
+  replay-wasm-overlap)              # an allocator that overlaps blocks is caught, by SAFE-1
+    if "$mc" replay --target "wasm:$build/wasm/overlap.wasm" -f 'safety/*' >"$reports/replay-wasm-overlap.txt"; then
+      fail "the overlapping allocator (corpus/wasm/overlap.wat) passed"
+    fi
+    grep -E '^FAIL .*\[SAFE-1\]' "$reports/replay-wasm-overlap.txt" | cut -c 1-160 ||
+      fail "the overlapping allocator failed, but by no SAFE-1 failure" ;;
+  mutants) "$mc" mutants --json "$reports/mutants.json" ;;   # every planted bug is caught
+  fuzz-build)                       # the fuzz preset, for every gate below (fixture)
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$(nproc)" ;;
+  fuzz-all) bash scripts/fuzz.sh all 20 ;;   # every fuzz target, 20 s, finds nothing
+  fuzz-wasm-overlap)                # fuzz_wasm finds the overlapping allocator by SAFE-1 within 60 s
+    if bash scripts/fuzz.sh wasm build/fuzz/wasm/overlap.wasm 60 >"$reports/fuzz-wasm-overlap.txt"; then
+      cat "$reports/fuzz-wasm-overlap.txt"
+      fail "fuzz_wasm did not find the overlapping allocator in 60 s"
+    fi
+    grep 'signature: .*/SAFE-1$' "$reports/fuzz-wasm-overlap.txt" | head -n 1 ||
+      fail "fuzz_wasm stopped on the overlapping allocator, but not by SAFE-1: $(grep -m1 'signature:' "$reports/fuzz-wasm-overlap.txt")" ;;
+  coverage-determinism)             # an input's coverage does not depend on the inputs before it
+    build/fuzz/bin/coverage_determinism corpus/fuzz_scope_ops corpus/fuzz_differential ;;
+  fuzz-mutants) bash scripts/fuzz.sh mutants 60 ;;   # fuzz_differential finds every planted bug
+  fuzz-plugin)                      # the example C plugin agrees with the reference (also built with fewer capabilities)
+    bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin.so 20
+    bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_fixed_build.so 20 ;;
+  fuzz-plugin-planted-bug)          # ... and its planted CALL-1 bug is found
+    if bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_pops_top.so 60 >"$reports/pops-top.txt"; then
+      fail "the planted bug of libmemconform_example_plugin_pops_top.so survived 60 s"
+    fi
+    grep -m1 'signature: .*/CALL-1' "$reports/pops-top.txt" ||
+      fail "the run stopped, but not on the planted CALL-1 bug: $(grep -m1 'signature:' "$reports/pops-top.txt")" ;;
+  fuzz-plugin-refuses)              # a run whose target refuses every setup compares nothing, and fails
+    if bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_plugin_create_refuses.so 5 >"$reports/refuses.txt"; then
+      fail "a run that compared nothing passed"
+    fi
+    grep -E 'skipped ([0-9]+) of \1 inputs; the last: the plugin cannot create this setup: this plugin refuses every setup' \
+      "$reports/refuses.txt" || fail "the run failed, but not because every input was skipped" ;;
+  fuzz-known-finding)               # fuzz_differential goes on past a finding its expectations file lists
+    printf '%s\n' '{"schema": "memconform-expectations/1", "fuzz": {"call/CALL-1": "planted: the call pops the top scope"}}' \
+      >"$reports/known-call-pops-top.json"
+    MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:call-pops-top MEMCONFORM_EXPECTATIONS="$reports/known-call-pops-top.json" \
+      bash scripts/fuzz.sh fuzz_differential 10 >"$reports/known.txt"
+    grep -E '^      call/CALL-1: [1-9][0-9]* inputs' "$reports/known.txt" ||
+      fail "no input was counted at the known finding call/CALL-1" ;;
+  fuzz-releases)                    # each sqlite-wasm release against the reference in its dialect, 60 s, no finding
+    for release in 3.54.1-build1 3.41.2; do
+      bash scripts/fuzz.sh release "$release" 60
+    done ;;
+  clusterfuzzlite) bash tests/clusterfuzzlite_build_test.sh ;;   # the OSS-Fuzz build, and each target runs
+  throughput) bash scripts/fuzz.sh throughput 20 ;;              # exec/s against fuzz_empty and the stand-in
+  bench)                            # memconform against its bare baselines, short
+    MEMCONFORM_SKIP_BUILD=0 MEMCONFORM_BENCH_MIN_TIME=0.05 bash scripts/bench.sh 5 | tail -n 30 ;;
+  time-to-find) bash scripts/fuzz.sh time-to-find 3 60 ;;        # each planted bug over 3 seeds
+  *) echo "unknown gate \"$gate\"; the gates: ${gates[*]}" >&2; exit 2 ;;
+esac

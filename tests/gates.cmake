@@ -1,0 +1,37 @@
+# CI's gates (scripts/gate.sh), one ctest test each: `gate.NAME`, label
+# `gate`, so that `ctest --preset asan -L gate` runs everything CI requires
+# (the unit tests have the label too) and scripts/test.sh is setup + that.
+# Campaigns, which measure (exec/s, time to find, benchmarks), are labelled
+# `campaign` as well. Gates run one at a time (RUN_SERIAL): they measure, or
+# use both cores. The fuzz gates need the fuzz preset, which gate.fuzz-build
+# builds first (fixture `fuzz-preset`).
+if(NOT MEMCONFORM_GATES)
+  return()
+endif()
+
+set(gate_script ${PROJECT_SOURCE_DIR}/scripts/gate.sh)
+execute_process(COMMAND bash ${gate_script} --list OUTPUT_VARIABLE gates OUTPUT_STRIP_TRAILING_WHITESPACE
+                RESULT_VARIABLE listed)
+if(NOT listed EQUAL 0)
+  message(FATAL_ERROR "scripts/gate.sh --list failed (${listed})")
+endif()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${gate_script})
+string(REPLACE "\n" ";" gates "${gates}")
+
+set(campaigns throughput bench time-to-find)
+set(before_the_fuzz_preset spec docs rules validate coverage replay-reference replay-grow-variant replay-sqlite-wasm
+                           replay-example-plugin replay-wasm replay-wasm-sqlite3 replay-wasm-overlap mutants)
+foreach(gate IN LISTS gates)
+  add_test(NAME gate.${gate} COMMAND bash ${gate_script} ${gate} ${CMAKE_BINARY_DIR}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set(labels gate)
+  if(gate IN_LIST campaigns)
+    list(APPEND labels campaign)
+  endif()
+  set_tests_properties(gate.${gate} PROPERTIES LABELS "${labels}" RUN_SERIAL TRUE TIMEOUT 1800)
+  if(gate STREQUAL "fuzz-build")
+    set_tests_properties(gate.${gate} PROPERTIES FIXTURES_SETUP fuzz-preset)
+  elseif(NOT gate IN_LIST before_the_fuzz_preset)
+    set_tests_properties(gate.${gate} PROPERTIES FIXTURES_REQUIRED fuzz-preset)
+  endif()
+endforeach()

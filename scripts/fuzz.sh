@@ -10,7 +10,9 @@
 #                                            every mutant RUNS times (default
 #                                            5, libFuzzer seeds 1..RUNS): the
 #                                            median and slowest time to find
-#                                            it; exit 1 if a run misses
+#                                            it; exit 1 if a run misses.
+#                                            JSON summary (what CI asserts on):
+#                                            build/fuzz/work/time-to-find.json
 #   scripts/fuzz.sh mutants [SECONDS]        fuzz_differential against every
 #                                            planted bug until it is found (at
 #                                            most SECONDS each, default 60),
@@ -24,7 +26,8 @@
 #                                            at most SECONDS, default 120)
 #                                            against the reference in the
 #                                            release's dialect: median and
-#                                            slowest time to find it
+#                                            slowest time to find it (JSON:
+#                                            build/fuzz/work/driver-mutants.json)
 #   scripts/fuzz.sh release RELEASE [SECONDS]
 #                                            fuzz_differential: a pinned
 #                                            @sqlite.org/sqlite-wasm release
@@ -234,7 +237,7 @@ run() {
 # seeds 1..RUNS, at most SECS s each) in the environment given with the
 # call; the seconds each run took to find something go into `took` (999999
 # for a run that found nothing, counted in `missed`) and `all`.
-took=() all=() missed=0
+took=() all=() missed=0 summary=()
 timesToFind() {  # LABEL RUNS SECS
   local label=$1 runs=$2 secs=$3 k
   took=()
@@ -251,12 +254,22 @@ timesToFind() {  # LABEL RUNS SECS
 
 # One row: NAME, the median and slowest of the times, and a note after them
 # (an argument that is not a number).
+# The campaign's JSON summary, what CI asserts on (scripts/gate.sh):
+# {"campaign", "runs", "secondsPerRun", "missed", "mutants": [{"name", "seconds": [S|null, ...]}]}.
+writeSummary() {  # FILE CAMPAIGN RUNS SECS
+  printf '{"campaign": "%s", "runs": %s, "secondsPerRun": %s, "missed": %s, "mutants": [%s]}\n' "$2" "$3" "$4" "$missed" \
+    "$(IFS=,; echo "${summary[*]}")" >"$1"
+  echo "summary: $1"
+}
 printTimes() {  # NAME TIME... [NOTE]
   local name=$1 note="" times=()
   shift
   for t in "$@"; do [[ $t =~ ^[0-9.]+$ ]] && times+=("$t") || note=$t; done
   local sorted
   sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  # For the JSON summary (writeSummary): seconds per run, null for a miss.
+  [[ $name == all ]] || summary+=("$(printf '{"name": "%s", "seconds": [%s]}' "$name" \
+    "$(printf '%s\n' "${times[@]}" | awk '$1 == 999999 {print "null"; next} {printf "%.3f\n", $1}' | paste -sd, -)")")
   printf '%-34s %8.2f %8.2f  %s\n' "$name" "$(echo "$sorted" | awk -v n="${#times[@]}" 'NR == int((n + 1) / 2)')" \
     "$(echo "$sorted" | tail -n 1)" "${note:-$([[ $name == all ]] && echo "over ${#times[@]} runs")}"
 }
@@ -306,6 +319,7 @@ case $what in
       printTimes "mutant:$m" "${took[@]}"
     done
     printTimes all "${all[@]}"
+    writeSummary "$work/time-to-find.json" time-to-find "$runs" "$secs"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
   driver-mutants)
@@ -324,6 +338,7 @@ case $what in
       printTimes "$m" "${took[@]}" "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
     done
     printTimes all "${all[@]}"
+    writeSummary "$work/driver-mutants.json" driver-mutants "$runs" "$secs"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
   wasm)

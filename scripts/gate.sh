@@ -123,6 +123,19 @@ case $gate in
   throughput) bash scripts/fuzz.sh throughput 20 ;;              # exec/s against fuzz_empty and the stand-in
   bench)                            # memconform against its bare baselines, short
     MEMCONFORM_SKIP_BUILD=0 MEMCONFORM_BENCH_MIN_TIME=0.05 bash scripts/bench.sh 5 | tail -n 30 ;;
-  time-to-find) bash scripts/fuzz.sh time-to-find 3 60 ;;        # each planted bug over 3 seeds
+  time-to-find)                     # each planted bug over 3 seeds: found in every run, by its JSON summary
+    rm -f build/fuzz/work/time-to-find.json   # no summary of an earlier run counts
+    bash scripts/fuzz.sh time-to-find 3 60 || true
+    planted=$("$mc" mutants --list | wc -l)
+    node - build/fuzz/work/time-to-find.json "$planted" <<'JS' || fail "$(cat build/fuzz/work/time-to-find.json 2>/dev/null || echo 'no summary')"
+const [file, planted] = process.argv.slice(2);
+const s = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+const missed = s.mutants.filter((m) => m.seconds.length !== s.runs || m.seconds.includes(null)).map((m) => m.name);
+if (s.mutants.length !== Number(planted)) throw new Error(`${s.mutants.length} mutants timed, ${planted} planted`);
+if (s.missed !== 0 || missed.length) throw new Error(`not found in every run within ${s.secondsPerRun} s: ${missed.join(', ')}`);
+const all = s.mutants.flatMap((m) => m.seconds).sort((x, y) => x - y);
+console.log(`time to find, ${all.length} runs of ${s.mutants.length} mutants: median ${all[(all.length - 1) >> 1]} s, slowest ${all.at(-1)} s`);
+JS
+    ;;
   *) echo "unknown gate \"$gate\"; the gates: ${gates[*]}" >&2; exit 2 ;;
 esac

@@ -25,7 +25,7 @@ cmake --preset asan
 cmake --build --preset asan -j "$(nproc)"
 status=0
 ctest --preset asan -L gate || status=$?
-for campaign in throughput bench time-to-find; do
+for campaign in $(bash scripts/gate.sh --list | awk '$3 == "campaign" {print $1}'); do
   log=build/asan/reports/gate-$campaign.log
   [[ -f $log ]] && { echo "== campaign $campaign ($log) =="; cat "$log"; }
 done

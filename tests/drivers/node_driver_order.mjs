@@ -2,7 +2,7 @@
 // The Node driver's results do not depend on the vectors run before: the
 // corpus is sent to `driver.mjs --check-reset` in file order, in reverse
 // order and in a shuffled order, and once more in file order with
-// --fresh-instances (an instance whose memory or table grew is made again
+// --fresh-instances (an instance whose memory grew is made again
 // with the package's whole bootstrap, not rehomed: a new wasm instance under
 // the same JavaScript), and every vector's response (values, addresses,
 // events, end state) must be the same in each; --check-reset makes the

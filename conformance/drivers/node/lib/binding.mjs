@@ -10,7 +10,17 @@
 // the current ones (`instanceof` holds). The module's own state is its
 // memory, its one mutable global (the stack pointer) and its table; the
 // caller (Instance) puts each back as it was after bootstrap.
+//
+// The table the JavaScript sees is as long as `tableLength` says, which may
+// be shorter than the wasm table under it: a table does not shrink, but a
+// vector that grew it (every install past its end does) leaves the next
+// vector the length it started with (shrinkTable), without a new wasm
+// instance. Slots past that length are empty and read, written and grown
+// into as the engine does past a table's end (its errors, its messages).
+// Only the module's own code could tell: a call_indirect it made through a
+// slot there would find it empty rather than out of bounds.
 import { accessChecker } from './sanitizer.mjs';
+import { enforceRangeU32 } from './webidl.mjs';
 
 export class Binding {
   constructor(module, initialPages, maximumPages) {
@@ -52,15 +62,12 @@ export class Binding {
   }
 
   // A new wasm instance with a new memory of this size, as instantiated
-  // (its memory zero but for the module's data, its table the module's), or
-  // over the same memory (`sameMemory`: its size and maximum are the ones
-  // asked for; the caller restores its bytes): a memory the process has
-  // written is not faulted in again, nor collected. Throws, changing
-  // nothing, if the engine refuses the memory. Its table's own functions
-  // are kept (ownSlotsNow) only if keepOwnSlots is set: reading a table
-  // costs a third of a replace.
-  replace(initialPages, maximumPages, sameMemory = false) {
-    const memory = sameMemory ? this.memoryNow : new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+  // (its memory zero but for the module's data, its table the module's).
+  // Throws, changing nothing, if the engine refuses the memory. Its table's
+  // own functions are kept (ownSlotsNow) only if keepOwnSlots is set:
+  // reading a table costs a third of a replace.
+  replace(initialPages, maximumPages) {
+    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
     accessChecker.watch(memory.buffer);
     const previous = this.memoryNow;
     this.memoryNow = memory;
@@ -111,9 +118,59 @@ export class Binding {
     }
   }
 
+  // The JavaScript's table as long as it was at `length` (no longer than it
+  // is): the slots past it emptied, for the next grow to hand out again.
+  shrinkTable(length) {
+    const table = this.#tableNow();
+    for (let i = length; i < this.tableLength; ++i) if (table.get(i) !== null) table.set(i, null);
+    this.tableLength = Math.min(this.tableLength, length);
+  }
+
   #instantiate() {
     const imports = { ...this.imports, env: { ...this.imports.env, memory: this.memoryNow } };
     this.exportsNow = new WebAssembly.Instance(this.module, imports).exports;
+    this.tableLength = this.#tableNow()?.length;
+  }
+
+  #tableNow() {
+    return this.exportsNow.__indirect_function_table;
+  }
+
+  // Table.grow as the JavaScript sees it: the slots past its length (empty)
+  // first, then the wasm table's own growth. Returns the old length.
+  #growTable(delta, init) {
+    const table = this.#tableNow();
+    const by = enforceRangeU32(delta);
+    if (by === undefined) return table.grow(delta, ...init);  // the engine's TypeError
+    const old = this.tableLength, spare = table.length - old;
+    if (by > spare) {
+      try {
+        table.grow(by - spare, ...init);
+      } catch (e) {
+        throw e instanceof RangeError ? new RangeError(`WebAssembly.Table.grow(): failed to grow table by ${by}`) : e;
+      }
+    }
+    const value = init.length ? init[0] : null;
+    for (let i = old; i < old + Math.min(by, spare); ++i) table.set(i, value);
+    this.tableLength = old + by;
+    return old;
+  }
+
+  // The table export as the JavaScript sees it (the class comment).
+  #tableStandIn(first) {
+    const binding = this;
+    const past = (method, index) => {
+      const i = enforceRangeU32(index);
+      if (i !== undefined && i >= binding.tableLength) throw new RangeError(`WebAssembly.Table.${method}(): invalid index ${i} into function table`);
+    };
+    const methods = new Map([
+      ['get', function get(index) { past('get', index); return binding.#tableNow().get(...arguments); }],
+      ['set', function set(index) { past('set', index); return binding.#tableNow().set(...arguments); }],
+      ['grow', function grow(delta, ...init) { return binding.tableGrowStandIn ? binding.tableGrowStandIn(delta, ...init) : binding.#growTable(delta, init); }],
+    ]);
+    return new Proxy(first, {
+      get: (_, key) => (key === 'length' ? binding.tableLength : methods.get(key) ?? current(binding.#tableNow(), key)),
+    });
   }
 
   // The exports the package's JavaScript holds: forwarders and a table proxy.
@@ -138,10 +195,10 @@ export class Binding {
         Object.defineProperty(forward, 'length', { value: value.length });
         Object.defineProperty(forward, 'name', { value: value.name });
         standIns[name] = forward;
+      } else if (value === this.#tableNow()) {
+        standIns[name] = this.#tableStandIn(value);
       } else {
-        standIns[name] = new Proxy(value, {
-          get: (_, key) => (key === 'grow' && binding.tableGrowStandIn) || current(binding.exportsNow[name], key),
-        });
+        standIns[name] = new Proxy(value, { get: (_, key) => current(binding.exportsNow[name], key) });
       }
     }
     return standIns;

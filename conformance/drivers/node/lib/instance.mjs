@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Binding } from './binding.mjs';
 import { Real, accessChecker } from './sanitizer.mjs';
+import { enforceRangeU32 } from './webidl.mjs';
 
 const PAGE = 65536;
 
@@ -241,7 +242,7 @@ export class Instance {
     this.highWater = 0;  // the end of the highest block or write of the current vector
     this.allocatedBytes = 0;  // what the vector's blocks may have moved the C heap's break by (reset())
     this.allocationFailed = false;  // a request of the vector's was refused (reset())
-    this.tableTouched = false;  // the vector uninstalled a slot it did not install
+    this.displaced = new Map();  // slot -> what it held before the vector first uninstalled it (reset())
     this.freshMemory = false;  // rehome() made a new memory: reset() writes the image into it (#restoreFresh)
     this.zerosFreed = 0;  // uninstallFunction(0) calls since the last reset (#takeFreeSlots)
     this.#hook();
@@ -305,11 +306,14 @@ export class Instance {
     w.uninstallFunction = (i) => {
       const table = w.functionTable();
       const held = typeof i === 'number' && i >= 0 && i < table.length && table.get(i) !== null;
+      // The slot upstream empties (its index as the table converts it: "3",
+      // 3.5 and 3 are slot 3), as it was, for reset() to put back: the
+      // module's own functions and upstream's (the free list comes back
+      // whatever upstream put on it).
+      const slot = enforceRangeU32(i);
+      if (slot !== undefined && slot < table.length && !this.displaced.has(slot)) this.displaced.set(slot, table.get(slot));
       const r = uninstallFunction(i);
-      // (One the module installed itself is back after reset(), as is the
-      // free list, whatever upstream put on it.)
-      // A slot the vector did not install: reset() checks every slot.
-      if (!this.installed.delete(i)) this.tableTouched = true;
+      this.installed.delete(i);
       if (i === 0) ++this.zerosFreed;  // on upstream's free list, where it ends the search for a slot
       if (held) this.#record({ uninstall: i });
       return r;
@@ -543,19 +547,19 @@ export class Instance {
       if (end > p.top) bytes.fill(0, p.top, end);
       // The table: its length as it was (upstream's next slot past the end
       // is observable: uninstallFunction(0) makes the next install take
-      // it; a table does not shrink) and the slots the vector did not
-      // install as they were (rehome() puts them back), the free list
-      // emptied, the free slots emptied and listed again.
+      // it), as the JavaScript sees it (lib/binding.mjs: a wasm table does
+      // not shrink); the slots a vector emptied as they were; the free
+      // list emptied, the free slots emptied and listed again.
       const table = w.functionTable();
-      if (table.length !== p.slots.length) return this.#unusable('its function table grew');
-      if (this.tableTouched) return this.#unusable('a vector uninstalled a slot it did not install');
       this.#takeFreeSlots();
+      for (const [i, held] of this.displaced) if (i < p.slots.length) table.set(i, held);
+      this.displaced.clear();
+      this.binding.shrinkTable(p.slots.length);
       for (const i of p.holes) if (table.get(i) !== null) table.set(i, null);
       this.#freeInAscendingOrder(p.holes);
     } catch (e) {
       return this.#unusable(`reset failed: ${e?.message ?? e}`);
     }
-    this.tableTouched = false;
     this.zerosFreed = 0;
     this.live.clear();
     this.freed.clear();
@@ -579,16 +583,12 @@ export class Instance {
   rehome(initialPages, maximumPages) {
     const b = this.binding;
     const p = this.pristine;
-    // A memory that did not change size (its table grew, or it grew by 0
-    // pages) is kept: reset() restores it as after any vector. The wasm
-    // instance is kept too unless its table grew (a table does not shrink)
-    // or a vector emptied a slot it did not install (the module's own
-    // functions come back with a new instance): after a grow(0) only the
+    // A memory that did not change size (it grew by 0 pages) is kept, and
+    // its wasm instance: reset() restores it as after any vector, once the
     // JavaScript's views are renewed.
     const sameMemory = this.memory.buffer.byteLength === initialPages * PAGE && this.maximumPages === maximumPages;
-    const sameInstance = sameMemory && this.wasm.functionTable().length === p.slots.length && !this.tableTouched;
     try {
-      if (!sameInstance) b.replace(initialPages, maximumPages, sameMemory);
+      if (!sameMemory) b.replace(initialPages, maximumPages);
     } catch (e) {
       return this.#unusable(`rehome: ${e?.message ?? e}`);
     }
@@ -602,7 +602,6 @@ export class Instance {
       this.highWater = this.allocatedBytes = 0;
       this.freshMemory = true;
     }
-    this.tableTouched = false;
     return this.reset();
   }
 
@@ -709,14 +708,4 @@ export class Instance {
     for (const [p, size] of this.live) if (address >= p && end <= p + size) return;
     this.dirty = true;
   }
-}
-
-// WebIDL [EnforceRange] unsigned long, as memory.grow converts its argument
-// (SEMANTICS.md section 12, MEM-2); undefined where the engine throws.
-function enforceRangeU32(x) {
-  if (typeof x === 'bigint' || typeof x === 'symbol') return undefined;
-  const n = Number(x);
-  if (!Number.isFinite(n)) return undefined;
-  const t = Math.trunc(n);
-  return t < 0 || t > 0xffffffff ? undefined : t;
 }

@@ -97,7 +97,9 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   try {
     const request = JSON.parse(line);
     id = request.id;
-    send(await run(request.vector, id));
+    const { response, after } = await run(request.vector, id);
+    send(response);
+    after?.();
   } catch (e) {
     pool.clear();  // whatever they were doing, they are not trusted any more
     send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
@@ -121,20 +123,29 @@ function timed(what, f) {
   }
 }
 
+// The response to a vector, and what is to be done `after` it is sent:
+// the instance reset and back in the pool while the runner reads the
+// response (--check-reset: before, as a reset that left a difference is
+// the response).
 async function run(vector, id) {
   const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
   if (memory.maximumPages > release.maximumPages)
-    return { id, skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` };
+    return { response: { id, skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` } };
   if (memory.initialPages < release.minimumPages)
-    return { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` };
+    return { response: { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` } };
   const instance = await pool.take(memory);
   ++stats.vectors;
   instance.faults = vector.setup?.growFaults ?? {};
   const response = timed('vectors', () => ({ id, ...new VectorRun(instance).run(vector) }));
-  const reusable = timed('resets', () => instance.reset());
-  if (!reusable) countReplaced(stats, instance.unusable);
-  // --check-reset: the next vector would start from the state this one did.
-  const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
-  pool.give(memory, instance, reusable && !left);
-  return left ? { id, error: `driver: reset after this vector left a difference: ${left}` } : response;
+  const reset = () => {
+    const reusable = timed('resets', () => instance.reset());
+    if (!reusable) countReplaced(stats, instance.unusable);
+    // --check-reset: the next vector would start from the state this one did.
+    const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
+    pool.give(memory, instance, reusable && !left);
+    return left;
+  };
+  if (!options['check-reset']) return { response, after: reset };
+  const left = reset();
+  return { response: left ? { id, error: `driver: reset after this vector left a difference: ${left}` } : response };
 }

@@ -65,16 +65,6 @@ std::vector<std::pair<std::string, std::vector<const VectorResult*>>> byReason(c
   return out;
 }
 
-std::string markdownEscape(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
-
 std::string firstFailure(const VectorResult& v) {
   if (v.failures.empty()) return v.reason;
   const Failure& f = v.failures.front();
@@ -171,6 +161,7 @@ void writeMarkdown(const Matrix& m, std::ostream& out) {
     for (const auto& [reason, vs] : xfails)
       out << "- " << vs.size() << " vector" << (vs.size() == 1 ? "" : "s") << " (e.g. `" << vs.front()->id << "`): " << markdownEscape(reason) << "\n";
   }
+  if (m.history) writeHistoryMarkdown(*m.history, out);
   if (!m.mutants.empty()) {
     out << "\n## Planted bugs\n\n| mutant | rule | killed by |\n|---|---|---|\n";
     for (const auto& k : m.mutants)
@@ -262,6 +253,7 @@ li{margin:3px 0}.ids{color:#4a5468;font-family:ui-monospace,Menlo,monospace;font
     section("Expected failures, by reason", xfails, true);
     section("Skipped, by reason", skips, false);
   }
+  if (m.history) writeHistoryHtml(*m.history, out);
   if (!m.mutants.empty()) {
     out << "<h2>Planted bugs</h2>\n<table><thead><tr><th>mutant</th><th>rule</th><th>what it breaks</th><th>killed by</th>"
            "</tr></thead><tbody>\n";
@@ -294,6 +286,7 @@ void writeJson(const Matrix& m, std::ostream& out) {
       for (const auto* k : mutantsOf(m, rule)) row["mutants"].push_back({{"name", k->name}, {"killed", k->killed}, {"by", k->by}});
     j["rules"].push_back(row);
   }
+  if (m.history) j["history"] = historyJson(*m.history);
   out << j.dump(2) << "\n";
 }
 

@@ -1,15 +1,19 @@
 // The divergence matrix (`memconform matrix`): rules x targets, each cell the
 // vectors that cite the rule, counted by status, written as Markdown and as a
 // self-contained HTML page. A planted-bug column says, per rule, how many of
-// the mutants planted against it the corpus kills.
+// the mutants planted against it the corpus kills; with releases of a package
+// as the targets, a section says when each rule's behaviour changed
+// (release_history.h).
 #pragma once
 
 #include <array>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "conformance/runner/release_history.h"
 #include "conformance/runner/report.h"
 
 namespace memconform::conformance {
@@ -32,6 +36,7 @@ struct Matrix {
   std::vector<Report> reports;     // one column each
   std::map<std::string, std::vector<MatrixCell>> cells;  // rule -> one cell per report
   std::vector<MutantKill> mutants;  // empty: no mutants column
+  std::optional<ReleaseHistory> history;  // matrix --releases: when behaviour changed
   std::string generated;            // when, for the page
   int exitCode() const;            // 0 unless a report's exit code is not
 };

@@ -95,6 +95,16 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
   out.unsetf(std::ios::fixed);
 }
 
+std::string markdownEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
 std::string xmlEscape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {

@@ -49,6 +49,8 @@ struct Report {
 // Text as XML/HTML character data or attribute value (control characters
 // other than tab and newlines become '?').
 std::string xmlEscape(std::string_view s);
+// Text for a Markdown table cell or list item: '|' escaped, newlines as spaces.
+std::string markdownEscape(std::string_view s);
 
 // Why an error result is one: "crash", "timeout" or "protocol-error" for a
 // driver that failed (docs/DRIVER_PROTOCOL.md), "error" for anything else.

@@ -2,13 +2,12 @@
 // hold no logic of their own.
 #include <CLI/CLI.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "tools/memconform/capture.h"
 #include "tools/memconform/corpus_checks.h"
 #include "tools/memconform/demo.h"
 #include "tools/memconform/from_crash.h"
@@ -30,14 +29,9 @@ std::string readFile(const fs::path& path) {
 }
 
 std::string runAndCapture(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run " + command);
-  std::array<char, 4096> buf;
-  for (std::size_t n; (n = fread(buf.data(), 1, buf.size(), pipe)) > 0;) output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  if (status != 0) throw std::runtime_error(command + " exited with status " + std::to_string(status));
-  return output;
+  const Captured c = capture(command);
+  if (c.exitCode != 0) throw std::runtime_error(command + " exited with status " + std::to_string(c.exitCode));
+  return c.output;
 }
 
 fs::path defaultTestBinary() {
@@ -52,7 +46,7 @@ int rules(const fs::path& spec, const fs::path& tests, bool verbose) {
     std::cerr << "memconform rules: no rule IDs (| ID | table rows) in " << spec << "\n";
     return 2;
   }
-  const auto names = testNamesFromGtestList(runAndCapture("'" + tests.string() + "' --gtest_list_tests"));
+  const auto names = testNamesFromGtestList(runAndCapture(shellWord(tests.string()) + " --gtest_list_tests"));
   const auto coverage = coverRules(ids, names);
   std::size_t uncovered = 0;
   std::cout << "rule       tests  covered by\n";
@@ -170,6 +164,18 @@ int main(int argc, char** argv) {
   matrixCmd->add_option("--json", matrix.jsonPath, "write the matrix as JSON here");
   matrixCmd->add_option("--timeout", matrix.timeoutSeconds, "cmd: targets: seconds a driver may take for one vector")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  matrix.driverDir = MEMCONFORM_SOURCE_DIR "/conformance/drivers/node";
+  matrixCmd->add_flag("--releases", matrix.releases,
+                      "add every published release of @sqlite.org/sqlite-wasm from 3.40 on and of its forks (fetched "
+                      "from the npm registry into --cache) through the Node driver, with no expectations; the pages "
+                      "then say, per rule, in which release each behaviour changed. Exit 0 if every release was "
+                      "fetched and ran every vector (failing some is what is being surveyed), 1 if not");
+  matrixCmd->add_option("--cache", matrix.cache, "--releases: where releases are installed (default ~/.cache/memconform/packages)");
+  matrixCmd->add_flag("--offline", matrix.offline, "--releases: only what the cache holds");
+  matrixCmd->add_option("--package", matrix.packages,
+                        "--releases: only this package (@sqlite.org/sqlite-wasm, @evolu/sqlite-wasm, "
+                        "@libsql/libsql-wasm-experimental, @sqliteai/sqlite-wasm); repeatable");
+  matrixCmd->add_option("--only", matrix.only, "--releases: only this version; repeatable");
 
   DriverCommand driver;
   auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "

@@ -23,6 +23,7 @@
 #include "conformance/targets/reference_target.h"
 #include "core/dialects.h"
 #include "core/mutants.h"
+#include "tools/memconform/capture.h"
 #include "tools/memconform/rules.h"
 
 namespace memconform::cli {
@@ -313,9 +314,46 @@ int listDialects(std::ostream& out) {
   return 0;
 }
 
+// --releases: the releases releases.mjs installed (or found in the cache),
+// each package's in version order; nullopt, said on stderr, if there are
+// none. `complete` is false if some could not be fetched.
+std::optional<std::vector<Release>> installedReleases(const MatrixCommand& c, bool& complete) {
+  std::string command = "node " + shellWord(c.driverDir + "/releases.mjs");
+  if (!c.cache.empty()) command += " --cache " + shellWord(c.cache);
+  if (c.offline) command += " --offline";
+  for (const auto& p : c.packages) command += " --package " + shellWord(p);
+  for (const auto& v : c.only) command += " --only " + shellWord(v);
+  const Captured got = capture(command);
+  complete = got.exitCode == 0;
+  if (got.exitCode != 0 && got.exitCode != 1) {
+    std::cerr << "memconform matrix: no release to run (" << command << " exited with status " << got.exitCode << ")\n";
+    return std::nullopt;
+  }
+  std::vector<Release> out;
+  try {
+    for (const auto& r : nlohmann::json::parse(got.output))
+      out.push_back({r.at("package").get<std::string>(), r.at("version").get<std::string>(), r.at("dir").get<std::string>()});
+  } catch (const nlohmann::json::exception& e) {
+    std::cerr << "memconform matrix: " << command << " printed no list of releases: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
 int runMatrix(const MatrixCommand& c) {
   std::vector<std::string> specs = c.targets;
   specs.insert(specs.end(), c.moreTargets.begin(), c.moreTargets.end());
+  std::vector<Release> releases;
+  bool allFetched = true;
+  if (c.releases) {
+    auto installed = installedReleases(c, allFetched);
+    if (!installed) return 2;
+    releases = std::move(*installed);
+    for (auto& r : releases) {
+      r.report = specs.size();
+      specs.push_back("cmd:node " + shellWord(c.driverDir + "/driver.mjs") + " --package " + shellWord(r.dir));
+    }
+  }
   if (specs.empty()) specs.push_back("reference");
   // Each expectations file names its target; it applies to that column.
   std::map<std::string, Expectations> expectationsFor;
@@ -362,7 +400,12 @@ int runMatrix(const MatrixCommand& c) {
     const auto killed = std::count_if(kills.begin(), kills.end(), [](const MutantKill& k) { return k.killed; });
     std::cout << "planted bugs: " << killed << " of " << kills.size() << " killed\n";
   }
-  Matrix matrix = buildMatrix(ruleIdsFromSpec(specText), std::move(reports), std::move(kills));
+  const std::vector<std::string> rules = ruleIdsFromSpec(specText);
+  Matrix matrix = buildMatrix(rules, std::move(reports), std::move(kills));
+  if (c.releases) {
+    matrix.history = buildHistory(matrix.reports, releases, rules);
+    std::cout << releases.size() << " releases; " << matrix.history->changes() << " behaviour changes between consecutive releases\n";
+  }
   const std::time_t now = std::time(nullptr);
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
@@ -372,6 +415,14 @@ int runMatrix(const MatrixCommand& c) {
   writeTo(c.jsonPath, [&](std::ostream& out) { writeJson(matrix, out); });
   for (const auto& [path, what] : {std::pair{c.markdownPath, "Markdown"}, std::pair{c.htmlPath, "HTML"}, std::pair{c.jsonPath, "JSON"}})
     if (!path.empty() && path != "-") std::cout << what << ": " << path << "\n";
+  if (c.releases) {
+    // A survey: failures are its content; a release not fetched or a vector not run is not.
+    const bool ran = std::all_of(releases.begin(), releases.end(),
+                                 [&](const Release& r) { return matrix.reports[r.report].count(Status::Error) == 0; });
+    if (!allFetched) std::cout << "some releases could not be fetched (above)\n";
+    if (!ran) std::cout << "some releases could not run every vector (ERROR in the table)\n";
+    return allFetched && ran ? 0 : 1;
+  }
   return matrix.exitCode();
 }
 

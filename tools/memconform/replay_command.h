@@ -71,6 +71,14 @@ struct MatrixCommand {
   std::string spec;
   std::string markdownPath, htmlPath, jsonPath;
   double timeoutSeconds = 5;
+  // --releases: every published release of @sqlite.org/sqlite-wasm and its
+  // forks (releases.mjs of driverDir, installed into `cache`) as targets.
+  bool releases = false;
+  bool offline = false;
+  std::string cache;                  // empty: releases.mjs's default
+  std::vector<std::string> packages;  // empty: all of releases.mjs's
+  std::vector<std::string> only;      // empty: every version
+  std::string driverDir;              // conformance/drivers/node of the source tree
 };
 int runMatrix(const MatrixCommand& c);
 

@@ -42,7 +42,7 @@ const candidates = files(dir).flatMap((f) => JSON.parse(readFileSync(f, 'utf8'))
   .filter((v) => !v.setup || (!v.setup.growFaults && !v.setup.growth &&
     (!v.setup.memory || (v.setup.memory.initialPages === 256 && v.setup.memory.maximumPages === 32768))));
 
-const r = await Release.open(release);
+const r = await Release.open({ version: release });
 let instance = await r.instance(DEFAULT.initialPages, DEFAULT.maximumPages);
 
 function rate(runOnce) {

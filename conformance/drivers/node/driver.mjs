@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // memconform driver (protocol 1, docs/DRIVER_PROTOCOL.md) for the heap helpers
 // of @sqlite.org/sqlite-wasm:
-//   node driver.mjs [--release 3.54.1-build1|3.41.2] [--mutant NAME] [--label TEXT] [--check-reset] [--no-check-accesses] [--dialect-accesses] [--fresh-instances] [--stats FILE]
+//   node driver.mjs [--release 3.54.1-build1|3.41.2 | --package DIR] [--mutant NAME] [--label TEXT] [--check-reset] [--no-check-accesses] [--dialect-accesses] [--fresh-instances] [--stats FILE]
 //   node driver.mjs --list-mutants
+// --release loads a release pinned in package.json; --package the one
+// installed in DIR (its package.json's folder): any release of
+// @sqlite.org/sqlite-wasm from 3.41.2 on, or a fork with the same helpers,
+// whatever its layout (lib/package.mjs; releases.mjs installs them).
 // Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
 // helper object and writes what happened; the runner judges. --mutant plants
 // one bug in the helpers (lib/mutants.mjs); --label only marks the process.
@@ -33,7 +37,8 @@ let release, options;
 try {
   ({ values: options } = parseArgs({
     options: {
-      release: { type: 'string', default: Object.keys(RELEASES)[0] },
+      release: { type: 'string' },
+      package: { type: 'string' },
       mutant: { type: 'string' },
       label: { type: 'string' },
       'list-mutants': { type: 'boolean' },
@@ -52,8 +57,11 @@ try {
   if (options.mutant && !MUTANTS[options.mutant])
     throw new Error(`unknown mutant "${options.mutant}"; known: ${Object.keys(MUTANTS).join(', ')}`);
   if (options['check-accesses'] && options['no-check-accesses']) throw new Error('--check-accesses and --no-check-accesses contradict each other');
+  if (options.release !== undefined && options.package !== undefined) throw new Error('--release and --package name two packages: give one');
   if (!options['no-check-accesses']) accessChecker.install();  // before the package makes its views
-  release = await Release.open(options.release);
+  release = await Release.open({ version: options.release ?? (options.package ? undefined : Object.keys(RELEASES)[0]), packageDir: options.package });
+  if (options['dialect-accesses'] && !release.dialect)
+    throw new Error(`--dialect-accesses: no dialect is known for ${release.name} ${release.version} (pinned: ${Object.keys(RELEASES).join(', ')})`);
 } catch (e) {
   const missing = e?.code === 'ERR_MODULE_NOT_FOUND' ? ' (run scripts/setup.sh, which runs npm ci here)' : '';
   process.stderr.write(`Error: memconform sqlite-wasm driver: ${e?.message ?? e}${missing}\n`);
@@ -64,7 +72,7 @@ const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
 send({
   hello: 'memconform-driver',
   protocol: 1,
-  implementation: `@sqlite.org/sqlite-wasm ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
+  implementation: `${release.name} ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   // table-slot-reuse: upstream's free list hands out the last freed slot first.
   // repeat-strings: long strings come written short (lib/run_vector.mjs writtenOut).
@@ -82,7 +90,7 @@ send({
 const stats = { vectors: 0, instances: 0, instancesAhead: 0, rehomed: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, rehomes: 0, vectors: 0, resets: 0 } };
 const pool = new InstancePool(async (initialPages, maximumPages) => {
   const instance = await release.instance(initialPages, maximumPages);
-  if (options['dialect-accesses']) instance.dialectAccesses = new Set(RELEASES[release.version].dialect);
+  if (options['dialect-accesses']) instance.dialectAccesses = new Set(release.dialect);
   if (options.mutant) plantMutant(options.mutant, instance, release);
   return instance;
 }, stats, {

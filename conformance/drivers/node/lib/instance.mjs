@@ -5,36 +5,28 @@
 // object (the helpers call each other through it), and memory.grow on the
 // memory object (Emscripten's growMemory calls it), where growth faults are
 // injected too (MEM-5).
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Binding } from './binding.mjs';
+import { openPackage } from './package.mjs';
 import { Real, accessChecker } from './sanitizer.mjs';
 import { enforceRangeU32 } from './webidl.mjs';
 
 const PAGE = 65536;
 
-// The releases this driver knows how to load: the helper code is the
-// package's own, only the way into it differs.
+// The releases pinned in package.json, each with its expectations file: an
+// installed package's folder by version (any other installed package loads
+// by its folder: Release.open({ packageDir }), lib/package.mjs).
 // `dialect`: the variants of the release's dialect (core/dialects.cpp) under
 // which the helpers themselves touch what SAFE-2 forbids; the access check
 // accepts those accesses when asked to (--dialect-accesses).
 export const RELEASES = {
   '3.54.1-build1': {
+    dir: '../node_modules/@sqlite.org/sqlite-wasm/',
     dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'peek-poke-unchecked', 'zero-memory-fill'],
-    async load() {
-      const dir = new URL('../node_modules/@sqlite.org/sqlite-wasm/dist/', import.meta.url);
-      return { init: (await import('@sqlite.org/sqlite-wasm')).default, dir, script: 'node.mjs' };
-    },
   },
   '3.41.2': {
+    dir: '../node_modules/sqlite-wasm-3.41.2/',
     dialect: ['views-cached-by-length', 'peek-empty-list-reads-zero', 'peek-poke-unchecked', 'zero-memory-fill'],
-    // No Node entry point: the browser build loads once `self` and a `file:`
-    // `location` exist; the wasm binary is handed over in instantiateWasm.
-    async load() {
-      const dir = new URL('../node_modules/sqlite-wasm-3.41.2/sqlite-wasm/jswasm/', import.meta.url);
-      globalThis.self ??= globalThis;
-      globalThis.location ??= new URL('sqlite3.mjs', dir);
-      return { init: (await import(new URL('sqlite3.mjs', dir).href)).default, dir, script: 'sqlite3.mjs' };
-    },
   },
 };
 
@@ -58,17 +50,22 @@ function declarationText(source, name) {
 }
 
 export class Release {
-  static async open(version) {
-    const release = RELEASES[version];
-    if (!release) throw new Error(`unknown release "${version}"; known: ${Object.keys(RELEASES).join(', ')}`);
-    const { init, dir, script } = await release.load();
-    const binary = readFileSync(new URL('sqlite3.wasm', dir));
-    const source = readFileSync(new URL(script, dir), 'utf8');
-    return new Release(version, init, new WebAssembly.Module(binary), source);
+  // A pinned release by version, or the package installed in packageDir.
+  static async open({ version, packageDir }) {
+    if (packageDir === undefined) {
+      const pinned = RELEASES[version];
+      if (!pinned) throw new Error(`unknown release "${version}"; pinned: ${Object.keys(RELEASES).join(', ')} (any other: --package DIR)`);
+      packageDir = fileURLToPath(new URL(pinned.dir, import.meta.url));
+    }
+    const p = await openPackage(packageDir);
+    return new Release(p, new WebAssembly.Module(p.binary));
   }
 
-  constructor(version, init, module, source) {
+  constructor({ name, version, layout, init, source }, module) {
+    this.name = name;
     this.version = version;
+    this.layout = layout;
+    this.dialect = RELEASES[version]?.dialect;  // undefined for a release not pinned
     this.init = init;
     this.module = module;
     this.source = source;
@@ -178,34 +175,46 @@ export class Instance {
     const runtime = { resizing: 0 };  // calls of emscripten_resize_heap under way
     let imports, failed;
     const refused = new Promise((_, reject) => { failed = reject; });
+    // The module instantiated over the binding with the imports the
+    // package's runtime made, on a later microtask (which lets 3.41.2
+    // register its post-run hook first); `refused` rejects if the module
+    // refuses the memory.
+    const instantiate = (imp, done) => {
+      imports = imp;
+      // Growth through the runtime's resize (from JS or from sbrk in the
+      // module) renews the runtime's own views (updateMemoryViews).
+      const resizeHeap = runtime.resizeHeap = imp.env.emscripten_resize_heap;
+      imp.env.emscripten_resize_heap = (size) => {
+        ++runtime.resizing;
+        try {
+          return resizeHeap(size);
+        } finally {
+          --runtime.resizing;
+        }
+      };
+      queueMicrotask(() => {
+        try {
+          done(binding.instantiate(imp));
+        } catch (e) {
+          failed(e);
+        }
+      });
+    };
     const options = {
       print: () => {},
       printErr: () => {},
       wasmMemory: binding.memory,
-      // Both releases accept instantiateWasm; answering on a later microtask
-      // lets 3.41.2 register its post-run hook first.
       instantiateWasm(imp, done) {
-        imports = imp;
-        // Growth through the runtime's resize (from JS or from sbrk in the
-        // module) renews the runtime's own views (updateMemoryViews).
-        const resizeHeap = runtime.resizeHeap = imp.env.emscripten_resize_heap;
-        imp.env.emscripten_resize_heap = (size) => {
-          ++runtime.resizing;
-          try {
-            return resizeHeap(size);
-          } finally {
-            --runtime.resizing;
-          }
-        };
-        queueMicrotask(() => {
-          try {
-            done({ exports: binding.instantiate(imp) }, release.module);
-          } catch (e) {
-            failed(e);  // the module refused the memory: create() rejects
-          }
-        });
+        instantiate(imp, (exports) => done({ exports }, release.module));
         return {};
       },
+    };
+    // 3.51's browser build replaces instantiateWasm with its own, which
+    // fetches the binary and streams it in: it gets the same instantiation.
+    const { instantiateStreaming } = WebAssembly;
+    WebAssembly.instantiateStreaming = (source, imp) => {
+      Promise.resolve(source).catch(() => {});  // its fetch of a file: URL, which Node refuses
+      return new Promise((resolve) => instantiate(imp, (exports) => resolve({ instance: { exports }, module: release.module })));
     };
     const warn = console.warn;
     console.warn = () => {};  // "Ignoring inability to install OPFS sqlite3_vfs"
@@ -214,6 +223,7 @@ export class Instance {
       sqlite3 = await Promise.race([release.init(options), refused]);
     } finally {
       console.warn = warn;
+      WebAssembly.instantiateStreaming = instantiateStreaming;
     }
     return new Instance(release, sqlite3, options, imports.env, binding, maximumPages, runtime);
   }

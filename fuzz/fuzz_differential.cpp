@@ -3,7 +3,10 @@
 // results, events or invariant verdicts is a finding, reported with a stable
 // signature (target, op, rule) and both sides' outcomes. With
 // MEMCONFORM_EXPECTATIONS=FILE, an input whose first difference is a finding
-// the file's "fuzz" section lists is counted instead (fuzz/known_findings.h).
+// the file's "fuzz" section lists is counted instead (fuzz/known_findings.h);
+// MEMCONFORM_FUZZ_SUMMARY=PATH writes the counts as JSON at the end.
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +15,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "conformance/runner/expectations.h"
 #include "conformance/targets/cmd_target.h"
@@ -72,7 +77,33 @@ void endedAtKnownFinding(const fuzz::Difference& d) {
 constexpr std::size_t kRememberedVectors = 4096;  // 16,384 held ~1 GB of RSS after 120 s under ASan
 conformance::CmdTarget* driver = nullptr;
 
+// MEMCONFORM_FUZZ_SUMMARY=PATH: what sayWhatWasNotCompared says, as JSON in
+// PATH ("%p" becomes the process id: one file per process of a -jobs run),
+// for scripts/fuzz.sh's summary.json: a run that ends at a finding aborts
+// before it, and leaves none.
+void writeSummary() {
+  const char* path = std::getenv("MEMCONFORM_FUZZ_SUMMARY");
+  if (!path || !*path) return;
+  std::string file = path;
+  if (const auto at = file.find("%p"); at != std::string::npos) file.replace(at, 2, std::to_string(getpid()));
+  const nlohmann::json j{
+      {"target", other->name()},
+      {"inputs", inputs},
+      {"answeredFromDriverMemory", driver ? driver->rememberedAnswers() : 0},
+      {"skipped", {{"inputs", skips.count}, {"last", lastSkip}}},
+      {"known", {{"inputs", knownEnds.count}, {"findings", known.summaryJson()}}},
+  };
+  if (std::FILE* out = std::fopen(file.c_str(), "w")) {
+    const std::string text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  } else {
+    std::fprintf(stderr, "fuzz_differential: MEMCONFORM_FUZZ_SUMMARY: cannot write %s\n", file.c_str());
+  }
+}
+
 void sayWhatWasNotCompared() {
+  writeSummary();
   if (driver && driver->rememberedAnswers())
     std::fprintf(stderr, "fuzz_differential: %zu of %zu inputs were answered from the driver's earlier responses (MEMCONFORM_DRIVER_CACHE=0 asks it every time)\n",
                  driver->rememberedAnswers(), inputs);

@@ -34,4 +34,16 @@ std::string KnownFindings::summary() const {
   return s;
 }
 
+nlohmann::json KnownFindings::summaryJson() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [signature, reason] : expectations_.findings) {
+    const auto it = seen_.find(signature);
+    nlohmann::json under = nlohmann::json::object();
+    if (const auto u = underCoarse_.find(signature); u != underCoarse_.end())
+      for (const auto& [fine, inputs] : u->second) under[fine] = inputs;
+    j[signature] = {{"inputs", it == seen_.end() ? 0 : it->second}, {"reason", reason}, {"under", under}};
+  }
+  return j;
+}
+
 }  // namespace memconform::fuzz

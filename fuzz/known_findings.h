@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "conformance/runner/expectations.h"
 #include "fuzz/differential.h"
 
@@ -35,6 +37,9 @@ class KnownFindings {
   //     peek/PEEK-1/value:list>value:list0: 12 inputs
   //   zeroMemory/ALIGN-2: not seen
   std::string summary() const;
+  // The same as JSON: {SIGNATURE: {"inputs": N, "reason": TEXT, "under":
+  // {FINE: N}}}, for scripts and CI (scripts/fuzz.sh's summary.json).
+  nlohmann::json summaryJson() const;
 
  private:
   conformance::Expectations expectations_;

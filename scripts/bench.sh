@@ -88,11 +88,14 @@ ns() {
 nodeNs() { awk -v n="$1" -v what="$2" '$1 == n && $2 == what {print $3; found = 1} END {if (!found) print "?"}' "$out/node.txt"; }
 work=build/fuzz/work
 fuzzed() { cat "$work/$1/$2" 2>/dev/null || echo "?"; }
+# A row of the table, printed, and kept for table.json ("?", unmeasured, as null).
 row() {  # MEASURE MEMCONFORM BASELINE UNIT
   local ratio="?"
   [[ $2 != "?" && $3 != "?" ]] && ratio=$(awk -v a="$2" -v b="$3" 'BEGIN {printf "%.2f", a / b}')
   printf '%-62s %12s %12s %-7s %8s\n' "$1" "$2" "$3" "$4" "$ratio"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$ratio" >>"$out/rows.tsv"
 }
+: >"$out/rows.tsv"
 {
   echo "scripts/bench.sh $seconds, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
   printf '%-62s %12s %12s %-7s %8s\n' "measure" "memconform" "baseline" "unit" "ratio"
@@ -124,4 +127,22 @@ row() {  # MEASURE MEMCONFORM BASELINE UNIT
     printf '%-22s %12s %14s\n' "$t" "$(fuzzed "$t" execs)" "$(fuzzed "$t" peak_rss_mb)"
   done
 } | tee "$out/table.txt"
+# The table as JSON, which the bench gate reads: its rows, and each fuzz
+# target's run summary (scripts/fuzz_summary.mjs).
+node - "$out" "$seconds" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$work" <<'JS'
+const fs = require('node:fs');
+const [out, seconds, commit, work] = process.argv.slice(2);
+const n = (x) => (x === '?' ? null : Number(x));
+const rows = fs.readFileSync(`${out}/rows.tsv`, 'utf8').trim().split('\n').map((line) => {
+  const [measure, memconform, baseline, unit, ratio] = line.split('\t');
+  return { measure, memconform: n(memconform), baseline: n(baseline), unit, ratio: n(ratio) };
+});
+const targets = ['fuzz_scope_ops', 'fuzz_differential', 'fuzz_resize', 'fuzz_peek_poke', 'fuzz_vector_json', 'fuzz_wasm', 'fuzz_standin', 'fuzz_empty'];
+const fuzz = targets.map((t) => {
+  const file = `${work}/${t}/summary.json`;
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { label: t, missing: true };
+});
+fs.writeFileSync(`${out}/table.json`, JSON.stringify({ command: `scripts/bench.sh ${seconds}`, date: new Date().toISOString(), commit, rows, fuzz }, null, 1) + '\n');
+JS
+echo "JSON: $out/table.json"
 ((findings == 0)) || { echo "a fuzz run found something: see $work/*/log.txt"; exit 1; }

@@ -64,9 +64,11 @@
 #                                            (bench/fuzz_standin.cpp) and
 #                                            fuzz_differential of the
 #                                            reference against itself
-#                                            (default 20 s each)
+#                                            (default 20 s each; JSON:
+#                                            build/fuzz/work/throughput.json)
 #
-# For each run it prints exec/s, coverage and findings. A finding prints its
+# For each run it prints exec/s, coverage and findings, and writes them as
+# JSON in build/fuzz/work/LABEL/summary.json (scripts/fuzz_summary.mjs). A finding prints its
 # signature and, for the op-sequence targets, `memconform from-crash` turns
 # it into a minimised vector whose path is printed.
 #
@@ -183,7 +185,8 @@ run() {
     in=$dir
     [[ $target_env == plugin:* && $target_env != plugin:/* ]] && target_env=plugin:$root/${target_env#plugin:}
   fi
-  (cd "$in" && { [[ -z $target_env ]] || export MEMCONFORM_TARGET=$target_env; } && ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+  (cd "$in" && { [[ -z $target_env ]] || export MEMCONFORM_TARGET=$target_env; } &&
+    MEMCONFORM_FUZZ_SUMMARY="$dir/differential-%p.json" ASAN_OPTIONS="${asan}${ASAN_OPTIONS:+:$ASAN_OPTIONS}" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$root/$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" "${processes[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
     -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1) || status=$?
   echo "$(date +%s.%N) - $start" | bc >"$dir/seconds"
@@ -193,6 +196,8 @@ run() {
   echo "${execs:-}" >"$dir/execs"
   # The largest resident set of its processes (scripts/bench.sh reports it).
   awk '$1 == "stat::peak_rss_mb:" && $2 > max {max = $2} END {if (max) print max}' "$dir/log.txt" >"$dir/peak_rss_mb"
+  # The run as JSON, which the gates read (scripts/fuzz_summary.mjs).
+  node "$root/scripts/fuzz_summary.mjs" "$dir" "$label" "$target" "$status"
   cov=$(grep -E '(DONE|INITED|pulse|NEW) +cov:' "$dir/log.txt" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
   local finding
   finding=$(ls "$dir/findings" 2>/dev/null | head -n 1 || true)
@@ -256,6 +261,19 @@ timesToFind() {  # LABEL RUNS SECS
 # (an argument that is not a number).
 # The campaign's JSON summary, what CI asserts on (scripts/gate.sh):
 # {"campaign", "runs", "secondsPerRun", "missed", "mutants": [{"name", "seconds": [S|null, ...]}]}.
+# FILE CAMPAIGN LABEL...: the runs' summaries (RUN_DIR/summary.json) as one
+# JSON file, {"campaign": CAMPAIGN, "runs": {LABEL: SUMMARY}}, for the gates.
+collectSummaries() {
+  local file=$1 campaign=$2
+  shift 2
+  node - "$file" "$campaign" "$work" "$@" <<'JS'
+const fs = require('node:fs');
+const [file, campaign, work, ...labels] = process.argv.slice(2);
+const runs = Object.fromEntries(labels.map((l) => [l, JSON.parse(fs.readFileSync(`${work}/${l}/summary.json`, 'utf8'))]));
+fs.writeFileSync(file, JSON.stringify({ campaign, runs }, null, 1) + '\n');
+JS
+  echo "summary: $file"
+}
 writeSummary() {  # FILE CAMPAIGN RUNS SECS
   printf '{"campaign": "%s", "runs": %s, "secondsPerRun": %s, "missed": %s, "mutants": [%s]}\n' "$2" "$3" "$4" "$missed" \
     "$(IFS=,; echo "${summary[*]}")" >"$1"
@@ -415,6 +433,8 @@ case $what in
     printf '%-56s %9s exec/s\n' "the stand-in (bench/fuzz_standin.cpp), one process" "${standin:-?}"
     printf '%-56s %9s exec/s  %s of the stand-in\n' "fuzz_scope_ops, one process" "${e:-?}" "$(share "$e" "$standin")"
     printf '%-56s %9s exec/s  %s of fuzz_scope_ops\n' "fuzz_differential, the reference against itself" "${d:-?}" "$(share "$d" "$e")"
+    collectSummaries "$work/throughput.json" throughput throughput-standin throughput-differential \
+      $(for n in $counts; do echo "throughput-scope-ops-$n throughput-empty-$n"; done)
     ((findings == 0)) || { echo "a throughput run found something: see $work/throughput-*/log.txt"; exit 1; }
     ;;
   all)

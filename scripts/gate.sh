@@ -43,6 +43,18 @@ fail() {
   echo "gate $gate: $*"
   exit 1
 }
+# Asserts on a fuzz run's JSON summary (scripts/fuzz_summary.mjs): the JS
+# expression, over the summary `s`, must hold; the gate fails with WHY and
+# the summary's finding and counts if it does not.
+expectRun() {  # LABEL EXPRESSION WHY
+  node - "build/fuzz/work/$1/summary.json" "$2" <<'JS' || fail "$3"
+const [file, expression] = process.argv.slice(2);
+const s = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+const brief = { finding: s.finding, inputs: s.differential?.inputs, skipped: s.differential?.skipped };
+if (!new Function('s', `return (${expression});`)(s)) { console.log(JSON.stringify(brief)); process.exit(1); }
+console.log(`${s.label}: ${s.finding ? `stopped at ${s.finding.signature}` : 'no finding'}${s.differential ? `, ${s.differential.skipped.inputs} of ${s.differential.inputs} inputs skipped` : ''}`);
+JS
+}
 # The fuzz preset is built once, by the fuzz-build gate (ctest fixture).
 export MEMCONFORM_SKIP_BUILD=1
 
@@ -93,8 +105,8 @@ case $gate in
       cat "$reports/fuzz-wasm-overlap.txt"
       fail "fuzz_wasm did not find the overlapping allocator in 60 s"
     fi
-    grep 'signature: .*/SAFE-1$' "$reports/fuzz-wasm-overlap.txt" | head -n 1 ||
-      fail "fuzz_wasm stopped on the overlapping allocator, but not by SAFE-1: $(grep -m1 'signature:' "$reports/fuzz-wasm-overlap.txt")" ;;
+    expectRun wasm-wasm-overlap "/\\/SAFE-1$/.test(s.finding?.signature)" \
+      "fuzz_wasm stopped on the overlapping allocator, but not by SAFE-1" ;;
   coverage-determinism)             # an input's coverage does not depend on the inputs before it
     build/fuzz/bin/coverage_determinism corpus/fuzz_scope_ops corpus/fuzz_differential ;;
   fuzz-mutants) bash scripts/fuzz.sh mutants 60 ;;   # fuzz_differential finds every planted bug
@@ -105,29 +117,62 @@ case $gate in
     if bash scripts/fuzz.sh plugin build/fuzz/lib/libmemconform_example_plugin_pops_top.so 60 >"$reports/pops-top.txt"; then
       fail "the planted bug of libmemconform_example_plugin_pops_top.so survived 60 s"
     fi
-    grep -m1 'signature: .*/CALL-1' "$reports/pops-top.txt" ||
-      fail "the run stopped, but not on the planted CALL-1 bug: $(grep -m1 'signature:' "$reports/pops-top.txt")" ;;
+    expectRun differential-libmemconform_example_plugin_pops_top "/\\/CALL-1(\\/|$)/.test(s.finding?.signature)" \
+      "the run stopped, but not on the planted CALL-1 bug" ;;
   fuzz-plugin-refuses)              # a run whose target refuses every setup compares nothing, and fails
     if bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_plugin_create_refuses.so 5 >"$reports/refuses.txt"; then
       fail "a run that compared nothing passed"
     fi
-    grep -E 'skipped ([0-9]+) of \1 inputs; the last: the plugin cannot create this setup: this plugin refuses every setup' \
-      "$reports/refuses.txt" || fail "the run failed, but not because every input was skipped" ;;
+    expectRun differential-libbroken_plugin_create_refuses \
+      "!s.finding && s.differential.inputs > 0 && s.differential.skipped.inputs === s.differential.inputs && /this plugin refuses every setup/.test(s.differential.skipped.last)" \
+      "the run failed, but not because every input was skipped" ;;
   fuzz-known-finding)               # fuzz_differential goes on past a finding its expectations file lists
     printf '%s\n' '{"schema": "memconform-expectations/1", "fuzz": {"call/CALL-1": "planted: the call pops the top scope"}}' \
       >"$reports/known-call-pops-top.json"
     MEMCONFORM_FROM_CRASH=0 MEMCONFORM_TARGET=mutant:call-pops-top MEMCONFORM_EXPECTATIONS="$reports/known-call-pops-top.json" \
       bash scripts/fuzz.sh fuzz_differential 10 >"$reports/known.txt"
-    grep -E '^      call/CALL-1: [1-9][0-9]* inputs' "$reports/known.txt" ||
-      fail "no input was counted at the known finding call/CALL-1" ;;
+    # Its JSON summary: no finding, and inputs counted at call/CALL-1.
+    node - build/fuzz/work/fuzz_differential/summary.json <<'JS' || fail "$(cat "$reports/known.txt")"
+const s = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+if (s.finding) throw new Error(`the run stopped at ${s.finding.signature}`);
+const known = s.differential?.known.findings['call/CALL-1'];
+if (!(known?.inputs > 0)) throw new Error('no input was counted at the known finding call/CALL-1');
+console.log(`call/CALL-1: ${known.inputs} of ${s.differential.inputs} inputs ended at the known finding; no other finding`);
+JS
+    ;;
   fuzz-releases)                    # each sqlite-wasm release against the reference in its dialect, 60 s, no finding
     for release in 3.54.1-build1 3.41.2; do
       bash scripts/fuzz.sh release "$release" 60
     done ;;
   clusterfuzzlite) bash tests/clusterfuzzlite_build_test.sh ;;   # the OSS-Fuzz build, and each target runs
-  throughput) bash scripts/fuzz.sh throughput 20 ;;              # exec/s against fuzz_empty and the stand-in
-  bench)                            # memconform against its bare baselines, short
-    MEMCONFORM_SKIP_BUILD=0 MEMCONFORM_BENCH_MIN_TIME=0.05 bash scripts/bench.sh 5 | tail -n 30 ;;
+  throughput)                       # exec/s against fuzz_empty and the stand-in, by its JSON summary
+    rm -f build/fuzz/work/throughput.json
+    bash scripts/fuzz.sh throughput 20 || fail "a throughput run found something"
+    node - build/fuzz/work/throughput.json <<'JS' || fail "$(cat build/fuzz/work/throughput.json 2>/dev/null || echo 'no summary')"
+const s = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+const runs = Object.entries(s.runs);
+if (runs.length < 4) throw new Error(`${runs.length} runs summarised, 4 at least expected`);
+for (const [label, r] of runs) {
+  if (r.finding) throw new Error(`${label} stopped at ${r.finding.signature ?? r.finding.file}`);
+  if (!(r.execsPerSecond > 0)) throw new Error(`${label} measured no exec/s`);
+}
+const e = s.runs['throughput-scope-ops-1'].execsPerSecond;
+console.log(`fuzz_scope_ops ${e} exec/s: ${(100 * e / s.runs['throughput-standin'].execsPerSecond).toFixed(1)}% of the stand-in;` +
+  ` fuzz_differential ${(100 * s.runs['throughput-differential'].execsPerSecond / e).toFixed(0)}% of fuzz_scope_ops`);
+JS
+    ;;
+  bench)                            # memconform against its bare baselines, short, by its JSON table
+    rm -f build/bench/table.json
+    MEMCONFORM_SKIP_BUILD=0 MEMCONFORM_BENCH_MIN_TIME=0.05 bash scripts/bench.sh 5 | tail -n 30 || fail "scripts/bench.sh failed"
+    node - build/bench/table.json <<'JS' || fail "$(cat build/bench/table.json 2>/dev/null || echo 'no table')"
+const t = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+const unmeasured = t.rows.filter((r) => r.memconform === null || r.baseline === null || !(r.ratio > 0)).map((r) => r.measure);
+if (unmeasured.length) throw new Error(`not measured: ${unmeasured.join('; ')}`);
+const bad = t.fuzz.filter((f) => f.label !== 'fuzz_empty' && (f.missing || f.finding || !(f.execsPerSecond > 0))).map((f) => f.label);
+if (bad.length) throw new Error(`fuzz runs missing, stopped or unmeasured: ${bad.join(', ')}`);
+console.log(`${t.rows.length} rows measured, ${t.fuzz.length - 1} fuzz targets ran (${t.command}, ${t.commit})`);
+JS
+    ;;
   time-to-find)                     # each planted bug over 3 seeds: found in every run, by its JSON summary
     rm -f build/fuzz/work/time-to-find.json   # no summary of an earlier run counts
     bash scripts/fuzz.sh time-to-find 3 60 || true

@@ -6,7 +6,7 @@
 // helpers are loaded (the driver hands it the wasm binary itself: no
 // layout's own way of fetching it runs) and the binary.
 //
-// The layouts of the published releases (scripts/releases.mjs lists them):
+// The layouts of the published releases (releases.mjs lists them):
 //   dist/node.mjs + dist/sqlite3.wasm             3.53.0 on (one bundled file)
 //   sqlite-wasm/jswasm/sqlite3-node.mjs           3.42.0 to 3.50.x, the forks
 //     (top-level node.mjs from 3.50.0 on: it imports this one)

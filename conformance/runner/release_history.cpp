@@ -31,8 +31,9 @@ void replaceAll(std::string& s, const std::string& what, const std::string& with
 // A vector's blocks and installed slots by role, from its trace's events:
 // the k-th block the vector allocated is "block#k" wherever its address (or
 // an address inside it, "block#k+OFF") appears, but as a size, and the k-th
-// slot it installed "slot#k" wherever its index appears, so that where a release's allocator or table puts things (its static data
-// and table grew) is not taken for a change of behaviour. Nor are two
+// slot it installed "slot#k" wherever its index appears, so that where a
+// release's allocator or table puts things (its static data and table
+// grew) is not taken for a change of behaviour. Nor are two
 // details of a build that access reports (SAFE-2) name: the place in the
 // release's script ("at target.poke (file:///.../sqlite3.mjs:7039:30)": a
 // new layout or bundler moves and renames it) and where its start-up data
@@ -44,7 +45,8 @@ class Roles {
       for (std::size_t at = 0; (at = op.events.find("alloc(", at)) != std::string::npos; at += 6) {
         if (at > 0 && std::isalpha(static_cast<unsigned char>(op.events[at - 1]))) continue;  // dealloc(
         const auto ptr = numberAt(op.events, at + 6);
-        const auto size = numberAt(op.events, op.events.find("size ", at) + 5);
+        const auto sizeAt = op.events.find("size ", at);
+        const auto size = sizeAt == std::string::npos ? std::nullopt : numberAt(op.events, sizeAt + 5);
         if (ptr && *ptr) blocks_.push_back({*ptr, size.value_or(0)});
       }
       for (std::size_t at = 0; (at = op.events.find("install(", at)) != std::string::npos; at += 8)

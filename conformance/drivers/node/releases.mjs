@@ -23,7 +23,7 @@
 // dates recorded there.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -104,17 +104,18 @@ function recordedDates(name) {
 }
 
 // name@version unpacked into dir (its package.json there); false, said on
-// stderr, if it cannot be fetched or unpacked. Unpacked beside dir first:
-// an interrupted fetch leaves no half package in the cache.
+// stderr, if it cannot be fetched or unpacked. Unpacked beside dir first (on
+// the same file system, for the rename): an interrupted fetch leaves no half
+// package in the cache.
 function fetchInto(name, version, dir) {
-  const work = mkdtempSync(join(tmpdir(), 'memconform-release-'));
+  mkdirSync(join(dir, '..'), { recursive: true });
+  const work = mkdtempSync(join(dir, '..', '.fetching-'));
   try {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', `${name}@${version}`, '--json', '--pack-destination', work],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
     const unpacked = join(work, 'package');
     execFileSync('tar', ['xzf', join(work, packed.filename), '-C', work], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (!existsSync(join(unpacked, 'package.json'))) throw new Error('the tarball has no package/package.json');
-    mkdirSync(join(dir, '..'), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     renameSync(unpacked, dir);
     return true;

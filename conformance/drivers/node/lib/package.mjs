@@ -37,7 +37,11 @@ export async function openPackage(dir) {
   const root = pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`);
   const manifestUrl = new URL('package.json', root);
   if (!existsSync(manifestUrl)) throw new Error(`${dir}: no package.json (--package takes an installed package's folder)`);
-  const { name, version } = JSON.parse(readFileSync(manifestUrl, 'utf8'));
+  const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8'));
+  const name = manifest.name;
+  // As the registry names it: without semver build metadata (3.41.2's own
+  // package.json says 3.41.2+build.1).
+  const version = String(manifest.version).replace(/\+.*$/, '');
   const layout = LAYOUTS.find((l) => existsSync(new URL(l.script, root)) && existsSync(new URL(l.wasm, root)));
   if (!layout)
     throw new Error(`${dir} (${name} ${version}): none of the known layouts: ${LAYOUTS.map((l) => `${l.script} + ${l.wasm}`).join('; ')}`);

@@ -314,14 +314,16 @@ export class Instance {
     w.installFunction = installing(installFunction);
     w.scopedInstallFunction = installing(scopedInstallFunction);
     w.uninstallFunction = (i) => {
-      const table = w.functionTable();
-      const held = typeof i === 'number' && i >= 0 && i < table.length && table.get(i) !== null;
       // The slot upstream empties (its index as the table converts it: "3",
-      // 3.5 and 3 are slot 3), as it was, for reset() to put back: the
-      // module's own functions and upstream's (the free list comes back
-      // whatever upstream put on it).
+      // 3.5 and 3 are slot 3) and what it holds: kept for reset() to put
+      // back (the module's own functions and upstream's; the free list
+      // comes back whatever upstream put on it), and an event if a numeric
+      // index emptied a function.
+      const table = w.functionTable();
       const slot = enforceRangeU32(i);
-      if (slot !== undefined && slot < table.length && !this.displaced.has(slot)) this.displaced.set(slot, table.get(slot));
+      const before = slot !== undefined && slot < table.length ? table.get(slot) : null;
+      if (slot !== undefined && slot < table.length && !this.displaced.has(slot)) this.displaced.set(slot, before);
+      const held = typeof i === 'number' && before !== null;
       const r = uninstallFunction(i);
       this.installed.delete(i);
       if (i === 0) ++this.zerosFreed;  // on upstream's free list, where it ends the search for a slot

@@ -824,6 +824,14 @@ std::optional<FinalState> loadKnownFinal(const std::string& file, const std::str
   return f;
 }
 
+std::optional<Setup> loadSetup(const std::string& origin, const json& j, const std::string& pointer,
+                               std::vector<LoadError>& errors) {
+  Reader r(origin, errors);
+  Setup setup = r.setup(j, pointer);
+  if (!r.ok()) return std::nullopt;
+  return setup;
+}
+
 Corpus loadCorpus(const std::vector<std::string>& paths) {
   Corpus corpus;
   std::vector<fs::path> files;

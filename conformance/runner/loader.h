@@ -39,6 +39,10 @@ std::optional<KnownOutcome> loadKnownOutcome(const std::string& file, const std:
 std::optional<FinalState> loadKnownFinal(const std::string& file, const std::string& vectorId, const nlohmann::json& j,
                                          const std::string& pointer, std::vector<LoadError>& errors);
 
+// A vector's `setup` on its own (a driver's start message in protocol 2).
+std::optional<Setup> loadSetup(const std::string& origin, const nlohmann::json& j, const std::string& pointer,
+                               std::vector<LoadError>& errors);
+
 struct Corpus {
   std::vector<VectorFile> files;
   std::vector<LoadError> errors;

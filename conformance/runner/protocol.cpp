@@ -157,7 +157,7 @@ json resultsJson(const std::vector<Op>& ops, const std::map<const Op*, const Obs
 
 json helloJson(const Hello& hello) {
   json j = {{"hello", kHello},
-          {"protocol", kVersion},
+          {"protocol", hello.protocol},
           {"implementation", hello.implementation},
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
   if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
@@ -170,9 +170,11 @@ Hello parseHello(const json& j) {
   const json& hello = field(j, "", "hello");
   if (hello != kHello) throw ProtocolError("/hello", "expected \"" + std::string(kHello) + "\", got " + hello.dump());
   const json& version = field(j, "", "protocol");
-  if (version != kVersion)
-    throw ProtocolError("/protocol", "this runner speaks protocol " + std::to_string(kVersion) + ", the driver " + version.dump());
+  if (version != kVersion && version != kOpAtATimeVersion)
+    throw ProtocolError("/protocol", "this runner speaks protocols " + std::to_string(kVersion) + " and " +
+                                         std::to_string(kOpAtATimeVersion) + ", the driver " + version.dump());
   Hello h;
+  h.protocol = version.get<int>();
   const json& name = field(j, "", "implementation");
   if (!name.is_string()) throw ProtocolError("/implementation", "expected a string");
   h.implementation = name.get<std::string>();
@@ -242,14 +244,26 @@ Response parseResponse(const json& j, std::uint64_t id, const Vector& vector) {
       return r;
     }
   r.results = parseResults(field(j, "", "results"), "/results", vector.ops);
-  const json& final = field(j, "", "final");
-  r.final.level = unsignedField(final, "/final", "level");
-  const auto live = unsignedList(final, "/final", "live");
-  r.final.live.assign(live.begin(), live.end());
-  const auto installed = unsignedList(final, "/final", "installed");
-  r.final.installed.assign(installed.begin(), installed.end());
-  r.final.byteLength = unsignedField(final, "/final", "byteLength");
+  r.final = parseState(field(j, "", "final"), "/final");
   return r;
+}
+
+TargetState parseState(const json& j, const std::string& pointer) {
+  TargetState state;
+  state.level = unsignedField(j, pointer, "level");
+  const auto live = unsignedList(j, pointer, "live");
+  state.live.assign(live.begin(), live.end());
+  const auto installed = unsignedList(j, pointer, "installed");
+  state.installed.assign(installed.begin(), installed.end());
+  state.byteLength = unsignedField(j, pointer, "byteLength");
+  return state;
+}
+
+OpResult parseOpResult(const json& j, const std::string& pointer, const Op& op) {
+  if (j.is_object() && j.contains("body")) throw ProtocolError(at(pointer, "body"), "protocol 2 sends a call's body op by op");
+  std::optional<OpResult> r = parseResult(j, pointer, op);
+  if (!r) throw ProtocolError(pointer, "expected the op's result, got null");
+  return std::move(*r);
 }
 
 json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run) {
@@ -304,6 +318,93 @@ Event parseEvent(const json& j, const std::string& pointer) {
   if (kind == "grow") return GrowEvent{u32Field(j, pointer, "grow"), boolField(j, pointer, "ok")};
   if (kind == "resizeAttempt") return ResizeAttemptEvent{numberField(j, pointer, "resizeAttempt"), boolField(j, pointer, "ok")};
   return StaleViewEvent{unsignedField(j, pointer, "staleView"), unsignedField(j, pointer, "memory")};
+}
+
+// Version 2's runner lines are written here, not built as trees: the
+// fuzzer writes one per op.
+namespace {
+void appendJson(std::string& out, const json& j) { out += j.dump(-1, ' ', false, json::error_handler_t::replace); }
+bool hasRepeat(const Expr& e) {
+  if (std::holds_alternative<Repeat>(e.form)) return true;
+  if (const auto* items = std::get_if<std::vector<Expr>>(&e.form))
+    return std::any_of(items->begin(), items->end(), hasRepeat);
+  return false;
+}
+}  // namespace
+
+std::string startLine(const Vector& vector, const std::optional<MemoryConfig>& fixedMemory) {
+  json setup = setupJson(vector);
+  if (fixedMemory)
+    setup["memory"] = {{"initialPages", fixedMemory->initialPages}, {"maximumPages", fixedMemory->maximumPages}};
+  std::string line = "{\"start\":";
+  appendJson(line, setup);
+  return line + "}";
+}
+
+json argumentJson(const Value& v, ParamType type) {
+  if (type == ParamType::Literal || type == ParamType::String || type == ParamType::StringList || type == ParamType::Bool ||
+      type == ParamType::Count) {
+    // As they are: a C string "NaN" stays a string.
+    if (const auto* s = v.get<std::string>()) return *s;
+    if (const auto* list = v.get<std::vector<Value>>()) {
+      json out = json::array();
+      for (const auto& item : *list) out.push_back(argumentJson(item, type));
+      return out;
+    }
+  }
+  return toJson(v);
+}
+
+std::string opLine(const Op& op, const Args& args, bool repeatStrings) {
+  const OpSpec& spec = opSpec(op.kind);
+  std::string line = "{\"op\":\"";
+  line += spec.name;
+  line += "\",\"at\":";
+  appendJson(line, op.pointer);
+  line += ",\"args\":{";
+  bool first = true;
+  for (const auto& [name, value] : args) {
+    const ParamSpec* param = findParam(spec, name);
+    if (!param) continue;
+    if (!first) line += ',';
+    first = false;
+    appendJson(line, std::string(name));
+    line += ':';
+    const auto expr = op.args.find(name);
+    if (repeatStrings && expr != op.args.end() && hasRepeat(expr->second)) appendJson(line, toJson(expr->second));
+    else appendJson(line, argumentJson(value, param->type));
+  }
+  return line + "}}";
+}
+
+std::string returnLine(const Value& value) {
+  std::string line = "{\"return\":";
+  appendJson(line, toJson(value));
+  return line + "}";
+}
+std::string throwLine() { return "{\"throw\":true}"; }
+std::string stateLine() { return "{\"state\":true}"; }
+
+Value parseArgument(const json& j, ParamType type, const std::string& pointer) {
+  switch (type) {
+    case ParamType::Literal:
+    case ParamType::String:
+    case ParamType::StringList:
+    case ParamType::Bool:
+    case ParamType::Count:
+      if (j.is_string()) return Value(j.get<std::string>());
+      if (j.is_array()) {
+        std::vector<Value> items;
+        for (std::size_t i = 0; i < j.size(); ++i) items.push_back(parseArgument(j[i], type, at(pointer, i)));
+        return Value(std::move(items));
+      }
+      if (j.is_object() && j.size() == 2 && j.contains("repeat") && j.contains("count") && j["repeat"].is_string() &&
+          j["count"].is_number_unsigned())
+        return Value(Repeat{j["repeat"].get<std::string>(), j["count"].get<std::uint64_t>()}.expanded());
+      break;
+    default: break;
+  }
+  return parseValue(j, pointer);
 }
 
 Value parseValue(const json& j, const std::string& pointer) {

@@ -14,6 +14,18 @@
 //   the implementation's accesses to memory and the op made some it may not
 //   (SAFE-2; each line is one access, as a sanitizer reports it).
 // The runner, not the driver, checks expectations and invariants.
+//
+// Version 2, op at a time: the runner's executor interprets the vector and
+// the driver only calls its implementation (an adapter, not an interpreter):
+//   runner -> driver  {"start":SETUP}               (a vector's setup, as in a vector file)
+//   driver -> runner  {"started":true,"byteLength":N} or {"skipped":"why"} or {"error":"why"}
+//   runner -> driver  {"op":NAME,"at":POINTER,"args":{PARAM:VALUE,...}}   (names resolved)
+//   driver -> runner  RESULT, as above without "body"
+//   for "call": driver -> runner {"body":true,"events":[...],"byteLength":N} once its
+//     scopedAllocCall runs the body; then the body's ops; then
+//     runner -> driver {"return":VALUE} or {"throw":true}; driver -> runner the call's RESULT
+//   runner -> driver  {"state":true}
+//   driver -> runner  {"level":n,"live":[...],"installed":[...],"byteLength":n}
 #pragma once
 
 #include <cstdint>
@@ -32,6 +44,7 @@
 namespace memconform::conformance::protocol {
 
 inline constexpr int kVersion = 1;
+inline constexpr int kOpAtATimeVersion = 2;
 inline constexpr std::string_view kHello = "memconform-driver";
 
 // A response or hello that does not follow the protocol: `pointer` is the
@@ -47,6 +60,7 @@ class ProtocolError : public std::runtime_error {
 };
 
 struct Hello {
+  int protocol = kVersion;  // kVersion or kOpAtATimeVersion
   std::string implementation;
   std::set<std::string> capabilities;
   // "minimumPages", optional: the smallest initial memory (in 64 KiB pages)
@@ -95,6 +109,26 @@ Response parseResponse(const nlohmann::json& j, std::uint64_t id, const Vector& 
 // reference driver's side): every op that ran, with what it returned, its
 // events and the memory size, and the end state.
 nlohmann::json responseJson(std::uint64_t id, const Vector& vector, const VectorRun& run);
+
+// Version 2 (op at a time), the runner's lines.
+// The vector's setup; a driver's fixed memory (hello "memory") is every
+// vector's memory.
+std::string startLine(const Vector& vector, const std::optional<MemoryConfig>& fixedMemory);
+// The op with its resolved arguments. A long string written short in the
+// vector (Repeat) goes short if `repeatStrings` (the driver declared it).
+std::string opLine(const Op& op, const Args& args, bool repeatStrings);
+std::string returnLine(const Value& value);
+std::string throwLine();
+std::string stateLine();
+// Version 2, the driver's lines. Each names the message it answers in its
+// errors' pointer ("/ops/3/body/0: ..."): `pointer`.
+OpResult parseOpResult(const nlohmann::json& j, const std::string& pointer, const Op& op);
+TargetState parseState(const nlohmann::json& j, const std::string& pointer);
+// A parameter's value as the op line carries it: literal parameters (a
+// peek type, a C string, an argv list) as they are, the others in section
+// 10's encoding (what parseValue reads).
+Value parseArgument(const nlohmann::json& j, ParamType type, const std::string& pointer);
+nlohmann::json argumentJson(const Value& v, ParamType type);
 
 nlohmann::json eventJson(const Event& e);
 Event parseEvent(const nlohmann::json& j, const std::string& pointer);

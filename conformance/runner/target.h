@@ -40,6 +40,9 @@ class Args {
   const Value* find(std::string_view name) const;
   Value* find(std::string_view name) { return const_cast<Value*>(std::as_const(*this).find(name)); }
   std::size_t size() const { return size_; }
+  // The arguments in the order add() gave them.
+  const std::pair<std::string_view, Value>* begin() const { return items_.data(); }
+  const std::pair<std::string_view, Value>* end() const { return items_.data() + size_; }
 
  private:
   std::array<std::pair<std::string_view, Value>, kMax> items_;

@@ -86,10 +86,7 @@ json toJson(const Op& op) {
   return j;
 }
 
-json toJson(const Vector& v) {
-  json j{{"id", v.id}, {"rules", v.rules}, {"source", v.source}};
-  if (!v.tags.empty()) j["tags"] = v.tags;
-  if (!v.requires_.empty()) j["requires"] = v.requires_;
+json setupJson(const Vector& v) {
   const Setup defaults;
   json setup = json::object();
   // Only a vector that depends on its memory states it: a stated memory
@@ -105,7 +102,14 @@ json toJson(const Vector& v) {
     if (v.setup.faults.failAbovePages) f["failAbovePages"] = *v.setup.faults.failAbovePages;
     setup["growFaults"] = f;
   }
-  j["setup"] = setup;
+  return setup;
+}
+
+json toJson(const Vector& v) {
+  json j{{"id", v.id}, {"rules", v.rules}, {"source", v.source}};
+  if (!v.tags.empty()) j["tags"] = v.tags;
+  if (!v.requires_.empty()) j["requires"] = v.requires_;
+  j["setup"] = setupJson(v);
   j["ops"] = json::array();
   for (const auto& op : v.ops) j["ops"].push_back(toJson(op));
   if (v.final) {

@@ -12,6 +12,9 @@ namespace memconform::conformance {
 nlohmann::json toJson(const Expr& e);
 nlohmann::json toJson(const Op& op);
 nlohmann::json toJson(const Vector& v);
+// The vector's `setup` as its file states it (the memory only where the
+// vector depends on it).
+nlohmann::json setupJson(const Vector& v);
 // A whole file with one group of vectors.
 nlohmann::json vectorFileJson(const std::string& area, const std::string& description, const std::vector<Vector>& vectors);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "conformance/targets/driver_hello.h"
 #include "core/errors.h"
 
 namespace memconform::conformance {
@@ -18,22 +19,6 @@ void index(const std::vector<Op>& ops, const std::vector<std::optional<protocol:
     out[&ops[i]] = &*results[i];
     index(ops[i].body, results[i]->body, out);
   }
-}
-
-// A line from the driver as JSON; anything else breaks the protocol.
-json parseLine(const std::string& line) {
-  json j = json::parse(line, nullptr, false);
-  if (j.is_discarded()) throw protocol::ProtocolError("", "not a JSON line: " + line.substr(0, 200));
-  return j;
-}
-
-// The failure with what the driver said on stderr: the line that names the
-// error (an ASan report is longer than the tail), then the tail.
-std::string withStderr(const std::string& what, const std::string& tail, const std::string& headline = {}) {
-  std::string out = what;
-  if (!headline.empty() && tail.find(headline) == std::string::npos) out += "; its stderr says: " + headline;
-  if (!tail.empty()) out += "; its stderr ends with: " + tail;
-  return out;
 }
 
 // The long strings written short in `j` ({"repeat", "count"}: Repeat),
@@ -56,21 +41,13 @@ Result<Value> outcomeOf(const protocol::OpResult& r) {
 
 }  // namespace
 
-CmdTarget::CmdTarget(const std::string& command, DriverLimits limits) : driver_(command, limits) {
-  try {
-    hello();
-  } catch (const DriverFailure& f) {
-    throw std::runtime_error(
-        withStderr(std::string(driverFailureKindName(f.kind())) + " before its hello: " + f.what(), f.stderrTail(), f.stderrHeadline()));
-  } catch (const protocol::ProtocolError& e) {
-    throw std::runtime_error("driver `" + command + "`: its hello breaks the protocol at " + e.what());
-  }
-}
+CmdTarget::CmdTarget(const std::string& command, DriverLimits limits)
+    : driver_(std::make_unique<DriverProcess>(command, limits)), hello_(startDriver(*driver_, protocol::kVersion)) {}
 
-void CmdTarget::hello() {
-  driver_.start();
-  hello_ = protocol::parseHello(parseLine(driver_.readLine()));
-}
+CmdTarget::CmdTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
+    : driver_(std::move(driver)), hello_(std::move(hello)) {}
+
+void CmdTarget::hello() { hello_ = startDriver(*driver_, protocol::kVersion); }
 
 std::string CmdTarget::sentForm(const Vector& vector) const {
   json request = protocol::requestJson(0, vector);
@@ -88,7 +65,7 @@ static std::string requestLine(std::uint64_t id, const std::string& sentForm) {
 
 void CmdTarget::prepare(const Vector& vector) {
   dropPrepared();
-  if (!driver_.running()) return;  // start() starts one, and says why if it cannot
+  if (!driver_->running()) return;  // start() starts one, and says why if it cannot
   try {
     std::string key = sentForm(vector);
     if (cacheEntries_ && cache_.count(key)) {
@@ -96,7 +73,7 @@ void CmdTarget::prepare(const Vector& vector) {
       return;
     }
     const std::uint64_t id = nextId_++;
-    driver_.writeLine(requestLine(id, key));
+    driver_->writeLine(requestLine(id, key));
     prepared_ = Prepared{&vector, id, std::move(key), true};
   } catch (const DriverFailure&) {
     // The driver is gone: start() starts a fresh one and sends the vector.
@@ -109,7 +86,7 @@ void CmdTarget::dropPrepared() {
   prepared_.reset();
   if (!sent) return;
   try {
-    driver_.readLine();
+    driver_->readLine();
   } catch (const DriverFailure&) {
     // Gone: the next start() starts a fresh driver.
   }
@@ -119,9 +96,13 @@ void CmdTarget::start(const Vector& vector) {
   finish();
   if (prepared_ && prepared_->vector != &vector) dropPrepared();
   try {
-    if (!driver_.running()) {
+    if (!driver_->running()) {
       if (prepared_ && prepared_->sent) prepared_.reset();  // sent to the driver that is gone
-      hello();  // a fresh driver after a failure
+      try {
+        hello();  // a fresh driver after a failure
+      } catch (const std::runtime_error& e) {
+        throw VectorError(e.what());
+      }
     }
     const std::optional<Prepared> prepared = std::exchange(prepared_, std::nullopt);
     const bool sent = prepared && prepared->sent;
@@ -131,8 +112,8 @@ void CmdTarget::start(const Vector& vector) {
       response_ = hit->second;
       ++cacheHits_;
     } else {
-      if (!sent) driver_.writeLine(requestLine(id, key));
-      response_ = protocol::parseResponse(parseLine(driver_.readLine()), id, vector);
+      if (!sent) driver_->writeLine(requestLine(id, key));
+      response_ = protocol::parseResponse(parseLine(driver_->readLine()), id, vector);
       if (cacheEntries_ && !response_.error) {
         if (cacheOrder_.size() >= cacheEntries_) {
           cache_.erase(cacheOrder_.front());
@@ -143,12 +124,12 @@ void CmdTarget::start(const Vector& vector) {
       }
     }
   } catch (const DriverFailure& f) {
-    throw VectorError(withStderr(std::string(driverFailureKindName(f.kind())) + ": " + f.what(), f.stderrTail(), f.stderrHeadline()));
+    throw VectorError(describeFailure(f));
   } catch (const protocol::ProtocolError& e) {
     // The driver's state is unknown after a broken response: start afresh.
-    const std::string tail = driver_.stderrTail(), headline = driver_.stderrHeadline();
-    driver_.stop();
-    throw VectorError(withStderr("protocol-error: driver `" + driver_.command() + "`: response " + e.what(), tail, headline));
+    const std::string tail = driver_->stderrTail(), headline = driver_->stderrHeadline();
+    driver_->stop();
+    throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: response " + e.what(), tail, headline));
   }
   if (response_.error) throw VectorError("the driver could not run the vector: " + *response_.error);
   if (response_.skipped) throw Unsupported("the driver cannot set it up: " + *response_.skipped);

@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -25,8 +26,10 @@ class CmdTarget : public Target {
   // Starts the driver and reads its hello; a driver that cannot say hello is
   // a std::runtime_error naming what went wrong.
   explicit CmdTarget(const std::string& command, DriverLimits limits = {});
+  // A driver started already, whose hello says protocol 1 (driver_hello.h).
+  CmdTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello);
 
-  std::string name() const override { return "cmd:" + driver_.command(); }
+  std::string name() const override { return "cmd:" + driver_->command(); }
   std::string implementation() const override { return hello_.implementation; }
   const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
   std::uint32_t minimumPages() const override { return hello_.minimumPages; }
@@ -65,7 +68,7 @@ class CmdTarget : public Target {
   const protocol::OpResult& resultOf(const Op& op);
   void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone);
 
-  DriverProcess driver_;
+  std::unique_ptr<DriverProcess> driver_;
   protocol::Hello hello_;
   std::uint64_t nextId_ = 1;
   protocol::Response response_;

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "conformance/targets/cmd_target.h"
+#include "conformance/targets/driver_hello.h"
 #include "conformance/targets/plugin_target.h"
 #include "conformance/targets/reference_target.h"
 #ifdef MEMCONFORM_WITH_WABT
@@ -52,7 +52,7 @@ std::unique_ptr<Target> makeTarget(const std::string& spec, const DriverLimits& 
   if (spec.rfind("cmd:", 0) == 0) {
     if (spec.size() == 4) throw std::invalid_argument("cmd: needs a command, e.g. 'cmd:node driver.mjs'");
     try {
-      return std::make_unique<CmdTarget>(spec.substr(4), limits);
+      return makeDriverTarget(spec.substr(4), limits);
     } catch (const std::runtime_error& e) {
       throw std::invalid_argument(e.what());
     }

@@ -6,9 +6,10 @@
 #   hang     never answers
 #   flood    answers with a 100 MB line
 #   garbage  answers with a line that is not JSON
-# Usage: flaky_driver.sh MEMCONFORM_BINARY MODE K MARKER_FILE
-mc=$1 mode=$2 k=$3 marker=$4
-coproc DRIVER { "$mc" driver; }
+# A message of protocol 2 (op at a time) is one line too, so it relays both.
+# Usage: flaky_driver.sh MEMCONFORM_BINARY MODE K MARKER_FILE [PROTOCOL]
+mc=$1 mode=$2 k=$3 marker=$4 protocol=${5:-1}
+coproc DRIVER { "$mc" driver --protocol "$protocol"; }
 IFS= read -r hello <&"${DRIVER[0]}"
 printf '%s\n' "$hello"
 n=0

@@ -8,6 +8,7 @@
 #include "conformance/runner/loader.h"
 #include "conformance/runner/protocol.h"
 #include "conformance/targets/factory.h"
+#include "tools/memconform/op_server.h"
 
 namespace memconform::cli {
 
@@ -56,6 +57,7 @@ int runDriver(const DriverCommand& c) {
     hello.capabilities.erase("memory-config");
     hello.memory = fixed;
   }
+  if (c.protocol == protocol::kOpAtATimeVersion) return serveOpAtATime(*target, hello, fixed, std::cin, std::cout);
   std::cout << protocol::helloJson(hello).dump() << std::endl;
   std::string line;
   while (std::getline(std::cin, line)) {

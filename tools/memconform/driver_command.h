@@ -14,6 +14,7 @@ struct DriverCommand {
   // "INITIAL/MAXIMUM" pages: serve as an implementation with one fixed
   // memory would (no memory-config; hello "memory"), every vector on it.
   std::string fixedMemory;
+  int protocol = 1;  // or 2: op at a time (op_server.h)
 };
 int runDriver(const DriverCommand& c);
 

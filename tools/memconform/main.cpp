@@ -181,6 +181,11 @@ int main(int argc, char** argv) {
   auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "
                                                  "stdin/stdout, as another implementation's driver would");
   driverCmd->add_option("--target", driver.target, "reference or mutant:NAME")->capture_default_str();
+  driverCmd->add_option("--protocol", driver.protocol,
+                        "1: whole vectors, interpreted by the driver; 2: op at a time, interpreted by the runner "
+                        "(docs/DRIVER_PROTOCOL.md)")
+      ->check(CLI::IsMember({1, 2}))
+      ->capture_default_str();
   driverCmd->add_option("--fixed-memory", driver.fixedMemory,
                         "INITIAL/MAXIMUM pages: serve as an implementation with one fixed memory (hello \"memory\", no "
                         "memory-config): every vector runs on it");

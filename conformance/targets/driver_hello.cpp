@@ -1,0 +1,57 @@
+#include "conformance/targets/driver_hello.h"
+
+#include <stdexcept>
+
+#include "conformance/targets/cmd_target.h"
+#include "conformance/targets/op_driver_target.h"
+
+namespace memconform::conformance {
+
+using nlohmann::json;
+
+json parseLine(const std::string& line) {
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded()) throw protocol::ProtocolError("", "not a JSON line: " + line.substr(0, 200));
+  return j;
+}
+
+std::string withStderr(const std::string& what, const std::string& tail, const std::string& headline) {
+  std::string out = what;
+  if (!headline.empty() && tail.find(headline) == std::string::npos) out += "; its stderr says: " + headline;
+  if (!tail.empty()) out += "; its stderr ends with: " + tail;
+  return out;
+}
+
+std::string describeFailure(const DriverFailure& f, const std::string& where) {
+  return withStderr(std::string(driverFailureKindName(f.kind())) + ": " + f.what() + (where.empty() ? "" : " (at " + where + ")"),
+                    f.stderrTail(), f.stderrHeadline());
+}
+
+protocol::Hello startDriver(DriverProcess& driver, int version) {
+  protocol::Hello hello;
+  try {
+    driver.start();
+    hello = protocol::parseHello(parseLine(driver.readLine()));
+  } catch (const DriverFailure& f) {
+    throw std::runtime_error(withStderr(std::string(driverFailureKindName(f.kind())) + ": before its hello, " + f.what(),
+                                        f.stderrTail(), f.stderrHeadline()));
+  } catch (const protocol::ProtocolError& e) {
+    driver.stop();
+    throw std::runtime_error("protocol-error: driver `" + driver.command() + "`: its hello breaks the protocol at " + e.what());
+  }
+  if (version && hello.protocol != version) {
+    driver.stop();
+    throw std::runtime_error("protocol-error: driver `" + driver.command() + "`: restarted, it says protocol " +
+                             std::to_string(hello.protocol) + ", not " + std::to_string(version) + " as before");
+  }
+  return hello;
+}
+
+std::unique_ptr<Target> makeDriverTarget(const std::string& command, const DriverLimits& limits) {
+  auto driver = std::make_unique<DriverProcess>(command, limits);
+  protocol::Hello hello = startDriver(*driver);
+  if (hello.protocol == protocol::kOpAtATimeVersion) return std::make_unique<OpDriverTarget>(std::move(driver), std::move(hello));
+  return std::make_unique<CmdTarget>(std::move(driver), std::move(hello));
+}
+
+}  // namespace memconform::conformance

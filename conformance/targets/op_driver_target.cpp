@@ -1,0 +1,155 @@
+#include "conformance/targets/op_driver_target.h"
+
+#include <utility>
+
+#include "conformance/targets/driver_hello.h"
+#include "core/errors.h"
+
+namespace memconform::conformance {
+
+using nlohmann::json;
+
+OpDriverTarget::OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
+    : driver_(std::move(driver)), hello_(std::move(hello)), repeatStrings_(hello_.capabilities.count("repeat-strings") != 0) {}
+
+json OpDriverTarget::ask(const std::string& line, const std::string& about) {
+  try {
+    driver_->writeLine(line);
+    return parseLine(driver_->readLine());
+  } catch (const DriverFailure& f) {
+    throw VectorError(describeFailure(f, about));
+  } catch (const protocol::ProtocolError& e) {
+    broken(about, e);
+  }
+}
+
+void OpDriverTarget::broken(const std::string& about, const protocol::ProtocolError& e) {
+  // The driver's state is unknown after a broken answer: start afresh.
+  const std::string tail = driver_->stderrTail(), headline = driver_->stderrHeadline();
+  driver_->stop();
+  throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: its answer to " + about + " " + e.what(), tail,
+                               headline));
+}
+
+protocol::OpResult OpDriverTarget::resultOf(const json& j, const Op& op) {
+  const std::string about = op.pointer.empty() ? std::string(opSpec(op.kind).name) : op.pointer;
+  if (j.is_object() && j.contains("unsupported") && j["unsupported"].is_string())
+    throw Unsupported("the driver cannot run " + std::string(opSpec(op.kind).name) + ": " + j["unsupported"].get<std::string>());
+  // The op's arguments do not fit its implementation (a view of another run).
+  if (j.is_object() && j.contains("invalid") && j["invalid"].is_string())
+    throw VectorError("the driver says " + about + " is invalid: " + j["invalid"].get<std::string>());
+  try {
+    return protocol::parseOpResult(j, "", op);
+  } catch (const protocol::ProtocolError& e) {
+    broken(about, e);
+  }
+}
+
+void OpDriverTarget::start(const Vector& vector) {
+  finish();
+  if (!driver_->running()) {
+    try {
+      hello_ = startDriver(*driver_, protocol::kOpAtATimeVersion);  // a fresh driver after a failure
+    } catch (const std::runtime_error& e) {
+      throw VectorError(e.what());
+    }
+  }
+  const json answer = ask(protocol::startLine(vector, hello_.memory), "the start of " + vector.id);
+  for (const char* key : {"skipped", "error"})
+    if (answer.is_object() && answer.contains(key)) {
+      if (!answer[key].is_string()) broken("the start of " + vector.id, protocol::ProtocolError(std::string("/") + key, "expected a string"));
+      const std::string why = answer[key].get<std::string>();
+      if (key == std::string("skipped")) throw Unsupported("the driver cannot set it up: " + why);
+      throw VectorError("the driver could not set it up: " + why);
+    }
+  if (!answer.is_object() || answer.value("started", false) != true)
+    broken("the start of " + vector.id, protocol::ProtocolError("", "expected {\"started\": true}, {\"skipped\": WHY} or {\"error\": WHY}"));
+  byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
+}
+
+void OpDriverTarget::finish() {
+  events_.clear();
+  accessViolations_.clear();
+  addressAfter_.reset();
+}
+
+void OpDriverTarget::took(protocol::OpResult& r, bool opDone) {
+  events_.insert(events_.end(), r.events.begin(), r.events.end());
+  if (r.byteLength) byteLength_ = *r.byteLength;
+  // What its helper touched that it may not: SAFE-2, once the op is done.
+  if (opDone)
+    for (auto& access : r.accesses) accessViolations_.push_back({"SAFE-2", std::move(access)});
+}
+
+namespace {
+Result<Value> outcomeOf(protocol::OpResult& r) {
+  if (r.error) return fail(*r.error, std::move(r.message));
+  return std::move(r.value);
+}
+}  // namespace
+
+Result<Value> OpDriverTarget::execute(const Op& op, const Args& args) {
+  protocol::OpResult r = resultOf(ask(protocol::opLine(op, args, repeatStrings_), op.pointer), op);
+  took(r, true);
+  addressAfter_ = std::move(r.addressAfter);
+  return outcomeOf(r);
+}
+
+// The driver's scopedAllocCall runs the body: it says so (with the push's
+// events), the body's ops go to it one by one, and then the runner says how
+// the body ends (CALL-1, CALL-2). A call that fails before its body (its
+// push) answers with its result at once.
+Result<Value> OpDriverTarget::call(const Op& op, const std::function<Value()>& body) {
+  json answer = ask(protocol::opLine(op, Args{}, repeatStrings_), op.pointer);
+  if (answer.is_object() && answer.contains("body")) {
+    if (answer["body"] != true) broken(op.pointer, protocol::ProtocolError("/body", "expected true"));
+    answer.erase("body");
+    if (!answer.contains("value")) answer["value"] = "undefined";  // the push's events and byteLength are all it has
+    protocol::OpResult pushed = resultOf(answer, op);
+    took(pushed, false);
+    std::optional<VectorThrow> thrown;
+    std::string end;
+    try {
+      end = protocol::returnLine(body());
+    } catch (const VectorThrow& t) {
+      thrown = t;
+      end = protocol::throwLine();
+    } catch (...) {
+      // The vector cannot go on (a driver failure inside the body, a bad
+      // argument): the driver is inside the call, so it starts afresh.
+      driver_->stop();
+      throw;
+    }
+    answer = ask(end, op.pointer + " (its end)");
+    protocol::OpResult r = resultOf(answer, op);
+    took(r, true);
+    // The call's own finally may fail (its scope popped by the body,
+    // SCOPE-5): that error replaces the exception in flight.
+    if (thrown && !(r.error && *r.error != ErrorKind::Thrown)) throw *thrown;
+    return outcomeOf(r);
+  }
+  protocol::OpResult r = resultOf(answer, op);
+  took(r, true);
+  return outcomeOf(r);
+}
+
+void OpDriverTarget::takeEvents(std::vector<Event>& into) {
+  into.swap(events_);
+  events_.clear();
+}
+
+void OpDriverTarget::takeAccessViolations(std::vector<Violation>& into) {
+  into.insert(into.end(), accessViolations_.begin(), accessViolations_.end());
+  accessViolations_.clear();
+}
+
+TargetState OpDriverTarget::state() {
+  const json answer = ask(protocol::stateLine(), "the state at the end");
+  try {
+    return protocol::parseState(answer, "");
+  } catch (const protocol::ProtocolError& e) {
+    broken("the state at the end", e);
+  }
+}
+
+}  // namespace memconform::conformance

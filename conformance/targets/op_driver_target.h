@@ -1,0 +1,69 @@
+// Target `cmd:COMMAND` for a driver that speaks version 2 of the driver
+// protocol, op at a time (docs/DRIVER_PROTOCOL.md): the executor interprets
+// the vector as it does for every other target, and each op it executes,
+// with its names resolved, is one line to the driver and one line back. A
+// `call` makes the driver enter its implementation's scopedAllocCall, whose
+// body asks for the body's ops until the runner says return or throw. The
+// driver is then an adapter that maps ops to its implementation's API, not
+// an interpreter of vectors. Whatever goes wrong with the driver (a crash, a
+// hang, a broken line) makes the vector an error naming it; the next vector
+// starts a fresh driver.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "conformance/runner/protocol.h"
+#include "conformance/runner/target.h"
+#include "conformance/targets/driver_process.h"
+
+namespace memconform::conformance {
+
+class OpDriverTarget : public Target {
+ public:
+  // A driver started already, whose hello says protocol 2 (driver_hello.h).
+  OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello);
+
+  std::string name() const override { return "cmd:" + driver_->command(); }
+  std::string implementation() const override { return hello_.implementation; }
+  const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
+  std::uint32_t minimumPages() const override { return hello_.minimumPages; }
+  bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
+  std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
+  void start(const Vector& vector) override;
+  void finish() override;
+  Result<Value> execute(const Op& op, const Args& args) override;
+  std::optional<Value> addressAfter() override { return addressAfter_; }
+  Result<Value> call(const Op& op, const std::function<Value()>& body) override;
+  void takeEvents(std::vector<Event>& into) override;
+  void takeAccessViolations(std::vector<Violation>& into) override;
+  std::uint64_t byteLength() override { return byteLength_; }
+  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
+  TargetState state() override;
+
+ private:
+  // Writes `line` and reads the answer as JSON. A driver that fails, or an
+  // answer that is not JSON, is a VectorError naming what (`about`: the op's
+  // pointer, or the message); the driver is stopped, so that the next
+  // start() runs a fresh one.
+  nlohmann::json ask(const std::string& line, const std::string& about);
+  // The answer `j` to the op `op` as its result; a broken one stops the
+  // driver and is a VectorError naming the field.
+  protocol::OpResult resultOf(const nlohmann::json& j, const Op& op);
+  [[noreturn]] void broken(const std::string& about, const protocol::ProtocolError& e);
+  void took(protocol::OpResult& r, bool opDone);
+
+  std::unique_ptr<DriverProcess> driver_;
+  protocol::Hello hello_;
+  bool repeatStrings_ = false;
+  std::vector<Event> events_;                // not yet taken
+  std::vector<Violation> accessViolations_;  // not yet taken
+  std::uint64_t byteLength_ = 0;
+  std::optional<Value> addressAfter_;  // of the last op executed
+};
+
+}  // namespace memconform::conformance

@@ -32,6 +32,8 @@ import { MUTANTS, plantMutant } from './lib/mutants.mjs';
 import { InstancePool, countReplaced } from './lib/pool.mjs';
 import { VectorRun } from './lib/run_vector.mjs';
 import { accessChecker } from './lib/sanitizer.mjs';
+import { sqliteAdapter } from './lib/sqlite_adapter.mjs';
+import { serve } from './kit/index.mjs';
 
 let release, options;
 try {
@@ -48,6 +50,7 @@ try {
       'dialect-accesses': { type: 'boolean' },
       'fresh-instances': { type: 'boolean' },
       stats: { type: 'string' },
+      protocol: { type: 'string', default: '1' },
     },
   }));
   if (options['list-mutants']) {
@@ -56,6 +59,7 @@ try {
   }
   if (options.mutant && !MUTANTS[options.mutant])
     throw new Error(`unknown mutant "${options.mutant}"; known: ${Object.keys(MUTANTS).join(', ')}`);
+  if (!['1', '2'].includes(options.protocol)) throw new Error(`--protocol ${options.protocol}: 1 (whole vectors) or 2 (op at a time, through kit/)`);
   if (options['check-accesses'] && options['no-check-accesses']) throw new Error('--check-accesses and --no-check-accesses contradict each other');
   if (options.release !== undefined && options.package !== undefined) throw new Error('--release and --package name two packages: give one');
   if (!options['no-check-accesses']) accessChecker.install();  // before the package makes its views
@@ -69,9 +73,7 @@ try {
 }
 const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
 
-send({
-  hello: 'memconform-driver',
-  protocol: 1,
+const hello = {
   implementation: `${release.name} ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   // table-slot-reuse: upstream's free list hands out the last freed slot first.
@@ -81,7 +83,7 @@ send({
     'repeat-strings', 'caller-list'],
   minimumPages: release.minimumPages,  // its memory import's minimum: below it, "skipped"
   wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
-});
+};
 
 // --stats FILE: how many vectors ran, how many instances were made while a
 // vector waited and how many ahead (lib/pool.mjs), why instances were
@@ -99,18 +101,23 @@ const pool = new InstancePool(async (initialPages, maximumPages) => {
   rehome: !options.mutant && !options['fresh-instances'],
   check: (instance) => (options['check-reset'] ? instance.differenceFromPristine() : undefined),
 });
-for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-  if (!line.trim()) continue;
-  let id;
-  try {
-    const request = JSON.parse(line);
-    id = request.id;
-    const { response, after } = await run(request.vector, id);
-    send(response);
-    after?.();
-  } catch (e) {
-    pool.clear();  // whatever they were doing, they are not trusted any more
-    send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
+if (options.protocol === '2') {
+  await serve(sqliteAdapter({ hello, release, pool, after: (instance, memory) => reset(instance, memory) }));
+} else {
+  send({ hello: 'memconform-driver', protocol: 1, ...hello });
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    let id;
+    try {
+      const request = JSON.parse(line);
+      id = request.id;
+      const { response, after } = await run(request.vector, id);
+      send(response);
+      after?.();
+    } catch (e) {
+      pool.clear();  // whatever they were doing, they are not trusted any more
+      send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
+    }
   }
 }
 pool.close();
@@ -131,6 +138,17 @@ function timed(what, f) {
   }
 }
 
+// The instance reset and back in the pool for the next vector of its
+// memory; what the reset left different if --check-reset.
+function reset(instance, memory) {
+  const reusable = timed('resets', () => instance.reset());
+  if (!reusable) countReplaced(stats, instance.unusable);
+  // --check-reset: the next vector would start from the state this one did.
+  const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
+  pool.give(memory, instance, reusable && !left);
+  return left;
+}
+
 // The response to a vector, and what is to be done `after` it is sent:
 // the instance reset and back in the pool while the runner reads the
 // response (--check-reset: before, as a reset that left a difference is
@@ -145,15 +163,8 @@ async function run(vector, id) {
   ++stats.vectors;
   instance.faults = vector.setup?.growFaults ?? {};
   const response = timed('vectors', () => ({ id, ...new VectorRun(instance).run(vector) }));
-  const reset = () => {
-    const reusable = timed('resets', () => instance.reset());
-    if (!reusable) countReplaced(stats, instance.unusable);
-    // --check-reset: the next vector would start from the state this one did.
-    const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
-    pool.give(memory, instance, reusable && !left);
-    return left;
-  };
-  if (!options['check-reset']) return { response, after: reset };
-  const left = reset();
+  const after = () => reset(instance, memory);
+  if (!options['check-reset']) return { response, after };
+  const left = after();
   return { response: left ? { id, error: `driver: reset after this vector left a difference: ${left}` } : response };
 }

@@ -115,7 +115,7 @@ class VectorThrow {
 
 // The kind (SEMANTICS.md section 9) of an exception the helpers raised,
 // from its class or upstream's message.
-function errorKind(e, sqlite3) {
+export function errorKind(e, sqlite3) {
   if (e instanceof sqlite3.WasmAllocError) return 'AllocFailed';
   if (e instanceof RangeError) return 'RangeError';
   if (e instanceof TypeError) return 'TypeError';
@@ -135,6 +135,7 @@ export class VectorRun {
     this.w = instance.wasm;
     this.names = new Map();
     this.viewIds = new Map();
+    this.accesses = [];  // what helpers touched that they may not, not yet reported (SAFE-2)
   }
 
   run(vector) {
@@ -172,11 +173,9 @@ export class VectorRun {
       throw e;
     }
     const events = (this.in.events = []);
-    const scope = this.scope(op.op, where,
-      CALLERS_OWN.has(op.op) ? EVERYWHERE : callerRanges(op.op, args, this.in.dialectAccesses, this.in.memory.buffer.byteLength));
     let out;
     try {
-      const raw = accessChecker.during(scope, () => this.execute(op.op, args));
+      const raw = this.checked(op.op, args, where);
       out = { value: this.wire(raw) };
       // caller-list: the list the helper was given, as it left it (PEEK-5).
       if (op.op === 'peek' && Array.isArray(args.address)) out.addressAfter = this.wire(args.address);
@@ -185,7 +184,37 @@ export class VectorRun {
       if (!(e instanceof Error) || e instanceof DriverError) throw e;
       out = this.error(e);
     }
-    return this.finish(out, events, scope);
+    return this.finish(out, events);
+  }
+
+  // The helper an op names, called with its arguments resolved inside the
+  // access check (SAFE-2): its value, or its exception. What it touched
+  // that it may not waits in `accesses` (takeAccesses()).
+  checked(name, args, where) {
+    return this.#checking(this.scope(name, where,
+      CALLERS_OWN.has(name) ? EVERYWHERE : callerRanges(name, args, this.in.dialectAccesses, this.in.memory.buffer.byteLength)),
+    () => this.execute(name, args));
+  }
+
+  // Upstream's own scopedAllocCall(body) inside the access check (CALL-1).
+  checkedCall(where, body) {
+    return this.#checking(this.scope('call', where, []), () => this.w.scopedAllocCall(body));
+  }
+
+  #checking(scope, f) {
+    try {
+      return accessChecker.during(scope, f);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) this.in.dirty = true;
+      throw e;
+    } finally {
+      this.accesses.push(...reportOf(scope));
+      if (scope.wrote) this.in.dirty = true;  // it may have written anywhere: reset() restores all of memory
+    }
+  }
+
+  takeAccesses() {
+    return this.accesses.splice(0);
   }
 
   // The function an install passes: the same one for the same "name" (a
@@ -197,18 +226,16 @@ export class VectorRun {
   }
 
   error(e) {
-    if (e instanceof WebAssembly.RuntimeError) this.in.dirty = true;
     return { error: errorKind(e, this.in.sqlite3), message: String(e.message) };
   }
 
   // An op's result with its events, the memory's size after it and what
   // its helper touched that it may not (SAFE-2, "accesses").
-  finish(out, events, scope) {
+  finish(out, events) {
     out.events = events;
     out.byteLength = this.in.memory.buffer.byteLength;
-    const accesses = reportOf(scope);
+    const accesses = this.takeAccesses();
     if (accesses.length) out.accesses = accesses;
-    if (scope.wrote) this.in.dirty = true;  // it may have written anywhere: reset() restores all of memory
     this.in.events = null;
     return out;
   }
@@ -231,9 +258,8 @@ export class VectorRun {
     let body = op.body.map(() => null);
     let out;
     let unwinding = 0;
-    const scope = this.scope('call', where, []);
     try {
-      const value = accessChecker.during(scope, () => this.w.scopedAllocCall(() => {
+      const value = this.checkedCall(where, () => {
         try {
           body = this.ops(op.body, `${where}/body`);
         } catch (e) {
@@ -248,7 +274,7 @@ export class VectorRun {
           if (e instanceof Unbound) return undefined;  // the body failed to bind it
           throw e;
         }
-      }));
+      });
       out = { value: this.wire(value) };
     } catch (e) {
       if (e instanceof VectorThrow) {
@@ -258,7 +284,7 @@ export class VectorRun {
       else throw e;
     }
     out.body = body;
-    return { result: this.finish(out, own, scope), unwinding };
+    return { result: this.finish(out, own), unwinding };
   }
 
   // Names: `as` binds the value (or each element of a list); event patterns

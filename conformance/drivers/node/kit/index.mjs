@@ -1,0 +1,266 @@
+// memconform driver kit: the driver protocol, version 2, op at a time
+// (docs/DRIVER_PROTOCOL.md). The runner interprets the vectors; the kit reads
+// its lines, decodes the arguments (SEMANTICS.md section 10: BigInts, NaN,
+// -0, undefined, handles), calls the adapter, and writes the results with
+// the events the adapter reported. An adapter is one object:
+//
+//   serve({
+//     hello: { implementation: 'my glue 1.0', capabilities: ['views', ...] },
+//     start(setup, kit) { ...a fresh instance; throw new Skip('why') if it cannot },
+//     ops: { alloc(instance, { size }, kit) { return instance.alloc(size); }, ... },
+//     call(instance, body, kit) { return instance.scopedAllocCall(body); },
+//     errorKind(error, instance) { return 'InvalidArgument'; },   // section 9
+//     byteLength(instance) { return instance.memory.buffer.byteLength; },
+//     state(instance) { return { level, live, installed, byteLength }; },
+//   });
+//
+// Events: the adapter calls kit.event({ alloc: ptr, size }) (and dealloc,
+// install, uninstall, grow, resizeAttempt, staleView) as they happen, and
+// kit.event({ push: scope }) / kit.event({ pop: scope }) with the scope
+// object itself: the kit gives scopes and views their handle ids.
+// kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
+// growth faults it names (MEM-5) and a grow event for each memory.grow.
+import { readSync, writeSync } from 'node:fs';
+
+// start(): the implementation cannot be set up as the setup says.
+export class Skip extends Error {}
+// An op the adapter does not map: the vector is skipped.
+export class Unsupported extends Error {}
+
+// The parameters that arrive as they are (docs/DRIVER_PROTOCOL.md, "Op"):
+// the others are values.
+const LITERAL = new Set(['type', 'signature', 'name', 'value:scopedAllocCString', 'withLength', 'list', 'unsigned', 'safePtrSize']);
+const isLiteral = (op, param) => LITERAL.has(param) || LITERAL.has(`${param}:${op}`);
+const SPECIAL = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0, undefined };
+const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
+
+// A literal with its long strings written short ({"repeat": TEXT, "count":
+// N}, docs/VECTORS.md; the kit declares repeat-strings for its adapters)
+// written out.
+function writtenOut(j) {
+  if (Array.isArray(j)) return j.map(writtenOut);
+  if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return j.repeat.repeat(j.count);
+  return j;
+}
+
+// Lines on fd 0 and fd 1, read and written synchronously: a call's body
+// runs inside the implementation's scopedAllocCall and reads its ops there.
+class Lines {
+  #buffer = Buffer.alloc(1 << 16);
+  #pending = '';
+  next() {
+    for (;;) {
+      const newline = this.#pending.indexOf('\n');
+      if (newline >= 0) {
+        const line = this.#pending.slice(0, newline);
+        this.#pending = this.#pending.slice(newline + 1);
+        return line;
+      }
+      let n;
+      try {
+        n = readSync(0, this.#buffer, 0, this.#buffer.length, null);
+      } catch (e) {
+        if (e.code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); continue; }
+        if (e.code === 'EOF') return undefined;
+        throw e;
+      }
+      if (n === 0) return undefined;
+      this.#pending += this.#buffer.toString('utf8', 0, n);
+    }
+  }
+  send(j) {
+    const bytes = Buffer.from(JSON.stringify(j) + '\n');
+    for (let at = 0; at < bytes.length;) {
+      try {
+        at += writeSync(1, bytes, at);
+      } catch (e) {
+        if (e.code !== 'EAGAIN') throw e;
+      }
+    }
+  }
+}
+
+// The body's end, as the runner says it: {"throw": true}.
+class RunnerThrow {}
+
+class Kit {
+  #events = [];
+  #handles = new Map();  // "scope:id" or "view:id" -> object
+  #ids = new Map();      // object -> { scope: id } or { view: id }
+  #lastId = 0;
+  constructor(adapter) { this.adapter = adapter; this.lines = new Lines(); }
+
+  event(e) {
+    // A scope object as its handle's id (an adapter that numbers its
+    // scopes itself passes the number).
+    if (typeof e.push === 'object') e = { push: this.handle(e.push, 'scope').scope };
+    else if (typeof e.pop === 'object') e = { pop: this.handle(e.pop, 'scope').scope };
+    this.#events.push(e);
+  }
+  // {scope: id} or {view: id} for `object`: the kit numbers them, unless
+  // the adapter numbers its scopes (adapter.scopeId(instance, scope)).
+  handle(object, kind) {
+    if (!this.#ids.has(object)) {
+      const id = kind === 'scope' && this.adapter.scopeId ? this.adapter.scopeId(this.instance, object) : ++this.#lastId;
+      this.#handles.set(`${kind}:${id}`, object);
+      this.#ids.set(object, { [kind]: id });
+    }
+    return this.#ids.get(object);
+  }
+
+  // A WebAssembly.Memory as `setup` asks (MEM-1, MEM-4) and `grow(pages)`,
+  // memory.grow with the setup's faults (MEM-5: the attempts it lists, 1-based,
+  // and growth above failAbovePages fail as if the maximum were reached), a
+  // grow event for each attempt.
+  memory(setup, defaults = { initialPages: 256, maximumPages: 32768 }) {
+    const { initialPages, maximumPages } = setup.memory ?? defaults;
+    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    const faults = setup.growFaults ?? {};
+    let attempts = 0;
+    const grow = (pages) => {
+      ++attempts;
+      const refused = (faults.failAttempts ?? []).includes(attempts) ||
+        (faults.failAbovePages !== undefined && memory.buffer.byteLength / 65536 + Number(pages) > faults.failAbovePages);
+      try {
+        if (refused) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded (a growth fault of the setup)');
+        const old = memory.grow(pages);
+        this.event({ grow: Number(pages), ok: true });
+        return old;
+      } catch (e) {
+        this.event({ grow: Number.isFinite(Number(pages)) ? Math.max(0, Math.trunc(Number(pages))) : 0, ok: false });
+        throw e;
+      }
+    };
+    return { memory, grow };
+  }
+
+  // A value of section 10 as JS: names are the runner's, handles ours.
+  decode(j) {
+    if (Array.isArray(j)) return j.map((x) => this.decode(x));
+    if (j && typeof j === 'object') {
+      const key = 'scope' in j ? `scope:${j.scope}` : `view:${j.view}`;
+      if (!this.#handles.has(key)) throw new Error(`not a handle of this run: ${JSON.stringify(j)}`);
+      return this.#handles.get(key);
+    }
+    if (typeof j !== 'string') return j;
+    if (j in SPECIAL) return SPECIAL[j];
+    if (/^-?\d+n$/.test(j)) return BigInt(j.slice(0, -1));
+    return j;
+  }
+  argument(op, param, j) {
+    if (isLiteral(op, param)) return writtenOut(j);
+    // heapForSize(Int16Array): the constructor, by name.
+    if (op === 'heapForSize' && typeof j === 'string' && TYPED_ARRAYS.has(j)) return globalThis[j];
+    return this.decode(j);
+  }
+  // A JS value as section 10 writes it; a push's value is a scope handle,
+  // a typed array a view handle.
+  encode(v, op) {
+    if (op === 'push') return this.handle(v, 'scope');
+    if (typeof v === 'number') {
+      if (Number.isNaN(v)) return 'NaN';
+      if (v === Infinity || v === -Infinity) return String(v);
+      return Object.is(v, -0) ? '-0' : v;
+    }
+    if (typeof v === 'bigint') return `${v}n`;
+    if (v === undefined || typeof v === 'function') return 'undefined';
+    // A view (an adapter whose views are proxies says which are).
+    if (ArrayBuffer.isView(v) || this.adapter.isView?.(v)) return this.handle(v, 'view');
+    if (this.#ids.has(v)) return this.#ids.get(v);
+    if (Array.isArray(v)) return v.map((x) => this.encode(x));
+    return v;
+  }
+
+  // What happened since the last answer.
+  report(out) {
+    out.events = this.#events;
+    this.#events = [];
+    out.byteLength = this.adapter.byteLength(this.instance);
+    const accesses = this.adapter.accesses?.(this.instance);
+    if (accesses?.length) out.accesses = accesses;
+    return out;
+  }
+
+  async start(setup) {
+    this.#events = [];
+    this.#handles.clear();
+    this.#ids.clear();
+    this.#lastId = 0;
+    try {
+      this.instance = await this.adapter.start(setup, this);
+      this.#events = [];
+      return { started: true };
+    } catch (e) {
+      if (e instanceof Skip) return { skipped: e.message };
+      return { error: `driver: ${e?.stack ?? e}` };
+    }
+  }
+
+  op({ op, at, args = {} }) {
+    if (op === 'call') return this.call(at);
+    const f = this.adapter.ops[op];
+    if (!f) return { unsupported: `the adapter maps no function to ${op}` };
+    let decoded;
+    try {
+      decoded = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, this.argument(op, k, v)]));
+    } catch (e) {
+      return { invalid: e.message };
+    }
+    let out;
+    try {
+      const value = f.call(this.adapter.ops, this.instance, decoded, this, at);
+      out = { value: this.encode(value, op) };
+      // caller-list: the list as the helper left it (PEEK-5).
+      if (op === 'peek' && Array.isArray(decoded.address)) out.addressAfter = this.encode(decoded.address);
+    } catch (e) {
+      if (e instanceof Unsupported) return { unsupported: e.message };
+      out = { error: this.adapter.errorKind(e, this.instance), message: String(e?.message ?? e) };
+    }
+    return this.report(out);
+  }
+
+  // CALL-1, CALL-2: the implementation's scopedAllocCall runs a body that
+  // asks the runner for its ops.
+  call(at) {
+    let out;
+    try {
+      const value = this.adapter.call(this.instance, () => {
+        this.lines.send(this.report({ body: true }));
+        for (;;) {
+          const line = this.lines.next();
+          if (line === undefined) throw new Error('the runner closed the input inside a call');
+          const message = JSON.parse(line);
+          if ('return' in message) return this.decode(message.return);
+          if ('throw' in message) throw new RunnerThrow();
+          this.lines.send(this.op(message));
+        }
+      }, this, at);
+      out = { value: this.encode(value) };
+    } catch (e) {
+      if (e instanceof RunnerThrow) out = { error: 'Thrown', message: 'thrown by the runner' };
+      else out = { error: this.adapter.errorKind(e, this.instance), message: String(e?.message ?? e) };
+    }
+    return this.report(out);
+  }
+
+  async answer(message) {
+    if ('start' in message) return this.start(message.start);
+    if ('op' in message) return this.op(message);
+    if ('state' in message) return this.adapter.state(this.instance);
+    return { error: `driver: expected start, op or state, got ${JSON.stringify(message).slice(0, 200)}` };
+  }
+}
+
+// Says hello and answers the runner until it closes the input. Within a
+// vector everything is synchronous (a call's body reads its ops inside the
+// implementation's scopedAllocCall); an adapter's start() may be async.
+export async function serve(adapter) {
+  const kit = new Kit(adapter);
+  const capabilities = [...new Set([...(adapter.hello.capabilities ?? []), 'repeat-strings'])];
+  kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities });
+  for (let line; (line = kit.lines.next()) !== undefined;) {
+    if (line.trim()) kit.lines.send(await kit.answer(JSON.parse(line)));
+  }
+  adapter.close?.();
+}

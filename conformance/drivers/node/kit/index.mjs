@@ -19,13 +19,25 @@
 // kit.event({ push: scope }) / kit.event({ pop: scope }) with the scope
 // object itself: the kit gives scopes and views their handle ids.
 // kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
-// growth faults it names (MEM-5) and a grow event for each memory.grow.
+// growth faults it names (MEM-5) and a grow event for each memory.grow;
+// kit.staleUse(view) reports a use of a view the memory has detached.
 import { readSync, writeSync } from 'node:fs';
 
 // start(): the implementation cannot be set up as the setup says.
 export class Skip extends Error {}
 // An op the adapter does not map: the vector is skipped.
 export class Unsupported extends Error {}
+
+// WebIDL [EnforceRange] unsigned long, as the engine converts the argument
+// of WebAssembly.Memory.grow and of WebAssembly.Table's get, set and grow;
+// undefined where the engine throws its TypeError.
+export function enforceRangeU32(x) {
+  if (typeof x === 'bigint' || typeof x === 'symbol') return undefined;
+  const n = Number(x);
+  if (!Number.isFinite(n)) return undefined;
+  const t = Math.trunc(n);
+  return t < 0 || t > 0xffffffff ? undefined : t;
+}
 
 // The parameters that arrive as they are (docs/DRIVER_PROTOCOL.md, "Op"):
 // the others are values.
@@ -89,6 +101,9 @@ class Kit {
   #handles = new Map();  // "scope:id" or "view:id" -> object
   #ids = new Map();      // object -> { scope: id } or { view: id }
   #lastId = 0;
+  #memory;           // kit.memory()'s, if the adapter made one
+  #generation = 0;   // its successful grows (VIEW-2)
+  #generations;      // buffer -> the generation it belongs to
   constructor(adapter) { this.adapter = adapter; this.lines = new Lines(); }
 
   event(e) {
@@ -109,30 +124,45 @@ class Kit {
     return this.#ids.get(object);
   }
 
-  // A WebAssembly.Memory as `setup` asks (MEM-1, MEM-4) and `grow(pages)`,
-  // memory.grow with the setup's faults (MEM-5: the attempts it lists, 1-based,
-  // and growth above failAbovePages fail as if the maximum were reached), a
-  // grow event for each attempt.
+  // A WebAssembly.Memory as `setup` asks (MEM-1, MEM-4, defaults: 256 and
+  // 32768 pages), whose grow(pages) applies the setup's growth faults
+  // (MEM-5: the 1-based attempts failAttempts lists, and growth above
+  // failAbovePages, fail as if past the maximum) and reports a grow event
+  // for each call; a delta outside [EnforceRange] unsigned long is the
+  // engine's TypeError, no call at all (SEMANTICS.md section 12, MEM-2).
   memory(setup, defaults = { initialPages: 256, maximumPages: 32768 }) {
     const { initialPages, maximumPages } = setup.memory ?? defaults;
     const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
     const faults = setup.growFaults ?? {};
-    let attempts = 0;
-    const grow = (pages) => {
-      ++attempts;
-      const refused = (faults.failAttempts ?? []).includes(attempts) ||
-        (faults.failAbovePages !== undefined && memory.buffer.byteLength / 65536 + Number(pages) > faults.failAbovePages);
+    const grow = memory.grow.bind(memory);
+    let calls = 0;
+    this.#generations = new WeakMap([[memory.buffer, 0]]);
+    this.#generation = 0;
+    this.#memory = memory;
+    memory.grow = (delta) => {
+      const pages = enforceRangeU32(delta);
+      if (pages === undefined) return grow(delta);
+      const refused = (faults.failAttempts ?? []).includes(++calls) ||
+        (faults.failAbovePages !== undefined && memory.buffer.byteLength / 65536 + pages > faults.failAbovePages);
+      let ok = false;
       try {
         if (refused) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded (a growth fault of the setup)');
-        const old = memory.grow(pages);
-        this.event({ grow: Number(pages), ok: true });
+        const old = grow(pages);
+        ok = true;
+        this.#generations.set(memory.buffer, ++this.#generation);
         return old;
-      } catch (e) {
-        this.event({ grow: Number.isFinite(Number(pages)) ? Math.max(0, Math.trunc(Number(pages))) : 0, ok: false });
-        throw e;
+      } finally {
+        this.event({ grow: pages, ok });
       }
     };
-    return { memory, grow };
+    return memory;
+  }
+
+  // A get or set through `view` (a view the adapter handed out) after the
+  // memory of kit.memory() replaced its buffer: a staleView event (SAFE-3).
+  staleUse(view) {
+    if (this.#memory && view.buffer !== this.#memory.buffer)
+      this.event({ staleView: this.#generations.get(view.buffer) ?? 0, memory: this.#generation });
   }
 
   // A value of section 10 as JS: names are the runner's, handles ours.

@@ -20,7 +20,7 @@
 // Only the module's own code could tell: a call_indirect it made through a
 // slot there would find it empty rather than out of bounds.
 import { accessChecker } from './sanitizer.mjs';
-import { enforceRangeU32 } from './webidl.mjs';
+import { enforceRangeU32 } from '../kit/index.mjs';
 
 export class Binding {
   constructor(module, initialPages, maximumPages) {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Binding } from './binding.mjs';
 import { openPackage } from './package.mjs';
 import { Real, accessChecker } from './sanitizer.mjs';
-import { enforceRangeU32 } from './webidl.mjs';
+import { enforceRangeU32 } from '../kit/index.mjs';
 
 const PAGE = 65536;
 

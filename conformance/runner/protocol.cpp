@@ -384,6 +384,7 @@ std::string returnLine(const Value& value) {
 }
 std::string throwLine() { return "{\"throw\":true}"; }
 std::string stateLine() { return "{\"state\":true}"; }
+std::string endLine() { return "{\"end\":true}"; }
 
 Value parseArgument(const json& j, ParamType type, const std::string& pointer) {
   switch (type) {

@@ -26,6 +26,8 @@
 //     runner -> driver {"return":VALUE} or {"throw":true}; driver -> runner the call's RESULT
 //   runner -> driver  {"state":true}
 //   driver -> runner  {"level":n,"live":[...],"installed":[...],"byteLength":n}
+//   runner -> driver  {"end":true}   (the vector is over)
+//   driver -> runner  {"ended":true}, then it releases the vector's instance
 #pragma once
 
 #include <cstdint>
@@ -120,6 +122,7 @@ std::string opLine(const Op& op, const Args& args, bool repeatStrings);
 std::string returnLine(const Value& value);
 std::string throwLine();
 std::string stateLine();
+std::string endLine();
 // Version 2, the driver's lines. Each names the message it answers in its
 // errors' pointer ("/ops/3/body/0: ..."): `pointer`.
 OpResult parseOpResult(const nlohmann::json& j, const std::string& pointer, const Op& op);

@@ -187,9 +187,10 @@ void DriverProcess::writeLine(const std::string& line) {
   }
 }
 
-std::string DriverProcess::readLine() {
+std::string DriverProcess::readLine(std::chrono::microseconds spin) {
   if (pid_ <= 0) failed(DriverFailure::Kind::Crash, "not running");
   const auto deadline = Clock::now() + limits_.timeout;
+  const auto spinUntil = Clock::now() + spin;
   std::size_t searched = 0;
   std::array<char, 65536> buffer;
   for (;;) {
@@ -210,6 +211,7 @@ std::string DriverProcess::readLine() {
     if (n == 0) failed(DriverFailure::Kind::Crash, "closed its output (" + exitDescription() + ")");
     if (errno == EINTR) continue;
     if (errno != EAGAIN) failed(DriverFailure::Kind::Crash, std::string("cannot read from it: ") + std::strerror(errno));
+    if (spin.count() > 0 && Clock::now() < spinUntil) continue;
     if (!waitFor(out_, POLLIN, deadline))
       failed(DriverFailure::Kind::Timeout, "wrote no complete line within " + std::to_string(limits_.timeout.count()) + " ms");
   }

@@ -60,7 +60,11 @@ class DriverProcess {
   bool running() const { return pid_ > 0; }
 
   void writeLine(const std::string& line);  // adds the newline
-  std::string readLine();                   // without the newline
+  // Without the newline. `spin`: how long to keep reading before waiting
+  // to be woken: a driver that answers within microseconds (protocol 2, an
+  // op at a time) is read at once, instead of after the wake-up of a
+  // process that slept (tens of microseconds between cores of a VM).
+  std::string readLine(std::chrono::microseconds spin = std::chrono::microseconds{0});
 
   std::string stderrTail() const { return stderr_; }
   // The first stderr line that reports an error the way sanitizers and

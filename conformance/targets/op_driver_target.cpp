@@ -9,13 +9,20 @@ namespace memconform::conformance {
 
 using nlohmann::json;
 
+namespace {
+// How long to read an answer before sleeping until it comes: most ops take
+// a driver a few microseconds, and a sleeping process wakes tens of
+// microseconds after the driver writes (docs/PERFORMANCE.md).
+constexpr std::chrono::microseconds kSpin{200};
+}  // namespace
+
 OpDriverTarget::OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
     : driver_(std::move(driver)), hello_(std::move(hello)), repeatStrings_(hello_.capabilities.count("repeat-strings") != 0) {}
 
 json OpDriverTarget::ask(const std::string& line, const std::string& about) {
   try {
     driver_->writeLine(line);
-    return parseLine(driver_->readLine());
+    return parseLine(driver_->readLine(kSpin));
   } catch (const DriverFailure& f) {
     throw VectorError(describeFailure(f, about));
   } catch (const protocol::ProtocolError& e) {
@@ -65,9 +72,21 @@ void OpDriverTarget::start(const Vector& vector) {
   if (!answer.is_object() || answer.value("started", false) != true)
     broken("the start of " + vector.id, protocol::ProtocolError("", "expected {\"started\": true}, {\"skipped\": WHY} or {\"error\": WHY}"));
   byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
+  started_ = true;
 }
 
+// The vector is over: the driver answers at once and then releases its
+// instance (resets it for the next vector) while the runner goes on.
 void OpDriverTarget::finish() {
+  if (std::exchange(started_, false) && driver_->running()) {
+    try {
+      const json answer = ask(protocol::endLine(), "the end of the vector");
+      if (!answer.is_object() || answer.value("ended", false) != true)
+        broken("the end of the vector", protocol::ProtocolError("", "expected {\"ended\": true}"));
+    } catch (const VectorError&) {
+      // The driver is gone or stopped: the next start() starts a fresh one.
+    }
+  }
   events_.clear();
   accessViolations_.clear();
   addressAfter_.reset();

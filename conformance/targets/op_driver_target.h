@@ -60,6 +60,7 @@ class OpDriverTarget : public Target {
   std::unique_ptr<DriverProcess> driver_;
   protocol::Hello hello_;
   bool repeatStrings_ = false;
+  bool started_ = false;  // a vector's start was answered and its end not sent
   std::vector<Event> events_;                // not yet taken
   std::vector<Violation> accessViolations_;  // not yet taken
   std::uint64_t byteLength_ = 0;

@@ -34,7 +34,11 @@ class OpServer {
         if (message.contains("start")) send(start(message["start"]));
         else if (message.contains("op")) send(op(message));
         else if (message.contains("state")) send(state());
-        else throw BadMessage("expected start, op or state, got " + message.dump().substr(0, 200));
+        else if (message.contains("end")) {
+          send({{"ended", true}});
+          target_.finish();
+        }
+        else throw BadMessage("expected start, op, state or end, got " + message.dump().substr(0, 200));
       } catch (const BadMessage& e) {
         std::cerr << "memconform driver: " << e.what() << "\n";
         send({{"error", e.what()}});

@@ -12,6 +12,7 @@
 //     errorKind(error, instance) { return 'InvalidArgument'; },   // section 9
 //     byteLength(instance) { return instance.memory.buffer.byteLength; },
 //     state(instance) { return { level, live, installed, byteLength }; },
+//     finish(instance) { ...the vector is over: release it (optional) },
 //   });
 //
 // Events: the adapter calls kit.event({ alloc: ptr, size }) (and dealloc,
@@ -21,7 +22,7 @@
 // kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
 // growth faults it names (MEM-5) and a grow event for each memory.grow;
 // kit.staleUse(view) reports a use of a view the memory has detached.
-import { readSync, writeSync } from 'node:fs';
+import { constants, openSync, readSync, writeSync } from 'node:fs';
 
 // start(): the implementation cannot be set up as the setup says.
 export class Skip extends Error {}
@@ -58,9 +59,21 @@ function writtenOut(j) {
 
 // Lines on fd 0 and fd 1, read and written synchronously: a call's body
 // runs inside the implementation's scopedAllocCall and reads its ops there.
+// A read tries a non-blocking descriptor of the same pipe for SPIN_MS
+// before it waits on fd 0: the runner's next op usually follows within
+// microseconds, and a process that sleeps wakes tens of microseconds after
+// it is written (docs/PERFORMANCE.md).
+const SPIN_MS = 0.2;
 class Lines {
   #buffer = Buffer.alloc(1 << 16);
   #pending = '';
+  #polled = (() => {
+    try {
+      return openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch {
+      return undefined;  // not a pipe that can be opened again: wait on fd 0 only
+    }
+  })();
   next() {
     for (;;) {
       const newline = this.#pending.indexOf('\n');
@@ -69,16 +82,30 @@ class Lines {
         this.#pending = this.#pending.slice(newline + 1);
         return line;
       }
-      let n;
-      try {
-        n = readSync(0, this.#buffer, 0, this.#buffer.length, null);
-      } catch (e) {
-        if (e.code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); continue; }
-        if (e.code === 'EOF') return undefined;
-        throw e;
-      }
+      const n = this.#read();
       if (n === 0) return undefined;
       this.#pending += this.#buffer.toString('utf8', 0, n);
+    }
+  }
+  #read() {
+    if (this.#polled !== undefined) {
+      const until = performance.now() + SPIN_MS;
+      do {
+        try {
+          return readSync(this.#polled, this.#buffer, 0, this.#buffer.length, null);
+        } catch (e) {
+          if (e.code !== 'EAGAIN') break;
+        }
+      } while (performance.now() < until);
+    }
+    for (;;) {
+      try {
+        return readSync(0, this.#buffer, 0, this.#buffer.length, null);
+      } catch (e) {
+        if (e.code === 'EOF') return 0;
+        if (e.code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);  // fd 0 made non-blocking by someone
+      }
     }
   }
   send(j) {
@@ -278,7 +305,14 @@ class Kit {
     if ('start' in message) return this.start(message.start);
     if ('op' in message) return this.op(message);
     if ('state' in message) return this.adapter.state(this.instance);
-    return { error: `driver: expected start, op or state, got ${JSON.stringify(message).slice(0, 200)}` };
+    if ('end' in message) {
+      // Released after the answer is written: while the runner goes on.
+      const instance = this.instance;
+      this.instance = undefined;
+      this.after = () => this.adapter.finish?.(instance);
+      return { ended: true };
+    }
+    return { error: `driver: expected start, op, state or end, got ${JSON.stringify(message).slice(0, 200)}` };
   }
 }
 
@@ -290,7 +324,11 @@ export async function serve(adapter) {
   const capabilities = [...new Set([...(adapter.hello.capabilities ?? []), 'repeat-strings'])];
   kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities });
   for (let line; (line = kit.lines.next()) !== undefined;) {
-    if (line.trim()) kit.lines.send(await kit.answer(JSON.parse(line)));
+    if (!line.trim()) continue;
+    kit.lines.send(await kit.answer(JSON.parse(line)));
+    const after = kit.after;
+    kit.after = undefined;
+    after?.();
   }
   adapter.close?.();
 }

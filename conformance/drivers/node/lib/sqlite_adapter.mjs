@@ -21,7 +21,7 @@ export function sqliteAdapter({ hello, release, pool, after }) {
   const finish = () => {
     if (vector) after(vector.run.in, vector.memory);
     vector = undefined;
-  };
+  };  // at the vector's end, or at the next start if the runner did not say
   return {
     hello,
     async start(setup, kit) {
@@ -46,6 +46,7 @@ export function sqliteAdapter({ hello, release, pool, after }) {
     accesses: (run) => run.takeAccesses(),
     state: (run) => ({ level: run.w.scopedAlloc.level, live: [...run.in.live.keys()], installed: [...run.in.installed],
       byteLength: run.in.memory.buffer.byteLength }),
+    finish,
     close: finish,
   };
 }

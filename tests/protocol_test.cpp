@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <map>
 
@@ -112,11 +113,15 @@ TEST(Protocol, ADriverMaySayItCannotSetUpAVectorOrRunIt) {
   EXPECT_FALSE(failed.skipped);
 }
 
-TEST(Protocol, HelloNamesTheImplementationAndKnownCapabilitiesOnly) {
+TEST(Protocol, HelloNamesTheImplementationTheVersionAndKnownCapabilitiesOnly) {
   const json ok = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"i64", "views"}});
   EXPECT_EQ(protocol::parseHello(ok).capabilities, (std::set<std::string>{"i64", "views"}));
+  EXPECT_EQ(protocol::parseHello(ok).protocol, 1);
+  json opAtATime = ok;
+  opAtATime["protocol"] = 2;
+  EXPECT_EQ(protocol::parseHello(opAtATime).protocol, 2);
   json wrongVersion = ok;
-  wrongVersion["protocol"] = 2;
+  wrongVersion["protocol"] = 3;
   EXPECT_THROW(protocol::parseHello(wrongVersion), protocol::ProtocolError);
   json unknown = ok;
   unknown["capabilities"].push_back("time-travel");
@@ -171,6 +176,48 @@ TEST(Protocol, HelloMayDeclareTheFixedMemoryOfATargetWithoutMemoryConfig) {
     h["memory"] = bad;
     EXPECT_NE(pointerOf(h), "accepted") << bad.dump();
   }
+}
+
+}  // namespace
+}  // namespace memconform::conformance
+
+namespace memconform::conformance {
+namespace {
+
+// Protocol 2's op line: literal parameters go as they are (a C string "NaN"
+// stays a string), the others in section 10's encoding (heapForSize's size
+// "NaN" is the Number), and each parses back as the parameter's type says.
+TEST(Protocol, OpAtATimeArgumentsKeepLiteralsApartFromValues) {
+  const OpSpec& cstring = *findOp("scopedAllocCString");
+  const OpSpec& heapForSize = *findOp("heapForSize");
+  const ParamType literal = findParam(cstring, "value")->type, size = findParam(heapForSize, "size")->type;
+  EXPECT_EQ(protocol::argumentJson(Value(std::string("NaN")), literal), json("NaN"));
+  EXPECT_TRUE(protocol::parseArgument(json("NaN"), literal, "/args/value").get<std::string>());
+  const Value nan = protocol::parseArgument(protocol::argumentJson(Value(std::nan("")), size), size, "/args/size");
+  ASSERT_TRUE(nan.get<double>());
+  EXPECT_TRUE(std::isnan(*nan.get<double>()));
+  EXPECT_EQ(*protocol::parseArgument(json("Int16Array"), size, "/args/size").get<std::string>(), "Int16Array");
+  EXPECT_EQ(*protocol::parseArgument(json("5n"), findParam(*findOp("poke"), "value")->type, "/args/value").get<BigInt>(), BigInt::fromSigned(5));
+}
+
+// A long string written short reaches only a driver that declared
+// repeat-strings short; the other gets it written out.
+TEST(Protocol, OpAtATimeLineSendsLongStringsShortOnlyWhenDeclared) {
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", R"({"schema":"memconform-vectors/1","area":"scope","description":"d","vectors":[
+    {"id":"a","rules":["SCOPE-8"],"source":"seed","ops":[{"op":"push"},{"op":"scopedAllocCString","value":{"repeat":"ab","count":3}},{"op":"pop"}]}]})",
+                                         errors);
+  ASSERT_TRUE(errors.empty()) << describe(errors.front());
+  const Op& op = file.vectors.front().ops[1];
+  Args args;
+  args.add("value", Value(std::string("ababab")));
+  const json shortForm = json::parse(protocol::opLine(op, args, true));
+  const json writtenOut = json::parse(protocol::opLine(op, args, false));
+  EXPECT_EQ(shortForm["op"], "scopedAllocCString");
+  EXPECT_EQ(shortForm["at"], "/vectors/0/ops/1");
+  EXPECT_EQ(shortForm["args"]["value"], json({{"repeat", "ab"}, {"count", 3}}));
+  EXPECT_EQ(writtenOut["args"]["value"], "ababab");
+  EXPECT_EQ(*protocol::parseArgument(shortForm["args"]["value"], ParamType::Literal, "/args/value").get<std::string>(), "ababab");
 }
 
 }  // namespace

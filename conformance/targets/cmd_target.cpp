@@ -42,10 +42,12 @@ Result<Value> outcomeOf(const protocol::OpResult& r) {
 }  // namespace
 
 CmdTarget::CmdTarget(const std::string& command, DriverLimits limits)
-    : driver_(std::make_unique<DriverProcess>(command, limits)), hello_(startDriver(*driver_, protocol::kVersion)) {}
+    : DriverTarget(std::make_unique<DriverProcess>(command, limits), {}) {
+  hello();
+}
 
 CmdTarget::CmdTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
-    : driver_(std::move(driver)), hello_(std::move(hello)) {}
+    : DriverTarget(std::move(driver), std::move(hello)) {}
 
 void CmdTarget::hello() { hello_ = startDriver(*driver_, protocol::kVersion); }
 
@@ -134,13 +136,12 @@ void CmdTarget::start(const Vector& vector) {
   if (response_.error) throw VectorError("the driver could not run the vector: " + *response_.error);
   if (response_.skipped) throw Unsupported("the driver cannot set it up: " + *response_.skipped);
   index(vector.ops, response_.results, results_);
-  byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
+  startAccounting(vector);
 }
 
 void CmdTarget::finish() {
   results_.clear();
-  events_.clear();
-  accessViolations_.clear();
+  clearReported();
   response_ = {};
 }
 
@@ -188,16 +189,6 @@ Result<Value> CmdTarget::call(const Op& op, const std::function<Value()>& body) 
   }
   took(r, split, r.events.size(), true);
   return outcomeOf(r);
-}
-
-void CmdTarget::takeEvents(std::vector<Event>& into) {
-  into.swap(events_);
-  events_.clear();
-}
-
-void CmdTarget::takeAccessViolations(std::vector<Violation>& into) {
-  into.insert(into.end(), accessViolations_.begin(), accessViolations_.end());
-  accessViolations_.clear();
 }
 
 }  // namespace memconform::conformance

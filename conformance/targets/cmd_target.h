@@ -17,11 +17,12 @@
 
 #include "conformance/runner/protocol.h"
 #include "conformance/runner/target.h"
+#include "conformance/targets/driver_hello.h"
 #include "conformance/targets/driver_process.h"
 
 namespace memconform::conformance {
 
-class CmdTarget : public Target {
+class CmdTarget : public DriverTarget {
  public:
   // Starts the driver and reads its hello; a driver that cannot say hello is
   // a std::runtime_error naming what went wrong.
@@ -29,22 +30,11 @@ class CmdTarget : public Target {
   // A driver started already, whose hello says protocol 1 (driver_hello.h).
   CmdTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello);
 
-  std::string name() const override { return "cmd:" + driver_->command(); }
-  std::string implementation() const override { return hello_.implementation; }
-  const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
-  std::uint32_t minimumPages() const override { return hello_.minimumPages; }
-  bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
-  std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
   void prepare(const Vector& vector) override;
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
-  std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
-  void takeEvents(std::vector<Event>& into) override;
-  void takeAccessViolations(std::vector<Violation>& into) override;
-  std::uint64_t byteLength() override { return byteLength_; }
-  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
   TargetState state() override { return response_.final; }
 
   // Answers a vector sent before with the driver's response to it, without
@@ -68,15 +58,9 @@ class CmdTarget : public Target {
   const protocol::OpResult& resultOf(const Op& op);
   void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone);
 
-  std::unique_ptr<DriverProcess> driver_;
-  protocol::Hello hello_;
   std::uint64_t nextId_ = 1;
   protocol::Response response_;
   std::map<const Op*, const protocol::OpResult*> results_;
-  std::vector<Event> events_;  // not yet taken
-  std::vector<Violation> accessViolations_;  // not yet taken
-  std::uint64_t byteLength_ = 0;
-  std::optional<Value> addressAfter_;  // of the last op executed
   std::size_t cacheEntries_ = 0, cacheHits_ = 0;
   std::unordered_map<std::string, protocol::Response> cache_;  // the request's vector, as sent -> response
   std::deque<std::string> cacheOrder_;                          // its keys, oldest first

@@ -47,6 +47,26 @@ protocol::Hello startDriver(DriverProcess& driver, int version) {
   return hello;
 }
 
+void DriverTarget::takeEvents(std::vector<Event>& into) {
+  into.swap(events_);
+  events_.clear();
+}
+
+void DriverTarget::takeAccessViolations(std::vector<Violation>& into) {
+  into.insert(into.end(), accessViolations_.begin(), accessViolations_.end());
+  accessViolations_.clear();
+}
+
+void DriverTarget::clearReported() {
+  events_.clear();
+  accessViolations_.clear();
+  addressAfter_.reset();
+}
+
+void DriverTarget::startAccounting(const Vector& vector) {
+  byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
+}
+
 std::unique_ptr<Target> makeDriverTarget(const std::string& command, const DriverLimits& limits) {
   auto driver = std::make_unique<DriverProcess>(command, limits);
   protocol::Hello hello = startDriver(*driver);

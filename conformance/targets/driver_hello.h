@@ -30,6 +30,40 @@ nlohmann::json parseLine(const std::string& line);
 std::string describeFailure(const DriverFailure& f, const std::string& where = {});
 std::string withStderr(const std::string& what, const std::string& tail, const std::string& headline = {});
 
+// What every target behind a driver process has: the process, what its
+// hello said, and what the driver reported that the executor has not taken
+// yet (events, SAFE-2 accesses, the memory's size, the caller's list after
+// a peek).
+class DriverTarget : public Target {
+ public:
+  DriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
+      : driver_(std::move(driver)), hello_(std::move(hello)) {}
+  std::string name() const override { return "cmd:" + driver_->command(); }
+  std::string implementation() const override { return hello_.implementation; }
+  const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
+  std::uint32_t minimumPages() const override { return hello_.minimumPages; }
+  bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
+  std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
+  std::optional<Value> addressAfter() override { return addressAfter_; }
+  void takeEvents(std::vector<Event>& into) override;
+  void takeAccessViolations(std::vector<Violation>& into) override;
+  std::uint64_t byteLength() override { return byteLength_; }
+  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
+
+ protected:
+  // A vector starts: nothing reported is left over, its memory is the
+  // setup's (or the driver's fixed one).
+  void clearReported();
+  void startAccounting(const Vector& vector);
+
+  std::unique_ptr<DriverProcess> driver_;
+  protocol::Hello hello_;
+  std::vector<Event> events_;                // not yet taken
+  std::vector<Violation> accessViolations_;  // not yet taken
+  std::uint64_t byteLength_ = 0;
+  std::optional<Value> addressAfter_;  // of the last op executed
+};
+
 // `cmd:COMMAND`: the driver started, as the target for the protocol its
 // hello names.
 std::unique_ptr<Target> makeDriverTarget(const std::string& command, const DriverLimits& limits);

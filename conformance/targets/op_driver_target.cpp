@@ -17,7 +17,7 @@ constexpr std::chrono::microseconds kSpin{200};
 }  // namespace
 
 OpDriverTarget::OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
-    : driver_(std::move(driver)), hello_(std::move(hello)), repeatStrings_(hello_.capabilities.count("repeat-strings") != 0) {}
+    : DriverTarget(std::move(driver), std::move(hello)), repeatStrings_(hello_.capabilities.count("repeat-strings") != 0) {}
 
 json OpDriverTarget::ask(const std::string& line, const std::string& about) {
   try {
@@ -71,7 +71,7 @@ void OpDriverTarget::start(const Vector& vector) {
     }
   if (!answer.is_object() || answer.value("started", false) != true)
     broken("the start of " + vector.id, protocol::ProtocolError("", "expected {\"started\": true}, {\"skipped\": WHY} or {\"error\": WHY}"));
-  byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
+  startAccounting(vector);
   started_ = true;
 }
 
@@ -87,9 +87,7 @@ void OpDriverTarget::finish() {
       // The driver is gone or stopped: the next start() starts a fresh one.
     }
   }
-  events_.clear();
-  accessViolations_.clear();
-  addressAfter_.reset();
+  clearReported();
 }
 
 void OpDriverTarget::took(protocol::OpResult& r, bool opDone) {
@@ -150,16 +148,6 @@ Result<Value> OpDriverTarget::call(const Op& op, const std::function<Value()>& b
   protocol::OpResult r = resultOf(answer, op);
   took(r, true);
   return outcomeOf(r);
-}
-
-void OpDriverTarget::takeEvents(std::vector<Event>& into) {
-  into.swap(events_);
-  events_.clear();
-}
-
-void OpDriverTarget::takeAccessViolations(std::vector<Violation>& into) {
-  into.insert(into.end(), accessViolations_.begin(), accessViolations_.end());
-  accessViolations_.clear();
 }
 
 TargetState OpDriverTarget::state() {

@@ -19,30 +19,20 @@
 
 #include "conformance/runner/protocol.h"
 #include "conformance/runner/target.h"
+#include "conformance/targets/driver_hello.h"
 #include "conformance/targets/driver_process.h"
 
 namespace memconform::conformance {
 
-class OpDriverTarget : public Target {
+class OpDriverTarget : public DriverTarget {
  public:
   // A driver started already, whose hello says protocol 2 (driver_hello.h).
   OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello);
 
-  std::string name() const override { return "cmd:" + driver_->command(); }
-  std::string implementation() const override { return hello_.implementation; }
-  const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
-  std::uint32_t minimumPages() const override { return hello_.minimumPages; }
-  bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
-  std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
-  std::optional<Value> addressAfter() override { return addressAfter_; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
-  void takeEvents(std::vector<Event>& into) override;
-  void takeAccessViolations(std::vector<Violation>& into) override;
-  std::uint64_t byteLength() override { return byteLength_; }
-  std::optional<std::uint64_t> contentsVersion() override { return std::nullopt; }
   TargetState state() override;
 
  private:
@@ -57,14 +47,8 @@ class OpDriverTarget : public Target {
   [[noreturn]] void broken(const std::string& about, const protocol::ProtocolError& e);
   void took(protocol::OpResult& r, bool opDone);
 
-  std::unique_ptr<DriverProcess> driver_;
-  protocol::Hello hello_;
   bool repeatStrings_ = false;
   bool started_ = false;  // a vector's start was answered and its end not sent
-  std::vector<Event> events_;                // not yet taken
-  std::vector<Violation> accessViolations_;  // not yet taken
-  std::uint64_t byteLength_ = 0;
-  std::optional<Value> addressAfter_;  // of the last op executed
 };
 
 }  // namespace memconform::conformance

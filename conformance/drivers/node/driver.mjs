@@ -32,7 +32,7 @@ import { MUTANTS, plantMutant } from './lib/mutants.mjs';
 import { InstancePool, countReplaced } from './lib/pool.mjs';
 import { VectorRun } from './lib/run_vector.mjs';
 import { accessChecker } from './lib/sanitizer.mjs';
-import { sqliteAdapter } from './lib/sqlite_adapter.mjs';
+import { memoryFor, sqliteAdapter } from './lib/sqlite_adapter.mjs';
 import { serve } from './kit/index.mjs';
 
 let release, options;
@@ -77,7 +77,7 @@ const hello = {
   implementation: `${release.name} ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
   // table-slot-reuse: upstream's free list hands out the last freed slot first.
-  // repeat-strings: long strings come written short (lib/run_vector.mjs writtenOut).
+  // repeat-strings: long strings come written short (kit/index.mjs writtenOut).
   // caller-list: a peek of a list reports the list as the helper left it.
   capabilities: ['i64', 'grow-faults', 'memory-config', 'views', 'function-table', 'raw-grow', 'table-slot-reuse',
     'repeat-strings', 'caller-list'],
@@ -154,11 +154,8 @@ function reset(instance, memory) {
 // response (--check-reset: before, as a reset that left a difference is
 // the response).
 async function run(vector, id) {
-  const memory = vector.setup?.memory ?? { initialPages: 256, maximumPages: 32768 };
-  if (memory.maximumPages > release.maximumPages)
-    return { response: { id, skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` } };
-  if (memory.initialPages < release.minimumPages)
-    return { response: { id, skipped: `the module needs a memory of at least ${release.minimumPages} pages (its memory import's minimum); the vector starts with ${memory.initialPages}` } };
+  const { memory, skipped } = memoryFor(vector.setup, release);
+  if (skipped) return { response: { id, skipped } };
   const instance = await pool.take(memory);
   ++stats.vectors;
   instance.faults = vector.setup?.growFaults ?? {};

@@ -44,14 +44,16 @@ export function enforceRangeU32(x) {
 // the others are values.
 const LITERAL = new Set(['type', 'signature', 'name', 'value:scopedAllocCString', 'withLength', 'list', 'unsigned', 'safePtrSize']);
 const isLiteral = (op, param) => LITERAL.has(param) || LITERAL.has(`${param}:${op}`);
-const SPECIAL = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0, undefined };
-const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+// Section 10's strings that stand for values.
+export const SPECIAL = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0, undefined };
+// The typed-array constructors, by name (VIEW-3).
+export const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
 
 // A literal with its long strings written short ({"repeat": TEXT, "count":
 // N}, docs/VECTORS.md; the kit declares repeat-strings for its adapters)
 // written out.
-function writtenOut(j) {
+export function writtenOut(j) {
   if (Array.isArray(j)) return j.map(writtenOut);
   if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return j.repeat.repeat(j.count);
   return j;

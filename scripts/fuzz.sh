@@ -54,6 +54,12 @@
 #                                            target.h); exit 1 on a finding,
 #                                            or if the plugin skipped every
 #                                            input (nothing was compared)
+#   scripts/fuzz.sh driver LABEL 'COMMAND' [SECONDS]
+#                                            fuzz_differential: the reference
+#                                            against a driver process
+#                                            (cmd:COMMAND, either protocol),
+#                                            in work/differential-LABEL;
+#                                            exit 1 on a finding
 #   scripts/fuzz.sh throughput [SECONDS]     fuzz_scope_ops's exec/s as one
 #                                            process and as one process per
 #                                            core (libFuzzer -jobs=N
@@ -405,6 +411,11 @@ case $what in
     library=${2:?usage: scripts/fuzz.sh plugin PATH.so [SECONDS]}
     name=$(basename "$library" .so)
     MEMCONFORM_TARGET=plugin:$library run fuzz_differential "${3:-20}" "differential-$name"
+    ;;
+  driver)
+    label=${2:?usage: scripts/fuzz.sh driver LABEL 'COMMAND' [SECONDS]}
+    command=${3:?usage: scripts/fuzz.sh driver LABEL 'COMMAND' [SECONDS]}
+    MEMCONFORM_TARGET="cmd:$command" run fuzz_differential "${4:-20}" "differential-$label"
     ;;
   throughput)
     # exec/s of fuzz_scope_ops as one process (what libFuzzer prints) and as

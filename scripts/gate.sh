@@ -23,6 +23,7 @@ gates=(
   "replay-wasm asan" "replay-wasm-sqlite3 asan" "replay-wasm-overlap asan" "mutants asan"
   "fuzz-build builds-fuzz" "fuzz-all fuzz" "fuzz-wasm-overlap fuzz" "coverage-determinism fuzz" "fuzz-mutants fuzz"
   "fuzz-plugin fuzz" "fuzz-plugin-planted-bug fuzz" "fuzz-plugin-refuses fuzz" "fuzz-known-finding fuzz"
+  "fuzz-example-adapter fuzz" "fuzz-example-adapter-planted-bugs fuzz"
   "fuzz-releases fuzz" "clusterfuzzlite fuzz"
   "throughput fuzz campaign" "bench fuzz campaign" "time-to-find fuzz campaign"
 )
@@ -119,6 +120,19 @@ case $gate in
     fi
     expectRun differential-libmemconform_example_plugin_pops_top "/\\/CALL-1(\\/|$)/.test(s.finding?.signature)" \
       "the run stopped, but not on the planted CALL-1 bug" ;;
+  fuzz-example-adapter)             # protocol 2's example driver (a plain JS glue on the kit) agrees with the reference
+    bash scripts/fuzz.sh driver example-adapter 'node conformance/drivers/node/examples/plain-glue/driver.mjs' 30 ;;
+  fuzz-example-adapter-planted-bugs)  # ... and each bug planted in its glue is found, at the rule it breaks
+    example=conformance/drivers/node/examples/plain-glue/driver.mjs
+    # BUG:RULE of the finding (argv-stale-view: the peek that reads the pointer the dropped write left)
+    for planted in call-pops-top:CALL-1 pop-in-order:SCOPE-6 peek-empties-list:PEEK-5 resize-no-uint32:GROW-1 argv-stale-view:PEEK-1; do
+      bug=${planted%%:*} rule=${planted#*:}
+      if bash scripts/fuzz.sh driver "example-$bug" "node $example --bug $bug" 60 >"$reports/example-$bug.txt"; then
+        fail "the bug $bug planted in the example glue survived 60 s"
+      fi
+      expectRun "differential-example-$bug" "new RegExp('/$rule(/|\$)').test(s.finding?.signature)" \
+        "the run against --bug $bug stopped, but not at $rule"
+    done ;;
   fuzz-plugin-refuses)              # a run whose target refuses every setup compares nothing, and fails
     if bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_plugin_create_refuses.so 5 >"$reports/refuses.txt"; then
       fail "a run that compared nothing passed"

@@ -198,7 +198,8 @@ export function createGlue({ memory, growth = {}, bugs = new Set() }) {
       return howMany === 1 ? ptr : Array.from({ length: howMany }, (_, i) => ptr + i * slot);
     },
     scopedAllocPtr(howMany = 1, safePtrSize = true) {
-      glue.topScope();
+      // howMany before the scope, as the reference checks them.
+      if (howMany >= 1) glue.topScope();
       return glue.allocPtr(howMany, safePtrSize, glue.scopedAlloc);
     },
     scopedAllocMainArgv(list) {

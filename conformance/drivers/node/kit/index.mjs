@@ -22,7 +22,7 @@
 // kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
 // growth faults it names (MEM-5) and a grow event for each memory.grow;
 // kit.staleUse(view) reports a use of a view the memory has detached.
-import { constants, openSync, readSync, writeSync } from 'node:fs';
+import { constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 // start(): the implementation cannot be set up as the setup says.
 export class Skip extends Error {}
@@ -69,11 +69,12 @@ const SPIN_MS = 0.2;
 class Lines {
   #buffer = Buffer.alloc(1 << 16);
   #pending = '';
+  // Only for a pipe: a file opened again would be read from its start.
   #polled = (() => {
     try {
-      return openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK);
+      return fstatSync(0).isFIFO() ? openSync('/dev/stdin', constants.O_RDONLY | constants.O_NONBLOCK) : undefined;
     } catch {
-      return undefined;  // not a pipe that can be opened again: wait on fd 0 only
+      return undefined;  // a pipe that cannot be opened again: wait on fd 0 only
     }
   })();
   next() {

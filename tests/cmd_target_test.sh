@@ -61,6 +61,23 @@ for protocol in 1 2; do
   done
 done
 
+# A protocol 2 answer that breaks the protocol is that vector's error,
+# naming the op it answered and the bad field; the next vector goes on.
+cat >"$tmp/two.json" <<'JSON'
+{"schema":"memconform-vectors/1","area":"scope","description":"two vectors","vectors":[
+ {"id":"a/alloc","rules":["SCOPE-3"],"source":"seed","ops":[{"op":"alloc","size":8,"as":"p"},{"op":"dealloc","ptr":"p"}]},
+ {"id":"a/call","rules":["CALL-1"],"source":"seed","ops":[{"op":"call","body":[{"op":"level"}]}]}]}
+JSON
+for spec in 'no-value:/vectors/0/ops/0: missing "value"' 'bad-event:/vectors/0/ops/0 at /events/0/alloc: expected a non-negative integer' \
+            'body-twice:/vectors/1/ops/0/body/0 at /body: protocol 2 sends'; do
+  mode=${spec%%:*} want=${spec#*:}
+  "$mc" replay "$tmp/two.json" --target "cmd:node $src/tests/drivers/wrong_answers_driver.mjs $mode" --json "$tmp/wrong.json" >"$tmp/out" 2>&1
+  status=$?
+  errors=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.results.filter(x=>x.status==="error"&&x.errorType==="protocol-error").map(x=>x.reason).join("\n"))' "$tmp/wrong.json")
+  if [[ $status == 1 && $(grep -c . <<<"$errors") == 2 && $errors == *"its answer to $want"* ]]; then echo "ok   a protocol 2 driver that answers '$mode': both vectors protocol errors, naming the op and field"
+  else fail "a protocol 2 driver that answers '$mode': exit $status, errors: $errors"; fi
+done
+
 # A command that cannot start is a usage error (exit 2) naming the command.
 "$mc" replay --target "cmd:/nonexistent/driver" >"$tmp/out" 2>&1
 status=$?

@@ -34,8 +34,10 @@ void OpDriverTarget::broken(const std::string& about, const protocol::ProtocolEr
   // The driver's state is unknown after a broken answer: start afresh.
   const std::string tail = driver_->stderrTail(), headline = driver_->stderrHeadline();
   driver_->stop();
-  throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: its answer to " + about + " " + e.what(), tail,
-                               headline));
+  // "its answer to /vectors/3/ops/2 at /events/0/push: expected ..."
+  const std::string what = e.what();
+  const std::string field = e.pointer().empty() ? ": " + what.substr(std::min<std::size_t>(2, what.size())) : " at " + what;
+  throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: its answer to " + about + field, tail, headline));
 }
 
 protocol::OpResult OpDriverTarget::resultOf(const json& j, const Op& op) {

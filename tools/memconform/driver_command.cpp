@@ -1,5 +1,7 @@
 #include "tools/memconform/driver_command.h"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -57,7 +59,7 @@ int runDriver(const DriverCommand& c) {
     hello.capabilities.erase("memory-config");
     hello.memory = fixed;
   }
-  if (c.protocol == protocol::kOpAtATimeVersion) return serveOpAtATime(*target, hello, fixed, std::cin, std::cout);
+  if (c.protocol == protocol::kOpAtATimeVersion) return serveOpAtATime(*target, hello, fixed, STDIN_FILENO, std::cout);
   std::cout << protocol::helloJson(hello).dump() << std::endl;
   std::string line;
   while (std::getline(std::cin, line)) {

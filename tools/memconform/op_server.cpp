@@ -1,8 +1,16 @@
 #include "tools/memconform/op_server.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -21,9 +29,53 @@ struct BadMessage : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Lines from a descriptor, read as soon as they come: on a pipe it keeps
+// reading for a while before it sleeps, since the runner's next op follows
+// within microseconds and a process that sleeps wakes tens of
+// microseconds late (docs/PERFORMANCE.md), as the runner and the kit do.
+class Lines {
+ public:
+  explicit Lines(int fd) : fd_(fd) {
+    struct stat st {};
+    // A pipe is read without blocking (EAGAIN: spin, then poll); a file or
+    // a terminal as it is.
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
+  bool next(std::string& line) {
+    auto spinUntil = std::chrono::steady_clock::now() + kSpin;
+    for (;;) {
+      if (const auto newline = pending_.find('\n'); newline != std::string::npos) {
+        line.assign(pending_, 0, newline);
+        pending_.erase(0, newline + 1);
+        return true;
+      }
+      char buffer[65536];
+      const ssize_t n = read(fd_, buffer, sizeof buffer);
+      if (n > 0) {
+        pending_.append(buffer, static_cast<std::size_t>(n));
+        spinUntil = std::chrono::steady_clock::now() + kSpin;
+        continue;
+      }
+      if (n == 0) {  // the end: a last line without its newline still counts
+        line = std::exchange(pending_, {});
+        return !line.empty();
+      }
+      if (errno == EINTR || (errno == EAGAIN && std::chrono::steady_clock::now() < spinUntil)) continue;
+      if (errno != EAGAIN) return false;
+      pollfd fds{fd_, POLLIN, 0};
+      poll(&fds, 1, -1);
+    }
+  }
+
+ private:
+  static constexpr std::chrono::microseconds kSpin{200};
+  int fd_;
+  std::string pending_;
+};
+
 class OpServer {
  public:
-  OpServer(Target& target, const std::optional<MemoryConfig>& fixed, std::istream& in, std::ostream& out)
+  OpServer(Target& target, const std::optional<MemoryConfig>& fixed, int in, std::ostream& out)
       : target_(target), fixed_(fixed), in_(in), out_(out) {}
 
   int serve() {
@@ -51,7 +103,7 @@ class OpServer {
  private:
   bool next(json& message) {
     std::string line;
-    if (!std::getline(in_, line)) return false;
+    if (!in_.next(line)) return false;
     message = json::parse(line, nullptr, false);
     if (message.is_discarded() || !message.is_object()) throw BadMessage("not a JSON object: " + line.substr(0, 200));
     return true;
@@ -82,7 +134,8 @@ class OpServer {
     const json& name = message["op"];
     const OpSpec* spec = name.is_string() ? findOp(name.get<std::string>()) : nullptr;
     if (!spec) throw BadMessage("/op: not an op of docs/VECTORS.md: " + name.dump());
-    Op op{spec->kind};
+    Op op;
+    op.kind = spec->kind;
     if (message.contains("at") && message["at"].is_string()) op.pointer = message["at"].get<std::string>();
     if (message.contains("args")) {
       if (!message["args"].is_object()) throw BadMessage("/args: expected an object");
@@ -171,7 +224,7 @@ class OpServer {
 
   Target& target_;
   std::optional<MemoryConfig> fixed_;
-  std::istream& in_;
+  Lines in_;
   std::ostream& out_;
   Vector vector_;  // what start() gave the target: it outlives the run
   std::vector<Event> events_;
@@ -179,7 +232,7 @@ class OpServer {
 
 }  // namespace
 
-int serveOpAtATime(Target& target, protocol::Hello hello, const std::optional<MemoryConfig>& fixedMemory, std::istream& in,
+int serveOpAtATime(Target& target, protocol::Hello hello, const std::optional<MemoryConfig>& fixedMemory, int in,
                    std::ostream& out) {
   hello.protocol = protocol::kOpAtATimeVersion;
   out << protocol::helloJson(hello).dump() << std::endl;

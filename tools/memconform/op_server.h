@@ -8,7 +8,7 @@
 // are known.
 #pragma once
 
-#include <iosfwd>
+#include <ostream>
 #include <optional>
 
 #include "conformance/runner/protocol.h"
@@ -16,9 +16,9 @@
 
 namespace memconform::cli {
 
-// Writes the hello and answers lines from `in` until it ends. 0, or 1 if a
+// Writes the hello and answers lines from the descriptor `in` until it ends. 0, or 1 if a
 // line broke the protocol (said on stderr; the answer was an error).
 int serveOpAtATime(conformance::Target& target, conformance::protocol::Hello hello,
-                   const std::optional<MemoryConfig>& fixedMemory, std::istream& in, std::ostream& out);
+                   const std::optional<MemoryConfig>& fixedMemory, int in, std::ostream& out);
 
 }  // namespace memconform::cli

@@ -3,8 +3,9 @@
 # a plain JavaScript glue over a WebAssembly.Memory and a first-fit
 # allocator (conformance/drivers/node/examples/plain-glue/glue.mjs) behind
 # an adapter on the driver kit. With every capability declared it passes
-# every vector of the corpus, none skipped; and each bug planted in the glue
-# (driver.mjs --bug NAME) fails at least one vector.
+# every vector of the corpus, none skipped; each bug planted in the glue
+# (driver.mjs --bug NAME) fails at least one vector; and a partial adapter
+# (tests/drivers/kit_partial_driver.mjs) passes what it maps and skips the rest.
 # Usage: example_driver_test.sh MEMCONFORM_BINARY SOURCE_DIR
 . "$(dirname "$0")/script_test.sh" "$@"
 driver="node conformance/drivers/node/examples/plain-glue/driver.mjs"
@@ -24,6 +25,16 @@ for bug in $($driver --list-bugs | awk '{print $1}'); do
   if [[ $status == 1 && -n $failed ]]; then echo "ok   --bug $bug fails $(wc -w <<<"$failed") vectors, first ${failed%% *}"
   else fail "--bug $bug: exit $status, no vector fails"; tail -n 5 "$tmp/out"; fi
 done
+# A partial adapter (four ops, no scopedAllocCall): what it maps passes,
+# every vector with another op is skipped and names the op.
+"$mc" replay --target "cmd:node tests/drivers/kit_partial_driver.mjs" --json "$tmp/partial.json" >"$tmp/out" 2>&1
+status=$?
+read -r total json <<<"$(counts "$tmp/partial.json")"
+calls=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])).results;console.log(r.filter(x=>x.status==="skipped"&&/the adapter maps no scopedAllocCall/.test(x.reason)).length)' "$tmp/partial.json")
+if [[ $status == 0 && $json =~ ^\{\"pass\":[1-9][0-9]*,\"skipped\":[0-9]+\}$|^\{\"skipped\":[0-9]+,\"pass\":[1-9][0-9]*\}$ && $calls -gt 0 ]]; then
+  echo "ok   a partial adapter: exit 0, $json of $total, $calls skipped for want of scopedAllocCall"
+else fail "a partial adapter: exit $status, $json of $total, $calls skipped for want of scopedAllocCall"; tail -n 5 "$tmp/out"; fi
+
 $driver --bug no-such-bug >/dev/null 2>"$tmp/err" </dev/null
 [[ $? == 2 ]] && grep -q "unknown bug" "$tmp/err" && echo "ok   an unknown --bug is refused (exit 2)" || fail "an unknown --bug: $(cat "$tmp/err")"
 exit $((failures > 0))

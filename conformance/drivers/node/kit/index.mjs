@@ -21,7 +21,9 @@
 // object itself: the kit gives scopes and views their handle ids.
 // kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
 // growth faults it names (MEM-5) and a grow event for each memory.grow;
-// kit.staleUse(view) reports a use of a view the memory has detached.
+// kit.observeMemory(memory, setup) does the same for a memory the
+// implementation made; kit.staleUse(view) reports a use of a view the
+// memory has detached.
 import { constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 // start(): the implementation cannot be set up as the setup says.
@@ -162,7 +164,13 @@ class Kit {
   // engine's TypeError, no call at all (SEMANTICS.md section 12, MEM-2).
   memory(setup, defaults = { initialPages: 256, maximumPages: 32768 }) {
     const { initialPages, maximumPages } = setup.memory ?? defaults;
-    const memory = new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages });
+    return this.observeMemory(new WebAssembly.Memory({ initial: initialPages, maximum: maximumPages }), setup);
+  }
+
+  // The same for a memory the implementation made itself (one its module
+  // exports): its grow is replaced on the object, so the module's own calls
+  // go through it too.
+  observeMemory(memory, setup = {}) {
     const faults = setup.growFaults ?? {};
     const grow = memory.grow.bind(memory);
     let calls = 0;
@@ -258,7 +266,7 @@ class Kit {
   }
 
   op({ op, at, args = {} }) {
-    if (op === 'call') return this.call(at);
+    if (op === 'call') return this.adapter.call ? this.call(at) : { unsupported: 'the adapter maps no scopedAllocCall' };
     const f = this.adapter.ops[op];
     if (!f) return { unsupported: `the adapter maps no function to ${op}` };
     let decoded;

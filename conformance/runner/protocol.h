@@ -54,11 +54,13 @@ inline constexpr std::string_view kHello = "memconform-driver";
 class ProtocolError : public std::runtime_error {
  public:
   ProtocolError(const std::string& pointer, const std::string& message)
-      : std::runtime_error(pointer + ": " + message), pointer_(pointer) {}
+      : std::runtime_error(pointer + ": " + message), pointer_(pointer), message_(message) {}
   const std::string& pointer() const { return pointer_; }
+  const std::string& message() const { return message_; }  // without the pointer
 
  private:
   std::string pointer_;
+  std::string message_;
 };
 
 struct Hello {

@@ -35,9 +35,9 @@ void OpDriverTarget::broken(const std::string& about, const protocol::ProtocolEr
   const std::string tail = driver_->stderrTail(), headline = driver_->stderrHeadline();
   driver_->stop();
   // "its answer to /vectors/3/ops/2 at /events/0/push: expected ..."
-  const std::string what = e.what();
-  const std::string field = e.pointer().empty() ? ": " + what.substr(std::min<std::size_t>(2, what.size())) : " at " + what;
-  throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: its answer to " + about + field, tail, headline));
+  const std::string field = e.pointer().empty() ? "" : " at " + e.pointer();
+  throw VectorError(withStderr("protocol-error: driver `" + driver_->command() + "`: its answer to " + about + field + ": " + e.message(),
+                               tail, headline));
 }
 
 protocol::OpResult OpDriverTarget::resultOf(const json& j, const Op& op) {

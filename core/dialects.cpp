@@ -12,13 +12,13 @@ thread_local Dialect spoken;
 using V = Variant;
 
 constexpr std::array kVariants{
-    VariantInfo{V::GrowPagesFraction, "grow-pages-fraction", "GROW-5", "3.47.x (Emscripten 3.1.67)",
+    VariantInfo{V::GrowPagesFraction, "grow-pages-fraction", "GROW-5", "3.47.x (Emscripten 3.1.67); wa-sqlite 1.0.0",
                 "growMemory passes (size - byteLength + 65535) / 65536 to memory.grow untruncated: grow truncates a "
                 "fraction, and a negative count is a TypeError before anything grows"},
-    VariantInfo{V::GrowPagesOrZero, "grow-pages-or-zero", "GROW-5", "3.48.0 and later (Emscripten >= 3.1.70): 3.54.1-build1",
+    VariantInfo{V::GrowPagesOrZero, "grow-pages-or-zero", "GROW-5", "3.48.0 and later (Emscripten >= 3.1.70): 3.54.1-build1; sql.js 1.17.0",
                 "growMemory computes (size - byteLength + 65535) / 65536 | 0: a size one page below the heap's "
                 "grows by 0 pages and succeeds; a negative count is a TypeError before anything grows"},
-    VariantInfo{V::ResizeReadsStaleHeap, "resize-reads-stale-heap", "GROW-3", "3.41.2, 3.54.1-build1",
+    VariantInfo{V::ResizeReadsStaleHeap, "resize-reads-stale-heap", "GROW-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0",
                 "emscripten_resize_heap reads oldSize as HEAPU8.length; Emscripten refreshes HEAPU8 only when "
                 "growMemory grows, so after a raw memory.grow (even of 0 pages) it reads the detached view's 0"},
     VariantInfo{V::AlignUnchecked, "align-unchecked", "ALIGN-1", "3.41.2, 3.54.1-build1",
@@ -44,6 +44,10 @@ constexpr std::array kVariants{
                 "the helpers cache their heap views and make new ones only when the buffer's byteLength changed: "
                 "after memory.grow(0) every accessor, peek and poke, and the helpers that write strings go through "
                 "the detached views (reads are undefined, element writes are dropped, TypedArray.set is a TypeError)"},
+    VariantInfo{V::HeapViewsAreRuntimes, "heap-views-are-runtimes", "VIEW-2", "wa-sqlite 1.0.0",
+                "the heap views are the ones the Emscripten runtime exports (HEAP8 ... HEAPF64), which it renews only "
+                "when its own growMemory grows the memory: after a raw memory.grow (of any page count) every one "
+                "stays detached, length 0, until a resize grows the memory"},
     VariantInfo{V::PeekEmptyListReadsZero, "peek-empty-list-reads-zero", "PEEK-5", "3.41.2, 3.54.1-build1",
                 "peek([]) reads address 0 and returns a list of one value"},
     VariantInfo{V::PeekEmptiesList, "peek-empties-list", "PEEK-5", "3.41.2, 3.54.1-build1",
@@ -107,6 +111,10 @@ const std::array kDialects{
                     V::ArgvNoRollback, V::ReleaseOwnedEntry, V::DeallocUnchecked, V::UninstallUnchecked, V::TableFreeListUpstream, V::PopDecidesKind, V::CallPopsTop})},
     DialectInfo{"emscripten-3.1.70-grow", "Emscripten >= 3.1.70's growMemory, the rest as specified",
                 of({V::GrowPagesOrZero})},
+    DialectInfo{"emscripten-runtime-fraction",
+                "an Emscripten runtime's own growMemory, emscripten_resize_heap and exported HEAP views, with the "
+                "untruncated page count (wa-sqlite 1.0.0), the rest as specified",
+                of({V::GrowPagesFraction, V::ResizeReadsStaleHeap, V::HeapViewsAreRuntimes})},
 };
 
 }  // namespace

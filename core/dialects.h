@@ -32,6 +32,7 @@ enum class Variant {
   MmapAllocAborts,       // ALIGN-3: mmapAlloc is Emscripten's abort() stub (no memalign in the build)
   NoFloatViews,          // VIEW-1, VIEW-3: no float accessors; heapForSize takes the integer typed arrays only
   ViewsCachedByLength,   // VIEW-2: heap views are cached while byteLength is unchanged (grow(0) leaves them detached)
+  HeapViewsAreRuntimes,  // VIEW-2: the heap views are the runtime's HEAP8.., renewed only when its resize grows
   PeekEmptyListReadsZero,  // PEEK-5: peek([]) reads address 0
   PeekEmptiesList,       // PEEK-5: peek(list) takes the addresses off the caller's list (list.shift())
   PeekPokeUnchecked,     // PEEK-6: no bounds check: an out-of-bounds read is undefined, a write is dropped

@@ -73,6 +73,7 @@ void LinearMemory::grewOutside(std::uint32_t pages) {
 }
 
 std::uint64_t LinearMemory::accessorGeneration() const {
+  if (speaks(Variant::HeapViewsAreRuntimes)) return runtimeViews_;  // Emscripten's HEAP8 ... (VIEW-2)
   if (!speaks(Variant::ViewsCachedByLength)) return generation_;
   // upstream's heapWrappers(): new views only when byteLength changed.
   if (accessorCache_->second != byteLength()) accessorCache_.emplace(generation_, byteLength());

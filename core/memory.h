@@ -67,7 +67,8 @@ class LinearMemory {
   // - the generation of the views the glue's accessors (heap8u(),
   //   heapForSize(), and through them peek, poke and the string helpers)
   //   hand out now: this memory's, or with views-cached-by-length that of
-  //   upstream's cache, renewed only when it sees byteLength change;
+  //   upstream's cache, renewed only when it sees byteLength change, or
+  //   with heap-views-are-runtimes the runtime's (below);
   std::uint64_t accessorGeneration() const;
   // - whether the runtime's own views (Emscripten's HEAPU8, which
   //   emscripten_resize_heap and zeroMemory use) are detached: the runtime

@@ -33,14 +33,17 @@ function resizeVector(id, c, requested, extraRules = [], tags = []) {
   if (c.params && Object.keys(c.params).length) rules.add('GROW-6');
   for (const r of extraRules) rules.add(r);
   const events = resizeEvents(o);
+  // A raw memory.grow first (MEM-2): the resize is then op 1.
+  const rawGrow = c.rawGrow === undefined ? [] : [{ op: 'grow', pages: c.rawGrow, expect: { value: c.initialPages } }];
+  const at = rawGrow.length;
   const orZero = orZeroOutcome(c, requested);
   if (orZero) {
     // Per op, what the '|0' variant does: its resize, and the byteLength
     // and end state if they differ too.
-    const ops = { '/ops/0': { value: orZero.result, events: resizeEvents(orZero) } };
+    const ops = { [`/ops/${at}`]: { value: orZero.result, events: resizeEvents(orZero) } };
     const entry = { ops };
     if (orZero.finalByteLength !== o.finalByteLength) {
-      ops['/ops/1'] = { value: orZero.finalByteLength };
+      ops[`/ops/${at + 1}`] = { value: orZero.finalByteLength };
       entry.final = { byteLength: orZero.finalByteLength };
     }
     expectFailure('emscripten-3.1.70-grow.json', 'mutant:grow-pages-or-zero', id, 'grow-pages-or-zero', OR_ZERO_NOTE, entry);
@@ -49,6 +52,7 @@ function resizeVector(id, c, requested, extraRules = [], tags = []) {
   if (c.params && Object.keys(c.params).length) setup.growth = c.params;
   if (c.faults && Object.keys(c.faults).length) setup.growFaults = c.faults;
   return vec(id, [...rules].sort(), 'upstream', [
+    ...rawGrow,
     { op: 'resize', size: num(requested), expect: { value: o.result, events } },
     { op: 'byteLength', expect: { value: o.finalByteLength } },
   ], { tags: ['edge', ...tags], setup, final: { byteLength: o.finalByteLength } });
@@ -133,6 +137,19 @@ let count = 0;
   count += emit('grow', 'params', 'emscripten_resize_heap with growth parameters other than Emscripten\'s defaults ' +
     '(GROW-6): geometric step, overgrowth cap, alignment (also one that is not a power of two) and maximum. ' +
     'Expectations: the JavaScript oracle conformance/generators/grow_oracle.mjs.', vs);
+}
+
+// 6. After a raw memory.grow (MEM-2), oldSize is the byte length the grow
+// left, not the one the runtime's resize last saw (GROW-3).
+{
+  const old = 256 * PAGE;
+  const cases = [[1, old + PAGE + 1], [0, old + 1], [2, PAGE], [1, 96 * MiB]];
+  const vs = cases.map(([pages, r]) =>
+    resizeVector(`grow/after-raw-grow/grow-${pages}-request-${label(r)}`, { initialPages: 256, rawGrow: pages }, r, ['MEM-2']));
+  count += emit('grow', 'after-raw-grow', 'emscripten_resize_heap after a raw memory.grow (also of 0 pages) of the ' +
+    'default memory: oldSize is the byte length before the resize (GROW-3), so the overgrowth steps from the grown ' +
+    'heap, and a request below it still grows. A runtime that reads oldSize from a view only its own resize renews ' +
+    '(resize-reads-stale-heap) steps from 0. Expectations: the JavaScript oracle conformance/generators/grow_oracle.mjs.', vs);
 }
 
 export default count;

@@ -342,12 +342,20 @@ function zeroedWords(length, from, n) {
       ...[['Int8Array', 1], ['Uint16Array', 2], ['Int32Array', 4], ['BigUint64Array', 8]].map(([ctor, size]) =>
         [`heap-for-size-${ctor.toLowerCase()}`, { op: 'heapForSize', size: ctor }, size, ['VIEW-2', 'VIEW-3']]),
     ];
+    const fresh = (id, via, [accessor, size, rules], grownBytes, options) =>
+      vs.push(vec(id, via === 'resize' ? [...rules, 'GROW-5'] : rules, 'ecma', [
+        { ...accessor, as: 'v' }, { op: 'viewLength', view: 'v', expect: { value: B * PAGE / size } }, growth[via],
+        { ...accessor, as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: grownBytes / size } },
+        { op: 'viewLength', view: 'v', expect: { value: 0 } }], options));
     for (const via of ['grow', 'resize'])
-      for (const [name, accessor, size, rules] of accessors)
-        vs.push(vec(`view/fresh-after-${via}/${name}`, via === 'resize' ? [...rules, 'GROW-5'] : rules, 'ecma', [
-          { ...accessor, as: 'v' }, { op: 'viewLength', view: 'v', expect: { value: B * PAGE / size } }, growth[via],
-          { ...accessor, as: 'w' }, { op: 'viewLength', view: 'w', expect: { value: grown[via] / size } },
-          { op: 'viewLength', view: 'v', expect: { value: 0 } }], { setup: mem(B, 2 * B) }));
+      for (const [name, ...accessor] of accessors) fresh(`view/fresh-after-${via}/${name}`, via, accessor, grown[via], { setup: mem(B, 2 * B) });
+    // The same in the default memory (MEM-4), which a build with a fixed
+    // maximum sets up too: an Emscripten runtime's exported views are renewed
+    // by its resize only (heap-views-are-runtimes, section 13).
+    const grownDefault = { grow: (B + 1) * PAGE, resize: resizeOutcome({ initialPages: B }, (B + 2) * PAGE).finalByteLength };
+    for (const via of ['grow', 'resize'])
+      for (const [name, ...accessor] of accessors.filter(([n]) => n === 'heap-u8' || n === 'heap-i32'))
+        fresh(`view/fresh-after-${via}/default-memory-${name}`, via, accessor, grownDefault[via]);
   }
   // heapForSize (VIEW-3).
   const hfs = (name, size, unsigned, type, value, read) => vs.push(vec(`view/heap-for-size/${name}`, ['VIEW-3'], 'upstream', [

@@ -64,9 +64,15 @@ export function makeResize(wasmMemory, params, variant = '>>>16') {
   return { resize: emscripten_resize_heap, attempts, calledGrow };
 }
 
-// The observable outcome of one resize on a fresh memory.
-export function resizeOutcome({ initialPages, maximumPages = 32768, faults = {}, params = {} }, requested, variant) {
+// The observable outcome of one resize on a fresh memory, after a raw
+// memory.grow of `rawGrow` pages first where one is given (its grow is not
+// among the resize's).
+export function resizeOutcome({ initialPages, maximumPages = 32768, faults = {}, params = {}, rawGrow }, requested, variant) {
   const memory = new FaultyMemory({ initialPages, maximumPages, faults });
+  if (rawGrow !== undefined) {
+    memory.grow(rawGrow);
+    memory.grows.length = 0;
+  }
   const { resize, attempts, calledGrow } = makeResize(memory, { ...DEFAULT_PARAMS, ...params }, variant);
   const result = resize(requested);
   return { result, attempts, calledGrow, grows: memory.grows, finalByteLength: memory.buffer.byteLength, memory };

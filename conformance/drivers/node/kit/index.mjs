@@ -22,8 +22,9 @@
 // kit.memory(setup) makes the WebAssembly.Memory a setup asks for, with the
 // growth faults it names (MEM-5) and a grow event for each memory.grow;
 // kit.observeMemory(memory, setup) does the same for a memory the
-// implementation made; kit.staleUse(view) reports a use of a view the
-// memory has detached.
+// implementation made; kit.observeResize(resize) reports the attempts of
+// an Emscripten resize policy over that memory; kit.staleUse(view) reports
+// a use of a view the memory has detached.
 import { constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 
 // start(): the implementation cannot be set up as the setup says.
@@ -40,6 +41,19 @@ export function enforceRangeU32(x) {
   if (!Number.isFinite(n)) return undefined;
   const t = Math.trunc(n);
   return t < 0 || t > 0xffffffff ? undefined : t;
+}
+
+// Runs f() with each minimum Math.min computes passed to note(m): an
+// Emscripten resize policy's newSize (GROW-3) is the last one it computes
+// before each memory.grow, and its build minifies every other name.
+export function noteMinima(f, note) {
+  const min = Math.min;
+  Math.min = (...xs) => { const m = min(...xs); note(m); return m; };
+  try {
+    return f();
+  } finally {
+    Math.min = min;
+  }
 }
 
 // The parameters that arrive as they are (docs/DRIVER_PROTOCOL.md, "Op"):
@@ -136,6 +150,8 @@ class Kit {
   #memory;           // kit.memory()'s, if the adapter made one
   #generation = 0;   // its successful grows (VIEW-2)
   #generations;      // buffer -> the generation it belongs to
+  #resizing = false; // inside observeResize's resize
+  #lastMin;          // the last Math.min of that resize
   constructor(adapter) { this.adapter = adapter; this.lines = new Lines(); }
 
   event(e) {
@@ -179,7 +195,13 @@ class Kit {
     this.#memory = memory;
     memory.grow = (delta) => {
       const pages = enforceRangeU32(delta);
-      if (pages === undefined) return grow(delta);
+      if (pages === undefined) {  // the engine's TypeError: no grow, a failed attempt
+        try {
+          return grow(delta);
+        } finally {
+          this.#attempted(false);
+        }
+      }
       const refused = (faults.failAttempts ?? []).includes(++calls) ||
         (faults.failAbovePages !== undefined && memory.buffer.byteLength / 65536 + pages > faults.failAbovePages);
       let ok = false;
@@ -191,9 +213,30 @@ class Kit {
         return old;
       } finally {
         this.event({ grow: pages, ok });
+        this.#attempted(ok);
       }
     };
     return memory;
+  }
+
+  // `resize(size)` (an Emscripten build's emscripten_resize_heap) with its
+  // attempts reported (GROW-3): each memory.grow it makes of the memory
+  // observeMemory watches is one, after its grow event, and its newSize is
+  // the last Math.min the policy computed.
+  observeResize(resize) {
+    return (size) => {
+      this.#resizing = true;
+      try {
+        return noteMinima(() => resize(size), (m) => { this.#lastMin = m; });
+      } finally {
+        this.#resizing = false;
+        this.#lastMin = undefined;
+      }
+    };
+  }
+
+  #attempted(ok) {
+    if (this.#resizing) this.event({ resizeAttempt: this.#lastMin, ok });
   }
 
   // A get or set through `view` (a view the adapter handed out) after the

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Binding } from './binding.mjs';
 import { openPackage } from './package.mjs';
 import { Real, accessChecker } from './sanitizer.mjs';
-import { enforceRangeU32 } from '../kit/index.mjs';
+import { enforceRangeU32, noteMinima } from '../kit/index.mjs';
 
 const PAGE = 65536;
 
@@ -391,13 +391,10 @@ export class Instance {
   // emscripten_resize_heap(size) through the module's own import; Math.min
   // is watched only for the length of the call.
   resize(size) {
-    const min = Math.min;
-    Math.min = (...xs) => (this.lastMin = min(...xs));
     this.resizing = true;
     try {
-      return this.resizeHeap(size);
+      return noteMinima(() => this.resizeHeap(size), (m) => { this.lastMin = m; });
     } finally {
-      Math.min = min;
       this.resizing = false;
       this.lastMin = undefined;
     }

@@ -1,0 +1,97 @@
+// The adapter (kit/index.mjs) of an Emscripten build of SQLite with glue of
+// its own (sql.js, wa-sqlite): a partial target for what Emscripten's
+// runtime shares with the rules. emscripten_resize_heap is `resize` (GROW),
+// memory.grow of the memory the module exports is `grow` (MEM), the
+// module's HEAP8 ... HEAPF64 are the `heap` views (VIEW), malloc/free are
+// alloc/dealloc (SCOPE-3: alloc is AllocFailed where malloc returns 0).
+// The other ops are unsupported: their vectors are skipped by name.
+//
+// The module's memory starts at its own size and has the maximum its build
+// fixes (getHeapMax): a vector's memory is set up by one resize to its
+// initial size (GROW-3: through the resize path, so that the runtime's
+// views are fresh) where one resize reaches it exactly; other setups are
+// skipped.
+import { Skip, Unsupported } from '../kit/index.mjs';
+
+const PAGE = 65536;
+class AllocFailed extends Error {}
+
+// The runtime's view of each `heap` kind (VIEW-1), where the build has it.
+const MODULE_VIEWS = { i8: 'HEAP8', u8: 'HEAPU8', i16: 'HEAP16', u16: 'HEAPU16', i32: 'HEAP32', u32: 'HEAPU32',
+  i64: 'HEAP64', u64: 'HEAPU64', f32: 'HEAPF32', f64: 'HEAPF64' };
+
+// A fresh module from `load(moduleArg)` (the package's factory) with the
+// compiled wasm: the module, the memory it exports, and its
+// emscripten_resize_heap, found among its imports by what it does (its
+// geometric step 1 + .2 / n; the build minifies the names).
+async function instantiate(name, compiled, load) {
+  let imports, instance;
+  const module = await load({
+    instantiateWasm(info, receive) {
+      imports = info;
+      WebAssembly.instantiate(compiled, info).then((i) => receive((instance = i), compiled));
+      return {};
+    },
+  });
+  const memory = Object.values(instance.exports).find((x) => x instanceof WebAssembly.Memory);
+  const resize = Object.values(Object.values(imports)[0]).find((f) => typeof f === 'function' && /1\+\.2\/\w/.test(String(f)));
+  if (!memory || !resize) throw new Error(`${name}: its memory or emscripten_resize_heap is not where this driver looks`);
+  // The heap maximum is what the policy refuses requests above first.
+  const max = /if\((?:(\d+)<\w|\w>(\d+))\)return!1/.exec(String(resize));
+  return { module, memory, resize, maxHeap: Number(max?.[1] ?? max?.[2] ?? 2147483648) };
+}
+
+// The kit adapter for the package `name` (its version in `implementation`),
+// whose factory is `load` and whose wasm is `compiled`.
+export async function emscriptenAdapter({ name, implementation, compiled, load }) {
+  const probe = await instantiate(name, compiled, load);
+  const initialPages = probe.memory.buffer.byteLength / PAGE, maximumPages = probe.maxHeap / PAGE;
+  return {
+    hello: {
+      implementation: `${implementation} (Node ${process.versions.node}): emscripten_resize_heap, memory.grow, HEAP views, malloc/free`,
+      capabilities: ['memory-config', 'raw-grow', 'grow-faults', 'views'],
+      minimumPages: initialPages,
+      wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
+    },
+    async start(setup, kit) {
+      const want = setup.memory ?? { initialPages: 256, maximumPages: 32768 };
+      if (want.maximumPages !== maximumPages) throw new Skip(`the module's maximum is ${maximumPages} pages`);
+      const m = await instantiate(name, compiled, load);
+      if (want.initialPages !== initialPages) m.resize(want.initialPages * PAGE);
+      if (m.memory.buffer.byteLength !== want.initialPages * PAGE)
+        throw new Skip(`one resize from the module's ${initialPages} pages cannot make exactly ${want.initialPages}`);
+      m.live = new Set();
+      kit.observeMemory(m.memory, setup);
+      m.resizeObserved = kit.observeResize(m.resize);
+      return m;
+    },
+    ops: {
+      alloc(m, { size }, kit) {
+        const p = m.module._malloc(size);
+        if (!p) throw new AllocFailed(`malloc(${size}) returned 0`);
+        m.live.add(p);
+        kit.event({ alloc: p, size });
+        return p;
+      },
+      dealloc(m, { ptr }, kit) {
+        const p = Number(ptr) >>> 0;  // free()'s i32 parameter
+        if (p && m.live.delete(p)) kit.event({ dealloc: p });
+        m.module._free(ptr);
+      },
+      resize: (m, { size }) => m.resizeObserved(size),
+      grow: (m, { pages }) => m.memory.grow(pages),
+      byteLength: (m) => m.memory.buffer.byteLength,
+      heap(m, { type }) {
+        const view = m.module[MODULE_VIEWS[type]];
+        if (!view) throw new Unsupported(`the module has no ${MODULE_VIEWS[type] ?? type} view`);
+        return view;
+      },
+      viewLength: (m, { view }) => view.length,
+      viewGet: (m, { view, index }, kit) => { kit.staleUse(view); return view[index]; },
+      viewSet: (m, { view, index, value }, kit) => { view[index] = value; kit.staleUse(view); },  // converts first (VIEW-1)
+    },
+    errorKind: (e) => (e instanceof AllocFailed ? 'AllocFailed' : e instanceof RangeError ? 'RangeError' : e instanceof TypeError ? 'TypeError' : 'InvalidArgument'),
+    byteLength: (m) => m.memory.buffer.byteLength,
+    state: (m) => ({ level: 0, live: [...m.live], installed: [], byteLength: m.memory.buffer.byteLength }),
+  };
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# An Emscripten build of SQLite with glue of its own (sql.js, wa-sqlite) as
+# a partial target through its adapter on the driver kit
+# (conformance/drivers/node/lib/emscripten_adapter.mjs): what it shares with
+# the rules (emscripten_resize_heap, memory.grow, the runtime's HEAP views,
+# malloc/free) runs, the rest is skipped. Against the plain rules it fails
+# only vectors of the rules its dialect departs from, at least one, and with
+# --dialect it conforms: the dialect's failures are exactly its own.
+# Usage: emscripten_driver_test.sh MEMCONFORM_BINARY SOURCE_DIR DRIVER DIALECT MIN_PASSED RULE_PREFIXES
+#   RULE_PREFIXES: the rules a failure may cite, as an extended regex (GROW|VIEW)
+. "$(dirname "$0")/script_test.sh" "$@"
+driver=$3 dialect=$4 min_passed=$5 rules=$6
+target="cmd:node conformance/drivers/node/$driver"
+# ids of the vectors with status $2 in JSON report $1
+ids() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.results.filter(x=>x.status===process.argv[2]).map(x=>x.id).sort().join(" "))' "$1" "$2"; }
+
+"$mc" replay --target "$target" --json "$tmp/plain.json" >"$tmp/out" 2>&1
+status=$?
+passed=$(ids "$tmp/plain.json" pass | wc -w) failed=$(ids "$tmp/plain.json" fail)
+others=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const x of r.results)if(x.status==="fail")for(const f of x.failures)if(!new RegExp(`^(${process.argv[2]})-`).test(f.rule))console.log(x.id,f.rule)' "$tmp/plain.json" "$rules")
+if [[ $status == 1 && $passed -ge $min_passed && -n $failed && -z $others ]]; then
+  echo "ok   $driver against the plain rules: $passed vectors pass, $(wc -w <<<"$failed") fail, only at $rules: $failed"
+else fail "$driver against the plain rules: exit $status, $passed pass (at least $min_passed expected), fail: $failed; not $rules: $others"; tail -n 5 "$tmp/out"; fi
+
+"$mc" replay --target "$target" --dialect "$dialect" --json "$tmp/dialect.json" >"$tmp/out" 2>&1
+status=$?
+if [[ $status == 0 ]] && grep -q "conforms to dialect $dialect" "$tmp/out" && [[ $(ids "$tmp/dialect.json" expected-fail) == "$failed" ]]; then
+  echo "ok   $driver conforms to the dialect $dialect (its failures are the dialect's)"
+else fail "$driver with --dialect $dialect: exit $status"; tail -n 5 "$tmp/out"; fi
+exit $((failures > 0))

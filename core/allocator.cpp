@@ -61,8 +61,16 @@ Address Allocator::placed(Address ptr, std::uint64_t size, std::uint64_t footpri
   return ptr;
 }
 
+Address Allocator::mallocFromJs(std::uint64_t size) {
+  const std::uint64_t wrapped = size % 4294967296u;  // the i32 parameter
+  if (wrapped >= 2147483648u) return 0;              // a negative int: sqlite3_malloc returns NULL
+  if (wrapped == 0 && config_.zeroSize == ZeroSizeAlloc::Fails) return 0;
+  if (config_.heap) return placed(config_.heap->malloc(wrapped), wrapped, wrapped, size);
+  return place(kMinAlignment, wrapped, size);
+}
+
 Result<Address> Allocator::alloc(std::uint64_t size) {
-  const Address p = malloc(size);
+  const Address p = speaks(Variant::AllocSizeWraps) ? mallocFromJs(size) : malloc(size);
   if (p == 0) return fail(ErrorKind::AllocFailed, "allocation of " + std::to_string(size) + " bytes failed");
   return p;
 }

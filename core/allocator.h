@@ -73,6 +73,10 @@ class Allocator {
   // gives one; the event records the size the caller asked for, as a hook on
   // the call sees it.
   Address memalignFromJs(std::uint64_t alignment, double size);
+  // malloc as upstream's alloc calls sqlite3_malloc (alloc-size-wraps): the
+  // size modulo 2^32, failing from 2^31 (a negative int); the event records
+  // the size the caller asked for.
+  Address mallocFromJs(std::uint64_t size);
 
   // SCOPE-3: alloc(n) fails with AllocFailed when the allocator returns 0.
   Result<Address> alloc(std::uint64_t size);

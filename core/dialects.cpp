@@ -61,6 +61,10 @@ constexpr std::array kVariants{
                 "i64 values pass through BigInt(v || 0): a poke of NaN (falsy) stores 0 instead of raising "
                 "BigInt(NaN)'s RangeError, and an i64 peek that reads undefined gives 0n instead of BigInt(undefined)'s "
                 "TypeError"},
+    VariantInfo{V::AllocSizeWraps, "alloc-size-wraps", "SCOPE-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0",
+                "alloc and scopedAlloc pass the size to sqlite3_malloc (malloc) unchecked: its i32 parameter takes it "
+                "modulo 2^32, so 2^32 + 8 bytes allocate an 8-byte block that the caller takes for 4 GiB (a SAFE-1 "
+                "violation), while a remainder of 2^31 or more fails"},
     VariantInfo{V::AllocPtrZeroAllocates, "alloc-ptr-zero-allocates", "SCOPE-9", "3.41.2, 3.54.1-build1",
                 "allocPtr(0) and scopedAllocPtr(0) do not check howMany: they allocate 0 bytes, which sqlite3_malloc "
                 "refuses, so they are AllocFailed (WasmAllocError), not InvalidArgument"},
@@ -102,19 +106,19 @@ Dialect of(std::initializer_list<Variant> variants) {
 const std::array kDialects{
     DialectInfo{"sqlite-wasm-3.41", "@sqlite.org/sqlite-wasm 3.41.x (whwasmutil, Emscripten 3.1.3x)",
                 of({V::ResizeReadsStaleHeap, V::AlignUnchecked, V::ZeroMemoryFill, V::MmapAllocAborts, V::NoFloatViews,
-                    V::ViewsCachedByLength, V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::AllocPtrZeroAllocates,
+                    V::ViewsCachedByLength, V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::AllocSizeWraps, V::AllocPtrZeroAllocates,
                     V::ArgvNoRollback, V::ReleaseOwnedEntry, V::DeallocUnchecked, V::UninstallUnchecked, V::TableFreeListUpstream, V::PopDecidesKind, V::CallPopsTop})},
     DialectInfo{"sqlite-wasm-3.54", "@sqlite.org/sqlite-wasm 3.54.x (Emscripten >= 3.1.70)",
                 of({V::GrowPagesOrZero, V::ResizeReadsStaleHeap, V::AlignUnchecked, V::ZeroMemoryFill,
                     V::ZeroMemoryReturnsHeap, V::MmapAllocSizeWraps, V::NoFloatViews, V::ViewsCachedByLength,
-                    V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::I64BigIntOrZero, V::CStringErrorDeallocs, V::AllocPtrZeroAllocates,
+                    V::PeekEmptyListReadsZero, V::PeekEmptiesList, V::PeekPokeUnchecked, V::I64BigIntOrZero, V::CStringErrorDeallocs, V::AllocSizeWraps, V::AllocPtrZeroAllocates,
                     V::ArgvNoRollback, V::ReleaseOwnedEntry, V::DeallocUnchecked, V::UninstallUnchecked, V::TableFreeListUpstream, V::PopDecidesKind, V::CallPopsTop})},
     DialectInfo{"emscripten-3.1.70-grow", "Emscripten >= 3.1.70's growMemory, the rest as specified",
                 of({V::GrowPagesOrZero})},
     DialectInfo{"emscripten-runtime-fraction",
                 "an Emscripten runtime's own growMemory, emscripten_resize_heap and exported HEAP views, with the "
                 "untruncated page count (wa-sqlite 1.0.0), the rest as specified",
-                of({V::GrowPagesFraction, V::ResizeReadsStaleHeap, V::HeapViewsAreRuntimes})},
+                of({V::GrowPagesFraction, V::ResizeReadsStaleHeap, V::HeapViewsAreRuntimes, V::AllocSizeWraps})},
 };
 
 }  // namespace

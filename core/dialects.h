@@ -37,6 +37,7 @@ enum class Variant {
   PeekEmptiesList,       // PEEK-5: peek(list) takes the addresses off the caller's list (list.shift())
   PeekPokeUnchecked,     // PEEK-6: no bounds check: an out-of-bounds read is undefined, a write is dropped
   I64BigIntOrZero,       // PEEK-3, PEEK-4: i64 values pass through BigInt(v || 0): NaN stores 0, undefined reads 0n
+  AllocSizeWraps,        // SCOPE-3: alloc's size reaches malloc's i32 parameter modulo 2^32 (2^32 + 8 is 8 bytes)
   AllocPtrZeroAllocates, // SCOPE-9: allocPtr(0) allocates 0 bytes, which sqlite3_malloc refuses: AllocFailed
   CStringErrorDeallocs,  // SCOPE-8: a string helper that fails after allocating deallocs the block its scope holds
   ArgvNoRollback,        // SCOPE-10, SAFE-4: a failed scopedAllocMainArgv leaves what it allocated in the scope

@@ -201,6 +201,7 @@ class OpDecoder::Decoder {
       s.faults = {};
     }
     s.memory.maximumPages = std::min(s.memory.maximumPages, limits_.maxMaximumPages);
+    if (limits_.onlyMaximumPages) s.memory = {limits_.minInitialPages, limits_.onlyMaximumPages};
     s.memory.initialPages = std::min(s.memory.initialPages, s.memory.maximumPages);
     // Growth parameters scaled to these small memories (GROW-6), so that the
     // overgrowth cap and a maximum below the heap matter as they do at 96 MiB
@@ -287,15 +288,28 @@ class OpDecoder::Decoder {
     // Near 2^32 too: 2^32 - 65535 rounds up to 2^32 in alignMemory(size,
     // 65536) (ALIGN-3: memalign's u32 size wraps to 0), 2^32 - 1 is the
     // largest size a u32 parameter takes.
-    static constexpr std::array<double, 10> big{0,    4096, 65536,      65537,     1 << 20,
-                                                3e9, kTwo32, 100663296, kTwo32 - 65535, kTwo32 - 1};
+    // Past 2^32 too: a size that an i32 parameter takes modulo 2^32 is a
+    // small block the caller takes for a huge one (SAFE-1, alloc-size-wraps).
+    static constexpr std::array<double, 11> big{0,    4096,   65536,     65537,          1 << 20,    3e9,
+                                                kTwo32, 100663296, kTwo32 - 65535, kTwo32 - 1, kTwo32 + 8};
     // A well-behaved caller's sizes fit its memory's room to grow, or fit no
-    // memory at all: whether 96 MiB fits is the allocator's business.
-    static constexpr std::array<double, 10> fitOrNot{0,   4096,   65536,       65537,          1 << 20,
-                                                     3e9, kTwo32, kTwo31 + 1, kTwo32 - 65535, kTwo32 - 1};
+    // memory at all: whether 96 MiB fits is the allocator's business. Past
+    // 2^32 only one that an i32 parameter wraps to 2^31 (which fails too): a
+    // wrapped small block would overlap the next ones, or not, as the
+    // allocator places them (the vectors check alloc-size-wraps).
+    static constexpr std::array<double, 11> fitOrNot{0,      4096,       65536,          65537,      1 << 20,   3e9,
+                                                     kTwo32, kTwo31 + 1, kTwo32 - 65535, kTwo32 - 1, kTwo32 + kTwo31};
     return in_.pick(limits_.wellBehaved ? fitOrNot : big);
   }
   Expr size() { return num(sizeValue()); }
+  // An allocation's size: for a real allocator never one that reaches
+  // malloc as 0 (also 2^32, modulo 2^32), whose outcome is allocator-defined
+  // (SCOPE-3: sqlite3_malloc(0) fails, Emscripten's malloc(0) returns a
+  // unique pointer; ALIGN-3 asks memalign for 0 bytes).
+  double allocSizeValue() {
+    const double bytes = sizeValue();
+    return limits_.wellBehaved && std::fmod(bytes, kTwo32) == 0 ? bytes + 1 : bytes;
+  }
 
   // --- A well-behaved caller (DecoderLimits::wellBehaved) ---
 
@@ -368,6 +382,14 @@ class OpDecoder::Decoder {
     if (limits_.wellBehaved) {
       // After a raw grow the block is never read (own): no need to fill it.
       if (!(size > 0) || size > kTwo31 || rawGrown_) return;
+      if (!limits_.zeroes) {  // its bytes stay the allocator's: never read
+        for (auto b = blocks_.rbegin(); b != blocks_.rend(); ++b)
+          if (b->name == block) {
+            b->readable = false;
+            break;
+          }
+        return;
+      }
       Op& zero = emit(followUps_, OpKind::ZeroMemory);
       zero.args["address"] = name(block);
       zero.args["size"] = num(size);
@@ -486,7 +508,7 @@ class OpDecoder::Decoder {
       case 6: case 7: case 8: case 9: {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAlloc);
-        const double bytes = sizeValue();
+        const double bytes = allocSizeValue();
         o.args["size"] = num(bytes);
         bindPointer(o);
         own(o.as.front(), bytes, true, false);
@@ -495,7 +517,7 @@ class OpDecoder::Decoder {
       }
       case 10: case 11: {
         Op& o = emit(out, OpKind::Alloc);
-        const double bytes = sizeValue();
+        const double bytes = allocSizeValue();
         o.args["size"] = num(bytes);
         bindPointer(o);
         own(o.as.front(), bytes, false, true);
@@ -734,7 +756,7 @@ class OpDecoder::Decoder {
       }
       case 34: {
         Op& o = emit(out, OpKind::MmapAlloc);
-        const double bytes = sizeValue();
+        const double bytes = allocSizeValue();
         o.args["size"] = num(bytes);
         bindPointer(o);
         own(o.as.front(), std::ceil(bytes / 65536) * 65536, false, false);  // zeroed by mmapAlloc (ALIGN-3)
@@ -837,6 +859,8 @@ DecoderLimits limitsFor(const Target& target) {
   DecoderLimits limits;
   limits.minInitialPages = std::max(limits.minInitialPages, target.minimumPages());
   limits.maxMaximumPages = std::min(limits.maxMaximumPages, target.maximumPages());
+  limits.onlyMaximumPages = target.onlyMaximumPages();
+  limits.zeroes = target.supports(OpKind::ZeroMemory);
   limits.wellBehaved = target.wellBehavedCaller();
   return limits;
 }

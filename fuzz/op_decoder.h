@@ -27,19 +27,26 @@ struct DecoderLimits {
   // No memory may grow past this (Target::maximumPages: a wasm module's
   // memory import's declared maximum).
   std::uint32_t maxMaximumPages = 65536;
+  // Every memory has this maximum and minInitialPages pages, if not 0
+  // (Target::onlyMaximumPages: a module whose heap maximum is fixed).
+  std::uint32_t onlyMaximumPages = 0;
   // A well-behaved caller, for an allocator that a caller's misuse corrupts
   // (Target::wellBehavedCaller, dlmalloc): it reads and writes only inside
   // blocks it owns and knows to be live, each zeroed when it allocates it
   // (their first bytes are otherwise the allocator's leftovers), or at
   // addresses that no allocator owns (out of bounds, including after the
   // int32 wrap of upstream's `ptr >> n`); it frees only its own plain blocks,
-  // once, and uninstalls only its own plain functions, once (or slot 0).
+  // once, and uninstalls only its own plain functions, once (or slot 0). It
+  // allocates no 0-byte blocks (allocator-defined, SCOPE-3).
   // Its memories have room to grow (128 MiB, more than its allocations of at
   // most 1 MiB can take; larger ones fit no memory) and no injected faults: how
   // much a real allocator has free and how it grows decide whether an
   // allocation fails, not the rules (SCOPE-3). Growth, scopes, calls,
   // throws and bad arguments stay as they are.
   bool wellBehaved = false;
+  // Whether the target runs zeroMemory, with which a well-behaved caller
+  // zeroes each block it allocates; without it, it never reads them.
+  bool zeroes = true;
 };
 
 // The limits for sequences that `target` can be set up for: memories from its

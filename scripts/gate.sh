@@ -23,7 +23,7 @@ gates=(
   "replay-wasm asan" "replay-wasm-sqlite3 asan" "replay-wasm-overlap asan" "mutants asan"
   "fuzz-build builds-fuzz" "fuzz-all fuzz" "fuzz-wasm-overlap fuzz" "coverage-determinism fuzz" "fuzz-mutants fuzz"
   "fuzz-plugin fuzz" "fuzz-plugin-planted-bug fuzz" "fuzz-plugin-refuses fuzz" "fuzz-known-finding fuzz"
-  "fuzz-example-adapter fuzz" "fuzz-example-adapter-planted-bugs fuzz"
+  "fuzz-example-adapter fuzz" "fuzz-example-adapter-planted-bugs fuzz" "fuzz-emscripten-partial fuzz"
   "fuzz-releases fuzz" "clusterfuzzlite fuzz"
   "throughput fuzz campaign" "bench fuzz campaign" "time-to-find fuzz campaign"
 )
@@ -132,6 +132,22 @@ case $gate in
       fi
       expectRun "differential-example-$bug" "new RegExp('/$rule(/|\$)').test(s.finding?.signature)" \
         "the run against --bug $bug stopped, but not at $rule"
+    done ;;
+  fuzz-emscripten-partial)          # wa-sqlite, a partial target (hello "ops", "maximumPages"), agrees with its dialect ...
+    MEMCONFORM_REFERENCE='reference?dialect=emscripten-runtime-fraction' \
+      bash scripts/fuzz.sh driver wasqlite 'node conformance/drivers/node/wasqlite_driver.mjs' 30 || fail "wa-sqlite differs from its dialect"
+    expectRun differential-wasqlite '!s.finding && s.differential.skipped.inputs * 10 < s.differential.inputs' \
+      "the run against wa-sqlite skipped a tenth of its inputs or more"
+    # ... and without any one of the dialect's variants, the difference is found, at that variant's rule
+    for dropped in grow-pages-fraction:GROW resize-reads-stale-heap:GROW heap-views-are-runtimes:VIEW alloc-size-wraps:SAFE-1; do
+      variant=${dropped%%:*} rule=${dropped#*:}
+      others=$(echo grow-pages-fraction resize-reads-stale-heap heap-views-are-runtimes alloc-size-wraps | tr ' ' '\n' | grep -vx "$variant" | paste -sd, -)
+      if MEMCONFORM_REFERENCE="reference?variants=$others" bash scripts/fuzz.sh driver "wasqlite-without-$variant" \
+           'node conformance/drivers/node/wasqlite_driver.mjs' 60 >"$reports/wasqlite-without-$variant.txt"; then
+        fail "wa-sqlite agreed with its dialect without $variant for 60 s"
+      fi
+      expectRun "differential-wasqlite-without-$variant" "new RegExp('/$rule').test(s.finding?.signature)" \
+        "the run without $variant stopped, but not at $rule"
     done ;;
   fuzz-plugin-refuses)              # a run whose target refuses every setup compares nothing, and fails
     if bash scripts/fuzz.sh plugin build/fuzz/lib/libbroken_plugin_create_refuses.so 5 >"$reports/refuses.txt"; then

@@ -269,6 +269,40 @@ TEST(OpDecoder, MEM_1_GeneratedMemoriesStartAtTheTargetsMinimum) {
   EXPECT_EQ(v.setup.memory.maximumPages, kWasm32MaxPages);
 }
 
+// An Emscripten module's heap (a driver's hello "maximumPages" beside
+// "minimumPages", as the sql.js and wa-sqlite adapters say): one maximum,
+// and a memory that starts at the module's own size; it skips any other.
+class FixedHeapMaximum : public NeedsBigMemory {
+ public:
+  std::uint32_t onlyMaximumPages() const override { return 32768; }
+  void start(const Vector& vector) override {
+    if (vector.setup.memory.maximumPages != onlyMaximumPages()) throw Unsupported("the module's maximum is 32768 pages");
+    NeedsBigMemory::start(vector);
+  }
+};
+
+// MEM-1, MEM-4: sequences decoded for it all have that memory and run;
+// decoded with only the floor, nearly all would be skipped.
+TEST(OpDecoder, MEM_1_GeneratedMemoriesHaveTheOneMaximumATargetHas) {
+  FixedHeapMaximum fixed;
+  NeedsBigMemory big;
+  OpDecoder forFixed(limitsFor(fixed)), forBig(limitsFor(big));
+  std::size_t n = 0, skippedWithTheFloorOnly = 0;
+  for (const auto& bytes : inputs()) {
+    const auto sequence = forFixed.decode(bytes);
+    sequence.fitTo(fixed);
+    EXPECT_EQ(sequence.vector().setup.memory, (MemoryConfig{128, 32768}));
+    const VectorRun actual = runVector(sequence.vector(), fixed);
+    ASSERT_EQ(actual.status, VectorRun::Status::Completed) << actual.reason;
+    const auto floorOnly = forBig.decode(bytes);
+    floorOnly.fitTo(big);
+    skippedWithTheFloorOnly += runVector(floorOnly.vector(), fixed).status == VectorRun::Status::Skipped;
+    ++n;
+  }
+  EXPECT_GT(n, 0u);
+  EXPECT_GT(skippedWithTheFloorOnly, n * 9 / 10);
+}
+
 // A target run that broke off is a finding of its own kind, not a sequence
 // of 0 ops: "error" with the reason; a skipped one is "skipped".
 TEST(OpDecoder, ARunThatBrokeOffIsNamedByHowItEnded) {

@@ -113,6 +113,17 @@ TEST(Protocol, ADriverMaySayItCannotSetUpAVectorOrRunIt) {
   EXPECT_FALSE(failed.skipped);
 }
 
+// Where parseHello refuses `hello` (its ProtocolError's pointer), or
+// "accepted".
+std::string helloRefusedAt(const json& hello) {
+  try {
+    protocol::parseHello(hello);
+  } catch (const protocol::ProtocolError& e) {
+    return e.pointer();
+  }
+  return "accepted";
+}
+
 TEST(Protocol, HelloNamesTheImplementationTheVersionAndKnownCapabilitiesOnly) {
   const json ok = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"i64", "views"}});
   EXPECT_EQ(protocol::parseHello(ok).capabilities, (std::set<std::string>{"i64", "views"}));
@@ -128,6 +139,26 @@ TEST(Protocol, HelloNamesTheImplementationTheVersionAndKnownCapabilitiesOnly) {
   EXPECT_THROW(protocol::parseHello(unknown), protocol::ProtocolError);
 }
 
+// "ops": the ops a driver maps, by their names in docs/VECTORS.md; absent,
+// every op. A fuzzer generates only these (Target::supports, with `throw`
+// going with `call`).
+TEST(Protocol, HelloMayListTheOpsTheDriverMaps) {
+  const json all = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"views"}});
+  EXPECT_FALSE(all.contains("ops"));
+  EXPECT_FALSE(protocol::parseHello(all).ops);
+  json some = all;
+  some["ops"] = {"alloc", "dealloc", "call"};
+  const protocol::Hello h = protocol::parseHello(some);
+  EXPECT_EQ(h.ops, (std::set<OpKind>{OpKind::Alloc, OpKind::Dealloc, OpKind::Call}));
+  EXPECT_EQ(protocol::helloJson(h)["ops"], json({"alloc", "dealloc", "call"}));
+  some["ops"] = {"alloc", "frobnicate"};
+  EXPECT_EQ(helloRefusedAt(some), "/ops/1");
+  some["ops"] = {7};
+  EXPECT_EQ(helloRefusedAt(some), "/ops/0");
+  some["ops"] = "alloc";
+  EXPECT_EQ(helloRefusedAt(some), "/ops");
+}
+
 // "minimumPages": the smallest memory a driver's module can be set up with;
 // optional (0, no floor), at most the wasm32 limit of 65536 pages.
 TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
@@ -140,12 +171,23 @@ TEST(Protocol, HelloMayNameTheSmallestMemoryTheImplementationTakes) {
   EXPECT_EQ(protocol::helloJson(protocol::parseHello(floor))["minimumPages"], 128);
   for (const json& bad : {json(65537), json(-1), json("128"), json(1.5)}) {
     floor["minimumPages"] = bad;
-    try {
-      protocol::parseHello(floor);
-      ADD_FAILURE() << bad.dump();
-    } catch (const protocol::ProtocolError& e) {
-      EXPECT_EQ(e.pointer(), "/minimumPages") << bad.dump();
-    }
+    EXPECT_EQ(helloRefusedAt(floor), "/minimumPages") << bad.dump();
+  }
+}
+
+// "maximumPages": the one maximum a driver's module has (an Emscripten
+// heap maximum): at least minimumPages, at most 65536, not 0; a fuzzer's
+// memories then all have it (Target::onlyMaximumPages).
+TEST(Protocol, HelloMayNameTheOneMaximumTheImplementationHas) {
+  json h = protocol::helloJson({.implementation = "x 1.0", .capabilities = {"memory-config"}, .minimumPages = 256});
+  EXPECT_FALSE(h.contains("maximumPages"));
+  EXPECT_EQ(protocol::parseHello(h).maximumPages, 0u);
+  h["maximumPages"] = 32768;
+  EXPECT_EQ(protocol::parseHello(h).maximumPages, 32768u);
+  EXPECT_EQ(protocol::helloJson(protocol::parseHello(h))["maximumPages"], 32768);
+  for (const json& bad : {json(0), json(255), json(65537), json("32768")}) {
+    h["maximumPages"] = bad;
+    EXPECT_EQ(helloRefusedAt(h), "/maximumPages") << bad.dump();
   }
 }
 
@@ -159,22 +201,14 @@ TEST(Protocol, HelloMayDeclareTheFixedMemoryOfATargetWithoutMemoryConfig) {
   EXPECT_EQ(ok["memory"], json({{"initialPages", 512}, {"maximumPages", 1024}}));
   EXPECT_EQ(protocol::parseHello(ok).memory, (MemoryConfig{512, 1024}));
   EXPECT_FALSE(protocol::parseHello(protocol::helloJson({.implementation = "x 1.0", .capabilities = {"i64"}})).memory);
-  auto pointerOf = [](const json& hello) -> std::string {
-    try {
-      protocol::parseHello(hello);
-    } catch (const protocol::ProtocolError& e) {
-      return e.pointer();
-    }
-    return "accepted";
-  };
   json both = ok;
   both["capabilities"].push_back("memory-config");
-  EXPECT_EQ(pointerOf(both), "/memory");
+  EXPECT_EQ(helloRefusedAt(both), "/memory");
   for (const json& bad : {json({{"initialPages", 2}, {"maximumPages", 1}}), json({{"initialPages", 1}, {"maximumPages", 65537}}),
                           json(512), json({{"initialPages", 1}})}) {
     json h = ok;
     h["memory"] = bad;
-    EXPECT_NE(pointerOf(h), "accepted") << bad.dump();
+    EXPECT_NE(helloRefusedAt(h), "accepted") << bad.dump();
   }
 }
 

@@ -355,7 +355,7 @@ function zeroedWords(length, from, n) {
     const grownDefault = { grow: (B + 1) * PAGE, resize: resizeOutcome({ initialPages: B }, (B + 2) * PAGE).finalByteLength };
     for (const via of ['grow', 'resize'])
       for (const [name, ...accessor] of accessors.filter(([n]) => n === 'heap-u8' || n === 'heap-i32'))
-        fresh(`view/fresh-after-${via}/default-memory-${name}`, via, accessor, grownDefault[via]);
+        fresh(`view/fresh-after-${via}/default-memory-${name}`, via, accessor, grownDefault[via], { setup: mem(B) });
   }
   // heapForSize (VIEW-3).
   const hfs = (name, size, unsigned, type, value, read) => vs.push(vec(`view/heap-for-size/${name}`, ['VIEW-3'], 'upstream', [

@@ -162,7 +162,12 @@ json helloJson(const Hello& hello) {
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
   if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
   if (hello.wellBehavedCaller) j["wellBehavedCaller"] = true;
+  if (hello.maximumPages > 0) j["maximumPages"] = hello.maximumPages;
   if (hello.memory) j["memory"] = {{"initialPages", hello.memory->initialPages}, {"maximumPages", hello.memory->maximumPages}};
+  if (hello.ops) {
+    json& ops = j["ops"] = json::array();
+    for (OpKind kind : *hello.ops) ops.push_back(opSpec(kind).name);
+  }
   return j;
 }
 
@@ -190,6 +195,12 @@ Hello parseHello(const json& j) {
     if (h.minimumPages > 65536)
       throw ProtocolError("/minimumPages", "expected at most 65536 pages, got " + std::to_string(h.minimumPages));
   }
+  if (j.contains("maximumPages")) {
+    h.maximumPages = u32Field(j, "", "maximumPages");
+    if (h.maximumPages == 0 || h.maximumPages > 65536 || h.maximumPages < h.minimumPages)
+      throw ProtocolError("/maximumPages", "expected minimumPages <= maximumPages <= 65536 and not 0, got " +
+                                               std::to_string(h.maximumPages));
+  }
   if (j.contains("wellBehavedCaller")) {
     if (!j["wellBehavedCaller"].is_boolean()) throw ProtocolError("/wellBehavedCaller", "expected true or false");
     h.wellBehavedCaller = j["wellBehavedCaller"].get<bool>();
@@ -207,6 +218,15 @@ Hello parseHello(const json& j) {
       throw ProtocolError("/memory", "expected initialPages <= maximumPages <= 65536, got " + std::to_string(m.initialPages) +
                                          " and " + std::to_string(m.maximumPages));
     h.memory = m;
+  }
+  if (j.contains("ops")) {
+    const json& ops = arrayField(j, "", "ops");
+    h.ops.emplace();
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const OpSpec* op = ops[i].is_string() ? findOp(ops[i].get<std::string>()) : nullptr;
+      if (!op) throw ProtocolError(at("/ops", i), "not an op of docs/VECTORS.md: " + ops[i].dump());
+      h.ops->insert(op->kind);
+    }
   }
   return h;
 }

@@ -77,12 +77,20 @@ struct Hello {
   // dlmalloc's own metadata sits between them). fuzz_differential and
   // from-crash then generate only well-behaved callers (fuzz/op_decoder.h).
   bool wellBehavedCaller = false;
+  // "maximumPages", optional: the one memory maximum the implementation has
+  // (an Emscripten module's fixed heap maximum). Vectors with another are
+  // the driver's to skip; a fuzzer generates only this maximum.
+  std::uint32_t maximumPages = 0;
   // "memory", optional: {"initialPages": N, "maximumPages": M}, the one
   // memory the implementation has (a driver without memory-config, whose
   // module owns a fixed memory). Vectors that state no memory run on it: the
   // runner sends it as their setup and starts its accounting of byteLength
   // there (SAFE-1); vectors that state one need memory-config and are skipped.
   std::optional<MemoryConfig> memory;
+  // "ops", optional: the names of the ops the driver maps (docs/VECTORS.md);
+  // absent, every op. A vector with another is answered "unsupported"
+  // (skipped) as before; a fuzzer generates only these (Target::supports).
+  std::optional<std::set<OpKind>> ops;
 };
 nlohmann::json helloJson(const Hello& hello);
 Hello parseHello(const nlohmann::json& j);

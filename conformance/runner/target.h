@@ -92,6 +92,11 @@ class Target {
   // memory import's declared maximum); wasm32's 65536 if it does not say.
   // A vector above it is skipped.
   virtual std::uint32_t maximumPages() const { return 65536; }
+  // The one maximum, in pages, its memory can have, if it has one (a
+  // driver's hello "maximumPages": an Emscripten module's fixed heap
+  // maximum), else 0. A vector with another is skipped; a fuzzer generates
+  // only memories with it, starting at minimumPages.
+  virtual std::uint32_t onlyMaximumPages() const { return 0; }
   // Whether generated sequences must keep to a well-behaved caller (a
   // driver's hello "wellBehavedCaller": an allocator that a double free or a
   // write outside its blocks corrupts; fuzz/op_decoder.h).

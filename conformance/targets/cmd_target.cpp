@@ -43,13 +43,11 @@ Result<Value> outcomeOf(const protocol::OpResult& r) {
 
 CmdTarget::CmdTarget(const std::string& command, DriverLimits limits)
     : DriverTarget(std::make_unique<DriverProcess>(command, limits), {}) {
-  hello();
+  hello_ = startDriver(*driver_, protocol::kVersion);
 }
 
 CmdTarget::CmdTarget(std::unique_ptr<DriverProcess> driver, protocol::Hello hello)
     : DriverTarget(std::move(driver), std::move(hello)) {}
-
-void CmdTarget::hello() { hello_ = startDriver(*driver_, protocol::kVersion); }
 
 std::string CmdTarget::sentForm(const Vector& vector) const {
   json request = protocol::requestJson(0, vector);
@@ -98,14 +96,8 @@ void CmdTarget::start(const Vector& vector) {
   finish();
   if (prepared_ && prepared_->vector != &vector) dropPrepared();
   try {
-    if (!driver_->running()) {
-      if (prepared_ && prepared_->sent) prepared_.reset();  // sent to the driver that is gone
-      try {
-        hello();  // a fresh driver after a failure
-      } catch (const std::runtime_error& e) {
-        throw VectorError(e.what());
-      }
-    }
+    if (!driver_->running() && prepared_ && prepared_->sent) prepared_.reset();  // sent to the driver that is gone
+    restartIfGone(protocol::kVersion);
     const std::optional<Prepared> prepared = std::exchange(prepared_, std::nullopt);
     const bool sent = prepared && prepared->sent;
     const std::uint64_t id = sent ? prepared->id : nextId_++;

@@ -54,7 +54,6 @@ class CmdTarget : public DriverTarget {
   // Reads and drops the response to a vector prepare() sent that start()
   // did not get.
   void dropPrepared();
-  void hello();
   const protocol::OpResult& resultOf(const Op& op);
   void took(const protocol::OpResult& r, std::size_t firstEvent, std::size_t endEvent, bool opDone);
 

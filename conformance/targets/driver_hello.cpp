@@ -63,6 +63,15 @@ void DriverTarget::clearReported() {
   addressAfter_.reset();
 }
 
+void DriverTarget::restartIfGone(int version) {
+  if (driver_->running()) return;
+  try {
+    hello_ = startDriver(*driver_, version);
+  } catch (const std::runtime_error& e) {
+    throw VectorError(e.what());
+  }
+}
+
 void DriverTarget::startAccounting(const Vector& vector) {
   byteLength_ = std::uint64_t{(hello_.memory ? *hello_.memory : vector.setup.memory).initialPages} * kPageSize;
 }

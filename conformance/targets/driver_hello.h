@@ -42,8 +42,14 @@ class DriverTarget : public Target {
   std::string implementation() const override { return hello_.implementation; }
   const std::set<std::string>& capabilities() const override { return hello_.capabilities; }
   std::uint32_t minimumPages() const override { return hello_.minimumPages; }
+  std::uint32_t onlyMaximumPages() const override { return hello_.maximumPages; }
   bool wellBehavedCaller() const override { return hello_.wellBehavedCaller; }
   std::optional<MemoryConfig> fixedMemory() const override { return hello_.memory; }
+  // The hello's "ops", if it lists them; `throw` ends a call's body, so it
+  // goes with `call`.
+  bool supports(OpKind kind) const override {
+    return !hello_.ops || hello_.ops->count(kind == OpKind::Throw ? OpKind::Call : kind) > 0;
+  }
   std::optional<Value> addressAfter() override { return addressAfter_; }
   void takeEvents(std::vector<Event>& into) override;
   void takeAccessViolations(std::vector<Violation>& into) override;
@@ -55,6 +61,10 @@ class DriverTarget : public Target {
   // setup's (or the driver's fixed one).
   void clearReported();
   void startAccounting(const Vector& vector);
+  // A fresh driver, speaking `version`, if the last one is gone (after a
+  // crash, a hang or a broken answer); one that cannot say hello makes the
+  // vector an error (VectorError).
+  void restartIfGone(int version);
 
   std::unique_ptr<DriverProcess> driver_;
   protocol::Hello hello_;

@@ -56,13 +56,7 @@ protocol::OpResult OpDriverTarget::resultOf(const json& j, const Op& op) {
 
 void OpDriverTarget::start(const Vector& vector) {
   finish();
-  if (!driver_->running()) {
-    try {
-      hello_ = startDriver(*driver_, protocol::kOpAtATimeVersion);  // a fresh driver after a failure
-    } catch (const std::runtime_error& e) {
-      throw VectorError(e.what());
-    }
-  }
+  restartIfGone(protocol::kOpAtATimeVersion);
   const json answer = ask(protocol::startLine(vector, hello_.memory), "the start of " + vector.id);
   for (const char* key : {"skipped", "error"})
     if (answer.is_object() && answer.contains(key)) {

@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,11 @@ int runDriver(const DriverCommand& c) {
   const std::unique_ptr<Target> target = makeTargetOrReport("driver", c.target);
   if (!target) return 2;
   protocol::Hello hello{.implementation = "memconform " + target->name(), .capabilities = target->capabilities()};
+  // A target that runs part of the API (a plugin's NULL slots) lists its ops.
+  std::set<OpKind> ops;
+  for (const OpSpec& op : allOps())
+    if (target->supports(op.kind)) ops.insert(op.kind);
+  if (ops.size() < allOps().size()) hello.ops = std::move(ops);
   std::optional<MemoryConfig> fixed;
   if (!c.fixedMemory.empty()) {
     unsigned initial = 0, maximum = 0;

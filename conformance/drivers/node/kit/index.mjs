@@ -376,7 +376,9 @@ class Kit {
 export async function serve(adapter) {
   const kit = new Kit(adapter);
   const capabilities = [...new Set([...(adapter.hello.capabilities ?? []), 'repeat-strings'])];
-  kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities });
+  // The ops it maps: a fuzzer generates only these.
+  const ops = [...Object.keys(adapter.ops), ...(adapter.call ? ['call'] : [])];
+  kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities, ops });
   for (let line; (line = kit.lines.next()) !== undefined;) {
     if (!line.trim()) continue;
     kit.lines.send(await kit.answer(JSON.parse(line)));

@@ -51,6 +51,7 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
       implementation: `${implementation} (Node ${process.versions.node}): emscripten_resize_heap, memory.grow, HEAP views, malloc/free`,
       capabilities: ['memory-config', 'raw-grow', 'grow-faults', 'views'],
       minimumPages: initialPages,
+      maximumPages,  // its fixed heap maximum: the fuzzers generate only this one
       wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
     },
     async start(setup, kit) {

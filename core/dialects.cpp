@@ -18,7 +18,7 @@ constexpr std::array kVariants{
     VariantInfo{V::GrowPagesOrZero, "grow-pages-or-zero", "GROW-5", "3.48.0 and later (Emscripten >= 3.1.70): 3.54.1-build1; sql.js 1.17.0",
                 "growMemory computes (size - byteLength + 65535) / 65536 | 0: a size one page below the heap's "
                 "grows by 0 pages and succeeds; a negative count is a TypeError before anything grows"},
-    VariantInfo{V::ResizeReadsStaleHeap, "resize-reads-stale-heap", "GROW-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0",
+    VariantInfo{V::ResizeReadsStaleHeap, "resize-reads-stale-heap", "GROW-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0; sql.js 1.17.0",
                 "emscripten_resize_heap reads oldSize as HEAPU8.length; Emscripten refreshes HEAPU8 only when "
                 "growMemory grows, so after a raw memory.grow (even of 0 pages) it reads the detached view's 0"},
     VariantInfo{V::AlignUnchecked, "align-unchecked", "ALIGN-1", "3.41.2, 3.54.1-build1",
@@ -61,7 +61,7 @@ constexpr std::array kVariants{
                 "i64 values pass through BigInt(v || 0): a poke of NaN (falsy) stores 0 instead of raising "
                 "BigInt(NaN)'s RangeError, and an i64 peek that reads undefined gives 0n instead of BigInt(undefined)'s "
                 "TypeError"},
-    VariantInfo{V::AllocSizeWraps, "alloc-size-wraps", "SCOPE-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0",
+    VariantInfo{V::AllocSizeWraps, "alloc-size-wraps", "SCOPE-3", "3.41.2, 3.54.1-build1; wa-sqlite 1.0.0; sql.js 1.17.0",
                 "alloc and scopedAlloc pass the size to sqlite3_malloc (malloc) unchecked: its i32 parameter takes it "
                 "modulo 2^32, so 2^32 + 8 bytes allocate an 8-byte block that the caller takes for 4 GiB (a SAFE-1 "
                 "violation), while a remainder of 2^31 or more fails"},
@@ -119,6 +119,10 @@ const std::array kDialects{
                 "an Emscripten runtime's own growMemory, emscripten_resize_heap and exported HEAP views, with the "
                 "untruncated page count (wa-sqlite 1.0.0), the rest as specified",
                 of({V::GrowPagesFraction, V::ResizeReadsStaleHeap, V::HeapViewsAreRuntimes, V::AllocSizeWraps})},
+    DialectInfo{"emscripten-runtime-3.1.70",
+                "an Emscripten >= 3.1.70 runtime's own growMemory, emscripten_resize_heap and exported HEAP views "
+                "(sql.js 1.17.0), the rest as specified",
+                of({V::GrowPagesOrZero, V::ResizeReadsStaleHeap, V::HeapViewsAreRuntimes, V::AllocSizeWraps})},
 };
 
 }  // namespace

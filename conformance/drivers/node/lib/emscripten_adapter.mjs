@@ -46,10 +46,13 @@ async function instantiate(name, compiled, load) {
 export async function emscriptenAdapter({ name, implementation, compiled, load }) {
   const probe = await instantiate(name, compiled, load);
   const initialPages = probe.memory.buffer.byteLength / PAGE, maximumPages = probe.maxHeap / PAGE;
-  return {
+  // The view ops where the module exports its views (sql.js does not).
+  const hasViews = probe.module.HEAPU8 instanceof Uint8Array;
+  const viewOps = ['heap', 'viewLength', 'viewGet', 'viewSet'];
+  const adapter = {
     hello: {
-      implementation: `${implementation} (Node ${process.versions.node}): emscripten_resize_heap, memory.grow, HEAP views, malloc/free`,
-      capabilities: ['memory-config', 'raw-grow', 'grow-faults', 'views'],
+      implementation: `${implementation} (Node ${process.versions.node}): emscripten_resize_heap, memory.grow, ${hasViews ? 'HEAP views, ' : ''}malloc/free`,
+      capabilities: ['memory-config', 'raw-grow', 'grow-faults', ...(hasViews ? ['views'] : [])],
       minimumPages: initialPages,
       maximumPages,  // its fixed heap maximum: the fuzzers generate only this one
       wellBehavedCaller: true,  // dlmalloc: a double free or a write between blocks corrupts the C heap
@@ -95,4 +98,6 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
     byteLength: (m) => m.memory.buffer.byteLength,
     state: (m) => ({ level: 0, live: [...m.live], installed: [], byteLength: m.memory.buffer.byteLength }),
   };
+  if (!hasViews) for (const op of viewOps) delete adapter.ops[op];
+  return adapter;
 }

@@ -48,8 +48,17 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
   const initialPages = probe.memory.buffer.byteLength / PAGE, maximumPages = probe.maxHeap / PAGE;
   // The view ops where the module exports its views (sql.js does not).
   const hasViews = probe.module.HEAPU8 instanceof Uint8Array;
-  const viewOps = ['heap', 'viewLength', 'viewGet', 'viewSet'];
-  const adapter = {
+  const viewOps = {
+    heap(m, { type }) {
+      const view = m.module[MODULE_VIEWS[type]];
+      if (!view) throw new Unsupported(`the module has no ${MODULE_VIEWS[type] ?? type} view`);
+      return view;
+    },
+    viewLength: (m, { view }) => view.length,
+    viewGet: (m, { view, index }, kit) => { kit.staleUse(view); return view[index]; },
+    viewSet: (m, { view, index, value }, kit) => { view[index] = value; kit.staleUse(view); },  // converts first (VIEW-1)
+  };
+  return {
     hello: {
       implementation: `${implementation} (Node ${process.versions.node}): emscripten_resize_heap, memory.grow, ${hasViews ? 'HEAP views, ' : ''}malloc/free`,
       capabilities: ['memory-config', 'raw-grow', 'grow-faults', ...(hasViews ? ['views'] : [])],
@@ -85,19 +94,10 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
       resize: (m, { size }) => m.resizeObserved(size),
       grow: (m, { pages }) => m.memory.grow(pages),
       byteLength: (m) => m.memory.buffer.byteLength,
-      heap(m, { type }) {
-        const view = m.module[MODULE_VIEWS[type]];
-        if (!view) throw new Unsupported(`the module has no ${MODULE_VIEWS[type] ?? type} view`);
-        return view;
-      },
-      viewLength: (m, { view }) => view.length,
-      viewGet: (m, { view, index }, kit) => { kit.staleUse(view); return view[index]; },
-      viewSet: (m, { view, index, value }, kit) => { view[index] = value; kit.staleUse(view); },  // converts first (VIEW-1)
+      ...(hasViews ? viewOps : {}),
     },
     errorKind: (e) => (e instanceof AllocFailed ? 'AllocFailed' : e instanceof RangeError ? 'RangeError' : e instanceof TypeError ? 'TypeError' : 'InvalidArgument'),
     byteLength: (m) => m.memory.buffer.byteLength,
     state: (m) => ({ level: 0, live: [...m.live], installed: [], byteLength: m.memory.buffer.byteLength }),
   };
-  if (!hasViews) for (const op of viewOps) delete adapter.ops[op];
-  return adapter;
 }

@@ -109,13 +109,21 @@ class Lines {
   #read() {
     if (this.#polled !== undefined) {
       const until = performance.now() + SPIN_MS;
-      do {
-        try {
-          return readSync(this.#polled, this.#buffer, 0, this.#buffer.length, null);
-        } catch (e) {
-          if (e.code !== 'EAGAIN') break;
-        }
-      } while (performance.now() < until);
+      // Each empty read throws an EAGAIN error: without a stack trace
+      // it costs a small object, not a walk of the stack (and its garbage).
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        do {
+          try {
+            return readSync(this.#polled, this.#buffer, 0, this.#buffer.length, null);
+          } catch (e) {
+            if (e.code !== 'EAGAIN') break;
+          }
+        } while (performance.now() < until);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
     }
     for (;;) {
       try {

@@ -191,6 +191,23 @@ TEST(Protocol, HelloMayNameTheOneMaximumTheImplementationHas) {
   }
 }
 
+// "opsAhead": a protocol-2 driver that takes the next ops' lines before it
+// answers (Target::announce); a boolean, refused in protocol 1, whose
+// driver gets whole vectors.
+TEST(Protocol, HelloMaySayTheDriverTakesOpsAhead) {
+  json h = protocol::helloJson({.protocol = 2, .implementation = "x 1.0", .capabilities = {}});
+  EXPECT_FALSE(h.contains("opsAhead"));
+  EXPECT_FALSE(protocol::parseHello(h).opsAhead);
+  h["opsAhead"] = true;
+  EXPECT_TRUE(protocol::parseHello(h).opsAhead);
+  EXPECT_EQ(protocol::helloJson(protocol::parseHello(h))["opsAhead"], true);
+  h["opsAhead"] = 1;
+  EXPECT_EQ(helloRefusedAt(h), "/opsAhead");
+  h["opsAhead"] = true;
+  h["protocol"] = 1;
+  EXPECT_EQ(helloRefusedAt(h), "/opsAhead");
+}
+
 // "memory": the one memory of a driver without memory-config (MEM-4,
 // SAFE-1): initialPages <= maximumPages <= 65536; refused beside
 // memory-config, which sets up each vector's own.

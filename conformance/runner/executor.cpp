@@ -17,7 +17,7 @@ class Executor {
  public:
   Executor(const Vector& vector, Target& target, VectorRun& run, RunOptions options)
       : vector_(vector), target_(target), ownAllocator_(target.wellBehavedCaller()), run_(run), checker_(target.byteLength()),
-        options_(options) {
+        announces_(target.announces()), options_(options) {
     for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
   }
 
@@ -68,11 +68,47 @@ class Executor {
   }
 
   void runOps(const std::vector<Op>& ops) {
-    for (const auto& op : ops) {
+    std::size_t announced = 0;  // the ops before this one were announced, or run
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const Op& op = ops[i];
       if (op.kind == OpKind::Call) runCall(op);
       else if (op.kind == OpKind::Throw) throwFrames(op);
-      else runOp(op);
+      else {
+        if (announces_ && i >= announced) announced = announceAfter(ops, i);
+        runOp(op);
+      }
     }
+  }
+
+  // Announces to the target (Target::announce) the plain ops after ops[i]
+  // that run next, with the arguments they will have, whatever ops[i] and
+  // the ops between do: those whose names are bound now and bound again by
+  // none of the ops before them, up to the first that is not, a call, a
+  // throw or kAnnounced ops. The index of the first op not announced.
+  std::size_t announceAfter(const std::vector<Op>& ops, std::size_t i) {
+    pendingNames_.assign(ops[i].as.begin(), ops[i].as.end());
+    std::size_t next = i + 1;
+    std::string why;
+    for (; next < ops.size() && next - i <= kAnnounced; ++next) {
+      const Op& op = ops[next];
+      if (op.kind == OpKind::Call || op.kind == OpKind::Throw) break;
+      if (!std::all_of(op.args.begin(), op.args.end(), [&](const auto& arg) { return fixedAhead(arg.second); })) break;
+      if (!resolveArgs(op, aheadArgs_, why) || !target_.announce(op, aheadArgs_)) break;
+      pendingNames_.insert(pendingNames_.end(), op.as.begin(), op.as.end());
+    }
+    return next;
+  }
+  static constexpr std::size_t kAnnounced = 16;
+
+  // Whether an argument resolves now to what it will be when its op runs:
+  // it names nothing that an op announced before binds (pendingNames_). A
+  // long string is not announced: it would be written out twice.
+  bool fixedAhead(const Expr& e) const {
+    if (const auto* ref = std::get_if<NameRef>(&e.form))
+      return std::find(pendingNames_.begin(), pendingNames_.end(), ref->name) == pendingNames_.end();
+    if (const auto* items = std::get_if<std::vector<Expr>>(&e.form))
+      return std::all_of(items->begin(), items->end(), [&](const Expr& item) { return fixedAhead(item); });
+    return !std::holds_alternative<Repeat>(e.form);
   }
 
   // The outcome of a target's op, into what the executor observed.
@@ -319,6 +355,11 @@ class Executor {
   // buffers are made once per run, not once per op.
   Args opArgs_;
   Observed opObserved_;
+  // announceAfter's: the arguments of the op it announces, and the names
+  // that the ops before it bind.
+  const bool announces_;
+  Args aheadArgs_;
+  std::vector<std::string_view> pendingNames_;
   std::size_t namesBefore_ = 0;  // of the op being concluded
   std::string rule_;
   RunOptions options_;

@@ -162,6 +162,7 @@ json helloJson(const Hello& hello) {
           {"capabilities", json(std::vector<std::string>(hello.capabilities.begin(), hello.capabilities.end()))}};
   if (hello.minimumPages > 0) j["minimumPages"] = hello.minimumPages;
   if (hello.wellBehavedCaller) j["wellBehavedCaller"] = true;
+  if (hello.opsAhead) j["opsAhead"] = true;
   if (hello.maximumPages > 0) j["maximumPages"] = hello.maximumPages;
   if (hello.memory) j["memory"] = {{"initialPages", hello.memory->initialPages}, {"maximumPages", hello.memory->maximumPages}};
   if (hello.ops) {
@@ -201,9 +202,11 @@ Hello parseHello(const json& j) {
       throw ProtocolError("/maximumPages", "expected minimumPages <= maximumPages <= 65536 and not 0, got " +
                                                std::to_string(h.maximumPages));
   }
-  if (j.contains("wellBehavedCaller")) {
-    if (!j["wellBehavedCaller"].is_boolean()) throw ProtocolError("/wellBehavedCaller", "expected true or false");
-    h.wellBehavedCaller = j["wellBehavedCaller"].get<bool>();
+  if (j.contains("wellBehavedCaller")) h.wellBehavedCaller = boolField(j, "", "wellBehavedCaller");
+  if (j.contains("opsAhead")) {
+    h.opsAhead = boolField(j, "", "opsAhead");
+    if (h.opsAhead && h.protocol != kOpAtATimeVersion)
+      throw ProtocolError("/opsAhead", "only a driver of protocol " + std::to_string(kOpAtATimeVersion) + " gets ops ahead");
   }
   if (j.contains("memory")) {
     if (h.capabilities.count("memory-config"))

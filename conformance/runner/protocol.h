@@ -91,6 +91,13 @@ struct Hello {
   // absent, every op. A vector with another is answered "unsupported"
   // (skipped) as before; a fuzzer generates only these (Target::supports).
   std::optional<std::set<OpKind>> ops;
+  // "opsAhead", optional, protocol 2: the runner may write the lines of the
+  // next ops before it reads the answer to this one (the driver answers
+  // every line in order, whenever it comes). The runner then writes each op
+  // together with the ops after it that cannot depend on its answer
+  // (Target::announce), so that the driver runs them while the runner
+  // concludes the ones before.
+  bool opsAhead = false;
 };
 nlohmann::json helloJson(const Hello& hello);
 Hello parseHello(const nlohmann::json& j);

@@ -121,6 +121,16 @@ class Target {
   // body's): `args` are its arguments with names resolved. The op's value,
   // or its Error (errors.h).
   virtual Result<Value> execute(const Op& op, const Args& args) = 0;
+  // Whether the target takes announcements (a driver whose hello says
+  // "opsAhead").
+  virtual bool announces() const { return false; }
+  // The executor's promise, made before it executes an op, that the next
+  // execute() calls after it are for this op, then the next announced, in
+  // order, with exactly these arguments: what the op before does cannot
+  // change them. A target in another process may send them with that op,
+  // so that it runs them while the runner concludes the ones before. False
+  // (the default) if the target takes no more announcements now.
+  virtual bool announce(const Op&, const Args&) { return false; }
   // After an execute() of a peek of a list that succeeded: the caller's
   // list as the call left it (PEEK-5: as it was), if the target can tell
   // (capability caller-list); nullopt otherwise.

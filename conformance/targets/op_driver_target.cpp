@@ -20,6 +20,9 @@ OpDriverTarget::OpDriverTarget(std::unique_ptr<DriverProcess> driver, protocol::
     : DriverTarget(std::move(driver), std::move(hello)), repeatStrings_(hello_.capabilities.count("repeat-strings") != 0) {}
 
 json OpDriverTarget::ask(const std::string& line, const std::string& about) {
+  announced_.clear();  // never written
+  announcedBytes_ = 0;
+  discardOwedAnswers();
   try {
     driver_->writeLine(line);
     return parseLine(driver_->readLine(kSpin));
@@ -30,9 +33,62 @@ json OpDriverTarget::ask(const std::string& line, const std::string& about) {
   }
 }
 
+bool OpDriverTarget::announce(const Op& op, const Args& args) {
+  std::string line = protocol::opLine(op, args, repeatStrings_);
+  if (announcedBytes_ + line.size() > kAheadBytes) return false;
+  announcedBytes_ += line.size();
+  announced_.push_back({&op, std::move(line)});
+  return true;
+}
+
+json OpDriverTarget::answerTo(const Op& op, const Args& args) {
+  if (!written_.empty() && written_.front() != &op) {
+    // The executor executes another op than it announced (Target::announce).
+    const std::string expected = written_.front()->pointer;
+    written_.clear();
+    driver_->stop();
+    throw VectorError("internal error: " + op.pointer + " runs where the runner announced " + expected);
+  }
+  // One write: the op's line unless it was announced, then the announced.
+  std::string lines;
+  const bool own = written_.empty() && (announced_.empty() || announced_.front().op != &op);
+  if (own) {
+    lines = protocol::opLine(op, args, repeatStrings_);
+    written_.push_back(&op);
+  }
+  for (Announced& a : announced_) {
+    if (!lines.empty()) lines += '\n';
+    lines += a.line;
+    written_.push_back(a.op);
+  }
+  announced_.clear();
+  announcedBytes_ = 0;
+  try {
+    if (!lines.empty()) driver_->writeLine(lines);
+    written_.pop_front();
+    return parseLine(driver_->readLine(kSpin));
+  } catch (const DriverFailure& f) {
+    written_.clear();  // the driver is stopped
+    throw VectorError(describeFailure(f, op.pointer));
+  } catch (const protocol::ProtocolError& e) {
+    broken(op.pointer, e);
+  }
+}
+
+void OpDriverTarget::discardOwedAnswers() {
+  try {
+    for (; !written_.empty(); written_.pop_front()) driver_->readLine(kSpin);
+  } catch (const DriverFailure&) {
+    written_.clear();  // the driver is stopped: the next start() runs a fresh one
+  }
+}
+
 void OpDriverTarget::broken(const std::string& about, const protocol::ProtocolError& e) {
   // The driver's state is unknown after a broken answer: start afresh.
   const std::string tail = driver_->stderrTail(), headline = driver_->stderrHeadline();
+  written_.clear();
+  announced_.clear();
+  announcedBytes_ = 0;
   driver_->stop();
   // "its answer to /vectors/3/ops/2 at /events/0/push: expected ..."
   const std::string field = e.pointer().empty() ? "" : " at " + e.pointer();
@@ -83,6 +139,9 @@ void OpDriverTarget::finish() {
       // The driver is gone or stopped: the next start() starts a fresh one.
     }
   }
+  written_.clear();  // answered, or owed by a driver that is gone
+  announced_.clear();
+  announcedBytes_ = 0;
   clearReported();
 }
 
@@ -102,7 +161,7 @@ Result<Value> outcomeOf(protocol::OpResult& r) {
 }  // namespace
 
 Result<Value> OpDriverTarget::execute(const Op& op, const Args& args) {
-  protocol::OpResult r = resultOf(ask(protocol::opLine(op, args, repeatStrings_), op.pointer), op);
+  protocol::OpResult r = resultOf(answerTo(op, args), op);
   took(r, true);
   addressAfter_ = std::move(r.addressAfter);
   return outcomeOf(r);

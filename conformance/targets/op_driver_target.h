@@ -1,7 +1,9 @@
 // Target `cmd:COMMAND` for a driver that speaks version 2 of the driver
 // protocol, op at a time (docs/DRIVER_PROTOCOL.md): the executor interprets
 // the vector as it does for every other target, and each op it executes,
-// with its names resolved, is one line to the driver and one line back. A
+// with its names resolved, is one line to the driver and one line back
+// (with hello "opsAhead", the lines of the ops announced after it go with
+// it, and their answers are read when they are executed: Target::announce). A
 // `call` makes the driver enter its implementation's scopedAllocCall, whose
 // body asks for the body's ops until the runner says return or throw. The
 // driver is then an adapter that maps ops to its implementation's API, not
@@ -10,6 +12,7 @@
 // starts a fresh driver.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +35,13 @@ class OpDriverTarget : public DriverTarget {
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
+  bool announces() const override { return hello_.opsAhead; }
+  // The op's line, written with the next op executed (hello "opsAhead"),
+  // while announced lines add up to at most kAheadBytes: what the driver
+  // has not read yet stays well below a pipe's buffer, so that it never
+  // waits to write answers while the runner waits to write lines.
+  bool announce(const Op& op, const Args& args) override;
+  static constexpr std::size_t kAheadBytes = 16 << 10;
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   TargetState state() override;
 
@@ -47,6 +57,21 @@ class OpDriverTarget : public DriverTarget {
   [[noreturn]] void broken(const std::string& about, const protocol::ProtocolError& e);
   void took(protocol::OpResult& r, bool opDone);
 
+  // The answer to `op`: its line written if it was not announced, and the
+  // announced lines after it; the answers to ops written before are read
+  // first (only after a failed run, which finish() ends).
+  nlohmann::json answerTo(const Op& op, const Args& args);
+  // Reads the answers the driver still owes (a run that failed with ops
+  // written ahead); a driver that does not give them is stopped.
+  void discardOwedAnswers();
+
+  struct Announced {
+    const Op* op;
+    std::string line;
+  };
+  std::deque<Announced> announced_;  // not written yet
+  std::size_t announcedBytes_ = 0;
+  std::deque<const Op*> written_;    // written, their answers not read yet, in order
   bool repeatStrings_ = false;
   bool started_ = false;  // a vector's start was answered and its end not sent
 };

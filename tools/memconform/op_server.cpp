@@ -235,6 +235,7 @@ class OpServer {
 int serveOpAtATime(Target& target, protocol::Hello hello, const std::optional<MemoryConfig>& fixedMemory, int in,
                    std::ostream& out) {
   hello.protocol = protocol::kOpAtATimeVersion;
+  hello.opsAhead = true;  // Lines keeps what it read past the line it returns
   out << protocol::helloJson(hello).dump() << std::endl;
   return OpServer(target, fixedMemory, in, out).serve();
 }

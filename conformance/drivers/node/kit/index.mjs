@@ -386,7 +386,9 @@ export async function serve(adapter) {
   const capabilities = [...new Set([...(adapter.hello.capabilities ?? []), 'repeat-strings'])];
   // The ops it maps: a fuzzer generates only these.
   const ops = [...Object.keys(adapter.ops), ...(adapter.call ? ['call'] : [])];
-  kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities, ops });
+  // opsAhead: Lines keeps what it read past the line it returns, so the
+  // runner may write the next ops' lines before it reads an answer.
+  kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities, ops, opsAhead: true });
   for (let line; (line = kit.lines.next()) !== undefined;) {
     if (!line.trim()) continue;
     kit.lines.send(await kit.answer(JSON.parse(line)));

@@ -160,6 +160,7 @@ class Kit {
   #generations;      // buffer -> the generation it belongs to
   #resizing = false; // inside observeResize's resize
   #lastMin;          // the last Math.min of that resize
+  #engineGrow = new WeakMap();  // memory -> its grow before observeMemory replaced it
   constructor(adapter) { this.adapter = adapter; this.lines = new Lines(); }
 
   event(e) {
@@ -196,7 +197,9 @@ class Kit {
   // go through it too.
   observeMemory(memory, setup = {}) {
     const faults = setup.growFaults ?? {};
-    const grow = memory.grow.bind(memory);
+    // The engine's grow, also when an instance comes back for another vector.
+    if (!this.#engineGrow.has(memory)) this.#engineGrow.set(memory, memory.grow);
+    const grow = this.#engineGrow.get(memory).bind(memory);
     let calls = 0;
     this.#generations = new WeakMap([[memory.buffer, 0]]);
     this.#generation = 0;

@@ -11,9 +11,13 @@
 // initial size (GROW-3: through the resize path, so that the runtime's
 // views are fresh) where one resize reaches it exactly; other setups are
 // skipped.
+import { parseArgs } from 'node:util';
 import { Skip, Unsupported } from '../kit/index.mjs';
 
 const PAGE = 65536;
+// Instances whose memory is at most this large are used again: copying a
+// larger one back costs more than a new instance.
+const REUSED_BYTES = 64 << 20;
 class AllocFailed extends Error {}
 
 // The runtime's view of each `heap` kind (VIEW-1), where the build has it.
@@ -43,7 +47,14 @@ async function instantiate(name, compiled, load) {
 
 // The kit adapter for the package `name` (its version in `implementation`),
 // whose factory is `load` and whose wasm is `compiled`.
+// Its instances of up to REUSED_BYTES are used again after a vector that
+// left the memory's buffer as it was (restored from a copy made at set-up),
+// unless the driver's command line says --fresh-instances (each vector a
+// new one, to compare: the answers are the same).
 export async function emscriptenAdapter({ name, implementation, compiled, load }) {
+  const fresh = parseArgs({ options: { 'fresh-instances': { type: 'boolean' } } }).values['fresh-instances'] ?? false;
+  const ready = new Map();   // initial pages -> an instance set up so, ready
+  const images = new Map();  // initial pages -> the memory's bytes as set up
   const probe = await instantiate(name, compiled, load);
   const initialPages = probe.memory.buffer.byteLength / PAGE, maximumPages = probe.maxHeap / PAGE;
   // The view ops where the module exports its views (sql.js does not).
@@ -69,14 +80,34 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
     async start(setup, kit) {
       const want = setup.memory ?? { initialPages: 256, maximumPages: 32768 };
       if (want.maximumPages !== maximumPages) throw new Skip(`the module's maximum is ${maximumPages} pages`);
-      const m = await instantiate(name, compiled, load);
-      if (want.initialPages !== initialPages) m.resize(want.initialPages * PAGE);
-      if (m.memory.buffer.byteLength !== want.initialPages * PAGE)
-        throw new Skip(`one resize from the module's ${initialPages} pages cannot make exactly ${want.initialPages}`);
+      let m = ready.get(want.initialPages);
+      ready.delete(want.initialPages);
+      if (!m) {
+        m = await instantiate(name, compiled, load);
+        if (want.initialPages !== initialPages) m.resize(want.initialPages * PAGE);
+        if (m.memory.buffer.byteLength !== want.initialPages * PAGE)
+          throw new Skip(`one resize from the module's ${initialPages} pages cannot make exactly ${want.initialPages}`);
+        m.buffer = m.memory.buffer;  // as the runtime's views see it
+        // Every instance of a size is set up alike: one copy serves them all.
+        if (!fresh && m.buffer.byteLength <= REUSED_BYTES && !images.has(want.initialPages))
+          images.set(want.initialPages, new Uint8Array(m.buffer).slice());
+        m.image = images.get(want.initialPages);
+      }
       m.live = new Set();
+      m.failed = false;
       kit.observeMemory(m.memory, setup);
       m.resizeObserved = kit.observeResize(m.resize);
       return m;
+    },
+    // The instance again for the next vector of its size, its memory as it
+    // was set up: only if the memory kept its buffer (no grow at all, which
+    // would leave the runtime's views on the old one) and no op failed
+    // otherwise than by malloc's 0 (an abort() stays aborted). The allocator's
+    // state is all in the memory (dlmalloc, the sbrk pointer).
+    finish(m) {
+      if (!m.image || m.failed || m.memory.buffer !== m.buffer) return;
+      new Uint8Array(m.buffer).set(m.image);
+      ready.set(m.buffer.byteLength / PAGE, m);
     },
     ops: {
       alloc(m, { size }, kit) {
@@ -96,7 +127,11 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
       byteLength: (m) => m.memory.buffer.byteLength,
       ...(hasViews ? viewOps : {}),
     },
-    errorKind: (e) => (e instanceof AllocFailed ? 'AllocFailed' : e instanceof RangeError ? 'RangeError' : e instanceof TypeError ? 'TypeError' : 'InvalidArgument'),
+    errorKind(e, m) {
+      if (e instanceof AllocFailed) return 'AllocFailed';
+      m.failed = true;
+      return e instanceof RangeError ? 'RangeError' : e instanceof TypeError ? 'TypeError' : 'InvalidArgument';
+    },
     byteLength: (m) => m.memory.buffer.byteLength,
     state: (m) => ({ level: 0, live: [...m.live], installed: [], byteLength: m.memory.buffer.byteLength }),
   };

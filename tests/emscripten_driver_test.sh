@@ -5,7 +5,8 @@
 # the rules (emscripten_resize_heap, memory.grow, the runtime's HEAP views,
 # malloc/free) runs, the rest is skipped. Against the plain rules it fails
 # only vectors of the rules its dialect departs from, at least one, and with
-# --dialect it conforms: the dialect's failures are exactly its own.
+# --dialect it conforms: the dialect's failures are exactly its own. Its
+# instances, used again from vector to vector, answer as new ones do.
 # Usage: emscripten_driver_test.sh MEMCONFORM_BINARY SOURCE_DIR DRIVER DIALECT MIN_PASSED RULES
 #   RULES: the rule IDs of the dialect's variants, space-separated
 #   ("GROW-3 GROW-5"): each failure must cite one of them (a failure cites
@@ -29,4 +30,9 @@ status=$?
 if [[ $status == 0 ]] && grep -q "conforms to dialect $dialect" "$tmp/out" && [[ $(ids "$tmp/dialect.json" expected-fail) == "$failed" ]]; then
   echo "ok   $driver conforms to the dialect $dialect (its failures are the dialect's)"
 else fail "$driver with --dialect $dialect: exit $status"; tail -n 5 "$tmp/out"; fi
+# Instances used again (the default) answer as new ones do (--fresh-instances).
+"$mc" replay --target "$target --fresh-instances" --json "$tmp/fresh.json" >"$tmp/out" 2>&1
+differ=$(node -e 'const f=(p)=>JSON.parse(require("fs").readFileSync(p)).results.map((r)=>JSON.stringify({...r,seconds:0,reason:r.reason?.replace(/ --fresh-instances/g,"")}));const a=f(process.argv[1]),b=f(process.argv[2]);console.log(a.length===b.length?a.filter((x,i)=>x!==b[i]).map((x)=>JSON.parse(x).id).join(" "):"a different number of vectors")' "$tmp/plain.json" "$tmp/fresh.json")
+if [[ -z $differ ]]; then echo "ok   $driver: instances used again answer every vector as new ones do"
+else fail "$driver: instances used again answer otherwise than new ones in: ${differ:0:400}"; fi
 exit $((failures > 0))

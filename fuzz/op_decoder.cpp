@@ -411,7 +411,9 @@ class OpDecoder::Decoder {
     const std::uint64_t bits = in_.u64();
     static_assert(sizeof d == sizeof bits);
     __builtin_memcpy(&d, &bits, sizeof d);
-    return num(d);
+    // Section 10 writes every NaN as "NaN": a payload would reach the
+    // reference but not a driver, nor a vector written from the finding.
+    return num(std::isnan(d) ? std::numeric_limits<double>::quiet_NaN() : d);
   }
 
   // With no scope pushed, a pop or a scoped allocation can only fail

@@ -227,7 +227,9 @@ run() {
     return 0
   fi
   printf '%-34s %6s exec/s  %-22s FINDING %s\n' "$label" "${execs:-?}" "$cov" "${finding:-(exit $status, see $dir/log.txt)}"
-  grep -m1 '^signature:' "$dir/log.txt" | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
+  # The signature and the line after it: the difference, or why the run
+  # broke off (a driver's crash or timeout, with the tail of its stderr).
+  grep -m1 -A1 '^signature:' "$dir/log.txt" | cut -c1-600 | sed 's/^/    /' || grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$dir/log.txt" | sed 's/^/    /' || true
   [[ -z $known ]] || echo "$known"
   # fuzz_wasm's findings are the module's own (invariants, traps), not
   # differences from the reference, which from-crash minimises: its log

@@ -384,7 +384,29 @@ class Kit {
 // Says hello and answers the runner until it closes the input. Within a
 // vector everything is synchronous (a call's body reads its ops inside the
 // implementation's scopedAllocCall); an adapter's start() may be async.
+//
+// While it serves, a timer keeps Node's event loop alive. Without one, an
+// await that needs the loop (an async start(): WebAssembly.instantiate)
+// finds it empty, and Node 20's main thread then waits in
+// NodePlatform::DrainTasks for every background task to end; a concurrent
+// compile that needs a garbage collection waits for the main thread to do
+// it, and both wait for ever (nodejs/node#54918). Seen here as a start()
+// that never answered, about once in 8 runs of 30 s against wa-sqlite. In a
+// live loop the main thread runs the collection when it is asked. The
+// driver's code may itself be running from DrainTasks (its top-level await
+// resumed there): serving starts from the loop's own turn (setImmediate),
+// so that every await of it returns to the loop.
 export async function serve(adapter) {
+  const alive = setInterval(() => {}, 2 ** 30);
+  try {
+    await new Promise((resolve) => setImmediate(resolve));
+    await serveLines(adapter);
+  } finally {
+    clearInterval(alive);
+  }
+}
+
+async function serveLines(adapter) {
   const kit = new Kit(adapter);
   const capabilities = [...new Set([...(adapter.hello.capabilities ?? []), 'repeat-strings'])];
   // The ops it maps: a fuzzer generates only these.

@@ -13,11 +13,16 @@
 // skipped.
 import { parseArgs } from 'node:util';
 import { Skip, Unsupported } from '../kit/index.mjs';
+import { keepRecent } from './pool.mjs';
 
 const PAGE = 65536;
 // Instances whose memory is at most this large are used again: copying a
 // larger one back costs more than a new instance.
 const REUSED_BYTES = 64 << 20;
+// Of the memory sizes its vectors ask for, an instance and an image are
+// kept for the ones asked for last (a fuzzer's vectors come in one to four;
+// the corpus's in more, which must not each keep an instance).
+const KEPT_SIZES = 4;
 class AllocFailed extends Error {}
 
 // The runtime's view of each `heap` kind (VIEW-1), where the build has it.
@@ -53,8 +58,8 @@ async function instantiate(name, compiled, load) {
 // new one, to compare: the answers are the same).
 export async function emscriptenAdapter({ name, implementation, compiled, load }) {
   const fresh = parseArgs({ options: { 'fresh-instances': { type: 'boolean' } } }).values['fresh-instances'] ?? false;
-  const ready = new Map();   // initial pages -> an instance set up so, ready
-  const images = new Map();  // initial pages -> the memory's bytes as set up
+  const ready = new Map();   // initial pages -> an instance set up so, ready (KEPT_SIZES)
+  const images = new Map();  // initial pages -> the memory's bytes as set up (KEPT_SIZES)
   const probe = await instantiate(name, compiled, load);
   const initialPages = probe.memory.buffer.byteLength / PAGE, maximumPages = probe.maxHeap / PAGE;
   // The view ops where the module exports its views (sql.js does not).
@@ -89,8 +94,8 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
           throw new Skip(`one resize from the module's ${initialPages} pages cannot make exactly ${want.initialPages}`);
         m.buffer = m.memory.buffer;  // as the runtime's views see it
         // Every instance of a size is set up alike: one copy serves them all.
-        if (!fresh && m.buffer.byteLength <= REUSED_BYTES && !images.has(want.initialPages))
-          images.set(want.initialPages, new Uint8Array(m.buffer).slice());
+        if (!fresh && m.buffer.byteLength <= REUSED_BYTES)
+          keepRecent(images, want.initialPages, images.get(want.initialPages) ?? new Uint8Array(m.buffer).slice(), KEPT_SIZES);
         m.image = images.get(want.initialPages);
       }
       m.live = new Set();
@@ -107,7 +112,7 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
     finish(m) {
       if (!m.image || m.failed || m.memory.buffer !== m.buffer) return;
       new Uint8Array(m.buffer).set(m.image);
-      ready.set(m.buffer.byteLength / PAGE, m);
+      keepRecent(ready, m.buffer.byteLength / PAGE, m, KEPT_SIZES);
     },
     ops: {
       alloc(m, { size }, kit) {

@@ -71,8 +71,7 @@ export class InstancePool {
   }
 
   #put(key, instance) {
-    this.ready.set(key, instance);
-    if (this.ready.size > this.sizes) this.ready.delete(this.ready.keys().next().value);
+    keepRecent(this.ready, key, instance, this.sizes);
   }
 
   #makeAhead(memory, previous) {
@@ -98,6 +97,14 @@ export class InstancePool {
     made.catch(() => {});  // a refused memory: take() makes it again and says why
     this.making.set(key, made);
   }
+}
+
+// map.set(key, value) in a map that keeps the `size` keys set last (its
+// insertion order: least recently set first).
+export function keepRecent(map, key, value, size) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > size) map.delete(map.keys().next().value);
 }
 
 // One more instance replaced for this reason (--stats).

@@ -93,10 +93,15 @@ void Canonicalizer::appendEvent(std::string& out, const Event& e) {
     out += "dealloc ";
     appendSeenBefore(out, pointers_, d->ptr, "ptr#");
     // The block is gone, and with it every address inside it that a value
-    // named (a pointer slot, an address zeroMemory gave back).
+    // named (a pointer slot, an address zeroMemory gave back), but not
+    // another live block: a size the allocator wrapped (alloc(2^32 + 1) is
+    // a 1-byte block, alloc-size-wraps, SCOPE-3) reaches over the blocks
+    // above it, and whether there are any is where it put the block.
     const auto size = sizes_.find(d->ptr);
     const std::uint64_t end = d->ptr + std::max<std::uint64_t>(size == sizes_.end() ? 1 : size->second, 1);
-    pointers_.live.erase(pointers_.live.lower_bound(d->ptr), pointers_.live.lower_bound(end));
+    if (size != sizes_.end()) sizes_.erase(size);
+    for (auto it = pointers_.live.lower_bound(d->ptr); it != pointers_.live.end() && it->first < end;)
+      it = sizes_.count(it->first) ? std::next(it) : pointers_.live.erase(it);
   } else if (const auto* i = std::get_if<InstallEvent>(&e)) {
     out += "install ";
     appendNumbered(out, functions_, i->index, "fn#");

@@ -83,7 +83,7 @@ class Canonicalizer {
   void appendValue(std::string& out, const conformance::Value& v, conformance::OpKind k, bool places);
   CompareOptions options_;
   Numbering pointers_, functions_, scopes_;
-  std::pmr::map<std::uint64_t, std::uint64_t> sizes_{nodePool()};  // block -> size, from its alloc event
+  std::pmr::map<std::uint64_t, std::uint64_t> sizes_{nodePool()};  // live block -> size, from its alloc event
   std::pmr::set<std::uint64_t> freed_{nodePool()};                 // addresses a dealloc event named
 };
 

@@ -131,6 +131,33 @@ TEST(KnownFindings, SCOPE_3_APlaceMadeAgainAfterItsReleaseIsANewOne) {
   EXPECT_EQ(run(1024), "alloc ptr#0 size 8; value ptr#0\ndealloc ptr#0; value 0\nalloc ptr#1 size 8; value ptr#1\n");
 }
 
+// A block whose size the allocator wrapped (scopedAlloc(2^32 + 1), a 1-byte
+// block: alloc-size-wraps) does not take the names of the live blocks above
+// it when it is freed: the reference put it below the scope's other blocks
+// (at a freed 1024), 3.54.1 above them, and the pop that freed all four
+// read "dealloc unknown" on the reference only (CI's gate.fuzz-releases).
+TEST(KnownFindings, SCOPE_3_AWrappedSizeDoesNotReachOverTheBlocksAboveIt) {
+  conformance::Op alloc{conformance::OpKind::ScopedAlloc, "/ops/0", {}, {}, {}, {}, {}};
+  conformance::Op pop{conformance::OpKind::Pop, "/ops/1", {}, {}, {}, {}, {}};
+  auto run = [&](Address first, Address second, Address wrapped) {
+    Canonicalizer c;
+    std::string out;
+    for (const auto& [a, size] : std::vector<std::pair<Address, std::uint64_t>>{{first, 4}, {second, 8}, {wrapped, 4294967297}}) {
+      conformance::Observed o;
+      o.value = conformance::Value(double(a));
+      o.events = {AllocEvent{a, size}};
+      out += c.outcome({&alloc, o, "", 0}) + "\n";
+    }
+    conformance::Observed o;
+    o.value = conformance::Value(conformance::Undefined{});
+    o.events = {DeallocEvent{wrapped}, DeallocEvent{second}, DeallocEvent{first}};
+    return out + c.outcome({&pop, o, "", 0});
+  };
+  const std::string below = run(1240, 1264, 1024), above = run(788344, 788368, 788416);
+  EXPECT_EQ(below, above);
+  EXPECT_EQ(below.substr(below.rfind('\n') + 1), "dealloc ptr#2; dealloc ptr#1; dealloc ptr#0; value undefined");
+}
+
 // A value that is no place reads as the report's text of it (toText), for
 // every kind the canonical form writes without JSON and for the rest.
 TEST(KnownFindings, PEEK_1_AValueThatIsNoPlaceReadsAsItsText) {

@@ -19,13 +19,14 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/expectations.h"
-#include "conformance/targets/cmd_target.h"
+#include "conformance/targets/driver_hello.h"
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
 #include "fuzz/known_findings.h"
 #include "fuzz/op_decoder.h"
+#include "fuzz/remembered_runs.h"
 
 using namespace memconform;
 
@@ -72,10 +73,10 @@ void endedAtKnownFinding(const fuzz::Difference& d) {
                  knownEnds.count, d.signature().c_str());
 }
 
-// A driver (cmd:) answers a vector it answered before from memory, unless
-// MEMCONFORM_DRIVER_CACHE=0: the vectors a driver remembers.
+// A driver's (cmd:) run of a vector it ran before is the one remembered,
+// unless MEMCONFORM_DRIVER_CACHE=0 (fuzz/remembered_runs.h).
 constexpr std::size_t kRememberedVectors = 4096;  // 16,384 held ~1 GB of RSS after 120 s under ASan
-conformance::CmdTarget* driver = nullptr;
+std::unique_ptr<fuzz::RememberedRuns> remembered;
 
 // MEMCONFORM_FUZZ_SUMMARY=PATH: what sayWhatWasNotCompared says, as JSON in
 // PATH ("%p" becomes the process id: one file per process of a -jobs run),
@@ -89,7 +90,7 @@ void writeSummary() {
   const nlohmann::json j{
       {"target", other->name()},
       {"inputs", inputs},
-      {"answeredFromDriverMemory", driver ? driver->rememberedAnswers() : 0},
+      {"answeredFromDriverMemory", remembered ? remembered->hits() : 0},
       {"skipped", {{"inputs", skips.count}, {"last", lastSkip}}},
       {"known", {{"inputs", knownEnds.count}, {"findings", known.summaryJson()}}},
   };
@@ -104,9 +105,9 @@ void writeSummary() {
 
 void sayWhatWasNotCompared() {
   writeSummary();
-  if (driver && driver->rememberedAnswers())
-    std::fprintf(stderr, "fuzz_differential: %zu of %zu inputs were answered from the driver's earlier responses (MEMCONFORM_DRIVER_CACHE=0 asks it every time)\n",
-                 driver->rememberedAnswers(), inputs);
+  if (remembered && remembered->hits())
+    std::fprintf(stderr, "fuzz_differential: %zu of %zu inputs were answered from the driver's earlier runs (MEMCONFORM_DRIVER_CACHE=0 asks it every time)\n",
+                 remembered->hits(), inputs);
   if (skips.count)
     std::fprintf(stderr, "fuzz_differential: %s skipped %zu of %zu inputs; the last: %s\n", other->name().c_str(),
                  skips.count, inputs, lastSkip.c_str());
@@ -182,8 +183,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   }
   std::fprintf(stderr, "fuzz_differential: %s vs %s\n", reference->name().c_str(), other->name().c_str());
   const char* cache = std::getenv("MEMCONFORM_DRIVER_CACHE");
-  if ((driver = dynamic_cast<conformance::CmdTarget*>(other.get()))) {
-    if (!(cache && std::string(cache) == "0")) driver->rememberResponses(kRememberedVectors);
+  if (dynamic_cast<conformance::DriverTarget*>(other.get())) {
+    if (!(cache && std::string(cache) == "0")) remembered = std::make_unique<fuzz::RememberedRuns>(kRememberedVectors);
     noLeakCheckAfterEachInput(argc, argv);
   }
   loadKnownFindings(spec);
@@ -197,9 +198,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();
-  other->prepare(vector);  // a driver runs it while the reference does
+  const conformance::VectorRun* ranBefore = remembered ? remembered->find(vector) : nullptr;
+  if (!ranBefore) other->prepare(vector);  // a driver runs it while the reference does
   const conformance::VectorRun expected = conformance::runVector(vector, *reference);
-  const conformance::VectorRun actual = conformance::runVector(vector, *other);
+  conformance::VectorRun ranNow;
+  if (!ranBefore) {
+    ranNow = conformance::runVector(vector, *other);
+    if (remembered) remembered->remember(vector, ranNow);
+  }
+  const conformance::VectorRun& actual = ranBefore ? *ranBefore : ranNow;
   if (actual.status == conformance::VectorRun::Status::Skipped && expected.status == conformance::VectorRun::Status::Completed) {
     skipped(actual);
     return 0;

@@ -1,16 +1,13 @@
 // CmdTarget's requests, with shell loops as drivers:
-// - rememberResponses (fuzz_differential's answers for vectors it ran
-//   before): a vector sent before is answered without asking the driver, a
-//   different one is asked, the oldest is forgotten first, and a driver's
-//   error is never remembered. The counting driver answers every byteLength
-//   with 65536 times the number of requests it has read, so an answer says
-//   whether the driver was asked.
+// - The counting driver answers every byteLength with 65536 times the
+//   number of requests it has read, so an answer says whether the driver
+//   was asked, and how often.
 // - long strings written short go to a driver that declares repeat-strings
 //   as they are, and written out to one that does not.
 // - prepare() (fuzz_differential sends the vector before it runs the
 //   reference): start() reads the response to what was sent, once; a
 //   prepared vector start() does not get is dropped, not taken for the
-//   next one's response; a remembered vector is not sent.
+//   next one's response.
 // - "accesses" (a driver's access check, SAFE-2): each line is a SAFE-2
 //   violation of its op, which fails unless the vector expects it.
 #include <gtest/gtest.h>
@@ -24,12 +21,10 @@
 namespace memconform::conformance {
 namespace {
 
-// Answers request n with byteLength 65536 * n, or with an error for a vector
-// whose id is "broken".
+// Answers request n with byteLength 65536 * n.
 constexpr const char* kCountingDriver =
     "echo '{\"hello\":\"memconform-driver\",\"protocol\":1,\"implementation\":\"counting\",\"capabilities\":[\"memory-config\"]}';"
     " n=0; while IFS= read -r line; do n=$((n + 1)); id=${line#*\\\"id\\\":}; id=${id%%,*};"
-    " case $line in *'\"broken\"'*) echo \"{\\\"id\\\":$id,\\\"error\\\":\\\"driver: broken\\\"}\"; continue;; esac;"
     " b=$((n * 65536)); echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":$b,\\\"events\\\":[],\\\"byteLength\\\":$b}],"
     "\\\"final\\\":{\\\"byteLength\\\":$b,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done";
 
@@ -67,37 +62,6 @@ double answer(CmdTarget& target, const Vector& vector) {
   return value;
 }
 
-TEST(CmdTarget, RemembersTheResponsesToVectorsItSentBeforeOnlyWhenAsked) {
-  CmdTarget plain(kCountingDriver);
-  const Vector a = vectorNamed("a", 1);
-  EXPECT_EQ(answer(plain, a), 65536);
-  EXPECT_EQ(answer(plain, a), 2 * 65536);  // asked again: nothing remembered by default
-  EXPECT_EQ(plain.rememberedAnswers(), 0u);
-}
-
-TEST(CmdTarget, RememberedResponsesAnswerTheSameVectorAndForgetTheOldestFirst) {
-  CmdTarget target(kCountingDriver);
-  target.rememberResponses(2);
-  const Vector a = vectorNamed("a", 1), b = vectorNamed("a", 2), c = vectorNamed("c", 1);
-  EXPECT_EQ(answer(target, a), 1 * 65536);
-  EXPECT_EQ(answer(target, a), 1 * 65536);  // remembered
-  EXPECT_EQ(answer(target, b), 2 * 65536);  // same id, other memory: another vector
-  EXPECT_EQ(answer(target, b), 2 * 65536);
-  EXPECT_EQ(answer(target, c), 3 * 65536);  // a is forgotten (two are kept)
-  EXPECT_EQ(answer(target, a), 4 * 65536);
-  EXPECT_EQ(target.rememberedAnswers(), 2u);
-}
-
-TEST(CmdTarget, ADriversErrorIsNeverRemembered) {
-  CmdTarget target(kCountingDriver);
-  target.rememberResponses(8);
-  const Vector broken = vectorNamed("broken", 1);
-  EXPECT_EQ(answer(target, broken), -1);
-  EXPECT_EQ(answer(target, broken), -1);
-  EXPECT_EQ(target.rememberedAnswers(), 0u);
-  EXPECT_EQ(answer(target, vectorNamed("a", 1)), 3 * 65536);  // the driver read all three
-}
-
 TEST(CmdTarget, LongStringsWrittenShortReachOnlyADriverThatDeclaresRepeatStringsAsTheyAre) {
   const Vector v = vectorOf("long", 1, R"({"op":"scopedAllocMainArgv","list":["a",{"repeat":"xy","count":50000}]})");
   CmdTarget declares(lineLengthDriver(R"("repeat-strings")"));
@@ -127,16 +91,6 @@ TEST(CmdTarget, APreparedVectorThatStartDoesNotGetIsDroppedNotTakenForTheNextOne
   target.prepare(a);
   target.prepare(b);  // a's dropped again
   EXPECT_EQ(answer(target, b), 4 * 65536);
-}
-
-TEST(CmdTarget, APreparedVectorAlreadyRememberedIsNotSent) {
-  CmdTarget target(kCountingDriver);
-  target.rememberResponses(4);
-  const Vector a = vectorNamed("a", 1), c = vectorNamed("c", 1);
-  EXPECT_EQ(answer(target, a), 1 * 65536);
-  EXPECT_EQ(answerPrepared(target, a, a), 1 * 65536);
-  EXPECT_EQ(target.rememberedAnswers(), 1u);
-  EXPECT_EQ(answerPrepared(target, c, c), 2 * 65536);  // the driver read a once
 }
 
 TEST(CmdTarget, ADriverThatDiesOnAPreparedVectorIsThatVectorsErrorAndIsStartedAgain) {

@@ -67,14 +67,9 @@ void CmdTarget::prepare(const Vector& vector) {
   dropPrepared();
   if (!driver_->running()) return;  // start() starts one, and says why if it cannot
   try {
-    std::string key = sentForm(vector);
-    if (cacheEntries_ && cache_.count(key)) {
-      prepared_ = Prepared{&vector, 0, std::move(key), false};  // answered from the cache: its form is all start() needs
-      return;
-    }
     const std::uint64_t id = nextId_++;
-    driver_->writeLine(requestLine(id, key));
-    prepared_ = Prepared{&vector, id, std::move(key), true};
+    driver_->writeLine(requestLine(id, sentForm(vector)));
+    prepared_ = Prepared{&vector, id};
   } catch (const DriverFailure&) {
     // The driver is gone: start() starts a fresh one and sends the vector.
   }
@@ -82,9 +77,7 @@ void CmdTarget::prepare(const Vector& vector) {
 
 void CmdTarget::dropPrepared() {
   if (!prepared_) return;
-  const bool sent = prepared_->sent;
   prepared_.reset();
-  if (!sent) return;
   try {
     driver_->readLine();
   } catch (const DriverFailure&) {
@@ -96,27 +89,12 @@ void CmdTarget::start(const Vector& vector) {
   finish();
   if (prepared_ && prepared_->vector != &vector) dropPrepared();
   try {
-    if (!driver_->running() && prepared_ && prepared_->sent) prepared_.reset();  // sent to the driver that is gone
+    if (!driver_->running()) prepared_.reset();  // sent to the driver that is gone
     restartIfGone(protocol::kVersion);
     const std::optional<Prepared> prepared = std::exchange(prepared_, std::nullopt);
-    const bool sent = prepared && prepared->sent;
-    const std::uint64_t id = sent ? prepared->id : nextId_++;
-    const std::string key = prepared ? prepared->key : sentForm(vector);
-    if (const auto hit = cache_.find(key); !sent && cacheEntries_ && hit != cache_.end()) {
-      response_ = hit->second;
-      ++cacheHits_;
-    } else {
-      if (!sent) driver_->writeLine(requestLine(id, key));
-      response_ = protocol::parseResponse(parseLine(driver_->readLine()), id, vector);
-      if (cacheEntries_ && !response_.error) {
-        if (cacheOrder_.size() >= cacheEntries_) {
-          cache_.erase(cacheOrder_.front());
-          cacheOrder_.pop_front();
-        }
-        cache_.emplace(key, response_);
-        cacheOrder_.push_back(key);
-      }
-    }
+    const std::uint64_t id = prepared ? prepared->id : nextId_++;
+    if (!prepared) driver_->writeLine(requestLine(id, sentForm(vector)));
+    response_ = protocol::parseResponse(parseLine(driver_->readLine()), id, vector);
   } catch (const DriverFailure& f) {
     throw VectorError(describeFailure(f));
   } catch (const protocol::ProtocolError& e) {

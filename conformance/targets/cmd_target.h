@@ -8,12 +8,10 @@
 // vector starts a fresh driver.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "conformance/runner/protocol.h"
 #include "conformance/runner/target.h"
@@ -37,19 +35,8 @@ class CmdTarget : public DriverTarget {
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   TargetState state() override { return response_.final; }
 
-  // Answers a vector sent before with the driver's response to it, without
-  // asking the driver again (at most `entries` vectors are remembered, the
-  // oldest forgotten first). Only for a driver whose response depends on
-  // nothing but the vector (the Node driver's ctest
-  // NodeDriver.ResultsDoNotDependOnVectorOrder shows its does): a fuzzer's
-  // mutations often decode to a vector it ran already (29% of the inputs of
-  // a fuzz_differential run against sqlite-wasm). Errors are never kept.
-  void rememberResponses(std::size_t entries) { cacheEntries_ = entries; }
-  // How many vectors were answered from what was remembered.
-  std::size_t rememberedAnswers() const { return cacheHits_; }
-
  private:
-  // The request's vector as it is sent: also the key of what is remembered.
+  // The request's vector as it is sent.
   std::string sentForm(const Vector& vector) const;
   // Reads and drops the response to a vector prepare() sent that start()
   // did not get.
@@ -60,16 +47,11 @@ class CmdTarget : public DriverTarget {
   std::uint64_t nextId_ = 1;
   protocol::Response response_;
   std::map<const Op*, const protocol::OpResult*> results_;
-  std::size_t cacheEntries_ = 0, cacheHits_ = 0;
-  std::unordered_map<std::string, protocol::Response> cache_;  // the request's vector, as sent -> response
-  std::deque<std::string> cacheOrder_;                          // its keys, oldest first
   struct Prepared {
     const Vector* vector;
-    std::uint64_t id;  // if sent
-    std::string key;   // sentForm(*vector)
-    bool sent;         // false: the cache answers it
+    std::uint64_t id;
   };
-  std::optional<Prepared> prepared_;  // by prepare(); if sent, its response is not read yet
+  std::optional<Prepared> prepared_;  // sent by prepare(), its response not read yet
 };
 
 }  // namespace memconform::conformance

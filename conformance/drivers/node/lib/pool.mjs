@@ -76,11 +76,11 @@ export class InstancePool {
 
   #makeAhead(memory, previous) {
     const key = keyOf(memory);
-    if (this.making.has(key)) return;
-    const made = new Promise((resolve) => setImmediate(resolve)).then(async () => {
-      if (this.closed || this.ready.has(key)) return;
+    if (this.making.has(key) || this.closed || this.ready.has(key)) return;
+    // A rehome is synchronous: done now, after the response was written.
+    if (this.rehome) {
       const t = performance.now();
-      if (this.rehome && previous.rehome(memory.initialPages, memory.maximumPages)) {
+      if (previous.rehome(memory.initialPages, memory.maximumPages)) {
         ++this.stats.rehomed;
         this.stats.ms.rehomes += performance.now() - t;
         const difference = this.check(previous);
@@ -88,7 +88,13 @@ export class InstancePool {
         else this.#put(key, previous);
         return;
       }
-      if (this.rehome) countReplaced(this.stats, `rehome failed: ${previous.unusable}`);
+      countReplaced(this.stats, `rehome failed: ${previous.unusable}`);
+    }
+    // A new instance awaits its compilation: made while the driver waits
+    // for the runner's next line.
+    const made = new Promise((resolve) => setImmediate(resolve)).then(async () => {
+      if (this.closed || this.ready.has(key)) return;
+      const t = performance.now();
       const instance = await this.make(memory.initialPages, memory.maximumPages);
       ++this.stats.instancesAhead;
       this.stats.ms.instancesAhead += performance.now() - t;

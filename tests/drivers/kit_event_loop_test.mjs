@@ -13,6 +13,12 @@ import { fileURLToPath } from 'node:url';
 const DELAY = 6000;
 const driver = spawn(process.execPath, [`--concurrent-recompilation-delay=${DELAY}`,
   fileURLToPath(new URL('kit_event_loop_driver.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+// A driver that never answers fails here, not at ctest's timeout.
+const watchdog = setTimeout(() => {
+  console.error(`FAIL: the driver did not answer within ${3 * DELAY} ms`);
+  driver.kill('SIGKILL');
+  process.exit(1);
+}, 3 * DELAY);
 const lines = createInterface({ input: driver.stdout })[Symbol.asyncIterator]();
 const ask = async (message) => {
   driver.stdin.write(`${JSON.stringify(message)}\n`);
@@ -27,6 +33,7 @@ await ask({ end: true });
 const before = performance.now();
 const started = await ask({ start: {} });
 const took = performance.now() - before;
+clearTimeout(watchdog);
 driver.kill('SIGKILL');
 if (started.started !== true) throw new Error(`start answered ${JSON.stringify(started)}`);
 // Half the delay: an instantiate of an empty module takes milliseconds.

@@ -94,9 +94,10 @@ export async function emscriptenAdapter({ name, implementation, compiled, load }
           throw new Skip(`one resize from the module's ${initialPages} pages cannot make exactly ${want.initialPages}`);
         m.buffer = m.memory.buffer;  // as the runtime's views see it
         // Every instance of a size is set up alike: one copy serves them all.
-        if (!fresh && m.buffer.byteLength <= REUSED_BYTES)
-          keepRecent(images, want.initialPages, images.get(want.initialPages) ?? new Uint8Array(m.buffer).slice(), KEPT_SIZES);
-        m.image = images.get(want.initialPages);
+        if (!fresh && m.buffer.byteLength <= REUSED_BYTES) {
+          m.image = images.get(want.initialPages) ?? new Uint8Array(m.buffer).slice();
+          keepRecent(images, want.initialPages, m.image, KEPT_SIZES);
+        }
       }
       m.live = new Set();
       m.failed = false;

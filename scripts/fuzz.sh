@@ -90,7 +90,7 @@
 # (release, driver-mutants: the Node driver without its access check, SAFE-2);
 # MEMCONFORM_DRIVER_CACHE=0
 # (fuzz_differential against a cmd: driver: ask the driver for every input,
-# even a vector it answered before); FUZZ_JOBS=N runs N fuzzing processes on one machine with
+# even a vector it ran before); FUZZ_JOBS=N runs N fuzzing processes on one machine with
 # libFuzzer's -fork=N (findings are collected in the artifact folder and the
 # run goes on after a crash: add -ignore_crashes=1 through FUZZ_FLAGS), and
 # FUZZ_PROCESSES=N runs N independent fuzzing processes at once with

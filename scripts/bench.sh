@@ -19,10 +19,10 @@
 #     target against WasmModule::call and a bare wabt loop
 #   the round at 10^3 and 10^5 ops through the Node driver over
 #     @sqlite.org/sqlite-wasm 3.54.1-build1 (executor, checker, JSON lines
-#     over a pipe, the driver's interpreter and access check) against the
-#     release's helpers called in a plain Node loop
+#     over a pipe op by op, the driver's adapter and access check) against
+#     the release's helpers called in a plain Node loop
 #     (conformance/drivers/node/bench.mjs --rounds), and the driver's
-#     interpreter in process against the same loop; skipped, and said so,
+#     adapter in process against the same loop; skipped, and said so,
 #     without the driver's node_modules (scripts/setup.sh installs them)
 #   fuzz_scope_ops against the stand-in (bench/fuzz_standin.cpp), and
 #     fuzz_differential (reference against itself) against fuzz_scope_ops,
@@ -63,7 +63,7 @@ if [[ -d $node_driver/node_modules/@sqlite.org/sqlite-wasm ]]; then
   MEMCONFORM_BENCH_NODE_TARGET="cmd:node --single-threaded-gc $node_driver/driver.mjs --release $node_release" \
     build/release/bin/memconform_bench --benchmark_filter='^BM_NodeDriverOps/' "${min_time[@]}" --benchmark_format=csv \
     >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" || { cat "$out/benchmarks.err"; exit 1; }
-  for n in 1000 100000; do  # "bare X ns/op", "interpreter Y ns/op"
+  for n in 1000 100000; do  # "bare X ns/op", "adapter Y ns/op"
     node "$node_driver/bench.mjs" --rounds "$n" --release "$node_release" --seconds "${MEMCONFORM_BENCH_MIN_TIME:-1}" |
       sed "s/^/$n /" >>"$out/node.txt"
   done
@@ -84,7 +84,7 @@ ns() {
   awk -F, -v name="\"$1\"" '$1 == name && $7 != "" {printf "%.1f", 1e9 / $7; found = 1} END {if (!found) print "?"}' \
     "$out/benchmarks.csv"
 }
-# ns/op of the plain Node loop ("bare") or the driver's interpreter at N ops.
+# ns/op of the plain Node loop ("bare") or the driver's adapter at N ops.
 nodeNs() { awk -v n="$1" -v what="$2" '$1 == n && $2 == what {print $3; found = 1} END {if (!found) print "?"}' "$out/node.txt"; }
 work=build/fuzz/work
 fuzzed() { cat "$work/$1/$2" 2>/dev/null || echo "?"; }
@@ -115,7 +115,7 @@ row() {  # MEASURE MEMCONFORM BASELINE UNIT
   for n in 1000 100000; do
     row "round of 8 ops, $n ops: Node driver (cmd:) / plain Node loop" "$(ns "BM_NodeDriverOps/ops:$n/real_time")" \
       "$(nodeNs "$n" bare)" ns/op
-    row "round of 8 ops, $n ops: driver's interpreter / plain Node loop" "$(nodeNs "$n" interpreter)" \
+    row "round of 8 ops, $n ops: driver's adapter / plain Node loop" "$(nodeNs "$n" adapter)" \
       "$(nodeNs "$n" bare)" ns/op
   done
   row "fuzz_scope_ops / the stand-in, one process" "$(fuzzed fuzz_scope_ops execs)" "$(fuzzed fuzz_standin execs)" exec/s

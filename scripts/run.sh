@@ -51,8 +51,8 @@ $mc matrix --targets reference,plugin:build/release/lib/libmemconform_example_pl
   -e conformance/expectations/wasm-sqlite3-3.54.1-build1-sqlite3-malloc.json \
   --mutants --md "$reports/matrix.md" --html "$reports/matrix.html" --json "$reports/matrix.json"
 echo
-echo "== the Node driver's throughput against the same ops in a plain Node loop (conformance/drivers/node/bench.mjs) =="
-node conformance/drivers/node/bench.mjs --seconds 1
+echo "== the Node driver's adapter against the same ops in a plain Node loop, ns per op (conformance/drivers/node/bench.mjs) =="
+node conformance/drivers/node/bench.mjs --rounds 1000 --seconds 1
 echo
 echo "== a short fuzz run: every target 10 s from its seed corpus (scripts/fuzz.sh) =="
 bash scripts/fuzz.sh all 10

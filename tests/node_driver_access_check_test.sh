@@ -30,7 +30,7 @@ violations() {
     for (const x of r.results) {
       const reports = (x.failures ?? []).filter((f) => f.rule === "SAFE-2");
       if (!reports.length) continue;
-      const named = reports.every((f) => /^(WRITE|READ) of size \d+ at \d+ \([a-z-]+: .+?\) by \/ops\/\S+ \w+, at /.test(f.actual));
+      const named = reports.every((f) => /^(WRITE|READ) of size \d+ at \d+ \([a-z-]+: .+?\) by \/vectors\/\d+\/ops\/\S+ \w+, at /.test(f.actual));
       console.log((named ? "" : "UNNAMED ") + x.id);
     }' "$1" | sort
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Node driver for @sqlite.org/sqlite-wasm (conformance/drivers/node) end to
+# The Node driver for @sqlite.org/sqlite-wasm (conformance/drivers/node: the
+# sqlite-wasm adapter on the driver kit, protocol 2) end to
 # end: each pinned release passes with its own expectations file and runs at
 # least 90% of the vectors; and each expectations file is specific to its
 # release: replaying one release with the other's file fails (exit 1), with
@@ -25,23 +26,6 @@ done
 # retarget FILE TARGET: a copy of expectations FILE for TARGET.
 retarget() { node -e 'const [f, t, out] = process.argv.slice(1); const e = JSON.parse(require("fs").readFileSync(f)); e.target = t;
   require("fs").writeFileSync(out, JSON.stringify(e))' "$1" "$2" "$3"; }
-
-# Protocol 2 (op at a time: the sqlite-wasm adapter on kit/, the runner
-# interprets): the same per-vector results, failures and traces as protocol
-# 1's interpreter, with each release's expectations. (An access line names
-# the op by its whole pointer in protocol 2, by its place in the vector in 1.)
-for release in 3.54.1-build1 3.41.2; do
-  target="cmd:node $driver --release $release --protocol 2"
-  retarget "conformance/expectations/sqlite-wasm-$release.json" "$target" "$tmp/op-at-a-time.json"
-  "$mc" replay --target "$target" --expectations "$tmp/op-at-a-time.json" --json "$tmp/$release-2.json" >"$tmp/out" 2>&1
-  status=$?
-  differ=$(node -e 'const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f)).results);
-    const same = (r) => JSON.stringify({ ...r, seconds: 0, reason: r.reason?.replace(/ --protocol 2/g, "") }).replace(/ by \/vectors\/\d+\//g, " by /");
-    const two = new Map(b.map((r) => [r.id, same(r)]));
-    console.log(a.filter((r) => two.get(r.id) !== same(r)).map((r) => r.id).join(" "))' "$tmp/$release.json" "$tmp/$release-2.json")
-  if [[ $status == 0 && -z $differ ]]; then echo "ok   $release through protocol 2: exit 0, every vector's result as through protocol 1"
-  else fail "$release through protocol 2: exit $status, results differ from protocol 1 in: ${differ:0:400}"; tail -n 5 "$tmp/out"; fi
-done
 
 # An expectations file names its target: another target is refused (exit 2).
 "$mc" replay --target "cmd:node $driver --release 3.41.2" --expectations conformance/expectations/sqlite-wasm-3.54.1-build1.json \

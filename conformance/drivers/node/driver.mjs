@@ -1,38 +1,41 @@
 #!/usr/bin/env node
-// memconform driver (protocol 1, docs/DRIVER_PROTOCOL.md) for the heap helpers
-// of @sqlite.org/sqlite-wasm:
+// memconform driver (protocol 2, op at a time: docs/DRIVER_PROTOCOL.md) for
+// the heap helpers of @sqlite.org/sqlite-wasm:
 //   node driver.mjs [--release 3.54.1-build1|3.41.2 | --package DIR] [--mutant NAME] [--label TEXT] [--check-reset] [--no-check-accesses] [--dialect-accesses] [--fresh-instances] [--stats FILE]
 //   node driver.mjs --list-mutants
 // --release loads a release pinned in package.json; --package the one
 // installed in DIR (its package.json's folder): any release of
 // @sqlite.org/sqlite-wasm from 3.41.2 on, or a fork with the same helpers,
 // whatever its layout (lib/package.mjs; releases.mjs installs them).
-// Reads one vector per line on stdin, runs its ops on the real sqlite3.wasm
-// helper object and writes what happened; the runner judges. --mutant plants
-// one bug in the helpers (lib/mutants.mjs); --label only marks the process.
+// An adapter on the driver kit (kit/index.mjs, lib/sqlite_adapter.mjs):
+// the runner interprets each vector and sends its ops one by one; each
+// calls the real sqlite3.wasm helper it names, and the runner judges what
+// happened. --mutant plants one bug in the helpers (lib/mutants.mjs);
+// --label only marks the process.
 // Every vector starts from the state its instance was created in (reset());
 // --check-reset compares every byte, the stack pointer and the function
-// table with it after each vector and after each rehome (slow; for tests).
-// An instance whose memory grew is rehomed: a new wasm instance under the
-// same JavaScript (lib/binding.mjs); --fresh-instances makes a new one with
-// the package's whole bootstrap instead (to compare: the responses are the
-// same). Every access the helpers' JavaScript makes to the memory is
-// checked (lib/sanitizer.mjs, SAFE-2): an op whose helper touches what it
-// may not reports each such access ("accesses"), which the runner counts as
-// the op's SAFE-2 violation; --dialect-accesses accepts the accesses of the
-// release's own documented variants (RELEASES dialect: for fuzzing against
-// the reference in the release's dialect, where they are known);
-// --no-check-accesses turns the check off (throughput without it).
-// --check-accesses, the default, is accepted.
+// table with it after each vector and after each rehome (slow; for tests):
+// a difference is the next start's error. An instance whose memory grew is
+// rehomed: a new wasm instance under the same JavaScript (lib/binding.mjs);
+// --fresh-instances makes a new one with the package's whole bootstrap
+// instead (to compare: the results are the same). Every access the
+// helpers' JavaScript makes to the memory is checked (lib/sanitizer.mjs,
+// SAFE-2): an op whose helper touches what it may not reports each such
+// access ("accesses"), which the runner counts as the op's SAFE-2
+// violation; --dialect-accesses accepts the accesses of the release's own
+// documented variants (RELEASES dialect: for fuzzing against the reference
+// in the release's dialect, where they are known); --no-check-accesses
+// turns the check off (throughput without it). --check-accesses, the
+// default, is accepted, and so is --protocol 2, the only protocol it
+// speaks (protocol 1, whole vectors interpreted by the driver, was removed;
+// the runner still reads drivers that speak it).
 import { appendFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Release, RELEASES } from './lib/instance.mjs';
 import { MUTANTS, plantMutant } from './lib/mutants.mjs';
 import { InstancePool, countReplaced } from './lib/pool.mjs';
-import { VectorRun } from './lib/run_vector.mjs';
 import { accessChecker } from './lib/sanitizer.mjs';
-import { memoryFor, sqliteAdapter } from './lib/sqlite_adapter.mjs';
+import { sqliteAdapter } from './lib/sqlite_adapter.mjs';
 import { serve } from './kit/index.mjs';
 
 let release, options;
@@ -50,7 +53,7 @@ try {
       'dialect-accesses': { type: 'boolean' },
       'fresh-instances': { type: 'boolean' },
       stats: { type: 'string' },
-      protocol: { type: 'string', default: '1' },
+      protocol: { type: 'string', default: '2' },
     },
   }));
   if (options['list-mutants']) {
@@ -59,7 +62,8 @@ try {
   }
   if (options.mutant && !MUTANTS[options.mutant])
     throw new Error(`unknown mutant "${options.mutant}"; known: ${Object.keys(MUTANTS).join(', ')}`);
-  if (!['1', '2'].includes(options.protocol)) throw new Error(`--protocol ${options.protocol}: 1 (whole vectors) or 2 (op at a time, through kit/)`);
+  if (options.protocol !== '2')
+    throw new Error(`--protocol ${options.protocol}: this driver speaks protocol 2 only (op at a time); protocol 1's whole-vector interpreter was removed`);
   if (options['check-accesses'] && options['no-check-accesses']) throw new Error('--check-accesses and --no-check-accesses contradict each other');
   if (options.release !== undefined && options.package !== undefined) throw new Error('--release and --package name two packages: give one');
   if (!options['no-check-accesses']) accessChecker.install();  // before the package makes its views
@@ -71,8 +75,6 @@ try {
   process.stderr.write(`Error: memconform sqlite-wasm driver: ${e?.message ?? e}${missing}\n`);
   process.exit(2);
 }
-const send = (j) => process.stdout.write(JSON.stringify(j) + '\n');
-
 const hello = {
   implementation: `${release.name} ${release.version}${options.mutant ? ` with the bug ${options.mutant}` : ''} (Node ${process.versions.node})`,
   // Not growth-params: emscripten_resize_heap's steps are constants of the build.
@@ -89,7 +91,7 @@ const hello = {
 // vector waited and how many ahead (lib/pool.mjs), why instances were
 // replaced, and the milliseconds spent on each, appended as one JSON line
 // when the runner closes the pipe.
-const stats = { vectors: 0, instances: 0, instancesAhead: 0, rehomed: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, rehomes: 0, vectors: 0, resets: 0 } };
+const stats = { vectors: 0, instances: 0, instancesAhead: 0, rehomed: 0, replaced: {}, ms: { instances: 0, instancesAhead: 0, rehomes: 0, resets: 0 } };
 const pool = new InstancePool(async (initialPages, maximumPages) => {
   const instance = await release.instance(initialPages, maximumPages);
   if (options['dialect-accesses']) instance.dialectAccesses = new Set(release.dialect);
@@ -101,25 +103,7 @@ const pool = new InstancePool(async (initialPages, maximumPages) => {
   rehome: !options.mutant && !options['fresh-instances'],
   check: (instance) => (options['check-reset'] ? instance.differenceFromPristine() : undefined),
 });
-if (options.protocol === '2') {
-  await serve(sqliteAdapter({ hello, release, pool, after: (instance, memory) => reset(instance, memory) }));
-} else {
-  send({ hello: 'memconform-driver', protocol: 1, ...hello });
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
-    let id;
-    try {
-      const request = JSON.parse(line);
-      id = request.id;
-      const { response, after } = await run(request.vector, id);
-      send(response);
-      after?.();
-    } catch (e) {
-      pool.clear();  // whatever they were doing, they are not trusted any more
-      send({ id: id ?? 0, error: `driver: ${e?.stack ?? e}` });
-    }
-  }
-}
+await serve(sqliteAdapter({ hello, release, pool, after: (instance, memory) => reset(instance, memory) }));
 pool.close();
 if (options.stats) {
   const cpu = process.cpuUsage();  // the whole process's: parsing, writing, collecting garbage too
@@ -139,29 +123,13 @@ function timed(what, f) {
 }
 
 // The instance reset and back in the pool for the next vector of its
-// memory; what the reset left different if --check-reset.
+// memory. --check-reset: what the reset left different fails the next
+// vector's start (lib/pool.mjs, as a rehome's difference does).
 function reset(instance, memory) {
+  ++stats.vectors;
   const reusable = timed('resets', () => instance.reset());
   if (!reusable) countReplaced(stats, instance.unusable);
-  // --check-reset: the next vector would start from the state this one did.
   const left = reusable && options['check-reset'] ? instance.differenceFromPristine() : undefined;
-  pool.give(memory, instance, reusable && !left);
-  return left;
-}
-
-// The response to a vector, and what is to be done `after` it is sent:
-// the instance reset and back in the pool while the runner reads the
-// response (--check-reset: before, as a reset that left a difference is
-// the response).
-async function run(vector, id) {
-  const { memory, skipped } = memoryFor(vector.setup, release);
-  if (skipped) return { response: { id, skipped } };
-  const instance = await pool.take(memory);
-  ++stats.vectors;
-  instance.faults = vector.setup?.growFaults ?? {};
-  const response = timed('vectors', () => ({ id, ...new VectorRun(instance).run(vector) }));
-  const after = () => reset(instance, memory);
-  if (!options['check-reset']) return { response, after };
-  const left = after();
-  return { response: left ? { id, error: `driver: reset after this vector left a difference: ${left}` } : response };
+  if (left) pool.fail(memory, `reset after the vector before left a difference: ${left}`);
+  else pool.give(memory, instance, reusable);
 }

@@ -21,7 +21,7 @@ export class InstancePool {
     this.make = make;
     this.rehome = rehome;
     this.check = check;
-    this.failed = new Map();   // "initial/maximum" -> a rehome's difference, for take() to throw
+    this.failed = new Map();   // "initial/maximum" -> why the instance was not as created, for take() to throw
     this.stats = stats;
     this.sizes = sizes;
     this.ready = new Map();    // "initial/maximum" -> Instance, least recently used first
@@ -37,7 +37,7 @@ export class InstancePool {
     const failed = this.failed.get(key);
     if (failed) {
       this.failed.delete(key);
-      throw new Error(`a rehomed instance differs from its pristine state: ${failed}`);
+      throw new Error(failed);
     }
     let instance = this.ready.get(key);
     this.ready.delete(key);
@@ -60,9 +60,10 @@ export class InstancePool {
     this.#put(key, instance);
   }
 
-  // After a driver error: no instance is trusted any more.
-  clear() {
-    this.ready.clear();
+  // The next take() of this memory throws `why` (--check-reset: an
+  // instance that is not as it was created); the one after makes a new one.
+  fail(memory, why) {
+    this.failed.set(keyOf(memory), why);
   }
 
   // No more vectors: nothing is made ahead any more.
@@ -84,7 +85,7 @@ export class InstancePool {
         ++this.stats.rehomed;
         this.stats.ms.rehomes += performance.now() - t;
         const difference = this.check(previous);
-        if (difference) this.failed.set(key, difference);
+        if (difference) this.fail(memory, `a rehomed instance differs from its pristine state: ${difference}`);
         else this.#put(key, previous);
         return;
       }

@@ -2,9 +2,8 @@
 // (kit/index.mjs; docs/DRIVER_PROTOCOL.md, version 2): each op calls the
 // helper it names on a pooled instance (lib/instance.mjs, lib/pool.mjs)
 // inside the access check (SAFE-2, lib/sanitizer.mjs); the runner
-// interprets the vector. Protocol 1's interpreter (lib/run_vector.mjs)
-// calls the helpers through the same HelperCalls.
-import { Skip } from '../kit/index.mjs';
+// interprets the vector.
+import { Skip, Unsupported } from '../kit/index.mjs';
 import { elementsOf, opScope, pokeWidth } from './op_access.mjs';
 import { accessChecker, reportOf } from './sanitizer.mjs';
 
@@ -16,12 +15,9 @@ const HEAPS = {
   u64: (w) => w.heapForSize(64, true), f32: (w) => w.heapForSize(Float32Array), f64: (w) => w.heapForSize(Float64Array),
 };
 
-// A request the driver cannot make sense of: the whole vector is answered
-// with an error, never passed off as the helper's own exception.
-export class DriverError extends Error {}
 // The kind (SEMANTICS.md section 9) of an exception the helpers raised,
 // from its class or upstream's message.
-export function errorKind(e, sqlite3) {
+function errorKind(e, sqlite3) {
   if (e instanceof sqlite3.WasmAllocError) return 'AllocFailed';
   if (e instanceof RangeError) return 'RangeError';
   if (e instanceof TypeError) return 'TypeError';
@@ -36,7 +32,7 @@ export function errorKind(e, sqlite3) {
 
 // The helper calls of one vector on an Instance: each op's helper with its
 // arguments resolved, inside the access check (SAFE-2).
-export class HelperCalls {
+class HelperCalls {
   constructor(instance) {
     this.in = instance;
     this.w = instance.wasm;
@@ -95,7 +91,7 @@ export class HelperCalls {
       case 'grow': return i.memory.grow(a.pages);
       case 'byteLength': return i.memory.buffer.byteLength;
       case 'heap':
-        if (!(a.type in HEAPS)) throw new DriverError(`heap: unknown view kind "${a.type}"`);
+        if (!(a.type in HEAPS)) throw new Unsupported(`heap: unknown view kind "${a.type}"`);
         return this.view(HEAPS[a.type](w));
       case 'heapForSize': return this.view(w.heapForSize(...given('size', 'unsigned')));
       case 'viewLength': return a.view.length;
@@ -128,7 +124,7 @@ export class HelperCalls {
       case 'uninstallFunction': w.uninstallFunction(a.index); return undefined;  // upstream returns the function
       case 'level': return w.scopedAlloc.level;
       case 'setLevel': w.scopedAlloc.level = a.value; return undefined;
-      default: throw new DriverError(`op "${name}" is not run by the driver`);
+      default: throw new Unsupported(`op "${name}" is not run by the driver`);
     }
   }
 
@@ -146,7 +142,7 @@ export class HelperCalls {
 
 // The memory a vector's setup asks for, or why the release's module cannot
 // have it (its memory import's minimum and maximum).
-export function memoryFor(setup = {}, release) {
+function memoryFor(setup = {}, release) {
   const memory = setup.memory ?? { initialPages: 256, maximumPages: 32768 };
   if (memory.maximumPages > release.maximumPages)
     return { skipped: `the module takes a memory of at most ${release.maximumPages} pages (its memory import's maximum); the vector's may grow to ${memory.maximumPages}` };

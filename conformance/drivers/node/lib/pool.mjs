@@ -7,9 +7,10 @@
 // bootstrap runs, and its garbage is collected), and a fuzzer's vectors grow
 // the memory in about one of four runs. The replacement is the same
 // instance with a new wasm instance under its JavaScript (Instance.rehome),
-// or, where that is off or fails, a new one; either is made while the
-// driver waits for the runner's next line (setImmediate: after the response
-// is written), so that it is ready when a vector of that size comes.
+// or, where that is off or fails, a new one; either is made after the
+// vector's answer is written, while the runner goes on (a rehome at once,
+// a new one from the event loop, as it awaits its compilation), so that it
+// is ready when a vector of that size comes.
 // Instances are all alike at creation (Release.image), so which one runs a
 // vector changes nothing it sees.
 export class InstancePool {

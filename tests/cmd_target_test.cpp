@@ -15,8 +15,8 @@
 #include <string>
 
 #include "conformance/runner/executor.h"
-#include "conformance/runner/loader.h"
 #include "conformance/targets/cmd_target.h"
+#include "vector_support.h"
 
 namespace memconform::conformance {
 namespace {
@@ -28,17 +28,9 @@ constexpr const char* kCountingDriver =
     " b=$((n * 65536)); echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":$b,\\\"events\\\":[],\\\"byteLength\\\":$b}],"
     "\\\"final\\\":{\\\"byteLength\\\":$b,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done";
 
-Vector vectorOf(const std::string& id, int pages, const std::string& op) {
-  std::vector<LoadError> errors;
-  VectorFile file = loadVectorFile("t.json", R"({"schema":"memconform-vectors/1","area":"mem","description":"d","vectors":[
-      {"id":")" + id + R"(","rules":["MEM-1"],"source":"decided","setup":{"memory":{"initialPages":)" +
-                                                 std::to_string(pages) + R"(,"maximumPages":16}},"ops":[)" + op + "]}]}",
-                                   errors);
-  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : describe(errors.front()));
-  return file.vectors.front();
+Vector vectorNamed(const std::string& id, int pages) {
+  return testing::vectorWithMemory(id, pages, R"({"op":"byteLength"})");
 }
-
-Vector vectorNamed(const std::string& id, int pages) { return vectorOf(id, pages, R"({"op":"byteLength"})"); }
 
 // Answers every vector's one op with the length of the request line it read.
 std::string lineLengthDriver(const std::string& capabilities) {
@@ -63,7 +55,7 @@ double answer(CmdTarget& target, const Vector& vector) {
 }
 
 TEST(CmdTarget, LongStringsWrittenShortReachOnlyADriverThatDeclaresRepeatStringsAsTheyAre) {
-  const Vector v = vectorOf("long", 1, R"({"op":"scopedAllocMainArgv","list":["a",{"repeat":"xy","count":50000}]})");
+  const Vector v = testing::vectorWithMemory("long", 1, R"({"op":"scopedAllocMainArgv","list":["a",{"repeat":"xy","count":50000}]})");
   CmdTarget declares(lineLengthDriver(R"("repeat-strings")"));
   CmdTarget doesNot(lineLengthDriver(""));
   EXPECT_LT(answer(declares, v), 1000);     // {"repeat":"xy","count":50000}
@@ -116,12 +108,12 @@ TEST(CmdTarget, SAFE_2_EachAccessADriverReportsIsASafe2ViolationOfItsOp) {
       " echo \"{\\\"id\\\":$id,\\\"results\\\":[{\\\"value\\\":65536,\\\"events\\\":[],\\\"byteLength\\\":65536,"
       "\\\"accesses\\\":[\\\"" + access + "\\\",\\\"READ of size 4 at 8 (module-data: x) by /ops/0 byteLength, at g\\\"]}],"
       "\\\"final\\\":{\\\"byteLength\\\":65536,\\\"installed\\\":[],\\\"level\\\":0,\\\"live\\\":[]}}\"; done");
-  const VectorRun unexpected = runVector(vectorOf("a", 1, R"({"op":"byteLength","expect":{"value":65536}})"), target);
+  const VectorRun unexpected = runVector(testing::vectorWithMemory("a", 1, R"({"op":"byteLength","expect":{"value":65536}})"), target);
   ASSERT_EQ(unexpected.failures.size(), 2u);
   EXPECT_EQ(unexpected.failures[0].rule, "SAFE-2");
   EXPECT_EQ(unexpected.failures[0].actual, access);
   EXPECT_EQ(unexpected.failures[0].pointer, "/vectors/0/ops/0");
-  const VectorRun listed = runVector(vectorOf("b", 1, R"({"op":"byteLength","expect":{"value":65536,"violations":["SAFE-2"]}})"), target);
+  const VectorRun listed = runVector(testing::vectorWithMemory("b", 1, R"({"op":"byteLength","expect":{"value":65536,"violations":["SAFE-2"]}})"), target);
   EXPECT_TRUE(listed.failures.empty()) << listed.failures.front().actual;
 }
 

@@ -11,9 +11,9 @@
 #include <string>
 
 #include "conformance/runner/executor.h"
-#include "conformance/runner/loader.h"
 #include "conformance/targets/reference_target.h"
 #include "fuzz/remembered_runs.h"
+#include "vector_support.h"
 
 namespace memconform::fuzz {
 namespace {
@@ -32,18 +32,9 @@ class CountingTarget : public conformance::ReferenceTarget {
   int starts = 0;
 };
 
-Vector vectorOf(const std::string& id, int pages, const std::string& ops) {
-  std::vector<conformance::LoadError> errors;
-  conformance::VectorFile file = conformance::loadVectorFile(
-      "t.json", R"({"schema":"memconform-vectors/1","area":"mem","description":"d","vectors":[
-      {"id":")" + id + R"(","rules":["MEM-1"],"source":"decided","setup":{"memory":{"initialPages":)" +
-                    std::to_string(pages) + R"(,"maximumPages":16}},"ops":[)" + ops + "]}]}",
-      errors);
-  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : describe(errors.front()));
-  return file.vectors.front();
+Vector byteLength(const std::string& id, int pages) {
+  return testing::vectorWithMemory(id, pages, R"({"op":"byteLength"})");
 }
-
-Vector byteLength(const std::string& id, int pages) { return vectorOf(id, pages, R"({"op":"byteLength"})"); }
 
 // How fuzz_differential runs the other target: the remembered run, or a run
 // now, remembered.
@@ -84,12 +75,12 @@ TEST(RememberedRuns, ARememberedRunsOpsOutliveTheVectorItWasMadeFrom) {
   RememberedRuns runs(4);
   CountingTarget target;
   const std::string ops = R"({"op":"push"},{"op":"call","body":[{"op":"byteLength"}]},{"op":"pop"})";
-  auto first = std::make_unique<Vector>(vectorOf("a", 1, ops));
+  auto first = std::make_unique<Vector>(testing::vectorWithMemory("a", 1, ops));
   std::vector<conformance::OpKind> kinds;
   for (const auto& opRun : run(runs, *first, target).ops) kinds.push_back(opRun.op->kind);
   ASSERT_EQ(kinds.size(), 4u);  // the call's body included
   first.reset();
-  const Vector again = vectorOf("a", 1, ops);
+  const Vector again = testing::vectorWithMemory("a", 1, ops);
   const VectorRun* remembered = runs.find(again);
   ASSERT_NE(remembered, nullptr);
   ASSERT_EQ(remembered->ops.size(), kinds.size());

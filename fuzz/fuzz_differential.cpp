@@ -144,7 +144,7 @@ void loadKnownFindings(const std::string& targetSpec) {
 // libFuzzer runs an input again, and LeakSanitizer over this process, after
 // each input that left more blocks allocated than it freed (its flag
 // -detect_leaks=1, the default). Against a driver every input it answers
-// does (its response is remembered), so half the inputs would run twice and
+// does (its run is remembered), so half the inputs would run twice and
 // count twice in exec/s, while the implementation's leaks are LEAK-1
 // findings of the driver, in its own process. So against a cmd: target the
 // flag is off unless the command line sets it; LeakSanitizer still checks

@@ -198,13 +198,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*other);  // a plugin or driver may implement part of the API
   const conformance::Vector& vector = sequence.vector();
-  const conformance::VectorRun* ranBefore = remembered ? remembered->find(vector) : nullptr;
+  const std::string form = remembered ? fuzz::RememberedRuns::formOf(vector) : std::string();
+  const conformance::VectorRun* ranBefore = remembered ? remembered->find(form) : nullptr;
   if (!ranBefore) other->prepare(vector);  // a driver runs it while the reference does
   const conformance::VectorRun expected = conformance::runVector(vector, *reference);
   conformance::VectorRun ranNow;
   if (!ranBefore) {
     ranNow = conformance::runVector(vector, *other);
-    if (remembered) remembered->remember(vector, ranNow);
+    if (remembered) remembered->remember(form, vector, ranNow);
   }
   const conformance::VectorRun& actual = ranBefore ? *ranBefore : ranNow;
   if (actual.status == conformance::VectorRun::Status::Skipped && expected.status == conformance::VectorRun::Status::Completed) {

@@ -39,27 +39,15 @@ std::string RememberedRuns::formOf(const Vector& vector) {
   return conformance::toJson(vector).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-const std::string& RememberedRuns::cachedForm(const Vector& vector) {
-  if (lastVector_ != &vector) {
-    lastForm_ = formOf(vector);
-    lastVector_ = &vector;
-  }
-  return lastForm_;
-}
-
-const VectorRun* RememberedRuns::find(const Vector& vector) {
-  lastVector_ = nullptr;  // a vector at the same address may have other ops now
-  const auto it = runs_.find(cachedForm(vector));
+const VectorRun* RememberedRuns::find(const std::string& form) {
+  const auto it = runs_.find(form);
   if (it == runs_.end()) return nullptr;
   ++hits_;
   return &it->second->run;
 }
 
-void RememberedRuns::remember(const Vector& vector, const VectorRun& run) {
-  if (entries_ == 0 || run.status == VectorRun::Status::Error) return;
-  const std::string& form = cachedForm(vector);
-  lastVector_ = nullptr;
-  if (runs_.count(form)) return;
+void RememberedRuns::remember(const std::string& form, const Vector& vector, const VectorRun& run) {
+  if (entries_ == 0 || run.status == VectorRun::Status::Error || runs_.count(form)) return;
   if (order_.size() >= entries_) {
     runs_.erase(order_.front());
     order_.pop_front();

@@ -25,12 +25,13 @@ class RememberedRuns {
   // At most `entries` runs, the oldest forgotten first.
   explicit RememberedRuns(std::size_t entries) : entries_(entries) {}
 
-  // The remembered run of a vector like `vector` (nullptr if none), valid
-  // until the next remember(). Its ops point into the remembered copy of
-  // the vector, which is like `vector` in every field a run depends on.
-  const conformance::VectorRun* find(const conformance::Vector& vector);
-  // Remembers `run`, the run of `vector` (unless it is an error).
-  void remember(const conformance::Vector& vector, const conformance::VectorRun& run);
+  // The remembered run of a vector of this form (formOf; nullptr if none),
+  // valid until the next remember(). Its ops point into the remembered copy
+  // of the vector, which is like the caller's in every field a run depends on.
+  const conformance::VectorRun* find(const std::string& form);
+  // Remembers `run`, the run of `vector`, whose form is `form` (unless the
+  // run is an error).
+  void remember(const std::string& form, const conformance::Vector& vector, const conformance::VectorRun& run);
 
   std::size_t hits() const { return hits_; }
 
@@ -44,15 +45,9 @@ class RememberedRuns {
     conformance::Vector vector;  // the run's ops point into it
     conformance::VectorRun run;
   };
-  // The form of the last vector find() was asked for (remember() usually
-  // follows with the same vector).
-  const std::string& cachedForm(const conformance::Vector& vector);
-
   std::size_t entries_, hits_ = 0;
   std::unordered_map<std::string, std::unique_ptr<Entry>> runs_;
   std::deque<std::string> order_;  // keys of runs_, oldest first
-  const conformance::Vector* lastVector_ = nullptr;
-  std::string lastForm_;
 };
 
 }  // namespace memconform::fuzz

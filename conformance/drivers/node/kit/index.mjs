@@ -81,10 +81,16 @@ export function writtenOut(j) {
 // before it waits on fd 0: the runner's next op usually follows within
 // microseconds, and a process that sleeps wakes tens of microseconds after
 // it is written (docs/PERFORMANCE.md).
+//
+// Answers are written when the kit is about to wait for the runner's next
+// line (next() with no whole line read), not one by one: the answers to
+// the ops ahead that one read brought go out in one write, and the runner
+// wakes once for them.
 const SPIN_MS = 0.2;
 class Lines {
   #buffer = Buffer.alloc(1 << 16);
   #pending = '';
+  #unsent = '';
   // Only for a pipe: a file opened again would be read from its start.
   #polled = (() => {
     try {
@@ -101,6 +107,7 @@ class Lines {
         this.#pending = this.#pending.slice(newline + 1);
         return line;
       }
+      this.flush();
       const n = this.#read();
       if (n === 0) return undefined;
       this.#pending += this.#buffer.toString('utf8', 0, n);
@@ -108,23 +115,36 @@ class Lines {
   }
   #read() {
     if (this.#polled !== undefined) {
-      const until = performance.now() + SPIN_MS;
       // Each empty read throws an EAGAIN error: without a stack trace
       // it costs a small object, not a walk of the stack (and its garbage).
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        do {
-          try {
-            return readSync(this.#polled, this.#buffer, 0, this.#buffer.length, null);
-          } catch (e) {
-            if (e.code !== 'EAGAIN') break;
-          }
-        } while (performance.now() < until);
+        const n = this.#readNow() ?? this.#spin();
+        if (n !== undefined) return n;
       } finally {
         Error.stackTraceLimit = limit;
       }
     }
+    return this.#wait();
+  }
+  // What the pipe holds within SPIN_MS; undefined if nothing came.
+  #spin() {
+    const until = performance.now() + SPIN_MS;
+    let n;
+    while ((n = this.#readNow()) === undefined && performance.now() < until);
+    return n;
+  }
+  // What the pipe holds now, or undefined if it is empty (or cannot be
+  // read without waiting).
+  #readNow() {
+    try {
+      return readSync(this.#polled, this.#buffer, 0, this.#buffer.length, null);
+    } catch {
+      return undefined;
+    }
+  }
+  #wait() {
     for (;;) {
       try {
         return readSync(0, this.#buffer, 0, this.#buffer.length, null);
@@ -136,7 +156,13 @@ class Lines {
     }
   }
   send(j) {
-    const bytes = Buffer.from(JSON.stringify(j) + '\n');
+    this.#unsent += JSON.stringify(j) + '\n';
+  }
+  // What send() kept, written now.
+  flush() {
+    if (this.#unsent === '') return;
+    const bytes = Buffer.from(this.#unsent);
+    this.#unsent = '';
     for (let at = 0; at < bytes.length;) {
       try {
         at += writeSync(1, bytes, at);
@@ -413,13 +439,25 @@ async function serveLines(adapter) {
   const ops = [...Object.keys(adapter.ops), ...(adapter.call ? ['call'] : [])];
   // opsAhead: Lines keeps what it read past the line it returns, so the
   // runner may write the next ops' lines before it reads an answer.
+  // Answers kept for one write go out however the driver ends: an
+  // exception's exit too, so the runner sees which op the driver died in.
+  process.on('exit', () => {
+    try {
+      kit.lines.flush();
+    } catch {
+      // the runner is gone: nobody to tell
+    }
+  });
   kit.lines.send({ hello: 'memconform-driver', protocol: 2, ...adapter.hello, capabilities, ops, opsAhead: true });
   for (let line; (line = kit.lines.next()) !== undefined;) {
     if (!line.trim()) continue;
     kit.lines.send(await kit.answer(JSON.parse(line)));
     const after = kit.after;
     kit.after = undefined;
-    after?.();
+    if (after) {
+      kit.lines.flush();  // the runner goes on while the instance is reset
+      after();
+    }
   }
   adapter.close?.();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <utility>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -191,6 +192,14 @@ std::string DriverProcess::readLine(std::chrono::microseconds spin) {
   if (pid_ <= 0) failed(DriverFailure::Kind::Crash, "not running");
   const auto deadline = Clock::now() + limits_.timeout;
   const auto spinUntil = Clock::now() + spin;
+  // Spinning starts when the first read finds nothing, if the gate lets it
+  // (SpinGate), and ends with data or at spinUntil.
+  bool maySpin = spin.count() > 0, spinning = false;
+  long switchesBefore = 0;
+  const auto endSpin = [&](bool gotData) {
+    spinning = false;
+    spinGate_.spun(gotData && involuntaryContextSwitches() == switchesBefore);
+  };
   std::size_t searched = 0;
   std::array<char, 65536> buffer;
   for (;;) {
@@ -205,13 +214,19 @@ std::string DriverProcess::readLine(std::chrono::microseconds spin) {
       failed(DriverFailure::Kind::Protocol, "wrote a line longer than " + std::to_string(limits_.maxLineBytes) + " bytes");
     const ssize_t n = read(out_, buffer.data(), buffer.size());
     if (n > 0) {
+      if (spinning) endSpin(true);
       pending_.append(buffer.data(), static_cast<std::size_t>(n));
       continue;
     }
     if (n == 0) failed(DriverFailure::Kind::Crash, "closed its output (" + exitDescription() + ")");
     if (errno == EINTR) continue;
     if (errno != EAGAIN) failed(DriverFailure::Kind::Crash, std::string("cannot read from it: ") + std::strerror(errno));
-    if (spin.count() > 0 && Clock::now() < spinUntil) continue;
+    if (std::exchange(maySpin, false) && spinGate_.open()) {
+      spinning = true;
+      switchesBefore = involuntaryContextSwitches();
+    }
+    if (spinning && Clock::now() < spinUntil) continue;
+    if (spinning) endSpin(false);
     if (!waitFor(out_, POLLIN, deadline))
       failed(DriverFailure::Kind::Timeout, "wrote no complete line within " + std::to_string(limits_.timeout.count()) + " ms");
   }

@@ -26,6 +26,7 @@
 // an Emscripten resize policy over that memory; kit.staleUse(view) reports
 // a use of a view the memory has detached.
 import { constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { SpinGate, involuntaryContextSwitches } from './spin_gate.mjs';
 
 // start(): the implementation cannot be set up as the setup says.
 export class Skip extends Error {}
@@ -80,7 +81,8 @@ export function writtenOut(j) {
 // A read tries a non-blocking descriptor of the same pipe for SPIN_MS
 // before it waits on fd 0: the runner's next op usually follows within
 // microseconds, and a process that sleeps wakes tens of microseconds after
-// it is written (docs/PERFORMANCE.md).
+// it is written (docs/PERFORMANCE.md); not while other processes want this
+// core (spin_gate.mjs).
 //
 // Answers are written when the kit is about to wait for the runner's next
 // line (next() with no whole line read), not one by one: the answers to
@@ -91,6 +93,7 @@ class Lines {
   #buffer = Buffer.alloc(1 << 16);
   #pending = '';
   #unsent = '';
+  #gate = new SpinGate();
   // Only for a pipe: a file opened again would be read from its start.
   #polled = (() => {
     try {
@@ -128,11 +131,15 @@ class Lines {
     }
     return this.#wait();
   }
-  // What the pipe holds within SPIN_MS; undefined if nothing came.
+  // What the pipe holds within SPIN_MS, if the gate lets this wait spin;
+  // undefined if nothing came.
   #spin() {
+    if (!this.#gate.open()) return undefined;
+    const switchesBefore = involuntaryContextSwitches();
     const until = performance.now() + SPIN_MS;
     let n;
     while ((n = this.#readNow()) === undefined && performance.now() < until);
+    this.#gate.spun(n !== undefined && involuntaryContextSwitches() === switchesBefore);
     return n;
   }
   // What the pipe holds now, or undefined if it is empty (or cannot be

@@ -33,7 +33,9 @@
 #                                            @sqlite.org/sqlite-wasm release
 #                                            through the Node driver against
 #                                            the reference in its dialect
-#                                            (default 60 s); exit 1 on a finding
+#                                            (default 60 s), one process per
+#                                            core unless FUZZ_PROCESSES says
+#                                            otherwise; exit 1 on a finding
 #   scripts/fuzz.sh release-throughput RELEASE [SECONDS]
 #                                            exec/s of `release` (one process,
 #                                            one per core, and with instances
@@ -376,6 +378,9 @@ case $what in
   release)
     release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}
     dialect=$(dialectOf "$release")
+    # A fuzzer and its driver take turns (an op at a time), so one pair
+    # keeps about one core busy: a pair per core fuzzes twice as much.
+    export FUZZ_PROCESSES=${FUZZ_PROCESSES:-$(nproc)}
     MEMCONFORM_TARGET=$(releaseTarget "$release") \
       MEMCONFORM_REFERENCE="reference?dialect=$dialect" run fuzz_differential "${3:-60}" "release-$release"
     ;;

@@ -104,6 +104,15 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const v
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uint8_t byte, std::uint64_t n) {
   callerWrites_ += n != 0;
+  if (byte == 0) {
+    // Zeroes outside the range written so far are there already (as in
+    // internalFill): an mmapAlloc'd megabyte (ALIGN-2) would otherwise
+    // touch every page of it, a byte at a time.
+    const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
+    const std::uint64_t from = std::max<std::uint64_t>(address, writtenBegin), to = std::min<std::uint64_t>(address + n, writtenEnd);
+    address = from;
+    n = to > from ? to - from : 0;
+  }
   written(address, n);
   volatile std::uint8_t* dst = storage_->base() + address;
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;

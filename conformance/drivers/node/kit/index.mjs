@@ -72,8 +72,30 @@ export const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Int16Array', 'U
 // written out.
 export function writtenOut(j) {
   if (Array.isArray(j)) return j.map(writtenOut);
-  if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return j.repeat.repeat(j.count);
+  if (j && typeof j === 'object' && typeof j.repeat === 'string' && Number.isInteger(j.count)) return repeated(j.repeat, j.count);
   return j;
+}
+
+// TEXT.repeat(N), the same string object for the same long string asked
+// again (a fuzzer sends its few lengths over and over): V8 builds a repeat
+// as a tree of halves and copies it flat at the first use, which for the
+// 9 MiB strings that make a helper grow the memory was 6% of the driver's
+// time (docs/PERFORMANCE.md). Strings are immutable; the last few are kept.
+const REPEATS_KEPT = 4;
+const repeats = new Map();  // `${N}:${TEXT}` -> string, least recently used first
+function repeated(text, count) {
+  const key = `${count}:${text}`;
+  const s = repeats.get(key) ?? text.repeat(count);
+  keepRecent(repeats, key, s, REPEATS_KEPT);
+  return s;
+}
+
+// map.set(key, value) in a map that keeps the `size` keys set last (its
+// insertion order: least recently set first).
+export function keepRecent(map, key, value, size) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > size) map.delete(map.keys().next().value);
 }
 
 // Lines on fd 0 and fd 1, read and written synchronously: a call's body

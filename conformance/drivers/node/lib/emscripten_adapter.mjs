@@ -12,8 +12,7 @@
 // views are fresh) where one resize reaches it exactly; other setups are
 // skipped.
 import { parseArgs } from 'node:util';
-import { Skip, Unsupported } from '../kit/index.mjs';
-import { keepRecent } from './pool.mjs';
+import { Skip, Unsupported, keepRecent } from '../kit/index.mjs';
 
 const PAGE = 65536;
 // Instances whose memory is at most this large are used again: copying a

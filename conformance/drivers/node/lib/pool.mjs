@@ -1,3 +1,5 @@
+import { keepRecent } from '../kit/index.mjs';
+
 // Instances ready for a vector, one per memory size asked for lately (a
 // fuzzer's vectors come in a few sizes; four in a fuzz_differential run):
 // each is reset to the state it was created in after every vector
@@ -105,14 +107,6 @@ export class InstancePool {
     made.catch(() => {});  // a refused memory: take() makes it again and says why
     this.making.set(key, made);
   }
-}
-
-// map.set(key, value) in a map that keeps the `size` keys set last (its
-// insertion order: least recently set first).
-export function keepRecent(map, key, value, size) {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > size) map.delete(map.keys().next().value);
 }
 
 // One more instance replaced for this reason (--stats).

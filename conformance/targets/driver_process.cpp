@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include <array>
-#include <utility>
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 

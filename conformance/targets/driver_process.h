@@ -66,7 +66,7 @@ class DriverProcess {
   // to be woken: a driver that answers within microseconds (protocol 2, an
   // op at a time) is read at once, instead of after the wake-up of a
   // process that slept (tens of microseconds between cores of a VM); not
-  // while other processes want this core (SpinGate).
+  // while its spins do not pay (SpinGate).
   std::string readLine(std::chrono::microseconds spin = std::chrono::microseconds{0});
 
   std::string stderrTail() const { return stderr_; }
@@ -90,7 +90,7 @@ class DriverProcess {
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;  // the driver's stdin, stdout, stderr (our ends)
   std::string pending_;                // stdout bytes after the last line read
-  SpinGate spinGate_;                  // whether readLine spins (shut while this core is wanted elsewhere)
+  SpinGate spinGate_;                  // whether readLine spins (shut while spins do not pay)
   std::string stderr_;                 // the last limits_.stderrTailBytes of stderr
   std::string line_;                   // the stderr line being read, for the headline
   std::string headline_;

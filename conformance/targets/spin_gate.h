@@ -28,7 +28,7 @@ class SpinGate {
   void spun(bool paid);
 
  private:
-  unsigned shutFor_ = 0;  // how many waits a preempted spin shuts the gate for
+  unsigned shutFor_ = 0;  // how many waits a spin that did not pay shuts the gate for
   unsigned shutLeft_ = 0;
 };
 

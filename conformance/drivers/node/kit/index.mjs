@@ -103,8 +103,9 @@ export function keepRecent(map, key, value, size) {
 // A read tries a non-blocking descriptor of the same pipe for SPIN_MS
 // before it waits on fd 0: the runner's next op usually follows within
 // microseconds, and a process that sleeps wakes tens of microseconds after
-// it is written (docs/PERFORMANCE.md); not while other processes want this
-// core (spin_gate.mjs).
+// it is written (docs/PERFORMANCE.md); not while its spins do not pay
+// (spin_gate.mjs: with more busy processes than cores they hold a core
+// the runner waits for).
 //
 // Answers are written when the kit is about to wait for the runner's next
 // line (next() with no whole line read), not one by one: the answers to

@@ -16,7 +16,7 @@
 export const MAX_SHUT = 1024;
 
 export class SpinGate {
-  #shutFor = 0;  // how many waits a preempted spin shuts the gate for
+  #shutFor = 0;  // how many waits a spin that did not pay shuts the gate for
   #shutLeft = 0;
 
   // Whether this wait may spin: false while the gate is shut.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #include "core/asan_poison.h"
@@ -104,18 +105,20 @@ MEMCONFORM_CALLER_ACCESS void LinearMemory::callerWrite(Address address, const v
 
 MEMCONFORM_CALLER_ACCESS void LinearMemory::callerFill(Address address, std::uint8_t byte, std::uint64_t n) {
   callerWrites_ += n != 0;
-  if (byte == 0) {
-    // Zeroes outside the range written so far are there already (as in
-    // internalFill): an mmapAlloc'd megabyte (ALIGN-2) would otherwise
-    // touch every page of it, a byte at a time.
-    const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
-    const std::uint64_t from = std::max<std::uint64_t>(address, writtenBegin), to = std::min<std::uint64_t>(address + n, writtenEnd);
-    address = from;
-    n = to > from ? to - from : 0;
-  }
+  // Zeroes outside the range written so far are there already: an
+  // mmapAlloc'd megabyte (ALIGN-2) would otherwise touch every page of it,
+  // a byte at a time.
+  if (byte == 0) std::tie(address, n) = writtenPart(address, n);
   written(address, n);
   volatile std::uint8_t* dst = storage_->base() + address;
   for (std::uint64_t i = 0; i < n; ++i) dst[i] = byte;
+}
+
+std::pair<Address, std::uint64_t> LinearMemory::writtenPart(Address address, std::uint64_t n) const {
+  const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
+  const std::uint64_t from = std::max<std::uint64_t>(address, writtenBegin), to = std::min<std::uint64_t>(address + n, writtenEnd);
+  if (to <= from) return {address, 0};  // nothing written there (from may be past the memory)
+  return {from, to - from};
 }
 
 std::size_t LinearMemory::insideMemory(Address address, std::size_t n) const {
@@ -138,9 +141,8 @@ void LinearMemory::internalFill(Address address, std::uint8_t byte, std::size_t 
   // a poisoned byte takes the full memset, so that ASan reports it.
   n = insideMemory(address, n);
   if (byte == 0 && !asan::anyPoisoned(storage_->base() + address, n)) {
-    const auto [writtenBegin, writtenEnd] = storage_->writtenRange();
-    const std::size_t from = std::max<std::size_t>(address, writtenBegin), to = std::min(address + n, writtenEnd);
-    if (from < to) std::memset(storage_->base() + from, 0, to - from);
+    const auto [from, length] = writtenPart(address, n);
+    std::memset(storage_->base() + from, 0, length);
     return;
   }
   written(address, n);

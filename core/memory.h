@@ -126,6 +126,10 @@ class LinearMemory {
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
   void written(Address address, std::uint64_t n);
   std::size_t insideMemory(Address address, std::size_t n) const;  // how much of [address, +n) is inside
+  // The part of [address, +n) that may be nonzero: what lies in the range
+  // written so far (the rest is zero, as the storage came: a fill of zeroes
+  // need not touch it); `address` and length 0 if none of it was written.
+  std::pair<Address, std::uint64_t> writtenPart(Address address, std::uint64_t n) const;
 
   MemoryConfig config_;
   GrowthFaults faults_;

@@ -102,5 +102,28 @@ TEST(OpsAhead, AnOpWaitsForTheAnswerThatBindsItsNameAgain) {
   EXPECT_EQ(answers(true, v), (std::vector<double>{10, 101, 20, 200}));
 }
 
+// A kit driver that dies at the third of three ops written in one batch
+// (tests/drivers/kit_dies_driver.mjs): the kit kept its answers to the first
+// two for one write, and writes them as the process exits, so the runner
+// has their values and reports the driver's end at the op it died in, the
+// third, not at the first (whose answer would be lost with the process).
+void diesAtTheThirdOp(const std::string& how) {
+  const auto target = makeTarget("cmd:node " + std::string(MEMCONFORM_SOURCE_DIR) + "/tests/drivers/kit_dies_driver.mjs --die " + how);
+  const VectorRun run = runVector(vectorWith(R"({"op":"byteLength"},{"op":"byteLength"},{"op":"byteLength"})"), *target);
+  ASSERT_EQ(run.status, VectorRun::Status::Error) << run.reason;
+  ASSERT_EQ(run.ops.size(), 2u) << run.reason;  // the ops that have an answer
+  for (std::size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(run.ops[i].observed) << "op " << i << ": no answer; " << run.reason;
+    const double* value = run.ops[i].observed->value.get<double>();
+    ASSERT_TRUE(value) << "op " << i << ": not a number";
+    EXPECT_EQ(*value, 10.0 * static_cast<double>(i + 1)) << "op " << i;
+  }
+  EXPECT_EQ(run.reason.rfind("crash: ", 0), 0u) << run.reason;
+  EXPECT_NE(run.reason.find("(at /vectors/0/ops/2)"), std::string::npos) << run.reason;
+}
+
+TEST(OpsAhead, AKitDriverThatExitsStillAnswersTheOpsItRan) { diesAtTheThirdOp("exit"); }
+TEST(OpsAhead, AKitDriverThatThrowsOutStillAnswersTheOpsItRan) { diesAtTheThirdOp("throw"); }
+
 }  // namespace
 }  // namespace memconform::conformance

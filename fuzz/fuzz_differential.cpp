@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/expectations.h"
+#include "core/asan_poison.h"
 #include "conformance/targets/driver_hello.h"
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
@@ -159,8 +160,12 @@ void noLeakCheckAfterEachInput(int* argc, char*** argv) {
   withFlag.push_back(nullptr);
   *argv = withFlag.data();
   *argc += 1;
-  std::fprintf(stderr, "fuzz_differential: -detect_leaks=0: against a driver, leaks are its LEAK-1 findings; "
-                       "LeakSanitizer checks this process at exit (set -detect_leaks=1 to check after each input)\n");
+  if (asan::enabled())
+    std::fprintf(stderr, "fuzz_differential: -detect_leaks=0: against a driver, leaks are its LEAK-1 findings; "
+                         "LeakSanitizer checks this process at exit (set -detect_leaks=1 to check after each input)\n");
+  else  // the fuzz-ubsan preset (scripts/fuzz.sh peerBuild)
+    std::fprintf(stderr, "fuzz_differential: built without AddressSanitizer: the driver's leaks and out-of-bounds accesses are "
+                         "its findings (LEAK-1, SAFE-2); this process's own memory is not checked (the fuzz preset's build does)\n");
 }
 }  // namespace
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzing: builds the `fuzz` preset (libFuzzer + ASan + UBSan) and runs the
 # targets with their seed corpus (corpus/<target>/), dictionary and options
-# (fuzz/<target>.dict, fuzz/<target>.options), time-bounded.
+# (fuzz/<target>.dict, fuzz/<target>.options), time-bounded. Runs against an
+# implementation in another process (release, driver-mutants, driver) use
+# the `fuzz-ubsan` preset's fuzz_differential instead (peerBuild below).
 #
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]   run one target or all of them
 #                                            (default: all, 20 s each); exit 1
@@ -114,6 +116,21 @@ if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --build --preset fuzz -j "$(nproc)" >/dev/null
 fi
 bin=build/fuzz/bin
+# Fuzzing an implementation in another process (release, driver-mutants,
+# driver): the fuzzer's ASan checks none of that implementation's code, the
+# harness's own being fuzzed under ASan by the other targets, and it cost
+# those runs a fifth to a half of their exec/s (docs/PERFORMANCE.md). They
+# run the fuzz-ubsan preset's fuzz_differential (UBSan, no ASan) unless
+# MEMCONFORM_PEER_ASAN=1; their findings are turned into vectors by the ASan
+# build's memconform ($mc) all the same.
+peerBuild() {
+  [[ ${MEMCONFORM_PEER_ASAN:-0} == 1 ]] && return 0
+  if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
+    cmake --preset fuzz-ubsan >/dev/null
+    cmake --build --preset fuzz-ubsan -j "$(nproc)" >/dev/null
+  fi
+  bin=build/fuzz-ubsan/bin
+}
 # The runs start in other folders.
 [[ -z ${MEMCONFORM_EXPECTATIONS:-} ]] || export MEMCONFORM_EXPECTATIONS=$(realpath "$MEMCONFORM_EXPECTATIONS")
 mc=$bin/memconform
@@ -358,6 +375,7 @@ case $what in
     runs=${seconds:-3}
     secs=${3:-120}
     driver=conformance/drivers/node/driver.mjs
+    peerBuild
     printf '%-34s %8s %8s  (%s runs each, at most %s s per run, against reference?dialect=sqlite-wasm-3.54)\n' \
       "driver mutant" "median" "slowest" "$runs" "$secs"
     for m in $(node "$driver" --list-mutants | awk '{print $1}'); do
@@ -378,6 +396,7 @@ case $what in
   release)
     release=${2:?usage: scripts/fuzz.sh release 3.54.1-build1|3.41.2 [SECONDS]}
     dialect=$(dialectOf "$release")
+    peerBuild
     # A fuzzer and its driver take turns (an op at a time), so one pair
     # keeps about one core busy: a pair per core fuzzes twice as much.
     export FUZZ_PROCESSES=${FUZZ_PROCESSES:-$(nproc)}
@@ -392,9 +411,18 @@ case $what in
     # and as one process per core. Each run starts from the seed corpus.
     release=${2:?usage: scripts/fuzz.sh release-throughput 3.54.1-build1|3.41.2 [SECONDS]}
     secs=${3:-60} dialect=$(dialectOf "$release")
-    # The driver as it runs fastest; and once with the access check, for its cost.
+    # Every row in the build `release` fuzzes with (peerBuild), and the
+    # last row once more in the fuzz preset's (ASan too), for what ASan costs.
+    asanBin=$bin
+    peerBuild
+    # The driver as it runs fastest; and with the access check, for its cost.
     MEMCONFORM_TARGET=$(releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
       FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release-checked >/dev/null || true
+    # As `release` runs: a process per core, accesses checked.
+    MEMCONFORM_TARGET=$(FUZZ_PROCESSES=$(nproc) releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=$(nproc) run fuzz_differential "$secs" throughput-release-processes >/dev/null || true
+    MEMCONFORM_TARGET=$(FUZZ_PROCESSES=$(nproc) releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
+      FUZZ_PROCESSES=$(nproc) bin=$asanBin run fuzz_differential "$secs" throughput-release-processes-asan >/dev/null || true
     export MEMCONFORM_ACCESS_CHECK=0
     FUZZ_PROCESSES=1 run fuzz_empty 5 throughput-empty >/dev/null || true
     MEMCONFORM_TARGET="reference?dialect=$dialect" MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
@@ -403,14 +431,13 @@ case $what in
       FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release >/dev/null || true
     MEMCONFORM_TARGET="$(releaseTarget "$release") --fresh-instances" MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
       FUZZ_PROCESSES=1 run fuzz_differential "$secs" throughput-release-fresh >/dev/null || true
-    MEMCONFORM_TARGET=$(FUZZ_PROCESSES=$(nproc) releaseTarget "$release") MEMCONFORM_REFERENCE="reference?dialect=$dialect" \
-      FUZZ_PROCESSES=$(nproc) run fuzz_differential "$secs" throughput-release-processes >/dev/null || true
-    printf '%-62s %12s\n' "fuzz_differential, $secs s each, seed corpus" "exec/s"
+    printf '%-62s %12s\n' "fuzz_differential ($bin), $secs s each, seed corpus" "exec/s"
     for row in "fuzz_empty (5 s):throughput-empty" "reference against the reference in its dialect:throughput-reference" \
                "$release through the Node driver, unchecked:throughput-release" \
                "$release, accesses checked (the driver's default):throughput-release-checked" \
                "$release, instances bootstrapped again (--fresh-instances):throughput-release-fresh" \
-               "$release, $(nproc) processes (sum):throughput-release-processes"; do
+               "$release, $(nproc) processes, checked, as \`release\` runs (sum):throughput-release-processes" \
+               "the same, the fuzzer under ASan too (MEMCONFORM_PEER_ASAN=1):throughput-release-processes-asan"; do
       printf '%-62s %12s\n' "${row%%:*}" "$(cat "$work/${row##*:}/execs")"
     done
     ;;
@@ -422,6 +449,7 @@ case $what in
   driver)
     label=${2:?usage: scripts/fuzz.sh driver LABEL 'COMMAND' [SECONDS]}
     command=${3:?usage: scripts/fuzz.sh driver LABEL 'COMMAND' [SECONDS]}
+    peerBuild
     MEMCONFORM_TARGET="cmd:$command" run fuzz_differential "${4:-20}" "differential-$label"
     ;;
   throughput)

@@ -97,9 +97,11 @@ case $gate in
     grep -E '^FAIL .*\[SAFE-1\]' "$reports/replay-wasm-overlap.txt" | cut -c 1-160 ||
       fail "the overlapping allocator failed, but by no SAFE-1 failure" ;;
   mutants) "$mc" mutants --json "$reports/mutants.json" ;;   # every planted bug is caught
-  fuzz-build)                       # the fuzz preset, for every gate below (fixture)
+  fuzz-build)                       # the fuzz presets, for every gate below (fixture)
     cmake --preset fuzz >/dev/null
-    cmake --build --preset fuzz -j "$(nproc)" ;;
+    cmake --build --preset fuzz -j "$(nproc)"
+    cmake --preset fuzz-ubsan >/dev/null   # fuzzing other processes (scripts/fuzz.sh peerBuild)
+    cmake --build --preset fuzz-ubsan -j "$(nproc)" ;;
   fuzz-all) bash scripts/fuzz.sh all 20 ;;   # every fuzz target, 20 s, finds nothing
   fuzz-wasm-overlap)                # fuzz_wasm finds the overlapping allocator by SAFE-1 within 60 s
     if bash scripts/fuzz.sh wasm build/fuzz/wasm/overlap.wasm 60 >"$reports/fuzz-wasm-overlap.txt"; then

@@ -149,6 +149,7 @@ bool peeksPointers(const Op& op) {
 
 void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
   out.refrees.clear();
+  out.dangling.clear();
   out.result.clear();
   if (!run.observed) {
     out.events.clear();
@@ -162,7 +163,9 @@ void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
   for (const auto& e : o.events) {
     if (ownGrowth && (std::holds_alternative<GrowEvent>(e) || std::holds_alternative<ResizeAttemptEvent>(e))) continue;
     const auto* d = std::get_if<DeallocEvent>(&e);
-    out.refrees.push_back(d && !freed_.insert(d->ptr).second);
+    const bool refree = d && !freed_.insert(d->ptr).second;
+    out.refrees.push_back(refree);
+    out.dangling.push_back(refree && !sizes_.count(d->ptr));
     if (events == out.events.size()) out.events.emplace_back();
     std::string& text = out.events[events++];
     text.clear();
@@ -284,6 +287,20 @@ bool onlyRefreesDiffer(const Canonicalizer::Outcome& x, const Canonicalizer::Out
   return true;
 }
 
+// Whether the reference's outcome `x` frees a dangling pointer twice after
+// the same events as the target's `y`, and the target frees there an
+// address it freed before too (whatever block its allocator has put there
+// since): a real allocator's heap is corrupt from that free on (it may trap
+// in free, or hand a block out twice), so what the target does from there
+// is that allocator's (SCOPE-3).
+bool bothFreeADanglingPointerAfterTheSameEvents(const Canonicalizer::Outcome& x, const Canonicalizer::Outcome& y) {
+  for (std::size_t i = 0; i < x.events.size() && i < y.events.size(); ++i) {
+    if (x.dangling[i]) return y.refrees[i] || x.events[i] == y.events[i];
+    if (x.events[i] != y.events[i]) return false;
+  }
+  return false;
+}
+
 // Whether an op replaced the buffer without changing its length (grow(0)).
 bool replacedSameLength(const OpRun& r) { return hasGrow(r, false); }
 
@@ -383,6 +400,10 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     // frees the block each allocator put at that address (SCOPE-3): the C
     // heap is the allocator's from here on, and the rest is not compared.
     if (options.ownAllocator && !(x == y) && onlyRefreesDiffer(x, y)) return std::nullopt;
+    // Nor once both free a dangling pointer twice: the events before that
+    // free are compared, what follows it is the allocator's, even where
+    // this op agrees (the heap is corrupt from there).
+    if (options.ownAllocator && bothFreeADanglingPointerAfterTheSameEvents(x, y)) return std::nullopt;
     if (!(x == y)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();

@@ -63,6 +63,10 @@ class Canonicalizer {
     // For each event: a dealloc of an address this run freed before (what
     // block, if any, is there now is the allocator's). Not compared.
     std::vector<bool> refrees;
+    // For each event: a refree of an address that no alloc event has handed
+    // out again since, so that no block of the run is there: a dangling
+    // pointer freed twice (cstring-error-deallocs leaves one in its scope).
+    std::vector<bool> dangling;
     bool operator==(const Outcome& o) const { return events == o.events && result == o.result; }
   };
   // Into `out`, whose strings are reused: a run compares op after op, and

@@ -40,9 +40,10 @@
 #                                            otherwise; exit 1 on a finding
 #   scripts/fuzz.sh release-throughput RELEASE [SECONDS]
 #                                            exec/s of `release` (one process,
-#                                            one per core, and with instances
-#                                            bootstrapped again) against
-#                                            the reference target and
+#                                            one per core, that again with the
+#                                            fuzzer under ASan, and with
+#                                            instances bootstrapped again)
+#                                            against the reference target and
 #                                            fuzz_empty, in one run (default
 #                                            60 s each)
 #   scripts/fuzz.sh wasm MODULE.wasm [SECONDS]

@@ -179,6 +179,7 @@ class OpDecoder::Decoder {
     counter_ = 0;
     unwinding_ = 0;
     popsByNumber_ = false;
+    scopesUnknown_ = false;
     pops_ = 0;
     spare_.keep(vector_);  // a no-op, unless the last Sequence is still alive
   }
@@ -338,9 +339,11 @@ class OpDecoder::Decoder {
     });
   }
   // `scope` was popped: the blocks it owned are released.
+  // Once the model cannot tell which scope the glue's pops release
+  // (scopesUnknown_), a pop may release any scope's blocks.
   void released(const std::string& scope) {
     for (auto& b : blocks_)
-      if (b.owner == scope) b.live = false;
+      if (b.owner == scope || (scopesUnknown_ && !b.owner.empty())) b.live = false;
   }
   // A live readable block with room for `width` bytes, picked by the input.
   const Block* blockWithRoom(double width) {
@@ -501,6 +504,7 @@ class OpDecoder::Decoder {
           o.args["scope"] = num(in_.byte());
           model([&] {
             popsByNumber_ = true;  // any scope may be gone: so are the blocks of every scope
+            scopesUnknown_ = true;
             for (auto& b : blocks_)
               if (!b.owner.empty()) b.live = false;
           });
@@ -802,9 +806,13 @@ class OpDecoder::Decoder {
           // scopedAllocCall pops the top scope (call-pops-top,
           // core/dialects.h) releases another scope than its own, so which
           // scoped blocks are live is the glue's; the caller touches none.
-          if (pops_ != popsBefore || stack_.size() != levelBefore)
+          // Nor those it allocates later: the glue's top scope is then not
+          // the model's, and a pop may release either.
+          if (pops_ != popsBefore || stack_.size() != levelBefore) {
+            scopesUnknown_ = true;
             for (auto& b : blocks_)
               if (!b.owner.empty()) b.live = false;
+          }
           released(own);
           if (std::erase(stack_, own) == 0) unwinding_ = 0;
           else if (unwinding_ > 0) --unwinding_;
@@ -833,6 +841,9 @@ class OpDecoder::Decoder {
   std::vector<std::string> stack_;
   std::size_t unwinding_ = 0;  // calls the last throw still unwinds
   bool popsByNumber_ = false;
+  // The glue's scope stack may no longer be the model's (a pop by a raw
+  // number, a call that popped another scope than its own): released().
+  bool scopesUnknown_ = false;
   std::size_t pops_ = 0;  // scopes the model has seen popped (a call compares before and after its body)
   // A well-behaved caller's blocks, and its plain functions (name, installed).
   std::vector<Block> blocks_;

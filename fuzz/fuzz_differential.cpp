@@ -19,10 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/runner/expectations.h"
-#include "core/asan_poison.h"
 #include "conformance/targets/driver_hello.h"
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
+#include "core/asan_poison.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
 #include "fuzz/known_findings.h"

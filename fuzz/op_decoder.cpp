@@ -808,11 +808,8 @@ class OpDecoder::Decoder {
           // scoped blocks are live is the glue's; the caller touches none.
           // Nor those it allocates later: the glue's top scope is then not
           // the model's, and a pop may release either.
-          if (pops_ != popsBefore || stack_.size() != levelBefore) {
-            scopesUnknown_ = true;
-            for (auto& b : blocks_)
-              if (!b.owner.empty()) b.live = false;
-          }
+          // (released(own) then releases every scoped block.)
+          if (pops_ != popsBefore || stack_.size() != levelBefore) scopesUnknown_ = true;
           released(own);
           if (std::erase(stack_, own) == 0) unwinding_ = 0;
           else if (unwinding_ > 0) --unwinding_;

@@ -148,11 +148,11 @@ bool peeksPointers(const Op& op) {
 }  // namespace
 
 void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
+  out.eventsUpTo(0);
   out.refrees.clear();
   out.dangling.clear();
   out.result.clear();
   if (!run.observed) {
-    out.events.clear();
     out.result = run.note;
     return;
   }
@@ -166,12 +166,11 @@ void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
     const bool refree = d && !freed_.insert(d->ptr).second;
     out.refrees.push_back(refree);
     out.dangling.push_back(refree && !sizes_.count(d->ptr));
-    if (events == out.events.size()) out.events.emplace_back();
-    std::string& text = out.events[events++];
+    out.eventsUpTo(++events);
+    std::string& text = out.events.back();
     text.clear();
     appendEvent(text, e);
   }
-  out.events.resize(events);
   if (o.error) {
     out.result += "error ";
     out.result += errorKindName(*o.error);
@@ -189,6 +188,12 @@ void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
   }
   out.result += "value ";
   appendValue(out.result, o.value, k, places);
+}
+
+void Canonicalizer::Outcome::eventsUpTo(std::size_t n) {
+  for (; events.size() > n; events.pop_back()) spareEvents_.push_back(std::move(events.back()));
+  for (; events.size() < n && !spareEvents_.empty(); spareEvents_.pop_back()) events.push_back(std::move(spareEvents_.back()));
+  events.resize(n);
 }
 
 Canonicalizer::Outcome Canonicalizer::canonical(const OpRun& run) {
@@ -374,7 +379,8 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   bool sizeIsAllocators = false;
   BlocksPastTheEnd pastTheEnd[2];  // the reference's, the target's
   bool cachedViewsDetached = false;  // by a grow(0), on both sides, and not renewed since
-  Canonicalizer::Outcome x, y;  // each op's, in the same strings
+  // Each op's, in the same strings, from one comparison to the next.
+  thread_local Canonicalizer::Outcome x, y;
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];

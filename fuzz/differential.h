@@ -68,6 +68,11 @@ class Canonicalizer {
     // pointer freed twice (cstring-error-deallocs leaves one in its scope).
     std::vector<bool> dangling;
     bool operator==(const Outcome& o) const { return events == o.events && result == o.result; }
+    // `events` made `n` long, the strings it drops kept for the next op's.
+    void eventsUpTo(std::size_t n);
+
+   private:
+    std::vector<std::string> spareEvents_;
   };
   // Into `out`, whose strings are reused: a run compares op after op, and
   // under ASan every string allocated costs more than the comparison.

@@ -206,10 +206,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string form = remembered ? fuzz::RememberedRuns::formOf(vector) : std::string();
   const conformance::VectorRun* ranBefore = remembered ? remembered->find(form) : nullptr;
   if (!ranBefore) other->prepare(vector);  // a driver runs it while the reference does
-  const conformance::VectorRun expected = conformance::runVector(vector, *reference);
-  conformance::VectorRun ranNow;
+  // Into the runs of the input before: their records' buffers are reused.
+  static conformance::VectorRun expected, ranNow;
+  conformance::runVector(vector, *reference, expected);
   if (!ranBefore) {
-    ranNow = conformance::runVector(vector, *other);
+    conformance::runVector(vector, *other, ranNow);
     if (remembered) remembered->remember(form, vector, ranNow);
   }
   const conformance::VectorRun& actual = ranBefore ? *ranBefore : ranNow;

@@ -9,8 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <set>
 
@@ -22,6 +20,7 @@
 #include "core/memory.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
+#include "tests/fuzz_inputs.h"
 
 namespace memconform::fuzz {
 namespace {
@@ -39,23 +38,7 @@ bool popsByNumber(const std::vector<Op>& ops) {
   return false;
 }
 
-std::vector<std::vector<std::uint8_t>> inputs() {
-  std::vector<std::vector<std::uint8_t>> out;
-  for (const char* dir : {"corpus/fuzz_scope_ops", "corpus/fuzz_differential"})
-    for (const auto& e : std::filesystem::directory_iterator(std::string(MEMCONFORM_SOURCE_DIR) + "/" + dir)) {
-      std::ifstream in(e.path(), std::ios::binary);
-      out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-  // Random inputs weighted towards the op bytes of push, pop, call and throw.
-  std::mt19937 random(4);
-  constexpr std::uint8_t kScopeOps[] = {0, 1, 3, 4, 5, 37, 38, 6};
-  for (int i = 0; i < 3000; ++i) {
-    std::vector<std::uint8_t> bytes(8 + random() % 120);
-    for (auto& b : bytes) b = random() % 3 == 0 ? kScopeOps[random() % 8] : static_cast<std::uint8_t>(random());
-    out.push_back(std::move(bytes));
-  }
-  return out;
-}
+std::vector<std::vector<std::uint8_t>> inputs() { return memconform::testing::fuzzInputs(); }
 
 TEST(OpDecoder, LEAK_2_ClosingPopsCloseExactlyTheScopesLeftOpen) {
   ReferenceTarget reference;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include "conformance/runner/args.h"
 #include "core/invariants.h"
@@ -217,8 +218,13 @@ class Executor {
   // observed (runOp reuses its Observed), or a note why it did not run.
   void trace(const Op& op, const Observed* observed, std::string note) {
     if (!options_.keepTrace) return;
-    if (observed) run_.ops.push_back({&op, *observed, std::move(note), namesBefore_});
-    else run_.ops.push_back({&op, std::nullopt, std::move(note), namesBefore_});
+    OpRun& r = run_.addOp();
+    r.op = &op;
+    if (!observed) r.observed.reset();
+    else if (r.observed) *r.observed = *observed;  // into the buffers of an earlier run's record
+    else r.observed = *observed;
+    r.note = std::move(note);
+    r.namesBefore = namesBefore_;
   }
 
   void bind(const Op& op, const Value& value) {
@@ -389,13 +395,53 @@ std::vector<std::string> missingCapabilities(const Vector& vector, const Target&
   return missing;
 }
 
+void VectorRun::restart() {
+  status = Status::Completed;
+  reason.clear();
+  failures.clear();
+  knownFailures.clear();
+  failedAsListed.clear();
+  flags.clear();
+  spare_.used = 0;
+  names.clear();
+  endState.reset();
+}
+
+// Each op gets the record of the op in its place in the run before, so that
+// running an input again allocates nothing (libFuzzer runs an input that
+// allocated more than it freed again, and checks for leaks if that run
+// does too).
+OpRun& VectorRun::addOp() {
+  if (spare_.used < ops.size()) return ops[spare_.used++];
+  ++spare_.used;
+  if (spare_.records.empty()) return ops.emplace_back();
+  ops.push_back(std::move(spare_.records.back()));
+  spare_.records.pop_back();
+  return ops.back();
+}
+
+void VectorRun::endOps() {
+  for (; ops.size() > spare_.used; ops.pop_back()) spare_.records.push_back(std::move(ops.back()));
+}
+
 VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {
   VectorRun run;
-  // Releases the target's instance however the run ends.
+  runVector(vector, target, run, options);
+  return run;
+}
+
+void runVector(const Vector& vector, Target& target, VectorRun& run, RunOptions options) {
+  run.restart();
+  // Releases the target's instance, and leaves `run` with the records of
+  // its own ops, however the run ends.
   struct Finish {
     Target& target;
-    ~Finish() { target.finish(); }
-  } finish{target};
+    VectorRun& run;
+    ~Finish() {
+      target.finish();
+      run.endOps();
+    }
+  } finish{target, run};
   try {
     target.start(vector);
     Executor(vector, target, run, options).runAll();
@@ -413,7 +459,6 @@ VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {
     run.status = VectorRun::Status::Error;
     run.reason = "a throw escaped every call (the loader should have refused it)";
   }
-  return run;
 }
 
 }  // namespace memconform::conformance

@@ -45,6 +45,26 @@ struct VectorRun {
   std::vector<OpRun> ops;        // every op as it ran, for reports of failures
   std::vector<std::pair<std::string, Value>> names;  // with the trace: every name bound, in bind order
   std::optional<TargetState> endState;  // the target's state at the end, if asked for
+
+  // A run into this one (runVector into a VectorRun): restart() empties
+  // it but for the op records, which addOp() fills again in order, so that
+  // their buffers (events, values, messages) are reused rather than
+  // allocated; endOps() then keeps those the run did not need aside.
+  void restart();
+  OpRun& addOp();
+  void endOps();
+
+ private:
+  // Records of earlier runs, not carried by a copy of the run.
+  struct Spare {
+    std::size_t used = 0;         // records of `ops` this run filled
+    std::vector<OpRun> records;  // past the end of `ops`, the next first (at the back)
+    Spare() = default;
+    Spare(const Spare&) {}
+    Spare& operator=(const Spare&) { return *this; }
+    Spare(Spare&&) = default;
+    Spare& operator=(Spare&&) = default;
+  } spare_;
 };
 
 std::vector<OpTrace> formatTrace(const VectorRun& run);
@@ -65,6 +85,9 @@ struct RunOptions {
 // Runs `vector` on `target`. The target must declare every capability the
 // vector requires (the caller skips it otherwise).
 VectorRun runVector(const Vector& vector, Target& target, RunOptions options = {});
+// The same into `run`, which is restarted first: a fuzz target that runs
+// vector after vector into the same VectorRun allocates little per op.
+void runVector(const Vector& vector, Target& target, VectorRun& run, RunOptions options = {});
 
 // The capabilities `vector` needs that `target` lacks.
 std::vector<std::string> missingCapabilities(const Vector& vector, const Target& target);

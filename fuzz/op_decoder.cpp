@@ -338,12 +338,12 @@ class OpDecoder::Decoder {
       blocks_.push_back({name, size, owner, freeable && owner.empty(), readable && !rawGrown_, true, allocation});
     });
   }
-  // `scope` was popped: the blocks it owned are released.
-  // Once the model cannot tell which scope the glue's pops release
-  // (scopesUnknown_), a pop may release any scope's blocks.
+  // `scope` was popped: the blocks it owned are released. Once the model
+  // cannot tell which scope the glue's pops release (scopesUnknown_), a pop
+  // may release any scope's blocks, whatever `scope` is.
   void released(const std::string& scope) {
     for (auto& b : blocks_)
-      if (b.owner == scope || (scopesUnknown_ && !b.owner.empty())) b.live = false;
+      if (scopesUnknown_ ? !b.owner.empty() : b.owner == scope) b.live = false;
   }
   // A live readable block with room for `width` bytes, picked by the input.
   const Block* blockWithRoom(double width) {
@@ -505,8 +505,7 @@ class OpDecoder::Decoder {
           model([&] {
             popsByNumber_ = true;  // any scope may be gone: so are the blocks of every scope
             scopesUnknown_ = true;
-            for (auto& b : blocks_)
-              if (!b.owner.empty()) b.live = false;
+            released({});
           });
         }
         return o;

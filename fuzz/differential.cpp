@@ -329,8 +329,28 @@ std::optional<Difference> accessViolation(const OpRun& a, const OpRun& b, const 
                     Canonicalizer::outcomeText(y) + "; SAFE-2: " + v->message, kind};
 }
 
+// Whether a block of this op reaches past the memory's end: one whose
+// recorded size goes beyond byteLength (SAFE-1).
+bool reachesPastTheEnd(const AllocEvent& a, const Observed& o) {
+  return std::uint64_t{a.ptr} + std::max<std::uint64_t>(a.size, 1) > o.byteLength;
+}
+
+// An mmapAlloc that zeroes its block (ALIGN-3) when that block reaches past
+// the memory's end (mmap-alloc-size-wraps) zeroes everything above the block,
+// up to the end: a C allocator kept in that memory (dlmalloc's chunk headers,
+// its top chunk) is wiped, and its later calls trap or hand out what the
+// wiped headers say. The reference's allocator keeps its books outside.
+bool zeroedPastTheEnd(const OpRun& r) {
+  if (!r.observed || r.op->kind != OpKind::MmapAlloc) return false;
+  return std::any_of(r.observed->events.begin(), r.observed->events.end(), [&](const Event& e) {
+    const auto* a = std::get_if<AllocEvent>(&e);
+    return a && reachesPastTheEnd(*a, *r.observed);
+  });
+}
+
 // The live blocks of one side that reach past the memory's end (SAFE-1):
-// upstream's mmapAlloc(2^32) hands one out (mmap-alloc-size-wraps, core/dialects.h).
+// upstream's alloc(2^32 + n) hands one out (alloc-size-wraps, core/dialects.h;
+// mmapAlloc(2^32) does too, and ends the comparison: zeroedPastTheEnd).
 // Whether a later block overlaps it is only where that side's allocator put
 // the later block, below it or above.
 class BlocksPastTheEnd {
@@ -339,7 +359,7 @@ class BlocksPastTheEnd {
     if (!r.observed) return;
     for (const auto& e : r.observed->events)
       if (const auto* a = std::get_if<AllocEvent>(&e)) {
-        if (std::uint64_t{a->ptr} + std::max<std::uint64_t>(a->size, 1) > r.observed->byteLength) live_.insert(a->ptr);
+        if (reachesPastTheEnd(*a, *r.observed)) live_.insert(a->ptr);
       } else if (const auto* d = std::get_if<DeallocEvent>(&e)) {
         live_.erase(d->ptr);
       }
@@ -401,7 +421,14 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     if (replacedSameLength(a) && replacedSameLength(b)) cachedViewsDetached = true;
     if (hasGrow(a, true) && hasGrow(b, true)) cachedViewsDetached = false;  // renewed on both sides
     if (options.ownAllocator && (allocationGrew(a) || allocationGrew(b))) sizeIsAllocators = true;
-    if (sizeIsAllocators && sizeDependent) continue;  // the allocator's, from here on
+    // Against a target's own allocator, once an mmapAlloc has zeroed past its
+    // block to the memory's end on either side, the C heap is the
+    // allocator's (SCOPE-3): this op is compared, what follows is not.
+    const bool heapWiped = options.ownAllocator && (zeroedPastTheEnd(a) || zeroedPastTheEnd(b));
+    if (sizeIsAllocators && sizeDependent) {  // the allocator's, from here on
+      if (heapWiped) return std::nullopt;
+      continue;
+    }
     // Against a target's own allocator, a dangling pointer freed again
     // frees the block each allocator put at that address (SCOPE-3): the C
     // heap is the allocator's from here on, and the rest is not compared.
@@ -443,6 +470,7 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
                                                 : "violation:-" + a.observed->violations.front().rule;
       return Difference{a.op->pointer, std::string(name), rule, "violations: " + violations(a), "violations: " + violations(b), aspect};
     }
+    if (heapWiped) return std::nullopt;
   }
   if (reference.ops.size() != target.ops.size())
     return Difference{"", "sequence", "CALL-2", std::to_string(reference.ops.size()) + " ops ran",

@@ -246,15 +246,18 @@ TEST(KnownFindings, SAFE_1_AgainstItsOwnAllocatorATargetBreaksTheSameRulesNotAsO
   EXPECT_TRUE(compareRuns(two, none, {.ownAllocator = true}));
 }
 
-// Upstream's mmapAlloc(2^32) hands out a block of 2^32 bytes (the size
-// reaches memalign's i32 as 0: mmap-alloc-size-wraps), which overlaps every
-// block above it. While it is live, whether a later block overlaps it
-// (SAFE-1) is only where each allocator put the later block: the fuzz
-// finding mmapAlloc/ALIGN-3/violation:-SAFE-1 of 2026-12-04, where the
-// reference put mmapAlloc(0) above it and dlmalloc below, in a freed block.
+// Upstream's alloc(2^32 + 8) hands out a block of 8 bytes that the caller
+// takes for 2^32 + 8 (the size reaches sqlite3_malloc's int modulo 2^32:
+// alloc-size-wraps), which overlaps every block above it. While it is live,
+// whether a later block overlaps it (SAFE-1) is only where each allocator
+// put the later block: the fuzz finding mmapAlloc/ALIGN-3/violation:-SAFE-1
+// of 2026-12-04, where the reference put mmapAlloc(0) above such a block and
+// dlmalloc below, in a freed block. (That block came from mmapAlloc(2^32),
+// which also zeroes up to the memory's end, so that the run now ends there:
+// SCOPE_3_AnMmapAllocThatZeroesPastTheMemorysEndWipesTheAllocatorsHeap.)
 TEST(KnownFindings, SAFE_1_WhileABlockPastTheMemorysEndIsLiveOverlapsArePlacement) {
   using conformance::OpKind;
-  const conformance::Op mmap{OpKind::MmapAlloc, "/ops/0", {}, {}, {}, {}, {}};
+  const conformance::Op wrapped{OpKind::Alloc, "/ops/0", {}, {}, {}, {}, {}};
   const conformance::Op empty{OpKind::MmapAlloc, "/ops/1", {}, {}, {}, {}, {}};
   const conformance::Op dealloc{OpKind::Dealloc, "/ops/2", {}, {}, {}, {}, {}};
   const conformance::Op again{OpKind::MmapAlloc, "/ops/3", {}, {}, {}, {}, {}};
@@ -270,7 +273,7 @@ TEST(KnownFindings, SAFE_1_WhileABlockPastTheMemorysEndIsLiveOverlapsArePlacemen
   auto run = [&](Address big, Address small, bool freeTheBig) {
     const bool above = small > big;
     conformance::VectorRun r;
-    r.ops = {ran(op(mmap, double(big), {AllocEvent{big, 4294967296}}), {outside, overlaps}),
+    r.ops = {ran(op(wrapped, double(big), {AllocEvent{big, 4294967304}}), {outside, overlaps}),
              ran(op(empty, double(small), {AllocEvent{small, 0}}), above ? std::vector{overlaps} : std::vector<Violation>{})};
     if (freeTheBig)
       r.ops.push_back(ran(op(dealloc, conformance::Value(conformance::Undefined{}), {DeallocEvent{big}}), {}));
@@ -290,6 +293,60 @@ TEST(KnownFindings, SAFE_1_WhileABlockPastTheMemorysEndIsLiveOverlapsArePlacemen
   // Against the reference's own allocator, placement is the reference's:
   // an overlap on one side only is a finding.
   EXPECT_TRUE(compareRuns(run(65536, 98304, false), run(65536, 4096, false)));
+}
+
+// Upstream's mmapAlloc(2^32) zeroes the block it takes for 2^32 bytes
+// (mmap-alloc-size-wraps): everything from the block to the memory's end.
+// Against a target's own allocator that wipes the allocator's books kept
+// in that memory (dlmalloc's chunk headers): the fuzz finding
+// mmapAlloc/ALIGN-3/value:ptr>error:OutOfBounds of 2026-12-05, where
+// dlmalloc trapped on the next mmapAlloc and the reference went on. The op
+// itself is compared; what follows it is the allocator's.
+TEST(KnownFindings, SCOPE_3_AnMmapAllocThatZeroesPastTheMemorysEndWipesTheAllocatorsHeap) {
+  using conformance::OpKind;
+  const conformance::Op wide{OpKind::MmapAlloc, "/ops/0", {}, {}, {}, {}, {}};
+  const conformance::Op next{OpKind::MmapAlloc, "/ops/1", {}, {}, {}, {}, {}};
+  const conformance::Op length{OpKind::ByteLength, "/ops/2", {}, {}, {}, {}, {}};
+  constexpr std::uint64_t kMemory = 16777216;
+  const Violation outside{"SAFE-1", "not inside"};
+  auto ran = [&](conformance::OpRun r, std::vector<Violation> violations = {}) {
+    r.observed->byteLength = kMemory;
+    r.observed->violations = std::move(violations);
+    return r;
+  };
+  // The first block: 2^32 bytes at `at` (past the end) or 65536 (inside).
+  auto run = [&](Address at, std::uint64_t size, bool nextTraps) {
+    conformance::VectorRun r;
+    r.ops = {ran(op(wide, double(at), {AllocEvent{at, size}}), size > kMemory ? std::vector{outside} : std::vector<Violation>{}),
+             ran(op(next, 196608.0, {AllocEvent{196608, 65536}})), ran(op(length, double(kMemory), {}))};
+    if (nextTraps) {  // dlmalloc, its top chunk's header wiped
+      r.ops[1].observed->value = conformance::Value(conformance::Undefined{});
+      r.ops[1].observed->events.clear();
+      r.ops[1].observed->error = ErrorKind::OutOfBounds;
+    }
+    return r;
+  };
+  const auto reference = run(65536, 4294967296, false), dlmalloc = run(851968, 4294967296, true);
+  EXPECT_FALSE(compareRuns(reference, dlmalloc, {.ownAllocator = true}));
+  // The reference's own allocator keeps no books in the memory: a trap after
+  // is a finding.
+  EXPECT_TRUE(compareRuns(reference, dlmalloc));
+  // The op that wiped the heap is still compared: a block inside the memory
+  // where the reference's reaches past it is a finding there, and so is none.
+  for (const auto& target : {run(851968, 65536, true), run(0, 0, true)}) {
+    const auto d = compareRuns(reference, target, {.ownAllocator = true});
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->pointer, "/ops/0");
+  }
+  // An mmapAlloc inside the memory wipes nothing: a trap after it is a finding.
+  const auto d = compareRuns(run(65536, 65536, false), run(851968, 65536, true), {.ownAllocator = true});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->pointer, "/ops/1");
+  // Nor does a block past the end that nothing zeroed (alloc-size-wraps).
+  conformance::VectorRun allocReference = reference, allocTarget = dlmalloc;
+  const conformance::Op alloc{OpKind::Alloc, "/ops/0", {}, {}, {}, {}, {}};
+  allocReference.ops[0].op = allocTarget.ops[0].op = &alloc;
+  EXPECT_TRUE(compareRuns(allocReference, allocTarget, {.ownAllocator = true}));
 }
 
 // A pointer left dangling (a scope still listing a block the glue freed,
@@ -449,6 +506,7 @@ TEST(KnownFindings, VIEW_2_AfterGrowZeroAnAllocationThatGrowsOnOneSideEndsTheCom
       r.ops.back().observed->error = ErrorKind::TypeError;  // zeroMemory through the detached view
       r.ops.push_back(op(peek, conformance::Value(std::vector<conformance::Value>{undefined, undefined}), {}));
     }
+    for (auto& o : r.ops) o.observed->byteLength = 16777216;  // the mmapAlloc's block lies inside
     return r;
   };
   EXPECT_FALSE(compareRuns(run(true, false), run(true, true), {.ownAllocator = true}));

@@ -220,9 +220,7 @@ class Executor {
     if (!options_.keepTrace) return;
     OpRun& r = run_.addOp();
     r.op = &op;
-    if (!observed) r.observed.reset();
-    else if (r.observed) *r.observed = *observed;  // into the buffers of an earlier run's record
-    else r.observed = *observed;
+    run_.setObserved(r, observed);
     r.note = std::move(note);
     r.namesBefore = namesBefore_;
   }
@@ -420,8 +418,31 @@ OpRun& VectorRun::addOp() {
   return ops.back();
 }
 
+void VectorRun::setObserved(OpRun& r, const Observed* observed) {
+  if (!observed) {
+    if (r.observed) spare_.outcomes.push_back(std::move(*r.observed));
+    r.observed.reset();
+    return;
+  }
+  if (!r.observed && !spare_.outcomes.empty()) {
+    r.observed = std::move(spare_.outcomes.back());
+    spare_.outcomes.pop_back();
+  }
+  if (r.observed) *r.observed = *observed;  // into the buffers of an earlier run's record
+  else r.observed = *observed;
+}
+
 void VectorRun::endOps() {
   for (; ops.size() > spare_.used; ops.pop_back()) spare_.records.push_back(std::move(ops.back()));
+}
+
+void VectorRun::emptyKeepingBuffers() {
+  restart();
+  endOps();
+  // A note is moved in, which frees the one before: it needs nothing here.
+  for (OpRun& r : spare_.records)
+    if (r.observed) r.observed->reset();
+  for (Observed& o : spare_.outcomes) o.reset();
 }
 
 VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {

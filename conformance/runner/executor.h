@@ -52,13 +52,26 @@ struct VectorRun {
   // allocated; endOps() then keeps those the run did not need aside.
   void restart();
   OpRun& addOp();
+  // What `r` observed: a copy of `observed` into the buffers of the record
+  // (or of one kept aside), or nothing (the op did not run), its buffers
+  // then kept aside.
+  void setObserved(OpRun& r, const Observed* observed);
   void endOps();
+  // Empties the run as restart() does, and frees what its records hold of
+  // this run (values, violations) while keeping their buffers. A
+  // fuzz target calls it as each input ends, so that the input frees what
+  // it allocated: libFuzzer runs an input that ends with more mallocs than
+  // frees a second time (and scans for leaks if that run does too), which
+  // records freed only by the next input make of every input that leaves
+  // more in them than the input before.
+  void emptyKeepingBuffers();
 
  private:
   // Records of earlier runs, not carried by a copy of the run.
   struct Spare {
     std::size_t used = 0;         // records of `ops` this run filled
     std::vector<OpRun> records;  // past the end of `ops`, the next first (at the back)
+    std::vector<Observed> outcomes;  // of records whose op then did not run
     Spare() = default;
     Spare(const Spare&) {}
     Spare& operator=(const Spare&) { return *this; }

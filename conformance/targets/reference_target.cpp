@@ -71,6 +71,7 @@ std::unique_ptr<Instance> ReferenceTarget::makeInstance(const InstanceConfig& co
 void ReferenceTarget::finish() {
   Speaking speaking(*this);
   views_ = {};
+  addressAfter_.reset();  // the last op's, held past the run otherwise
   instance_.reset();
 }
 

@@ -118,7 +118,11 @@ void PluginTarget::start(const Vector& vector) {
 void PluginTarget::finish() {
   if (instance_) table_->destroy(instance_);
   instance_ = nullptr;
-  events_.clear();
+  addressAfter_.reset();  // the last op's, held past the run otherwise
+  // takeEvents swaps buffers with the runner's, which a run frees: the one
+  // left here may be this run's, so it goes too (a fuzz input frees what
+  // it allocated).
+  std::vector<Event>().swap(events_);
 }
 
 void PluginTarget::onEvent(const memconform_event& e) {

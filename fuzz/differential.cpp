@@ -148,11 +148,11 @@ bool peeksPointers(const Op& op) {
 }  // namespace
 
 void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
-  out.eventsUpTo(0);
   out.refrees.clear();
   out.dangling.clear();
   out.result.clear();
   if (!run.observed) {
+    out.eventsUpTo(0);
     out.result = run.note;
     return;
   }
@@ -166,11 +166,12 @@ void Canonicalizer::canonical(const OpRun& run, Outcome& out) {
     const bool refree = d && !freed_.insert(d->ptr).second;
     out.refrees.push_back(refree);
     out.dangling.push_back(refree && !sizes_.count(d->ptr));
-    out.eventsUpTo(++events);
-    std::string& text = out.events.back();
+    if (events == out.events.size()) out.eventsUpTo(events + 1);
+    std::string& text = out.events[events++];
     text.clear();
     appendEvent(text, e);
   }
+  out.eventsUpTo(events);
   if (o.error) {
     out.result += "error ";
     out.result += errorKindName(*o.error);

@@ -415,6 +415,7 @@ OpRun& VectorRun::addOp() {
   if (spare_.records.empty()) return ops.emplace_back();
   ops.push_back(std::move(spare_.records.back()));
   spare_.records.pop_back();
+  spare_.emptyRecords = std::min(spare_.emptyRecords, spare_.records.size());
   return ops.back();
 }
 
@@ -427,6 +428,7 @@ void VectorRun::setObserved(OpRun& r, const Observed* observed) {
   if (!r.observed && !spare_.outcomes.empty()) {
     r.observed = std::move(spare_.outcomes.back());
     spare_.outcomes.pop_back();
+    spare_.emptyOutcomes = std::min(spare_.emptyOutcomes, spare_.outcomes.size());
   }
   if (r.observed) *r.observed = *observed;  // into the buffers of an earlier run's record
   else r.observed = *observed;
@@ -440,9 +442,11 @@ void VectorRun::emptyKeepingBuffers() {
   restart();
   endOps();
   // A note is moved in, which frees the one before: it needs nothing here.
-  for (OpRun& r : spare_.records)
-    if (r.observed) r.observed->reset();
-  for (Observed& o : spare_.outcomes) o.reset();
+  for (std::size_t i = spare_.emptyRecords; i < spare_.records.size(); ++i)
+    if (auto& observed = spare_.records[i].observed) observed->reset();
+  for (std::size_t i = spare_.emptyOutcomes; i < spare_.outcomes.size(); ++i) spare_.outcomes[i].reset();
+  spare_.emptyRecords = spare_.records.size();
+  spare_.emptyOutcomes = spare_.outcomes.size();
 }
 
 VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {

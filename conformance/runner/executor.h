@@ -72,6 +72,10 @@ struct VectorRun {
     std::size_t used = 0;         // records of `ops` this run filled
     std::vector<OpRun> records;  // past the end of `ops`, the next first (at the back)
     std::vector<Observed> outcomes;  // of records whose op then did not run
+    // emptyKeepingBuffers() left records[0, emptyRecords) and
+    // outcomes[0, emptyOutcomes) empty, and empties only those above: the
+    // lists are as long as the longest input's run, most inputs are shorter.
+    std::size_t emptyRecords = 0, emptyOutcomes = 0;
     Spare() = default;
     Spare(const Spare&) {}
     Spare& operator=(const Spare&) { return *this; }

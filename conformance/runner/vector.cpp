@@ -6,28 +6,9 @@
 #include <cstring>
 #include <iterator>
 
-#include <sys/mman.h>
+#include "core/huge_pages.h"
 
 namespace memconform::conformance {
-
-namespace {
-// Asks the kernel to back the whole 2-MiB pages of [p, p + n) with huge
-// pages. A string of megabytes comes from a fresh mapping each time (malloc
-// under ASan maps every large block anew), and filling it took one page
-// fault per 4 KiB: most of fuzz_scope_ops's time when its inputs pass long
-// strings.
-void adviseHugePages(char* p, std::size_t n) {
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // advice: ignored if refused
-#else
-  (void)p;
-  (void)n;
-#endif
-}
-}  // namespace
 
 std::string Repeat::expanded() const {
   // The text once, then what is there copied after itself until it is long
@@ -36,6 +17,10 @@ std::string Repeat::expanded() const {
   std::string s;
   if (length == 0) return s;
   s.reserve(length);
+  // A string of megabytes comes from a fresh mapping each time (malloc
+  // under ASan maps every large block anew), and filling it took one page
+  // fault per 4 KiB: most of fuzz_scope_ops's time when its inputs pass
+  // long strings.
   adviseHugePages(s.data(), length);
   s.append(text);
   while (s.size() < length) s.append(s.data(), std::min(s.size(), length - s.size()));

@@ -12,7 +12,7 @@ namespace memconform {
 // ignored where refused.
 void adviseHugePages(void* p, std::size_t n);
 
-// Under ASan: every heap block of at least `bytes` is advised so as its
+// Under ASan: every heap block of at least `bytes` is advised as the
 // allocator hands it out, before the caller writes it (a malloc hook; once
 // per process, the first call's size wins). For blocks that code we do not
 // build allocates (wabt keeps a module's memory in a std::vector, which

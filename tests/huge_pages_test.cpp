@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -36,6 +37,8 @@ bool advisedHuge(const void* p) {
 
 TEST(HugePages, AHeapBlockOfTheSizeGivenIsAdvisedAsItIsHandedOut) {
   if (!asan::enabled()) GTEST_SKIP() << "a malloc hook of AddressSanitizer's";
+  // A kernel built without transparent huge pages refuses the advice.
+  if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage")) GTEST_SKIP() << "no transparent huge pages";
   constexpr std::size_t kBig = std::size_t{64} << 20;
   adviseHugePagesForHeapBlocksOf(kBig);
   const auto big = std::make_unique<char[]>(kBig + (std::size_t{4} << 20));

@@ -58,6 +58,15 @@ for protocol in 1 2; do
       fail "driver of protocol $protocol '$mode': exit $status, $n of $total vectors reported, errors: $errors"; tail -n 5 "$tmp/$mode.out"
     fi
     [[ $mode == crash && $errors != *"giving up on request"* ]] && fail "the crash report lacks the driver's stderr"
+    # A timeout is also a warning that names the vector and how to give the
+    # driver more time; nothing else is called one.
+    if [[ $mode == hang ]]; then
+      id=$(cut -d' ' -f2 <<<"$errors")
+      id=${id%:}
+      grep -qF "warning: 1 vector(s) timed out, the first $id: the driver took longer than 2 s to answer; if it is slow rather than hung, give it longer with --timeout SECONDS" "$tmp/$mode.out" ||
+        fail "a driver of protocol $protocol that hangs: no warning naming $id and --timeout"
+    fi
+    [[ $mode != hang ]] && grep -q 'timed out' "$tmp/$mode.out" && fail "a driver that does '$mode' is said to have timed out"
   done
 done
 

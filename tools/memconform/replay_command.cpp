@@ -78,6 +78,21 @@ DriverLimits limitsFor(double timeoutSeconds) {
   return limits;
 }
 
+// A warning in the report if a driver timed out: how many vectors, the
+// first, the limit and how to raise it (a busy machine, or a driver that
+// touches a memory of gigabytes, can need more than the default 5 s).
+void warnOfTimeouts(Report& report, double timeoutSeconds) {
+  std::size_t n = 0;
+  const VectorResult* first = nullptr;
+  for (const auto& r : report.results)
+    if (r.status == Status::Error && errorType(r) == "timeout" && n++ == 0) first = &r;
+  if (!first) return;
+  std::ostringstream w;
+  w << n << " vector(s) timed out, the first " << first->id << ": the driver took longer than " << timeoutSeconds
+    << " s to answer; if it is slow rather than hung, give it longer with --timeout SECONDS";
+  report.warnings.push_back(w.str());
+}
+
 // What the reference speaking `dialect` fails, op by op, as expectations for
 // `spec`: a target conforms to the dialect if it fails exactly those.
 std::optional<Expectations> dialectExpectations(const Corpus& corpus, const std::string& spec, const std::string& dialect,
@@ -140,7 +155,8 @@ int runReplay(const ReplayCommand& c) {
   ExpectationsWriter written(c.target, options.expectations);
   if (!c.writeExpectations.empty())
     options.onRun = [&](const Vector& v, const VectorRun& run) { written.add(v, run); };
-  const Report report = replay(corpus, *target, options);
+  Report report = replay(corpus, *target, options);
+  warnOfTimeouts(report, c.timeoutSeconds);
   writeText(report, std::cout, c.verbose);
   if (!c.writeExpectations.empty()) {
     writeTo(c.writeExpectations, [&](std::ostream& out) { out << written.text(); });
@@ -382,12 +398,14 @@ int runMatrix(const MatrixCommand& c) {
     const auto e = expectationsFor.find(spec);
     if (e != expectationsFor.end()) options.expectations = &e->second;
     reports.push_back(replay(*loaded, *target, options));
+    warnOfTimeouts(reports.back(), c.timeoutSeconds);
     const Report& r = reports.back();
     std::cout << std::left << std::setw(44) << r.implementation << " " << r.count(Status::Pass) << " pass, "
               << r.count(Status::ExpectedFail) << " xfail, " << r.count(Status::Fail) << " fail, "
               << r.count(Status::UnexpectedPass) << " xpass, " << r.count(Status::Skipped) << " skipped, "
               << r.count(Status::Error) << " errors  (" << std::fixed << std::setprecision(2) << r.seconds << " s)\n";
     std::cout.unsetf(std::ios::fixed);
+    for (const auto& w : r.warnings) std::cout << "  warning: " << w << "\n";
   }
   std::vector<MutantKill> kills;
   if (c.mutants) {

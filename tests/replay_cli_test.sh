@@ -99,4 +99,18 @@ check "an undeclared fixed memory breaks SAFE-1" 1 "$mc" replay \
   --target "cmd:$mc driver --fixed-memory 512/1024 | sed -u '1s/,\"memory\":{[^}]*}//'" "$calls" "$scope"
 grep -q "\[SAFE-1\]" "$tmp/out" || { echo "FAIL: no SAFE-1 failure without the declaration"; failures=$((failures + 1)); }
 check "a bad --fixed-memory is a usage error" 2 "$mc" driver --fixed-memory 9/3
+
+# An ASan build lets ASan's shadow use huge pages (tools/memconform/
+# asan_defaults.cpp: a wasm: target's memory of gigabytes), unless
+# ASAN_OPTIONS says otherwise.
+shadowFlag() { ASAN_OPTIONS=${1:+$1:}help=1 "$mc" --version >"$tmp/flags" 2>&1; grep -A1 -w no_huge_pages_for_shadow "$tmp/flags" | grep -oE 'Current Value: [a-z]+'; }
+if shadowFlag >/dev/null; then
+  if [[ $(shadowFlag) != "Current Value: false" ]]; then
+    echo "FAIL: the ASan build keeps its shadow off huge pages ($(shadowFlag))"; failures=$((failures + 1))
+  elif [[ $(shadowFlag no_huge_pages_for_shadow=1) != "Current Value: true" ]]; then
+    echo "FAIL: ASAN_OPTIONS does not override the default"; failures=$((failures + 1))
+  else
+    echo "ok   the ASan build's shadow may use huge pages, and ASAN_OPTIONS overrides it"
+  fi
+fi
 exit $((failures > 0))

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 
 #include "conformance/runner/executor.h"
 #include "conformance/runner/loader.h"
@@ -285,31 +286,42 @@ namespace {
 
 // A run on an instance restored to its snapshot sees exactly what a run on a
 // new instance sees: the same results, addresses and events for every op.
-TEST(WasmTarget, AReusedInstanceRunsEveryVectorAsANewOneDoes) {
+// One test per module: a new instance for every vector writes its whole
+// memory (16 MiB for sqlite3.wasm), up to a minute per module on a busy
+// machine.
+class ReusedInstance : public ::testing::TestWithParam<const char*> {};
+
+std::string moduleSpec(std::string_view name) {
+  if (name == "sqlite3")
+    return "wasm:" + std::string(MEMCONFORM_SOURCE_DIR) +
+           "/conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm"
+           "?malloc=sqlite3_malloc&free=sqlite3_free";
+  return "wasm:" + kWasmDir + "/" + std::string(name) + ".wasm";
+}
+
+TEST_P(ReusedInstance, RunsEveryVectorAsANewOneDoes) {
   const std::string vectors = std::string(MEMCONFORM_SOURCE_DIR) + "/conformance/vectors/";
   const Corpus corpus = loadCorpus({vectors + "scope", vectors + "safety", vectors + "align", vectors + "call",
                                     vectors + "grow/allocator-faults.json"});
   ASSERT_TRUE(corpus.errors.empty());
-  const std::string sqlite = std::string(MEMCONFORM_SOURCE_DIR) +
-                             "/conformance/drivers/node/node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm";
-  for (const std::string& spec : {"wasm:" + kWasmDir + "/freelist.wasm", "wasm:" + kWasmDir + "/dlmalloc.wasm",
-                                  "wasm:" + sqlite + "?malloc=sqlite3_malloc&free=sqlite3_free"}) {
-    SCOPED_TRACE(spec);
-    ReplayOptions options;
-    options.keepTrace = true;
-    WasmTarget reused(spec, true), fresh(spec, false);
-    const Report a = replay(corpus, reused, options), b = replay(corpus, fresh, options);
-    ASSERT_EQ(a.results.size(), b.results.size());
-    for (std::size_t i = 0; i < a.results.size(); ++i) {
-      const auto &x = a.results[i], &y = b.results[i];
-      EXPECT_EQ(x.status, y.status) << x.id;
-      ASSERT_EQ(x.trace.size(), y.trace.size()) << x.id;
-      for (std::size_t k = 0; k < x.trace.size(); ++k)
-        EXPECT_EQ(x.trace[k].result + " " + x.trace[k].events, y.trace[k].result + " " + y.trace[k].events)
-            << x.id << " " << x.trace[k].pointer;
-    }
+  const std::string spec = moduleSpec(GetParam());
+  ReplayOptions options;
+  options.keepTrace = true;
+  WasmTarget reused(spec, true), fresh(spec, false);
+  const Report a = replay(corpus, reused, options), b = replay(corpus, fresh, options);
+  ASSERT_EQ(a.results.size(), b.results.size());
+  for (std::size_t i = 0; i < a.results.size(); ++i) {
+    const auto &x = a.results[i], &y = b.results[i];
+    EXPECT_EQ(x.status, y.status) << x.id;
+    ASSERT_EQ(x.trace.size(), y.trace.size()) << x.id;
+    for (std::size_t k = 0; k < x.trace.size(); ++k)
+      EXPECT_EQ(x.trace[k].result + " " + x.trace[k].events, y.trace[k].result + " " + y.trace[k].events)
+          << x.id << " " << x.trace[k].pointer;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(WasmTarget, ReusedInstance, ::testing::Values("freelist", "dlmalloc", "sqlite3"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace memconform::conformance

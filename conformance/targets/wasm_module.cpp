@@ -162,8 +162,9 @@ std::variant<std::unique_ptr<WasmModule>, Failure> WasmModule::instantiate(std::
                                                                            Options options) {
   // wabt keeps the memory in a std::vector, which writes every byte when it
   // grows (zeroes the new pages, copies the old): a 2-GiB memory took half a
-  // million page faults, 10-26 s per vector on a virtual machine.
-  adviseHugePagesForHeapBlocksOf(std::size_t{64} << 20);
+  // million page faults, 10-26 s per vector on a virtual machine, and the
+  // 16 MiB of sqlite3.wasm's, new for each instance, 4,096 each time.
+  adviseHugePagesForHeapBlocksOf(std::size_t{8} << 20);
   auto s = std::make_unique<State>();
   s->options = std::move(options);
   s->path = compiled->path;

@@ -67,7 +67,7 @@ for protocol in 1 2; do
     if [[ $mode == hang ]]; then
       id=$(cut -d' ' -f2 <<<"$errors")
       id=${id%:}
-      grep -qF "warning: 1 vector(s) timed out, the first $id: the driver took longer than 2 s to answer; if it is slow rather than hung, give it longer with --timeout SECONDS" "$tmp/$mode.out" ||
+      grep -qF "warning: 1 vector(s) timed out, the first $id: the driver took longer than $limit s to answer; if it is slow rather than hung, give it longer with --timeout SECONDS" "$tmp/$mode.out" ||
         fail "a driver of protocol $protocol that hangs: no warning naming $id and --timeout"
     fi
     [[ $mode != hang ]] && grep -q 'timed out' "$tmp/$mode.out" && fail "a driver that does '$mode' is said to have timed out"

@@ -84,8 +84,11 @@ DriverLimits limitsFor(double timeoutSeconds) {
 void warnOfTimeouts(Report& report, double timeoutSeconds) {
   std::size_t n = 0;
   const VectorResult* first = nullptr;
-  for (const auto& r : report.results)
-    if (r.status == Status::Error && errorType(r) == "timeout" && n++ == 0) first = &r;
+  for (const auto& r : report.results) {
+    if (r.status != Status::Error || errorType(r) != "timeout") continue;
+    if (!first) first = &r;
+    ++n;
+  }
   if (!first) return;
   std::ostringstream w;
   w << n << " vector(s) timed out, the first " << first->id << ": the driver took longer than " << timeoutSeconds

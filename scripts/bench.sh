@@ -7,7 +7,7 @@
 #   scripts/bench.sh [SECONDS]   SECONDS per fuzz target (default 60)
 #
 # Environment: MEMCONFORM_SKIP_BUILD=1 (use the builds there are),
-# MEMCONFORM_BENCH_MIN_TIME=S (see below).
+# MEMCONFORM_BENCH_MIN_TIME=S and MEMCONFORM_BENCH_REPETITIONS=N (see below).
 #
 # Rows (bench/*.cpp, release preset; ns per op or per pair):
 #   a round of 8 glue ops at 10^3 and 10^6 ops: the reference (core) and the
@@ -23,10 +23,15 @@
 #     the release's helpers called in a plain Node loop
 #     (conformance/drivers/node/bench.mjs --rounds), and the driver's
 #     adapter in process against the same loop; skipped, and said so,
-#     without the driver's node_modules (scripts/setup.sh installs them)
+#     without the driver's node_modules (scripts/setup.sh installs them);
+#     and the driver's op against a line's round trip over pipes to another
+#     process (bench/pipe_bench.cpp), the floor that moves with the machine
 #   fuzz_scope_ops against the stand-in (bench/fuzz_standin.cpp), and
 #     fuzz_differential (reference against itself) against fuzz_scope_ops,
 #     in exec/s (fuzz preset: libFuzzer, ASan + UBSan)
+# A benchmark's figure is the median of its repetitions; "spread" is the
+# largest coefficient of variation of a row's benchmarks (how far to trust
+# the ratio; "-" for rows not of Google Benchmark's repetitions).
 # Writes build/bench/benchmarks.csv and build/bench/table.txt. Exit 1 if a
 # benchmark fails (a round that fails on its target) or a fuzz run finds
 # something.
@@ -42,17 +47,24 @@ if [[ ${MEMCONFORM_SKIP_BUILD:-0} != 1 ]]; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)" >/dev/null
 fi
-# MEMCONFORM_BENCH_MIN_TIME=S: each benchmark at least S seconds (Google
-# Benchmark's default is 0.5); CI runs the script short, to keep it working.
+# MEMCONFORM_BENCH_MIN_TIME=S: each repetition of a benchmark at least S
+# seconds (Google Benchmark's default is 0.5); CI runs the script short, to
+# keep it working. Each benchmark runs MEMCONFORM_BENCH_REPETITIONS times
+# (default 5), the repetitions of all of one run's benchmarks in a random
+# order, and the table takes each one's median: on a noisy machine a
+# benchmark measured in one slow stretch made a target cheaper than its own
+# bare baseline (wasm: target / WasmModule::call 0.61 in one run).
 min_time=()
 [[ -z ${MEMCONFORM_BENCH_MIN_TIME:-} ]] || min_time=(--benchmark_min_time="$MEMCONFORM_BENCH_MIN_TIME")
+min_time+=(--benchmark_repetitions="${MEMCONFORM_BENCH_REPETITIONS:-5}" --benchmark_enable_random_interleaving=true
+  --benchmark_report_aggregates_only=true)
 
 echo "== Google Benchmark (release preset) =="
 # Two runs: Google Benchmark's CSV wants the same counters in every row, and
 # only the ops round counts allocations (allocs/op).
 : >"$out/benchmarks.csv"
 for filter in '^BM_(RawBaseline|InstanceOps|ExecutorOps|PluginBare|PluginExecutorOps)/ops:(1000|1000000)$' \
-  '^BM_SqliteMallocFree'; do
+  '^BM_(SqliteMallocFree|PipeRoundTrip)'; do
   build/release/bin/memconform_bench --benchmark_filter="$filter" "${min_time[@]}" --benchmark_format=csv \
     >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" || { cat "$out/benchmarks.err"; exit 1; }
 done
@@ -79,44 +91,64 @@ findings=0
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh all "$seconds" || findings=1
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh fuzz_standin "$seconds" || findings=1
 
-# ns per item of a benchmark, from items_per_second (column 7 of the CSV).
+# ns per item of a benchmark, from the median of its items_per_second
+# (column 7 of the CSV).
 ns() {
-  awk -F, -v name="\"$1\"" '$1 == name && $7 != "" {printf "%.1f", 1e9 / $7; found = 1} END {if (!found) print "?"}' \
+  awk -F, -v name="\"$1_median\"" '$1 == name && $7 != "" {printf "%.1f", 1e9 / $7; found = 1} END {if (!found) print "?"}' \
     "$out/benchmarks.csv"
+}
+# The spread of the benchmarks named: the largest coefficient of variation
+# of their repetitions' items_per_second, in percent ("?" if one has none).
+spread() {
+  local largest=0 cv name
+  for name in "$@"; do
+    cv=$(awk -F, -v name="\"${name}_cv\"" '$1 == name && $7 != "" {printf "%.0f", 100 * $7; found = 1} END {if (!found) print "?"}' \
+      "$out/benchmarks.csv")
+    [[ $cv == "?" ]] && { echo "?"; return; }
+    ((cv > largest)) && largest=$cv
+  done
+  echo "$largest%"
 }
 # ns/op of the plain Node loop ("bare") or the driver's adapter at N ops.
 nodeNs() { awk -v n="$1" -v what="$2" '$1 == n && $2 == what {print $3; found = 1} END {if (!found) print "?"}' "$out/node.txt"; }
 work=build/fuzz/work
 fuzzed() { cat "$work/$1/$2" 2>/dev/null || echo "?"; }
 # A row of the table, printed, and kept for table.json ("?", unmeasured, as null).
-row() {  # MEASURE MEMCONFORM BASELINE UNIT
+row() {  # MEASURE MEMCONFORM BASELINE UNIT [SPREAD]
   local ratio="?"
   [[ $2 != "?" && $3 != "?" ]] && ratio=$(awk -v a="$2" -v b="$3" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-62s %12s %12s %-7s %8s\n' "$1" "$2" "$3" "$4" "$ratio"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$ratio" >>"$out/rows.tsv"
+  printf '%-62s %12s %12s %-7s %8s %7s\n' "$1" "$2" "$3" "$4" "$ratio" "${5:--}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$ratio" "${5:--}" >>"$out/rows.tsv"
 }
 : >"$out/rows.tsv"
 {
   echo "scripts/bench.sh $seconds, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
-  printf '%-62s %12s %12s %-7s %8s\n' "measure" "memconform" "baseline" "unit" "ratio"
+  printf '%-62s %12s %12s %-7s %8s %7s\n' "measure" "memconform" "baseline" "unit" "ratio" "spread"
+  pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT: a row of two benchmarks, with their spread
+    row "$1" "$(ns "$2")" "$(ns "$3")" "$4" "$(spread "$2" "$3")"
+  }
   for n in 1000 1000000; do
-    row "round of 8 ops, $n ops: reference (core) / raw" "$(ns "BM_InstanceOps/ops:$n")" "$(ns "BM_RawBaseline/ops:$n")" ns/op
-    row "round of 8 ops, $n ops: executor + checker / raw" "$(ns "BM_ExecutorOps/ops:$n")" "$(ns "BM_RawBaseline/ops:$n")" ns/op
-    row "round of 8 ops, $n ops: plugin through executor / plugin bare" "$(ns "BM_PluginExecutorOps/ops:$n")" \
-      "$(ns "BM_PluginBare/ops:$n")" ns/op
+    pair "round of 8 ops, $n ops: reference (core) / raw" "BM_InstanceOps/ops:$n" "BM_RawBaseline/ops:$n" ns/op
+    pair "round of 8 ops, $n ops: executor + checker / raw" "BM_ExecutorOps/ops:$n" "BM_RawBaseline/ops:$n" ns/op
+    pair "round of 8 ops, $n ops: plugin through executor / plugin bare" "BM_PluginExecutorOps/ops:$n" \
+      "BM_PluginBare/ops:$n" ns/op
   done
   for b in InstanceOps ExecutorOps PluginExecutorOps; do
-    row "$b: ns/op at 10^6 ops / at 10^3 ops" "$(ns "BM_$b/ops:1000000")" "$(ns "BM_$b/ops:1000")" ns/op
+    pair "$b: ns/op at 10^6 ops / at 10^3 ops" "BM_$b/ops:1000000" "BM_$b/ops:1000" ns/op
   done
-  row "sqlite3.wasm malloc+free: wasm: target / WasmModule::call" "$(ns BM_SqliteMallocFreeThroughTheWasmTarget)" \
-    "$(ns BM_SqliteMallocFreeThroughWasmModuleCall)" ns/pair
-  row "sqlite3.wasm malloc+free: wasm: target / bare wabt loop" "$(ns BM_SqliteMallocFreeThroughTheWasmTarget)" \
-    "$(ns BM_SqliteMallocFreeBareWabtLoop)" ns/pair
+  pair "sqlite3.wasm malloc+free: wasm: target / WasmModule::call" BM_SqliteMallocFreeThroughTheWasmTarget \
+    BM_SqliteMallocFreeThroughWasmModuleCall ns/pair
+  pair "sqlite3.wasm malloc+free: wasm: target / bare wabt loop" BM_SqliteMallocFreeThroughTheWasmTarget \
+    BM_SqliteMallocFreeBareWabtLoop ns/pair
   for n in 1000 100000; do
+    # The plain Node loop and the adapter in process are bench.mjs's, one
+    # measurement each: their spread is the driver's alone.
     row "round of 8 ops, $n ops: Node driver (cmd:) / plain Node loop" "$(ns "BM_NodeDriverOps/ops:$n/real_time")" \
-      "$(nodeNs "$n" bare)" ns/op
+      "$(nodeNs "$n" bare)" ns/op "$(spread "BM_NodeDriverOps/ops:$n/real_time")"
     row "round of 8 ops, $n ops: driver's adapter / plain Node loop" "$(nodeNs "$n" adapter)" \
       "$(nodeNs "$n" bare)" ns/op
+    pair "round of 8 ops, $n ops: Node driver (cmd:) / a pipe round trip" "BM_NodeDriverOps/ops:$n/real_time" \
+      BM_PipeRoundTrip/real_time ns/op
   done
   row "fuzz_scope_ops / the stand-in, one process" "$(fuzzed fuzz_scope_ops execs)" "$(fuzzed fuzz_standin execs)" exec/s
   row "fuzz_differential (reference vs itself) / fuzz_scope_ops" "$(fuzzed fuzz_differential execs)" \
@@ -134,8 +166,9 @@ const fs = require('node:fs');
 const [out, seconds, commit, work] = process.argv.slice(2);
 const n = (x) => (x === '?' ? null : Number(x));
 const rows = fs.readFileSync(`${out}/rows.tsv`, 'utf8').trim().split('\n').map((line) => {
-  const [measure, memconform, baseline, unit, ratio] = line.split('\t');
-  return { measure, memconform: n(memconform), baseline: n(baseline), unit, ratio: n(ratio) };
+  const [measure, memconform, baseline, unit, ratio, spread] = line.split('\t');
+  const spreadPercent = /^[0-9]+%$/.test(spread) ? Number(spread.slice(0, -1)) : null;
+  return { measure, memconform: n(memconform), baseline: n(baseline), unit, ratio: n(ratio), spreadPercent };
 });
 const targets = ['fuzz_scope_ops', 'fuzz_differential', 'fuzz_resize', 'fuzz_peek_poke', 'fuzz_vector_json', 'fuzz_wasm', 'fuzz_standin', 'fuzz_empty'];
 const fuzz = targets.map((t) => {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -20,11 +21,24 @@
 namespace memconform::conformance {
 namespace {
 
-// The driver, as a bash script written to a file (sh has no `read -t`).
-std::string aheadDriver(bool opsAhead) {
+// The driver, as a bash script in a file (sh has no `read -t`) that is
+// removed when the test is done with it.
+class AheadDriver {
+ public:
+  explicit AheadDriver(bool opsAhead);
+  ~AheadDriver() { std::remove(path_.c_str()); }
+  AheadDriver(const AheadDriver&) = delete;
+  AheadDriver& operator=(const AheadDriver&) = delete;
+  std::string command() const { return "cmd:bash " + path_; }
+
+ private:
   // One file per process and kind: ctest runs the tests in parallel.
-  const std::string path = ::testing::TempDir() + "/ahead_driver_" + std::to_string(getpid()) + (opsAhead ? "_ahead" : "") + ".sh";
-  std::ofstream(path) << "echo '{\"hello\":\"memconform-driver\",\"protocol\":2,\"implementation\":\"ahead\","
+  std::string path_;
+};
+
+AheadDriver::AheadDriver(bool opsAhead)
+    : path_(::testing::TempDir() + "/ahead_driver_" + std::to_string(getpid()) + (opsAhead ? "_ahead" : "") + ".sh") {
+  std::ofstream(path_) << "echo '{\"hello\":\"memconform-driver\",\"protocol\":2,\"implementation\":\"ahead\","
                       << (opsAhead ? "\"opsAhead\":true," : "") << R"("capabilities":["memory-config"]}'
 while IFS= read -r line; do
   case $line in
@@ -40,7 +54,6 @@ while IFS= read -r line; do
   esac
 done
 )";
-  return "bash " + path;
 }
 
 Vector vectorWith(const std::string& ops) {
@@ -55,7 +68,8 @@ Vector vectorWith(const std::string& ops) {
 
 // What the driver answered to each op.
 std::vector<double> answers(bool opsAhead, const Vector& vector) {
-  const auto target = makeTarget("cmd:" + aheadDriver(opsAhead));
+  const AheadDriver driver(opsAhead);  // outlives the target, which runs it
+  const auto target = makeTarget(driver.command());
   const VectorRun run = runVector(vector, *target);
   EXPECT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
   EXPECT_TRUE(run.failures.empty()) << (run.failures.empty() ? "" : run.failures.front().actual);

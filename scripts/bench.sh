@@ -54,10 +54,9 @@ fi
 # order, and the table takes each one's median: on a noisy machine a
 # benchmark measured in one slow stretch made a target cheaper than its own
 # bare baseline (wasm: target / WasmModule::call 0.61 in one run).
-min_time=()
-[[ -z ${MEMCONFORM_BENCH_MIN_TIME:-} ]] || min_time=(--benchmark_min_time="$MEMCONFORM_BENCH_MIN_TIME")
-min_time+=(--benchmark_repetitions="${MEMCONFORM_BENCH_REPETITIONS:-5}" --benchmark_enable_random_interleaving=true
+benchmark_flags=(--benchmark_repetitions="${MEMCONFORM_BENCH_REPETITIONS:-5}" --benchmark_enable_random_interleaving=true
   --benchmark_report_aggregates_only=true)
+[[ -z ${MEMCONFORM_BENCH_MIN_TIME:-} ]] || benchmark_flags+=(--benchmark_min_time="$MEMCONFORM_BENCH_MIN_TIME")
 
 echo "== Google Benchmark (release preset) =="
 # Two runs: Google Benchmark's CSV wants the same counters in every row, and
@@ -65,7 +64,7 @@ echo "== Google Benchmark (release preset) =="
 : >"$out/benchmarks.csv"
 for filter in '^BM_(RawBaseline|InstanceOps|ExecutorOps|PluginBare|PluginExecutorOps)/ops:(1000|1000000)$' \
   '^BM_(SqliteMallocFree|PipeRoundTrip)'; do
-  build/release/bin/memconform_bench --benchmark_filter="$filter" "${min_time[@]}" --benchmark_format=csv \
+  build/release/bin/memconform_bench --benchmark_filter="$filter" "${benchmark_flags[@]}" --benchmark_format=csv \
     >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" || { cat "$out/benchmarks.err"; exit 1; }
 done
 node_driver=conformance/drivers/node
@@ -73,7 +72,7 @@ node_release=3.54.1-build1
 : >"$out/node.txt"
 if [[ -d $node_driver/node_modules/@sqlite.org/sqlite-wasm ]]; then
   MEMCONFORM_BENCH_NODE_TARGET="cmd:node --single-threaded-gc $node_driver/driver.mjs --release $node_release" \
-    build/release/bin/memconform_bench --benchmark_filter='^BM_NodeDriverOps/' "${min_time[@]}" --benchmark_format=csv \
+    build/release/bin/memconform_bench --benchmark_filter='^BM_NodeDriverOps/' "${benchmark_flags[@]}" --benchmark_format=csv \
     >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" || { cat "$out/benchmarks.err"; exit 1; }
   for n in 1000 100000; do  # "bare X ns/op", "adapter Y ns/op"
     node "$node_driver/bench.mjs" --rounds "$n" --release "$node_release" --seconds "${MEMCONFORM_BENCH_MIN_TIME:-1}" |
@@ -92,10 +91,13 @@ MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh all "$seconds" || findings=1
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh fuzz_standin "$seconds" || findings=1
 
 # ns per item of a benchmark, from the median of its items_per_second
-# (column 7 of the CSV).
+# (column 7 of the CSV), or from its one run if it ran once
+# (MEMCONFORM_BENCH_REPETITIONS=1: Google Benchmark reports no aggregates).
 ns() {
-  awk -F, -v name="\"$1_median\"" '$1 == name && $7 != "" {printf "%.1f", 1e9 / $7; found = 1} END {if (!found) print "?"}' \
-    "$out/benchmarks.csv"
+  awk -F, -v name="\"$1\"" -v median="\"$1_median\"" '
+    $1 == median && $7 != "" {m = $7}
+    $1 == name && $7 != "" {once = $7}
+    END {v = m != "" ? m : once; if (v != "") printf "%.1f", 1e9 / v; else print "?"}' "$out/benchmarks.csv"
 }
 # The spread of the benchmarks named: the largest coefficient of variation
 # of their repetitions' items_per_second, in percent ("?" if one has none).
@@ -120,13 +122,14 @@ row() {  # MEASURE MEMCONFORM BASELINE UNIT [SPREAD]
   printf '%-62s %12s %12s %-7s %8s %7s\n' "$1" "$2" "$3" "$4" "$ratio" "${5:--}"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$ratio" "${5:--}" >>"$out/rows.tsv"
 }
+# A row of two benchmarks, with their spread.
+pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT
+  row "$1" "$(ns "$2")" "$(ns "$3")" "$4" "$(spread "$2" "$3")"
+}
 : >"$out/rows.tsv"
 {
   echo "scripts/bench.sh $seconds, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
   printf '%-62s %12s %12s %-7s %8s %7s\n' "measure" "memconform" "baseline" "unit" "ratio" "spread"
-  pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT: a row of two benchmarks, with their spread
-    row "$1" "$(ns "$2")" "$(ns "$3")" "$4" "$(spread "$2" "$3")"
-  }
   for n in 1000 1000000; do
     pair "round of 8 ops, $n ops: reference (core) / raw" "BM_InstanceOps/ops:$n" "BM_RawBaseline/ops:$n" ns/op
     pair "round of 8 ops, $n ops: executor + checker / raw" "BM_ExecutorOps/ops:$n" "BM_RawBaseline/ops:$n" ns/op

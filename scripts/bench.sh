@@ -90,23 +90,26 @@ findings=0
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh all "$seconds" || findings=1
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh fuzz_standin "$seconds" || findings=1
 
-# ns per item of a benchmark, from the median of its items_per_second
-# (column 7 of the CSV), or from its one run if it ran once
-# (MEMCONFORM_BENCH_REPETITIONS=1: Google Benchmark reports no aggregates).
+# items_per_second (column 7 of the CSV) of the row named exactly; nothing
+# if there is none.
+items() { awk -F, -v name="\"$1\"" '$1 == name && $7 != "" {print $7; exit}' "$out/benchmarks.csv"; }
+# ns per item of a benchmark, from the median of its repetitions, or from its
+# one run if it ran once (MEMCONFORM_BENCH_REPETITIONS=1: Google Benchmark
+# reports no aggregates).
 ns() {
-  awk -F, -v name="\"$1\"" -v median="\"$1_median\"" '
-    $1 == median && $7 != "" {m = $7}
-    $1 == name && $7 != "" {once = $7}
-    END {v = m != "" ? m : once; if (v != "") printf "%.1f", 1e9 / v; else print "?"}' "$out/benchmarks.csv"
+  local v
+  v=$(items "$1_median")
+  [[ -n $v ]] || v=$(items "$1")
+  if [[ -n $v ]]; then awk -v v="$v" 'BEGIN {printf "%.1f", 1e9 / v}'; else echo "?"; fi
 }
 # The spread of the benchmarks named: the largest coefficient of variation
 # of their repetitions' items_per_second, in percent ("?" if one has none).
 spread() {
   local largest=0 cv name
   for name in "$@"; do
-    cv=$(awk -F, -v name="\"${name}_cv\"" '$1 == name && $7 != "" {printf "%.0f", 100 * $7; found = 1} END {if (!found) print "?"}' \
-      "$out/benchmarks.csv")
-    [[ $cv == "?" ]] && { echo "?"; return; }
+    cv=$(items "${name}_cv")
+    [[ -n $cv ]] || { echo "?"; return; }
+    cv=$(awk -v v="$cv" 'BEGIN {printf "%.0f", 100 * v}')
     ((cv > largest)) && largest=$cv
   done
   echo "$largest%"

@@ -18,6 +18,7 @@
 #include "conformance/runner/loader.h"
 #include "conformance/runner/writer.h"
 #include "support.h"
+#include "tests/scratch_dir.h"
 #include "conformance/runner/replay.h"
 #include "conformance/targets/reference_target.h"
 
@@ -392,7 +393,7 @@ TEST(Expectations, AFileIsForTheTargetItNames) {
 // target (the file names it relative to where the project runs from); another
 // module, or the same one with other exports, is not.
 TEST(Expectations, AWasmTargetIsItsModuleByAnyPath) {
-  const auto dir = std::filesystem::temp_directory_path() / "memconform-names-target" / "pkg" / "dist";
+  const auto dir = testing::scratchDir() / "pkg" / "dist";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "m.wasm") << "";
   const std::string file = "wasm:pkg/dist/m.wasm?malloc=a&free=b";

@@ -182,7 +182,7 @@ TEST(WasmModule, ImportsTrapsAndBadModulesAreErrorsNamingWhatFailed) {
   EXPECT_NE(ctorsFailure.find("__wasm_call_ctors: trap in __wasm_call_ctors: unreachable"), std::string::npos)
       << ctorsFailure;
   // Not a module; a missing file; a memory below the declared minimum.
-  const auto garbage = std::filesystem::temp_directory_path() / "memconform-wat" / "garbage.wasm";
+  const auto garbage = testing::scratchDir() / "garbage.wasm";
   std::ofstream(garbage) << "not wasm";
   EXPECT_NE(load(garbage.string())->failure.find("not a valid wasm module"), std::string::npos);
   EXPECT_NE(load("/nonexistent.wasm")->failure.find("/nonexistent.wasm: cannot read the file"), std::string::npos);

@@ -1,5 +1,5 @@
-// WAT source compiled with wat2wasm (MEMCONFORM_WAT2WASM) into a temporary
-// file, for tests that need a module of their own.
+// WAT source compiled with wat2wasm (MEMCONFORM_WAT2WASM) into the test
+// process's scratch directory, for tests that need a module of their own.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,12 +9,13 @@
 #include <fstream>
 #include <string>
 
+#include "tests/scratch_dir.h"
+
 namespace memconform {
 
 // The path of `wat` compiled as NAME.wasm.
 inline std::string compiledWat(const std::string& name, const std::string& wat) {
-  const auto dir = std::filesystem::temp_directory_path() / "memconform-wat";
-  std::filesystem::create_directories(dir);
+  const auto& dir = testing::scratchDir();
   const auto source = dir / (name + ".wat"), binary = dir / (name + ".wasm");
   std::ofstream(source) << wat;
   const std::string command = std::string(MEMCONFORM_WAT2WASM) + " " + source.string() + " -o " + binary.string();

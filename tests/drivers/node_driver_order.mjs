@@ -21,7 +21,7 @@
 // Usage: node node_driver_order.mjs RELEASE MEMCONFORM [VECTOR_DIR]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,9 @@ if (!release || !memconform) {
 const driver = join(here, '../../conformance/drivers/node/driver.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'memconform-order-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+// Interrupted (Ctrl-C, a kill), it still removes its files: Node's default
+// for these signals exits without running the 'exit' handlers.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(128 + constants.signals[signal]));
 
 const files = (d) => readdirSync(d).sort().flatMap((f) => {
   const p = join(d, f);

@@ -1,0 +1,30 @@
+// A directory of this test process's own for the files a test writes, under
+// the system's temporary directory and removed when the process exits.
+// ctest runs each test in a process of its own, two at a time, and two
+// builds' test runs may share a machine: a fixed path would let one test
+// read a file another is still writing.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace memconform::testing {
+
+inline const std::filesystem::path& scratchDir() {
+  struct Owned {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("memconform-test-" + std::to_string(::getpid()));
+    Owned() { std::filesystem::create_directories(path); }
+    ~Owned() {
+      std::error_code ignored;  // nothing to report at exit
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Owned dir;
+  return dir.path;
+}
+
+}  // namespace memconform::testing

@@ -15,11 +15,13 @@ namespace memconform::testing {
 
 inline const std::filesystem::path& scratchDir() {
   struct Owned {
-    std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("memconform-test-" + std::to_string(::getpid()));
+    const pid_t owner = ::getpid();
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("memconform-test-" + std::to_string(owner));
     Owned() { std::filesystem::create_directories(path); }
     ~Owned() {
-      std::error_code ignored;  // nothing to report at exit
+      if (::getpid() != owner) return;  // a forked child (a death test) exiting: not its directory
+      std::error_code ignored;          // nothing to report at exit
       std::filesystem::remove_all(path, ignored);
     }
   };

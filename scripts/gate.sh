@@ -6,7 +6,7 @@
 #
 #   scripts/gate.sh NAME BUILD_DIR     BUILD_DIR: the asan preset's build
 #   scripts/gate.sh --list             the gates, in the order CI runs them:
-#                                      NAME NEEDS [campaign], one a line
+#                                      NAME NEEDS [campaign|shared], one a line
 #
 # Each gate writes what it printed to BUILD_DIR/reports/gate-NAME.log too
 # (reports of replays beside it: JSON, JUnit XML). A negative gate (a planted
@@ -16,11 +16,16 @@ cd "$(dirname "$0")/.."
 
 # Each gate: NAME, then what it needs (asan: the asan build; fuzz: also the
 # fuzz preset, which fuzz-build builds: a ctest fixture) and, for a campaign
-# (it measures), "campaign". tests/gates.cmake and scripts/test.sh read this.
+# (it measures), "campaign". A gate runs alone (ctest RUN_SERIAL) unless it
+# says "shared": its verdict depends on nothing but what it is given (no
+# time limit to fuzz within, nothing measured) and it keeps to one core, so
+# it may run beside another test. tests/gates.cmake and scripts/test.sh
+# read this.
 gates=(
-  "spec asan" "docs asan" "rules asan" "validate asan" "coverage asan"
-  "replay-reference asan" "replay-grow-variant asan" "replay-sqlite-wasm asan" "replay-example-plugin asan"
-  "replay-wasm asan" "replay-wasm-sqlite3 asan" "replay-wasm-overlap asan" "mutants asan"
+  "spec asan shared" "docs asan shared" "rules asan shared" "validate asan shared" "coverage asan shared"
+  "replay-reference asan shared" "replay-grow-variant asan shared" "replay-sqlite-wasm asan shared"
+  "replay-example-plugin asan shared" "replay-wasm asan shared" "replay-wasm-sqlite3 asan shared"
+  "replay-wasm-overlap asan shared" "mutants asan shared"
   "fuzz-build builds-fuzz" "fuzz-all fuzz" "fuzz-wasm-overlap fuzz" "coverage-determinism fuzz" "fuzz-mutants fuzz"
   "fuzz-plugin fuzz" "fuzz-plugin-planted-bug fuzz" "fuzz-plugin-refuses fuzz" "fuzz-known-finding fuzz"
   "fuzz-example-adapter fuzz" "fuzz-example-adapter-planted-bugs fuzz" "fuzz-emscripten-partial fuzz"

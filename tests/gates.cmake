@@ -2,9 +2,11 @@
 # `gate`, so that `ctest --preset asan -L gate` runs everything CI requires
 # (the unit tests have the label too) and scripts/test.sh is setup + that.
 # Campaigns, which measure (exec/s, time to find, benchmarks), are labelled
-# `campaign` as well. Gates run one at a time (RUN_SERIAL): they measure, or
-# use both cores. The fuzz gates need the fuzz preset, which gate.fuzz-build
-# builds first (fixture `fuzz-preset`).
+# `campaign` as well. A gate runs alone (RUN_SERIAL): it measures, fuzzes
+# within a time limit, or uses both cores; one that says "shared" in the
+# list (a check of results on one core) runs beside other tests. The fuzz
+# gates need the fuzz preset, which gate.fuzz-build builds first (fixture
+# `fuzz-preset`).
 if(NOT MEMCONFORM_GATES)
   return()
 endif()
@@ -18,7 +20,7 @@ endif()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${gate_script})
 string(REPLACE "\n" ";" gates "${gates}")
 
-foreach(line IN LISTS gates)  # NAME NEEDS [campaign]
+foreach(line IN LISTS gates)  # NAME NEEDS [campaign|shared]
   string(REPLACE " " ";" fields "${line}")
   list(GET fields 0 gate)
   list(GET fields 1 needs)
@@ -28,7 +30,10 @@ foreach(line IN LISTS gates)  # NAME NEEDS [campaign]
   if("campaign" IN_LIST fields)
     list(APPEND labels campaign)
   endif()
-  set_tests_properties(gate.${gate} PROPERTIES LABELS "${labels}" RUN_SERIAL TRUE TIMEOUT 1800)
+  set_tests_properties(gate.${gate} PROPERTIES LABELS "${labels}" TIMEOUT 1800)
+  if(NOT "shared" IN_LIST fields)
+    set_tests_properties(gate.${gate} PROPERTIES RUN_SERIAL TRUE)
+  endif()
   if(needs STREQUAL "builds-fuzz")
     set_tests_properties(gate.${gate} PROPERTIES FIXTURES_SETUP fuzz-preset)
   elseif(needs STREQUAL "fuzz")

@@ -356,6 +356,53 @@ TEST(Replay, MissingCapabilitiesAndUnsupportedOpsAreSkipped) {
   EXPECT_EQ(report.exitCode(), 0);
 }
 
+// A run that reaches no verdict fails, and says why: a target that skips
+// every vector (the "mutant" of a driver that declares nothing), a filter
+// that matches none, files without vectors, no file at all. Before, each
+// of these exited 0 with "OK".
+TEST(Replay, ARunThatComparesNothingFailsAndSaysWhy) {
+  Corpus corpus;
+  corpus.files.push_back(loadVectorFile("t.json", fileWith(json::array({
+      {{"id", "t/i64"}, {"rules", {"PEEK-3"}}, {"source", "ecma"},
+       {"ops", {{{"op", "alloc"}, {"size", 8}, {"as", "p"}}, {{"op", "peek"}, {"address", "p"}, {"type", "i64"}}}}},
+      {{"id", "t/view"}, {"rules", {"VIEW-1"}}, {"source", "seed"}, {"ops", {{{"op", "heap"}, {"type", "u8"}}}}}})).dump(),
+      corpus.errors));
+  ASSERT_TRUE(corpus.errors.empty());
+  NarrowTarget narrow;
+  const Report skipped = replay(corpus, narrow, {});
+  EXPECT_EQ(skipped.count(Status::Skipped), 2u);
+  EXPECT_EQ(skipped.exitCode(), 1);
+  EXPECT_EQ(skipped.nothingCompared.rfind("the target skipped all 2 vectors, the first (t/i64) because: ", 0), 0u)
+      << skipped.nothingCompared;
+  ReplayOptions oneOfThem;
+  oneOfThem.filter = "t/view";
+  EXPECT_EQ(replay(corpus, narrow, oneOfThem).nothingCompared, "the target skipped the only vector, the first (t/view) because: no views here");
+
+  ReferenceTarget reference;
+  EXPECT_EQ(replay(corpus, reference, {}).exitCode(), 0);  // the reference runs both
+  ReplayOptions typo;
+  typo.filter = "t/i46";
+  const Report none = replay(corpus, reference, typo);
+  EXPECT_TRUE(none.results.empty());
+  EXPECT_EQ(none.exitCode(), 1);
+  EXPECT_EQ(none.nothingCompared, "the filter \"t/i46\" matches none of the 2 vectors in 1 file");
+
+  Corpus empty;
+  empty.files.push_back(loadVectorFile("e.json", fileWith(json::array()).dump(), empty.errors));
+  ASSERT_TRUE(empty.errors.empty());
+  EXPECT_EQ(replay(empty, reference, {}).nothingCompared, "the 1 file holds no vectors");
+  EXPECT_EQ(replay(empty, reference, {}).exitCode(), 1);
+  EXPECT_EQ(replay(Corpus{}, reference, {}).nothingCompared, "no vector file was found in the paths given");
+
+  // A malformed vector already fails the run and names itself: no second reason.
+  Corpus broken;
+  broken.files.push_back(loadVectorFile("b.json", fileWith(json::array({{{"id", "b/x"}}})).dump(), broken.errors));
+  ASSERT_FALSE(broken.errors.empty());
+  const Report malformed = replay(broken, reference, {});
+  EXPECT_EQ(malformed.exitCode(), 1);
+  EXPECT_EQ(malformed.nothingCompared, "");
+}
+
 TEST(Expectations, HostileFilesAreRefusedWithPointers) {
   for (const std::string& text : std::vector<std::string>{"", "{", "[]", "{\"schema\":1}", std::string(100000, '['),
                                  R"({"schema":"memconform-expectations/1","vectors":[]})",

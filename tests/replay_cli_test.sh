@@ -21,6 +21,11 @@ check() {  # check NAME EXPECTED_EXIT COMMAND...
 calls=$src/conformance/vectors/call
 
 check "a passing corpus" 0 "$mc" replay "$calls"
+check "a filter that matches no vector fails the run" 1 "$mc" replay -f 'calls/*' --junit "$tmp/none.xml" "$calls"
+grep -q '^nothing was compared: the filter "calls/\*" matches none of the 26 vectors in 1 file$' "$tmp/out" ||
+  { echo "FAIL: no line saying the filter matched nothing"; failures=$((failures + 1)); }
+grep -q '<testcase classname="(run)" name="nothing compared"' "$tmp/none.xml" ||
+  { echo "FAIL: the JUnit report of a run that compared nothing has no failed test case"; failures=$((failures + 1)); }
 check "a missing path is unreadable input" 2 "$mc" replay "$tmp/nope"
 check "an unknown target is a usage error" 2 "$mc" replay --target mutant:nope "$calls"
 echo '{' >"$tmp/bad.json"

@@ -88,6 +88,26 @@ VectorResult runOne(const Vector& v, Target& target, const ReplayOptions& option
   if (r.status == Status::Fail || options.keepTrace) r.trace = formatTrace(run);
   return r;
 }
+
+std::string plural(std::size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+// Why a run compared nothing (Report::nothingCompared), or "" if some
+// vector reached a verdict or a malformed one already fails the run.
+std::string whyNothingCompared(const Report& report, const Corpus& corpus, std::size_t selected, const std::string& filter) {
+  if (report.count(Status::Error) > 0) return "";
+  if (selected > 0) {
+    if (report.count(Status::Skipped) < report.results.size()) return "";
+    const VectorResult& first = report.results.front();
+    return "the target skipped " + (selected == 1 ? std::string("the only vector") : "all " + std::to_string(selected) + " vectors") +
+           ", the first (" + first.id + ") because: " + first.reason;
+  }
+  if (corpus.files.empty()) return "no vector file was found in the paths given";
+  std::size_t vectors = 0;
+  for (const auto& f : corpus.files) vectors += f.vectors.size();
+  if (vectors == 0) return "the " + plural(corpus.files.size(), "file holds", "files hold") + " no vectors";
+  return "the filter \"" + filter + "\" matches none of the " + plural(vectors, "vector", "vectors") + " in " +
+         plural(corpus.files.size(), "file", "files");
+}
 }  // namespace
 
 Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options) {
@@ -145,6 +165,7 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
                                 " (a reason alone): any other failure in such a vector is hidden; give the ops it fails "
                                 "(memconform replay --write-expectations writes them)");
   }
+  report.nothingCompared = whyNothingCompared(report, corpus, seen.size(), options.filter);
   report.seconds = secondsSince(start);
   return report;
 }

@@ -27,7 +27,7 @@ std::size_t Report::count(Status s) const {
 }
 
 int Report::exitCode() const {
-  return count(Status::Fail) + count(Status::UnexpectedPass) + count(Status::Error) == 0 ? 0 : 1;
+  return count(Status::Fail) + count(Status::UnexpectedPass) + count(Status::Error) == 0 && nothingCompared.empty() ? 0 : 1;
 }
 
 namespace {
@@ -89,6 +89,7 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
   for (Status s : kColumns) out << std::right << std::setw(9) << total[s];
   out << "\n";
   for (const auto& [flag, n] : flags) out << "implementation-defined outcome \"" << flag << "\": " << n << " vector(s)\n";
+  if (!report.nothingCompared.empty()) out << "nothing was compared: " << report.nothingCompared << "\n";
   out << report.results.size() << " vectors from " << report.files << " files against " << report.target << " in "
       << std::fixed << std::setprecision(3) << report.seconds << " s: "
       << (report.exitCode() == 0 ? "OK" : "FAILED") << "\n";
@@ -160,6 +161,7 @@ void writeJson(const Report& report, std::ostream& out) {
     results.push_back(v);
   }
   doc["results"] = results;
+  if (!report.nothingCompared.empty()) doc["nothingCompared"] = report.nothingCompared;
   doc["exitCode"] = report.exitCode();
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
@@ -167,11 +169,18 @@ void writeJson(const Report& report, std::ostream& out) {
 void writeJunit(const Report& report, std::ostream& out) {
   std::map<std::string, std::vector<const VectorResult*>> byArea;
   for (const auto& r : report.results) byArea[r.area].push_back(&r);
+  // A run that compared nothing is one failed test case of its own, so that
+  // a CI reading only this file does not show it green (or empty).
+  const std::size_t runFailure = report.nothingCompared.empty() ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"memconform " << xmlEscape(report.target) << "\" tests=\"" << report.results.size()
-      << "\" failures=\"" << report.count(Status::Fail) + report.count(Status::UnexpectedPass) << "\" errors=\""
+  out << "<testsuites name=\"memconform " << xmlEscape(report.target) << "\" tests=\"" << report.results.size() + runFailure
+      << "\" failures=\"" << report.count(Status::Fail) + report.count(Status::UnexpectedPass) + runFailure << "\" errors=\""
       << report.count(Status::Error) << "\" skipped=\"" << report.count(Status::Skipped) << "\" time=\"" << report.seconds
       << "\">\n";
+  if (runFailure)
+    out << "  <testsuite name=\"(run)\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+        << "    <testcase classname=\"(run)\" name=\"nothing compared\" time=\"0\"><failure message=\""
+        << xmlEscape("nothing was compared: " + report.nothingCompared) << "\"/></testcase>\n  </testsuite>\n";
   for (const auto& [area, results] : byArea) {
     std::size_t failures = 0, errors = 0, skipped = 0;
     for (const auto* r : results) {

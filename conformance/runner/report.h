@@ -41,8 +41,15 @@ struct Report {
   std::vector<std::string> warnings;  // e.g. expectations for ids not in the corpus
   std::size_t files = 0;
   double seconds = 0;
+  // Why the run compared nothing, if it did not: no vector was selected (no
+  // file, an empty one, a filter that matches none) or every one was
+  // skipped. A run like that fails: a mistyped filter or a target that
+  // skips everything must not pass CI. Empty if some vector reached a
+  // verdict, or if a malformed vector already fails the run.
+  std::string nothingCompared;
   std::size_t count(Status s) const;
-  // 0 unless a vector failed, unexpectedly passed or was malformed.
+  // 0 unless a vector failed, unexpectedly passed or was malformed, or the
+  // run compared nothing.
   int exitCode() const;
 };
 

@@ -90,8 +90,9 @@ int main(int argc, char** argv) {
   const std::string defaultVectors = MEMCONFORM_SOURCE_DIR "/conformance/vectors";
   ReplayCommand replay;
   auto* replayCmd = app.add_subcommand("replay", "Replay conformance vectors against a target and report; exit 0 if "
-                                                 "nothing failed or unexpectedly passed, 1 otherwise, 2 for bad usage "
-                                                 "or unreadable input");
+                                                 "nothing failed or unexpectedly passed and some vector was compared "
+                                                 "(not all skipped or filtered out), 1 otherwise, 2 for bad usage or "
+                                                 "unreadable input");
   replayCmd->add_option("paths", replay.paths, "vector files or directories (default: the project's corpus)");
   replayCmd->add_option("-t,--target", replay.target, "reference, mutant:NAME (memconform mutants --list), cmd:COMMAND (a driver process), plugin:PATH.so (a C plugin) or wasm:PATH.wasm[?malloc=NAME&free=NAME&memalign=NAME] (the glue over a wasm module's allocator, in wabt)")
       ->capture_default_str();
@@ -150,14 +151,17 @@ int main(int argc, char** argv) {
   MatrixCommand matrix;
   matrix.spec = spec.string();
   auto* matrixCmd = app.add_subcommand("matrix", "Replay the corpus against several targets and write a rules x targets "
-                                                 "matrix (Markdown, HTML, JSON); exit 1 if a target fails a vector or a "
-                                                 "planted bug survives");
+                                                 "matrix (Markdown, HTML, JSON); exit 1 if a target fails a vector or "
+                                                 "compares nothing, or a planted bug survives");
   matrixCmd->add_option("paths", matrix.paths, "vector files or directories (default: the project's corpus)");
   matrixCmd->add_option("--targets", matrix.targets, "comma-separated targets (reference, mutant:NAME, cmd:COMMAND, plugin:PATH, wasm:PATH.wasm)")
-      ->delimiter(',');
-  matrixCmd->add_option("-t,--target", matrix.moreTargets, "one more target (for commands that contain a comma)");
+      ->delimiter(',')
+      ->allow_extra_args(false);  // the words after it are paths, not more targets
+  matrixCmd->add_option("-t,--target", matrix.moreTargets, "one more target (for commands that contain a comma)")
+      ->allow_extra_args(false);
   matrixCmd->add_option("-e,--expectations", matrix.expectations,
-                        "expectations files; each applies to the target its \"target\" field names");
+                        "expectations files; each applies to the target its \"target\" field names")
+      ->allow_extra_args(false);
   matrixCmd->add_flag("--mutants", matrix.mutants, "add a column: the planted bugs of each rule, killed or not");
   matrixCmd->add_option("--md", matrix.markdownPath, "write the Markdown matrix here ('-' for stdout)");
   matrixCmd->add_option("--html", matrix.htmlPath, "write the HTML page here");
@@ -174,8 +178,9 @@ int main(int argc, char** argv) {
   matrixCmd->add_flag("--offline", matrix.offline, "--releases: only what the cache holds");
   matrixCmd->add_option("--package", matrix.packages,
                         "--releases: only this package (@sqlite.org/sqlite-wasm, @evolu/sqlite-wasm, "
-                        "@libsql/libsql-wasm-experimental, @sqliteai/sqlite-wasm); repeatable");
-  matrixCmd->add_option("--only", matrix.only, "--releases: only this version; repeatable");
+                        "@libsql/libsql-wasm-experimental, @sqliteai/sqlite-wasm); repeatable")
+      ->allow_extra_args(false);
+  matrixCmd->add_option("--only", matrix.only, "--releases: only this version; repeatable")->allow_extra_args(false);
 
   DriverCommand driver;
   auto* driverCmd = app.add_subcommand("driver", "Serve the reference (or a planted bug) over the driver protocol on "

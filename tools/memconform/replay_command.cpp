@@ -409,6 +409,7 @@ int runMatrix(const MatrixCommand& c) {
               << r.count(Status::Error) << " errors  (" << std::fixed << std::setprecision(2) << r.seconds << " s)\n";
     std::cout.unsetf(std::ios::fixed);
     for (const auto& w : r.warnings) std::cout << "  warning: " << w << "\n";
+    if (!r.nothingCompared.empty()) std::cout << "  nothing was compared: " << r.nothingCompared << "\n";
   }
   std::vector<MutantKill> kills;
   if (c.mutants) {

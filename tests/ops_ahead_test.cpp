@@ -7,9 +7,7 @@
 // (bash's `read -t 0`: input is waiting; the runner writes an op and what
 // it announces in one write).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -17,28 +15,16 @@
 #include "conformance/runner/executor.h"
 #include "conformance/runner/loader.h"
 #include "conformance/targets/factory.h"
+#include "tests/scratch_dir.h"
 
 namespace memconform::conformance {
 namespace {
 
-// The driver, as a bash script in a file (sh has no `read -t`) that is
-// removed when the test is done with it.
-class AheadDriver {
- public:
-  explicit AheadDriver(bool opsAhead);
-  ~AheadDriver() { std::remove(path_.c_str()); }
-  AheadDriver(const AheadDriver&) = delete;
-  AheadDriver& operator=(const AheadDriver&) = delete;
-  std::string command() const { return "cmd:bash " + path_; }
-
- private:
-  // One file per process and kind: ctest runs the tests in parallel.
-  std::string path_;
-};
-
-AheadDriver::AheadDriver(bool opsAhead)
-    : path_(::testing::TempDir() + "/ahead_driver_" + std::to_string(getpid()) + (opsAhead ? "_ahead" : "") + ".sh") {
-  std::ofstream(path_) << "echo '{\"hello\":\"memconform-driver\",\"protocol\":2,\"implementation\":\"ahead\","
+// The driver, as a bash script (sh has no `read -t`) in the test process's
+// scratch directory: the cmd: target that runs it.
+std::string aheadDriver(bool opsAhead) {
+  const auto path = memconform::testing::scratchDir() / (opsAhead ? "ahead_driver_ahead.sh" : "ahead_driver.sh");
+  std::ofstream(path) << "echo '{\"hello\":\"memconform-driver\",\"protocol\":2,\"implementation\":\"ahead\","
                       << (opsAhead ? "\"opsAhead\":true," : "") << R"("capabilities":["memory-config"]}'
 while IFS= read -r line; do
   case $line in
@@ -54,6 +40,7 @@ while IFS= read -r line; do
   esac
 done
 )";
+  return "cmd:bash " + path.string();
 }
 
 Vector vectorWith(const std::string& ops) {
@@ -68,8 +55,7 @@ Vector vectorWith(const std::string& ops) {
 
 // What the driver answered to each op.
 std::vector<double> answers(bool opsAhead, const Vector& vector) {
-  const AheadDriver driver(opsAhead);  // outlives the target, which runs it
-  const auto target = makeTarget(driver.command());
+  const auto target = makeTarget(aheadDriver(opsAhead));
   const VectorRun run = runVector(vector, *target);
   EXPECT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
   EXPECT_TRUE(run.failures.empty()) << (run.failures.empty() ? "" : run.failures.front().actual);

@@ -10,9 +10,11 @@
 // than a success.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 #include "conformance/runner/executor.h"
@@ -20,16 +22,21 @@
 #include "conformance/targets/reference_target.h"
 #include "core/errors.h"
 #include "core/instance.h"
+#include "fuzz/differential.h"
 #include "fuzz/findings.h"
 #include "fuzz/op_decoder.h"
 
 namespace memconform {
 namespace {
 
+// The seed corpus, or the inputs in MEMCONFORM_BENCH_INPUTS (a directory: a
+// corpus a fuzz run grew, whose inputs run more ops than the seeds do).
 const std::vector<std::vector<std::uint8_t>>& seeds() {
   static const auto inputs = [] {
+    const char* dir = std::getenv("MEMCONFORM_BENCH_INPUTS");
     std::vector<std::vector<std::uint8_t>> out;
-    for (const auto& entry : std::filesystem::directory_iterator(MEMCONFORM_SOURCE_DIR "/corpus/fuzz_scope_ops")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(dir && *dir ? dir : MEMCONFORM_SOURCE_DIR "/corpus/fuzz_scope_ops")) {
       std::ifstream file(entry.path(), std::ios::binary);
       out.emplace_back(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
     }
@@ -38,36 +45,72 @@ const std::vector<std::vector<std::uint8_t>>& seeds() {
   return inputs;
 }
 
-void BM_FuzzScopeOpsDecode(benchmark::State& state) {
-  std::size_t inputs = 0, ops = 0;
+// Calls `each` (bytes -> the ops they decoded to, or nullopt if the input
+// failed) for every input, pass after pass. Items are inputs; the "ops"
+// counter is ops per second. Under ASan a process's first passes run into
+// a fresh heap (page faults) and take two to three times as long as the
+// later ones, which a long fuzz run does not pay: scripts/bench.sh warms
+// up first (--benchmark_min_warmup_time).
+template <class Each>
+void eachInput(benchmark::State& state, Each each, const char* ifFailed) {
+  std::size_t inputs = 0, ops = 0, failed = 0;
   for (auto _ : state)
     for (const auto& input : seeds()) {
-      const auto vector = fuzz::decodeOps(input);
-      ops += conformance::countOps(vector.ops);
+      const std::optional<std::size_t> decoded = each(input);
+      failed += !decoded.has_value();
+      ops += decoded.value_or(0);
       ++inputs;
     }
+  if (failed) state.SkipWithError(ifFailed);
   state.SetItemsProcessed(static_cast<std::int64_t>(inputs));
   state.counters["ops"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
+}
+
+void BM_FuzzScopeOpsDecode(benchmark::State& state) {
+  eachInput(
+      state, [](const auto& input) -> std::optional<std::size_t> { return conformance::countOps(fuzz::decodeOps(input).ops); },
+      "");
 }
 BENCHMARK(BM_FuzzScopeOpsDecode)->Unit(benchmark::kMillisecond);
 
 // What LLVMFuzzerTestOneInput does when there is no finding.
 void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
   conformance::ReferenceTarget target;
-  std::size_t inputs = 0, ops = 0, failed = 0;
-  for (auto _ : state)
-    for (const auto& input : seeds()) {
-      const auto vector = fuzz::decodeOps(input);
-      const auto run = conformance::runVector(vector, target, fuzz::kSearchRun);
-      failed += !run.failures.empty() || run.status != conformance::VectorRun::Status::Completed;
-      ops += conformance::countOps(vector.ops);
-      ++inputs;
-    }
-  if (failed) state.SkipWithError("a seed fails on the reference");
-  state.SetItemsProcessed(static_cast<std::int64_t>(inputs));
-  state.counters["ops"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
+  eachInput(
+      state,
+      [&](const auto& input) -> std::optional<std::size_t> {
+        const auto vector = fuzz::decodeOps(input);
+        const auto run = conformance::runVector(vector, target, fuzz::kSearchRun);
+        if (!run.failures.empty() || run.status != conformance::VectorRun::Status::Completed) return std::nullopt;
+        return conformance::countOps(vector.ops);
+      },
+      "an input fails on the reference");
 }
 BENCHMARK(BM_FuzzScopeOpsDecodeAndRun)->Unit(benchmark::kMillisecond);
+
+// What fuzz_differential does with the same inputs when the reference is
+// compared with itself and nothing differs: both runs keep their trace, and
+// compareRuns reads them op by op. Against BM_FuzzScopeOpsDecodeAndRun it is
+// issue 22's second mark (at least half of fuzz_scope_ops's exec/s) on the
+// same inputs, without the noise of two live runs growing corpora of their own.
+void BM_FuzzDifferentialDecodeRunCompare(benchmark::State& state) {
+  conformance::ReferenceTarget reference, other;
+  conformance::VectorRun expected, actual;
+  eachInput(
+      state,
+      [&](const auto& input) -> std::optional<std::size_t> {
+        const auto vector = fuzz::decodeOps(input);
+        conformance::runVector(vector, reference, expected);
+        conformance::runVector(vector, other, actual);
+        const bool differed = fuzz::compareRuns(expected, actual).has_value();
+        expected.emptyKeepingBuffers();
+        actual.emptyKeepingBuffers();
+        if (differed) return std::nullopt;
+        return conformance::countOps(vector.ops);
+      },
+      "the reference differs from itself on an input");
+}
+BENCHMARK(BM_FuzzDifferentialDecodeRunCompare)->Unit(benchmark::kMillisecond);
 
 // One scopedAllocPop on the reference. succeeds:1 pushes a scope and pops
 // it; succeeds:0 pops with no scope pushed and gets the InvalidState

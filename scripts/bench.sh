@@ -28,7 +28,10 @@
 #     process (bench/pipe_bench.cpp), the floor that moves with the machine
 #   fuzz_scope_ops against the stand-in (bench/fuzz_standin.cpp), and
 #     fuzz_differential (reference against itself) against fuzz_scope_ops,
-#     in exec/s (fuzz preset: libFuzzer, ASan + UBSan)
+#     in exec/s (fuzz preset: libFuzzer, ASan + UBSan); the latter again on
+#     the same inputs (the corpus fuzz_scope_ops grew), without libFuzzer;
+#     and one of those inputs decoded and run in the release preset against
+#     one execution of the stand-in under the fuzz preset (the floor)
 # A benchmark's figure is the median of its repetitions; "spread" is the
 # largest coefficient of variation of a row's benchmarks (how far to trust
 # the ratio; "-" for rows not of Google Benchmark's repetitions).
@@ -89,6 +92,29 @@ echo "== every fuzz target, $seconds s each (fuzz preset), and the stand-in =="
 findings=0
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh all "$seconds" || findings=1
 MEMCONFORM_SKIP_BUILD=1 bash scripts/fuzz.sh fuzz_standin "$seconds" || findings=1
+work=build/fuzz/work
+
+echo "== one fuzz input, decoded and run, on the inputs fuzz_scope_ops grew: fuzz preset, and release =="
+# The same inputs through what fuzz_scope_ops and fuzz_differential do with
+# each (bench/fuzz_input_bench.cpp), interleaved: the live runs above each
+# grow a corpus of their own, and one 60-s run of each swings from 40% to
+# 66%. Each repetition after half a second of passes untimed: under ASan
+# the first passes of a process are two to three times slower (a fresh
+# heap), which a long fuzz run does not pay. The fuzz preset's benchmarks
+# get a name of their own in the CSV.
+inputs=$work/fuzz_scope_ops/corpus
+[[ -n $(ls -A "$inputs" 2>/dev/null) ]] || inputs=corpus/fuzz_scope_ops
+ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0 MEMCONFORM_BENCH_INPUTS=$inputs build/fuzz/bin/memconform_bench \
+  --benchmark_filter='^BM_Fuzz(ScopeOpsDecodeAndRun|DifferentialDecodeRunCompare)$' "${benchmark_flags[@]}" \
+  --benchmark_min_warmup_time=0.5 \
+  --benchmark_format=csv 2>"$out/benchmarks.err" | sed 's/^"BM_/"fuzz-preset:BM_/' >>"$out/benchmarks.csv" ||
+  { cat "$out/benchmarks.err"; exit 1; }
+MEMCONFORM_BENCH_INPUTS=$inputs build/release/bin/memconform_bench --benchmark_filter='^BM_FuzzScopeOpsDecodeAndRun$' \
+  "${benchmark_flags[@]}" --benchmark_min_warmup_time=0.5 --benchmark_format=csv >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" ||
+  { cat "$out/benchmarks.err"; exit 1; }
+if grep -q ',true,' "$out/benchmarks.csv"; then  # error_occurred: an input fails on the reference
+  grep ',true,' "$out/benchmarks.csv"; exit 1
+fi
 
 # items_per_second (column 7 of the CSV) of the row named exactly; nothing
 # if there is none.
@@ -114,9 +140,15 @@ spread() {
   done
   echo "$largest%"
 }
+# Items per second of a benchmark, the median of its repetitions ("?" if none).
+perSecond() {
+  local v
+  v=$(items "$1_median")
+  [[ -n $v ]] || v=$(items "$1")
+  if [[ -n $v ]]; then awk -v v="$v" 'BEGIN {printf "%.0f", v}'; else echo "?"; fi
+}
 # ns/op of the plain Node loop ("bare") or the driver's adapter at N ops.
 nodeNs() { awk -v n="$1" -v what="$2" '$1 == n && $2 == what {print $3; found = 1} END {if (!found) print "?"}' "$out/node.txt"; }
-work=build/fuzz/work
 fuzzed() { cat "$work/$1/$2" 2>/dev/null || echo "?"; }
 # A row of the table, printed, and kept for table.json ("?", unmeasured, as null).
 row() {  # MEASURE MEMCONFORM BASELINE UNIT [SPREAD]
@@ -159,6 +191,19 @@ pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT
   row "fuzz_scope_ops / the stand-in, one process" "$(fuzzed fuzz_scope_ops execs)" "$(fuzzed fuzz_standin execs)" exec/s
   row "fuzz_differential (reference vs itself) / fuzz_scope_ops" "$(fuzzed fuzz_differential execs)" \
     "$(fuzzed fuzz_scope_ops execs)" exec/s
+  # The same, on the same inputs: inputs/s, so the ratio reads as the row above.
+  row "the same inputs, fuzz preset: fuzz_differential / fuzz_scope_ops" \
+    "$(perSecond fuzz-preset:BM_FuzzDifferentialDecodeRunCompare)" "$(perSecond fuzz-preset:BM_FuzzScopeOpsDecodeAndRun)" \
+    inputs/s "$(spread fuzz-preset:BM_FuzzDifferentialDecodeRunCompare fuzz-preset:BM_FuzzScopeOpsDecodeAndRun)"
+  # The floor under the first row: decoding and running one input with no
+  # instrumentation at all, against the stand-in's whole execution under
+  # libFuzzer, ASan and UBSan. Above 2.2, no setting of the instrumentation
+  # brings fuzz_scope_ops to 45% of the stand-in (issue 22).
+  standin=$(fuzzed fuzz_standin execs)
+  row "one fuzz_scope_ops input, release (no instrumentation) / a stand-in execution" \
+    "$(awk -v v="$(ns BM_FuzzScopeOpsDecodeAndRun)" 'BEGIN {if (v == "?") print "?"; else printf "%.2f", v / 1000}')" \
+    "$(awk -v e="$standin" 'BEGIN {if (e == "?" || e == 0) print "?"; else printf "%.2f", 1e6 / e}')" us/input \
+    "$(spread BM_FuzzScopeOpsDecodeAndRun)"
   echo
   printf '%-22s %12s %14s\n' "fuzz target, $seconds s" "exec/s" "peak RSS (MB)"
   for t in fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json fuzz_wasm fuzz_standin fuzz_empty; do

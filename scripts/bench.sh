@@ -98,19 +98,21 @@ echo "== one fuzz input, decoded and run, on the inputs fuzz_scope_ops grew: fuz
 # The same inputs through what fuzz_scope_ops and fuzz_differential do with
 # each (bench/fuzz_input_bench.cpp), interleaved: the live runs above each
 # grow a corpus of their own, and one 60-s run of each swings from 40% to
-# 66%. Each repetition after half a second of passes untimed: under ASan
-# the first passes of a process are two to three times slower (a fresh
-# heap), which a long fuzz run does not pay. The fuzz preset's benchmarks
-# get a name of their own in the CSV.
+# 66%. Each repetition after half a second of passes untimed (as long as
+# a repetition when MEMCONFORM_BENCH_MIN_TIME is given): under ASan the
+# first passes of a process are two to three times slower (a fresh heap),
+# which a long fuzz run does not pay. The fuzz preset's benchmarks get a
+# name of their own in the CSV.
+warmup=${MEMCONFORM_BENCH_MIN_TIME:-0.5}
 inputs=$work/fuzz_scope_ops/corpus
 [[ -n $(ls -A "$inputs" 2>/dev/null) ]] || inputs=corpus/fuzz_scope_ops
 ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0 MEMCONFORM_BENCH_INPUTS=$inputs build/fuzz/bin/memconform_bench \
   --benchmark_filter='^BM_Fuzz(ScopeOpsDecodeAndRun|DifferentialDecodeRunCompare)$' "${benchmark_flags[@]}" \
-  --benchmark_min_warmup_time=0.5 \
+  --benchmark_min_warmup_time="$warmup" \
   --benchmark_format=csv 2>"$out/benchmarks.err" | sed 's/^"BM_/"fuzz-preset:BM_/' >>"$out/benchmarks.csv" ||
   { cat "$out/benchmarks.err"; exit 1; }
 MEMCONFORM_BENCH_INPUTS=$inputs build/release/bin/memconform_bench --benchmark_filter='^BM_FuzzScopeOpsDecodeAndRun$' \
-  "${benchmark_flags[@]}" --benchmark_min_warmup_time=0.5 --benchmark_format=csv >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" ||
+  "${benchmark_flags[@]}" --benchmark_min_warmup_time="$warmup" --benchmark_format=csv >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" ||
   { cat "$out/benchmarks.err"; exit 1; }
 if grep -q ',true,' "$out/benchmarks.csv"; then  # error_occurred: an input fails on the reference
   grep ',true,' "$out/benchmarks.csv"; exit 1

@@ -117,6 +117,38 @@ TEST(Repeat, TakeHandsOutWhatRecycleGaveBackForTheSameTextAndCountOnly) {
   EXPECT_TRUE(mib.take() == mib.expanded());
 }
 
+// Every copy of a string an op held is kept (an argv of several long
+// strings), up to 64 MiB of strings together, the oldest given back dropped
+// first. (A string is known by its pages: the tests build with ASan, whose
+// quarantine keeps a dropped string's addresses from the next ones.)
+TEST(Repeat, RecycleKeepsEveryCopyUpTo64MiBDroppingTheOldestFirst) {
+  const std::size_t mibs = 64;
+  const Repeat filler{"xy", 1u << 19}, mib{"ab", 1u << 19};
+  {  // Whatever earlier tests left is dropped: 64 MiB of another string.
+    std::vector<std::string> held;
+    for (std::size_t i = 0; i < mibs; ++i) held.push_back(filler.take());
+    for (auto& s : held) filler.recycle(std::move(s));
+  }
+  std::vector<std::string> held;
+  std::vector<const char*> pages;  // oldest given back first
+  for (std::size_t i = 0; i < mibs + 6; ++i) {
+    held.push_back(mib.take());
+    pages.push_back(held.back().data());
+  }
+  for (auto& s : held) mib.recycle(std::move(s));
+  held.clear();
+  for (std::size_t i = 0; i < mibs + 6; ++i) held.push_back(mib.take());
+  std::size_t reused = 0, reusedOfTheOldest = 0;
+  for (const auto& s : held) {
+    const auto at = std::find(pages.begin(), pages.end(), s.data());
+    reused += at != pages.end();
+    reusedOfTheOldest += at != pages.end() && at - pages.begin() < 6;
+    ASSERT_TRUE(s == mib.expanded());
+  }
+  EXPECT_EQ(reused, mibs);
+  EXPECT_EQ(reusedOfTheOldest, 0u);
+}
+
 TEST(Loader, TruncatedJsonNamesTheFile) {
   const std::string text = fileWith(json::array({oneVector({{{"op", "push"}}})})).dump();
   for (std::size_t cut = 0; cut < text.size(); cut += 7) {

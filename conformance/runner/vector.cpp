@@ -34,15 +34,22 @@ struct Recycled {
   std::uint64_t count;
   std::string expanded;
 };
-constexpr std::size_t kRecycledStrings = 4;
-constexpr std::size_t kRecycledBytes = 32u << 20;
+// As many as fit in this many bytes together, the oldest dropped first. At
+// least what one generated sequence passes (the fuzz decoder's
+// kLongStringBytes, 32 MiB), twice: an op can hold several copies of one
+// string at once (an argv of three 9-MiB strings), and a cache of four
+// strings expanded one string in every 27 takes (fuzz_scope_ops, 20 s), each
+// expansion megabytes of copying and each drop a block unmapped.
+constexpr std::size_t kRecycledBytes = std::size_t{64} << 20;
 thread_local std::vector<Recycled> recycled;
+thread_local std::size_t recycledBytes = 0;
 }  // namespace
 
 std::string Repeat::take() const {
   for (auto it = recycled.rbegin(); it != recycled.rend(); ++it) {
     if (it->count != count || it->text != text) continue;
     std::string s = std::move(it->expanded);
+    recycledBytes -= s.size();
     recycled.erase(std::next(it).base());
     return s;
   }
@@ -51,8 +58,12 @@ std::string Repeat::take() const {
 
 void Repeat::recycle(std::string&& expandedText) const {
   if (expandedText.size() != text.size() * count || expandedText.size() > kRecycledBytes) return;
-  if (recycled.size() == kRecycledStrings) recycled.erase(recycled.begin());
+  recycledBytes += expandedText.size();
   recycled.push_back({text, count, std::move(expandedText)});
+  while (recycledBytes > kRecycledBytes) {
+    recycledBytes -= recycled.front().expanded.size();
+    recycled.erase(recycled.begin());
+  }
 }
 
 std::size_t OpArgs::position(std::string_view name) const {

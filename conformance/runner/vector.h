@@ -44,7 +44,7 @@ struct Repeat {
   // (under ASan each new one is a fresh mapping, faulted in page by page).
   std::string take() const;
   // A string take() gave out, unchanged, for the next take() of this text and
-  // count (a few are kept, the oldest dropped).
+  // count (up to 64 MiB of them are kept, the oldest dropped first).
   void recycle(std::string&& expandedText) const;
 };
 inline constexpr std::uint64_t kMaxRepeatedBytes = 64ull << 20;

@@ -1,6 +1,7 @@
 // What one fuzz_scope_ops execution costs, split into its parts, on the seed
-// corpus (corpus/fuzz_scope_ops/): decoding the bytes into an op sequence,
-// and decoding plus running it on the reference with the invariant checks.
+// corpus (corpus/fuzz_scope_ops/) or MEMCONFORM_BENCH_INPUTS's: decoding the
+// bytes into an op sequence, decoding plus running it on the reference with
+// the invariant checks, and what fuzz_differential does with the same input.
 // Items are inputs; the "ops" counter is ops run per second. Built in the
 // release preset and, to measure under the fuzzers' own instrumentation, in
 // the fuzz preset (ASan + UBSan + coverage) as well.
@@ -31,7 +32,7 @@ namespace {
 
 // The seed corpus, or the inputs in MEMCONFORM_BENCH_INPUTS (a directory: a
 // corpus a fuzz run grew, whose inputs run more ops than the seeds do).
-const std::vector<std::vector<std::uint8_t>>& seeds() {
+const std::vector<std::vector<std::uint8_t>>& benchInputs() {
   static const auto inputs = [] {
     const char* dir = std::getenv("MEMCONFORM_BENCH_INPUTS");
     std::vector<std::vector<std::uint8_t>> out;
@@ -55,7 +56,7 @@ template <class Each>
 void eachInput(benchmark::State& state, Each each, const char* ifFailed) {
   std::size_t inputs = 0, ops = 0, failed = 0;
   for (auto _ : state)
-    for (const auto& input : seeds()) {
+    for (const auto& input : benchInputs()) {
       const std::optional<std::size_t> decoded = each(input);
       failed += !decoded.has_value();
       ops += decoded.value_or(0);

@@ -149,6 +149,23 @@ TEST(Repeat, RecycleKeepsEveryCopyUpTo64MiBDroppingTheOldestFirst) {
   EXPECT_EQ(reusedOfTheOldest, 0u);
 }
 
+// A short string is not worth keeping, and however many strings come back
+// the list take() searches stays short (at most 64).
+TEST(Repeat, RecycleKeepsAtMost64StringsAndNoShortOnes) {
+  auto page = [](std::uint64_t i) { return Repeat{"ab", 2048 + i}; };  // 4 KiB and more
+  for (std::uint64_t i = 0; i < 200; ++i) page(i).recycle(page(i).take());
+  EXPECT_EQ(Repeat::kept(), 64u);
+  for (std::uint64_t i = 136; i < 200; ++i) (void)page(i).take();  // the 64 kept, the newest
+  ASSERT_EQ(Repeat::kept(), 0u) << "the kept strings were not the 64 newest";
+  for (std::uint64_t count = 1; count < 4096; count += 97) {
+    const Repeat shortOne{"x", count};
+    shortOne.recycle(shortOne.take());
+  }
+  EXPECT_EQ(Repeat::kept(), 0u) << "a string under 4 KiB was kept";
+  page(0).recycle(page(0).take());
+  EXPECT_EQ(Repeat::kept(), 1u);
+}
+
 TEST(Loader, TruncatedJsonNamesTheFile) {
   const std::string text = fileWith(json::array({oneVector({{{"op", "push"}}})})).dump();
   for (std::size_t cut = 0; cut < text.size(); cut += 7) {

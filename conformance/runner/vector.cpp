@@ -41,9 +41,16 @@ struct Recycled {
 // strings expanded one string in every 27 takes (fuzz_scope_ops, 20 s), each
 // expansion megabytes of copying and each drop a block unmapped.
 constexpr std::size_t kRecycledBytes = std::size_t{64} << 20;
+// And at most this many strings, none shorter than kWorthKeeping (expanded
+// again in no time): a vector's Repeat of a few bytes would otherwise fill
+// the list that take() searches.
+constexpr std::size_t kRecycledStrings = 64;
+constexpr std::size_t kWorthKeeping = 4096;
 thread_local std::vector<Recycled> recycled;
 thread_local std::size_t recycledBytes = 0;
 }  // namespace
+
+std::size_t Repeat::kept() { return recycled.size(); }
 
 std::string Repeat::take() const {
   for (auto it = recycled.rbegin(); it != recycled.rend(); ++it) {
@@ -57,10 +64,11 @@ std::string Repeat::take() const {
 }
 
 void Repeat::recycle(std::string&& expandedText) const {
-  if (expandedText.size() != text.size() * count || expandedText.size() > kRecycledBytes) return;
-  recycledBytes += expandedText.size();
+  const std::size_t size = expandedText.size();
+  if (size != text.size() * count || size < kWorthKeeping || size > kRecycledBytes) return;
+  recycledBytes += size;
   recycled.push_back({text, count, std::move(expandedText)});
-  while (recycledBytes > kRecycledBytes) {
+  while (recycledBytes > kRecycledBytes || recycled.size() > kRecycledStrings) {
     recycledBytes -= recycled.front().expanded.size();
     recycled.erase(recycled.begin());
   }

@@ -44,8 +44,10 @@ struct Repeat {
   // (under ASan each new one is a fresh mapping, faulted in page by page).
   std::string take() const;
   // A string take() gave out, unchanged, for the next take() of this text and
-  // count (up to 64 MiB of them are kept, the oldest dropped first).
+  // count (up to 64 strings and 64 MiB of them are kept, the oldest dropped
+  // first; none shorter than 4 KiB).
   void recycle(std::string&& expandedText) const;
+  static std::size_t kept();  // how many strings recycle() keeps now
 };
 inline constexpr std::uint64_t kMaxRepeatedBytes = 64ull << 20;
 

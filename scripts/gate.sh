@@ -6,7 +6,7 @@
 #
 #   scripts/gate.sh NAME BUILD_DIR     BUILD_DIR: the asan preset's build
 #   scripts/gate.sh --list             the gates, in the order CI runs them:
-#                                      NAME NEEDS [campaign|shared], one a line
+#                                      NAME NEEDS [campaign|shared|beside], one a line
 #
 # Each gate writes what it printed to BUILD_DIR/reports/gate-NAME.log too
 # (reports of replays beside it: JSON, JUnit XML). A negative gate (a planted
@@ -19,16 +19,24 @@ cd "$(dirname "$0")/.."
 # (it measures), "campaign". A gate runs alone (ctest RUN_SERIAL) unless it
 # says "shared": its verdict depends on nothing but what it is given (no
 # time limit to fuzz within, nothing measured) and it keeps to one core, so
-# it may run beside another test. tests/gates.cmake and scripts/test.sh
-# read this.
+# it may run beside another test; or "beside": it fuzzes within a time limit
+# on one core (one fuzzing process at a time, or a fuzzer and its driver
+# taking turns) and measures nothing, so it may run beside a unit test, but
+# never beside another fuzz gate (they share build/fuzz/work: ctest
+# RESOURCE_LOCK). A gate that must find a planted bug within its limit
+# finds it in seconds (time-to-find: slowest under 2 s; the limits are
+# 60 s), so the core a unit test takes does not decide its verdict. What
+# keeps both cores busy (builds, one fuzzer per core) or measures runs
+# alone. tests/gates.cmake and scripts/test.sh read this.
 gates=(
   "spec asan shared" "docs asan shared" "rules asan shared" "validate asan shared" "coverage asan shared"
   "replay-reference asan shared" "replay-grow-variant asan shared" "replay-sqlite-wasm asan shared"
   "replay-example-plugin asan shared" "replay-wasm asan shared" "replay-wasm-sqlite3 asan shared"
   "replay-wasm-overlap asan shared" "mutants asan shared"
-  "fuzz-build builds-fuzz" "fuzz-all fuzz" "fuzz-wasm-overlap fuzz" "coverage-determinism fuzz" "fuzz-mutants fuzz"
-  "fuzz-plugin fuzz" "fuzz-plugin-planted-bug fuzz" "fuzz-plugin-refuses fuzz" "fuzz-known-finding fuzz"
-  "fuzz-example-adapter fuzz" "fuzz-example-adapter-planted-bugs fuzz" "fuzz-emscripten-partial fuzz"
+  "fuzz-build builds-fuzz" "fuzz-all fuzz beside" "fuzz-wasm-overlap fuzz beside" "coverage-determinism fuzz beside"
+  "fuzz-mutants fuzz beside" "fuzz-plugin fuzz beside" "fuzz-plugin-planted-bug fuzz beside"
+  "fuzz-plugin-refuses fuzz beside" "fuzz-known-finding fuzz beside" "fuzz-example-adapter fuzz beside"
+  "fuzz-example-adapter-planted-bugs fuzz beside" "fuzz-emscripten-partial fuzz beside"
   "fuzz-releases fuzz" "clusterfuzzlite fuzz"
   "throughput fuzz campaign" "bench fuzz campaign" "time-to-find fuzz campaign"
 )

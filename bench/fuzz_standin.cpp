@@ -1,19 +1,19 @@
 // The ceiling fuzz_scope_ops is measured against (scripts/fuzz.sh
 // throughput): the least a scoped-allocation fuzz target can do per input,
 // built with the same flags (libFuzzer, ASan + UBSan, coverage of this
-// file). Each byte is an op: push a scope, allocate a block into the top
-// scope (refused without one, SCOPE-2) with malloc, which under ASan
-// unpoisons it, and zero it, or pop the top scope, whose blocks are freed
-// and so poisoned again (SAFE-2); what is open at the end is popped. No
-// names, no values, no checks, no events: what fuzz_scope_ops spends beyond
-// this is the harness's.
+// file) and run with the same options file. Each byte is an op: push a
+// scope; allocate a zeroed block into the top scope (refused without one,
+// SCOPE-2); or pop the top scope; what is open at the end is popped. As
+// glue does, a block comes from the runtime's allocator (malloc: ASan
+// unpoisons it) and a pop frees each of the scope's blocks (ASan poisons
+// them again, SAFE-2). No names, no values, no checks, no events: what
+// fuzz_scope_ops spends beyond this is the harness's.
 //
-// Every block through malloc and free, as glue allocates: scopedAlloc is
-// the runtime's alloc, and a pop frees each of the scope's blocks. Issue 22
-// describes this stand-in as running "about 55,000" exec/s with these flags;
-// this one ran 73,937-103,723 (three 15-s runs, 2026-12-06). The bump arena
-// poisoned by hand that stood here before (75e3864) ran 339,399-406,591,
-// alternating with it: no allocator at all, seven times the issue's figure.
+// Issue 22 gives this stand-in "about 55,000" exec/s; this one ran
+// 73,937-103,723 (three 15-s runs, 2026-12-06). The bump arena poisoned by
+// hand that stood here before (75e3864), with no allocator at all, ran
+// 339,399-406,591 alternating with it. With the options files' 10-MB
+// quarantine (af297c9): 114,382 (`scripts/fuzz.sh throughput 20`).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

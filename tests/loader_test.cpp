@@ -138,12 +138,13 @@ TEST(Repeat, RecycleKeepsEveryCopyUpTo64MiBDroppingTheOldestFirst) {
   for (auto& s : held) mib.recycle(std::move(s));
   held.clear();
   for (std::size_t i = 0; i < mibs + 6; ++i) held.push_back(mib.take());
+  const std::string want = mib.expanded();
   std::size_t reused = 0, reusedOfTheOldest = 0;
   for (const auto& s : held) {
     const auto at = std::find(pages.begin(), pages.end(), s.data());
     reused += at != pages.end();
     reusedOfTheOldest += at != pages.end() && at - pages.begin() < 6;
-    ASSERT_TRUE(s == mib.expanded());
+    ASSERT_TRUE(s == want);
   }
   EXPECT_EQ(reused, mibs);
   EXPECT_EQ(reusedOfTheOldest, 0u);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace memconform::fuzz {
 
@@ -14,8 +15,19 @@ std::optional<Finding> findingOf(const std::string& target, const VectorRun& run
   return Finding{target, f.op, f.rule, f.pointer + ": expected " + f.expected + "; actual " + f.actual, {}};
 }
 
+void printFindingHead(const std::string& signature) {
+  // The wall clock at the finding, before the report and the abort's stack
+  // trace (symbolizing it takes tenths of a second): scripts/fuzz.sh's time
+  // to find subtracts the time it started the process.
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  std::fprintf(stderr, "\n== memconform finding ==\nfound at: %lld.%09ld (seconds since the epoch)\nsignature: %s\n",
+               static_cast<long long>(now.tv_sec), now.tv_nsec, signature.c_str());
+}
+
 void reportAndAbort(const Finding& finding, const VectorRun& run, const VectorRun* reference) {
-  std::fprintf(stderr, "\n== memconform finding ==\nsignature: %s\n%s\n", finding.signature().c_str(), finding.detail.c_str());
+  printFindingHead(finding.signature());
+  std::fprintf(stderr, "%s\n", finding.detail.c_str());
   const auto ours = formatTrace(run);
   const auto theirs = reference ? formatTrace(*reference) : std::vector<OpTrace>{};
   std::fprintf(stderr, "ops (%s%s):\n", finding.target.c_str(), reference ? " | reference" : "");

@@ -30,6 +30,10 @@ inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false};
 // generated sequence), if any.
 std::optional<Finding> findingOf(const std::string& target, const conformance::VectorRun& run);
 
+// The report's first lines: its banner, the wall clock at the finding
+// ("found at: SECONDS.NANOSECONDS"), then "signature: SIGNATURE".
+void printFindingHead(const std::string& signature);
+
 [[noreturn]] void reportAndAbort(const Finding& finding, const conformance::VectorRun& run,
                                  const conformance::VectorRun* reference = nullptr);
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/mutants.h"
+#include "fuzz/findings.h"
 
 namespace memconform::fuzz {
 
@@ -31,8 +32,8 @@ inline std::string targetName() {
 
 // A broken property: the finding's signature (target, area, rule), then abort.
 [[noreturn]] inline void brokenProperty(const char* area, const char* rule, const std::string& what) {
-  std::fprintf(stderr, "\n== memconform finding ==\nsignature: memconform/%s/%s/%s\n%s\n", targetName().c_str(), area, rule,
-               what.c_str());
+  printFindingHead("memconform/" + targetName() + "/" + area + "/" + rule);
+  std::fprintf(stderr, "%s\n", what.c_str());
   std::abort();
 }
 

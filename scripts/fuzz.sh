@@ -216,6 +216,11 @@ run() {
     "$root/$bin/$target" "${flags[@]}" "${dict[@]}" "${fork[@]}" "${processes[@]}" ${FUZZ_FLAGS:-} -max_total_time="$secs" \
     -print_final_stats=1 -artifact_prefix="$dir/findings/" "$dir/corpus" "${seeds[@]}" >"$dir/log.txt" 2>&1) || status=$?
   echo "$(date +%s.%N) - $start" | bc >"$dir/seconds"
+  # A finding's report gives the wall clock when it was found (fuzz/findings.h),
+  # before the report and its symbolized stack trace: the time to the finding.
+  local foundAt
+  foundAt=$(grep -m1 -oE '^found at: [0-9.]+' "$dir/log.txt" | awk '{print $3}' || true)
+  if [[ -n $foundAt ]]; then echo "$foundAt - $start" | bc >"$dir/found"; else rm -f "$dir/found"; fi
   local execs cov
   # One final-stats line per process: together they ran the sum.
   execs=$(awk '$1 == "stat::average_exec_per_sec:" {sum += $2; n++} END {if (n) print sum}' "$dir/log.txt")
@@ -269,26 +274,29 @@ run() {
 # time-to-find and driver-mutants: fuzz_differential RUNS times (libFuzzer
 # seeds 1..RUNS, at most SECS s each) in the environment given with the
 # call; the seconds each run took to find something go into `took` (999999
-# for a run that found nothing, counted in `missed`) and `all`.
-took=() all=() missed=0 summary=()
+# for a run that found nothing, counted in `missed`) and `all`: the whole
+# process, start-up and the crash report included. The seconds from its
+# start to the finding (fuzz/findings.h's "found at") go into `found` and
+# `allFound` (the whole process for a finding without one, such as a crash).
+took=() all=() found=() allFound=() missed=0 summary=()
 timesToFind() {  # LABEL RUNS SECS
   local label=$1 runs=$2 secs=$3 k
-  took=()
+  took=() found=()
   for ((k = 1; k <= runs; k++)); do
     if MEMCONFORM_FROM_CRASH=0 FUZZ_FLAGS="${FUZZ_FLAGS:-} -seed=$k" run fuzz_differential "$secs" "$label-$k" >/dev/null; then
       missed=$((missed + 1))
-      took+=(999999)
+      took+=(999999) found+=(999999)
     else
       took+=("$(cat "$work/$label-$k/seconds")")
+      found+=("$(cat "$work/$label-$k/found" 2>/dev/null || cat "$work/$label-$k/seconds")")
     fi
   done
-  all+=("${took[@]}")
+  all+=("${took[@]}") allFound+=("${found[@]}")
 }
 
-# One row: NAME, the median and slowest of the times, and a note after them
-# (an argument that is not a number).
 # The campaign's JSON summary, what CI asserts on (scripts/gate.sh):
-# {"campaign", "runs", "secondsPerRun", "missed", "mutants": [{"name", "seconds": [S|null, ...]}]}.
+# {"campaign", "runs", "secondsPerRun", "missed",
+#  "mutants": [{"name", "seconds": [S|null, ...], "secondsToFinding": [S|null, ...]}]}.
 # FILE CAMPAIGN LABEL...: the runs' summaries (RUN_DIR/summary.json) as one
 # JSON file, {"campaign": CAMPAIGN, "runs": {LABEL: SUMMARY}}, for the gates.
 collectSummaries() {
@@ -307,17 +315,26 @@ writeSummary() {  # FILE CAMPAIGN RUNS SECS
     "$(IFS=,; echo "${summary[*]}")" >"$1"
   echo "summary: $1"
 }
-printTimes() {  # NAME TIME... [NOTE]
-  local name=$1 note="" times=()
-  shift
-  for t in "$@"; do [[ $t =~ ^[0-9.]+$ ]] && times+=("$t") || note=$t; done
-  local sorted
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  # For the JSON summary (writeSummary): seconds per run, null for a miss.
-  [[ $name == all ]] || summary+=("$(printf '{"name": "%s", "seconds": [%s]}' "$name" \
-    "$(printf '%s\n' "${times[@]}" | awk '$1 == 999999 {print "null"; next} {printf "%.3f\n", $1}' | paste -sd, -)")")
-  printf '%-34s %8.2f %8.2f  %s\n' "$name" "$(echo "$sorted" | awk -v n="${#times[@]}" 'NR == int((n + 1) / 2)')" \
-    "$(echo "$sorted" | tail -n 1)" "${note:-$([[ $name == all ]] && echo "over ${#times[@]} runs")}"
+# The table's head: what a row names, and NOTE.
+timesHeader() {  # WHAT NOTE
+  printf '%-34s %17s  %17s\n' "" "to the finding" "whole process"
+  printf '%-34s %8s %8s  %8s %8s  %s\n' "$1" median slowest median slowest "$2"
+}
+# Seconds as JSON numbers, null for a miss (999999).
+jsonSeconds() { printf '%s\n' "$@" | awk '$1 == 999999 {print "null"; next} {printf "%.3f\n", $1}' | paste -sd, -; }
+# "MEDIAN SLOWEST" of the seconds given.
+medianSlowest() { printf '%s\n' "$@" | sort -n | awk -v n=$# 'NR == int((n + 1) / 2) {m = $1} {last = $1} END {printf "%8.2f %8.2f", m, last}'; }
+# One row: NAME, the median and slowest time to the finding and of the
+# whole process, and NOTE; a mutant's runs are in `found` and `took`, and
+# the row "all" is `allFound` and `all`.
+printTimes() {  # NAME [NOTE]
+  local name=$1 note=${2:-} wholeRuns=took foundRuns=found
+  [[ $name == all ]] && wholeRuns=all foundRuns=allFound
+  local -n whole=$wholeRuns toFinding=$foundRuns
+  [[ $name == all ]] || summary+=("$(printf '{"name": "%s", "seconds": [%s], "secondsToFinding": [%s]}' "$name" \
+    "$(jsonSeconds "${whole[@]}")" "$(jsonSeconds "${toFinding[@]}")")")
+  printf '%-34s %s  %s  %s\n' "$name" "$(medianSlowest "${toFinding[@]}")" "$(medianSlowest "${whole[@]}")" \
+    "${note:-$([[ $name == all ]] && echo "over ${#whole[@]} runs")}"
 }
 
 case $what in
@@ -359,12 +376,12 @@ case $what in
     # and slowest time to find it, per mutant and over all runs.
     runs=${seconds:-5}
     secs=${3:-60}
-    printf '%-34s %8s %8s  (%s runs each, at most %s s per run)\n' "mutant" "median" "slowest" "$runs" "$secs"
+    timesHeader "mutant" "($runs runs each, at most $secs s per run)"
     for m in $("$mc" mutants --list | awk '{print $1}'); do
       MEMCONFORM_TARGET=mutant:$m timesToFind "ttf-$m" "$runs" "$secs"
-      printTimes "mutant:$m" "${took[@]}"
+      printTimes "mutant:$m"
     done
-    printTimes all "${all[@]}"
+    printTimes all
     writeSummary "$work/time-to-find.json" time-to-find "$runs" "$secs"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;
@@ -377,14 +394,13 @@ case $what in
     secs=${3:-120}
     driver=conformance/drivers/node/driver.mjs
     peerBuild
-    printf '%-34s %8s %8s  (%s runs each, at most %s s per run, against reference?dialect=sqlite-wasm-3.54)\n' \
-      "driver mutant" "median" "slowest" "$runs" "$secs"
+    timesHeader "driver mutant" "($runs runs each, at most $secs s per run, against reference?dialect=sqlite-wasm-3.54)"
     for m in $(node "$driver" --list-mutants | awk '{print $1}'); do
       MEMCONFORM_TARGET="cmd:node $driver --release 3.54.1-build1 --mutant $m$(accessCheck)" \
         MEMCONFORM_REFERENCE='reference?dialect=sqlite-wasm-3.54' timesToFind "driver-$m" "$runs" "$secs"
-      printTimes "$m" "${took[@]}" "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
+      printTimes "$m" "$(grep -m1 'signature:' "$work/driver-$m-1/log.txt" | sed 's|.*3.54.1-build1 --mutant [^/]*/||')"
     done
-    printTimes all "${all[@]}"
+    printTimes all
     writeSummary "$work/driver-mutants.json" driver-mutants "$runs" "$secs"
     ((missed == 0)) || { echo "$missed run(s) did not find their mutant within $secs s"; exit 1; }
     ;;

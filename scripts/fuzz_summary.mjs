@@ -2,15 +2,17 @@
 // One fuzz run of scripts/fuzz.sh as JSON, for CI and the campaigns' gates
 // (scripts/gate.sh), which assert on it rather than on fuzz.sh's text:
 //   node scripts/fuzz_summary.mjs RUN_DIR LABEL TARGET EXIT_STATUS
-// reads RUN_DIR's log.txt, seconds, execs, peak_rss_mb, findings/ and the
+// reads RUN_DIR's log.txt, seconds, found, execs, peak_rss_mb, findings/ and the
 // differential-PID.json each fuzz_differential process wrote
 // (MEMCONFORM_FUZZ_SUMMARY), and writes RUN_DIR/summary.json:
-//   {label, target, exitStatus, seconds, execsPerSecond, peakRssMb,
+//   {label, target, exitStatus, seconds, secondsToFinding, execsPerSecond, peakRssMb,
 //    coverage: {cov, ft}, finding: {file, signature} | null,
 //    differential: {inputs, answeredFromDriverMemory, skipped: {inputs, last},
 //                   known: {inputs, findings: {SIGNATURE: {inputs, reason, under}}}} | null}
-// (differential: the processes' counts added up; null for the other targets
-// and for a run that ended at a finding, which aborts before writing them).
+// (seconds: the whole process; secondsToFinding: from its start to the
+// finding's "found at" (fuzz/findings.h), null without one; differential:
+// the processes' counts added up; null for the other targets and for a run
+// that ended at a finding, which aborts before writing them).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -51,6 +53,7 @@ const summary = {
   target,
   exitStatus: Number(status),
   seconds: number('seconds'),
+  secondsToFinding: number('found'),
   execsPerSecond: number('execs'),
   peakRssMb: number('peak_rss_mb'),
   coverage: coverage ? { cov: Number(coverage[1]), ft: Number(coverage[2]) } : null,

@@ -348,15 +348,15 @@ case $what in
         printf '%-34s survived %s s\n' "mutant:$m" "$secs"
         survivors=$((survivors + 1))
       else
-        took=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
-        times+=("$took")
+        elapsed=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
+        times+=("$elapsed")
         # from-crash's verdict on the finding: the minimised vector's size.
         ops=$(grep -m1 -oE '^    wrote .* \(([0-9]+) ops\): reference passes, mutant:[^ ]+ fails' "$work/mutant-$m.txt" | grep -oE '\([0-9]+ ops' | tr -dc 0-9 || true)
         if [[ -z $ops ]]; then
-          printf '%-34s found in %6.2f s, but from-crash could not make a failing vector (see %s)\n' "mutant:$m" "$took" "$work/mutant-$m.txt"
+          printf '%-34s found in %6.2f s, but from-crash could not make a failing vector (see %s)\n' "mutant:$m" "$elapsed" "$work/mutant-$m.txt"
           unconverted=$((unconverted + 1))
         else
-          printf '%-34s found in %6.2f s  vector of %2d ops  %s\n' "mutant:$m" "$took" "$ops" \
+          printf '%-34s found in %6.2f s  vector of %2d ops  %s\n' "mutant:$m" "$elapsed" "$ops" \
             "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
         fi
       fi

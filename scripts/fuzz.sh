@@ -12,7 +12,10 @@
 #                                            every mutant RUNS times (default
 #                                            5, libFuzzer seeds 1..RUNS): the
 #                                            median and slowest time to find
-#                                            it; exit 1 if a run misses.
+#                                            it, from the process's start to
+#                                            the finding and to its end (the
+#                                            crash report symbolized); exit 1
+#                                            if a run misses.
 #                                            JSON summary (what CI asserts on):
 #                                            build/fuzz/work/time-to-find.json
 #   scripts/fuzz.sh mutants [SECONDS]        fuzz_differential against every

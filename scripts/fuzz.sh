@@ -345,7 +345,7 @@ case $what in
     secs=${seconds:-60}
     survivors=0
     unconverted=0
-    times=()
+    times=() foundTimes=()
     for m in $("$mc" mutants --list | awk '{print $1}'); do
       if MEMCONFORM_TARGET=mutant:$m run fuzz_differential "$secs" "differential-$m" >"$work/mutant-$m.txt"; then
         printf '%-34s survived %s s\n' "mutant:$m" "$secs"
@@ -353,23 +353,26 @@ case $what in
       else
         elapsed=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
         times+=("$elapsed")
+        # ... and to the finding, before its report (fuzz/findings.h's "found at")
+        toFinding=$(cat "$work/differential-$m/found" 2>/dev/null || echo "$elapsed")
+        foundTimes+=("$toFinding")
         # from-crash's verdict on the finding: the minimised vector's size.
         ops=$(grep -m1 -oE '^    wrote .* \(([0-9]+) ops\): reference passes, mutant:[^ ]+ fails' "$work/mutant-$m.txt" | grep -oE '\([0-9]+ ops' | tr -dc 0-9 || true)
         if [[ -z $ops ]]; then
-          printf '%-34s found in %6.2f s, but from-crash could not make a failing vector (see %s)\n' "mutant:$m" "$elapsed" "$work/mutant-$m.txt"
+          printf '%-34s found in %5.2f s (%5.2f s with its report), but from-crash could not make a failing vector (see %s)\n' \
+            "mutant:$m" "$toFinding" "$elapsed" "$work/mutant-$m.txt"
           unconverted=$((unconverted + 1))
         else
-          printf '%-34s found in %6.2f s  vector of %2d ops  %s\n' "mutant:$m" "$elapsed" "$ops" \
+          printf '%-34s found in %5.2f s (%5.2f s with its report)  vector of %2d ops  %s\n' "mutant:$m" "$toFinding" "$elapsed" "$ops" \
             "$(grep -m1 'signature:' "$work/differential-$m/log.txt" | awk '{print $2}')"
         fi
       fi
     done
     if ((${#times[@]})); then
-      sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-      n=${#times[@]}
-      median=$(echo "$sorted" | awk -v n="$n" 'NR == int((n + 1) / 2) {print}')
-      slowest=$(echo "$sorted" | tail -n 1)
-      printf 'time to find (wall clock, including start-up): median %.2f s, slowest %.2f s over %d mutants\n' "$median" "$slowest" "$n"
+      read -r median slowest <<<"$(medianSlowest "${foundTimes[@]}")"
+      read -r medianWhole slowestWhole <<<"$(medianSlowest "${times[@]}")"
+      printf 'time to find (wall clock from the start): median %.2f s, slowest %.2f s over %d mutants (with the report: %.2f s, %.2f s)\n' \
+        "$median" "$slowest" "${#times[@]}" "$medianWhole" "$slowestWhole"
     fi
     ((survivors == 0)) || { echo "$survivors mutant(s) survived"; exit 1; }
     ((unconverted == 0)) || { echo "$unconverted finding(s) could not be turned into a failing vector"; exit 1; }

@@ -102,12 +102,15 @@ echo "== one fuzz input, decoded and run, on the inputs fuzz_scope_ops grew: fuz
 # too: under ASan the first passes of a process are two to three times
 # slower (a fresh heap), which a long fuzz run does not pay; CI's short
 # gate, warmed up only 0.05 s, read fuzz_differential as 1.68 times faster
-# than fuzz_scope_ops (spread 43%). The fuzz preset's benchmarks get a name of
-# their own in the CSV.
+# than fuzz_scope_ops (spread 43%). ASan's quarantine is the fuzz targets'
+# (fuzz/*.options): with its default 256 MB a repetition could still run into
+# fresh heap, spread 38-65% against 3-6% with 10 MB (five 0.05-s
+# repetitions, 2026-12-06). The fuzz preset's benchmarks get a name of their
+# own in the CSV.
 warmup=0.5
 inputs=$work/fuzz_scope_ops/corpus
 [[ -n $(ls -A "$inputs" 2>/dev/null) ]] || inputs=corpus/fuzz_scope_ops
-ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0 MEMCONFORM_BENCH_INPUTS=$inputs build/fuzz/bin/memconform_bench \
+ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0:quarantine_size_mb=10 MEMCONFORM_BENCH_INPUTS=$inputs build/fuzz/bin/memconform_bench \
   --benchmark_filter='^BM_Fuzz(ScopeOpsDecodeAndRun|DifferentialDecodeRunCompare)$' "${benchmark_flags[@]}" \
   --benchmark_min_warmup_time="$warmup" \
   --benchmark_format=csv 2>"$out/benchmarks.err" | sed 's/^"BM_/"fuzz-preset:BM_/' >>"$out/benchmarks.csv" ||

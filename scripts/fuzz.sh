@@ -280,7 +280,8 @@ run() {
 # for a run that found nothing, counted in `missed`) and `all`: the whole
 # process, start-up and the crash report included. The seconds from its
 # start to the finding (fuzz/findings.h's "found at") go into `found` and
-# `allFound` (the whole process for a finding without one, such as a crash).
+# `allFound` ("-" for a finding without one, such as a crash: null in the
+# JSON, the whole process in the table).
 took=() all=() found=() allFound=() missed=0 summary=()
 timesToFind() {  # LABEL RUNS SECS
   local label=$1 runs=$2 secs=$3 k
@@ -291,7 +292,7 @@ timesToFind() {  # LABEL RUNS SECS
       took+=(999999) found+=(999999)
     else
       took+=("$(cat "$work/$label-$k/seconds")")
-      found+=("$(cat "$work/$label-$k/found" 2>/dev/null || cat "$work/$label-$k/seconds")")
+      found+=("$(cat "$work/$label-$k/found" 2>/dev/null || echo -)")
     fi
   done
   all+=("${took[@]}") allFound+=("${found[@]}")
@@ -324,7 +325,7 @@ timesHeader() {  # WHAT NOTE
   printf '%-34s %8s %8s  %8s %8s  %s\n' "$1" median slowest median slowest "$2"
 }
 # Seconds as JSON numbers, null for a miss (999999).
-jsonSeconds() { printf '%s\n' "$@" | awk '$1 == 999999 {print "null"; next} {printf "%.3f\n", $1}' | paste -sd, -; }
+jsonSeconds() { printf '%s\n' "$@" | awk '$1 == 999999 || $1 == "-" {print "null"; next} {printf "%.3f\n", $1}' | paste -sd, -; }
 # "MEDIAN SLOWEST" of the seconds given.
 medianSlowest() { printf '%s\n' "$@" | sort -n | awk -v n=$# 'NR == int((n + 1) / 2) {m = $1} {last = $1} END {printf "%8.2f %8.2f", m, last}'; }
 # One row: NAME, the median and slowest time to the finding and of the
@@ -334,9 +335,11 @@ printTimes() {  # NAME [NOTE]
   local name=$1 note=${2:-} wholeRuns=took foundRuns=found
   [[ $name == all ]] && wholeRuns=all foundRuns=allFound
   local -n whole=$wholeRuns toFinding=$foundRuns
+  local shown=() i  # to the finding, or the whole process where the finding gave no time
+  for i in "${!toFinding[@]}"; do [[ ${toFinding[i]} == - ]] && shown+=("${whole[i]}") || shown+=("${toFinding[i]}"); done
   [[ $name == all ]] || summary+=("$(printf '{"name": "%s", "seconds": [%s], "secondsToFinding": [%s]}' "$name" \
     "$(jsonSeconds "${whole[@]}")" "$(jsonSeconds "${toFinding[@]}")")")
-  printf '%-34s %s  %s  %s\n' "$name" "$(medianSlowest "${toFinding[@]}")" "$(medianSlowest "${whole[@]}")" \
+  printf '%-34s %s  %s  %s\n' "$name" "$(medianSlowest "${shown[@]}")" "$(medianSlowest "${whole[@]}")" \
     "${note:-$([[ $name == all ]] && echo "over ${#whole[@]} runs")}"
 }
 

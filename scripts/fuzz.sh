@@ -223,7 +223,7 @@ run() {
   # before the report and its symbolized stack trace: the time to the finding.
   local foundAt
   foundAt=$(grep -m1 -oE '^found at: [0-9.]+' "$dir/log.txt" | awk '{print $3}' || true)
-  if [[ -n $foundAt ]]; then echo "$foundAt - $start" | bc >"$dir/found"; else rm -f "$dir/found"; fi
+  [[ -z $foundAt ]] || echo "$foundAt - $start" | bc >"$dir/found"
   local execs cov
   # One final-stats line per process: together they ran the sum.
   execs=$(awk '$1 == "stat::average_exec_per_sec:" {sum += $2; n++} END {if (n) print sum}' "$dir/log.txt")
@@ -283,6 +283,10 @@ run() {
 # `allFound` ("-" for a finding without one, such as a crash: null in the
 # JSON, the whole process in the table).
 took=() all=() found=() allFound=() missed=0 summary=()
+# A finished run's seconds from its start to the finding, or "-" (above).
+secondsToFinding() { cat "$work/$1/found" 2>/dev/null || echo -; }
+# What a table shows for it (TO_FINDING WHOLE): the whole process for "-".
+shownToFinding() { if [[ $1 == - ]]; then echo "$2"; else echo "$1"; fi; }
 timesToFind() {  # LABEL RUNS SECS
   local label=$1 runs=$2 secs=$3 k
   took=() found=()
@@ -292,7 +296,7 @@ timesToFind() {  # LABEL RUNS SECS
       took+=(999999) found+=(999999)
     else
       took+=("$(cat "$work/$label-$k/seconds")")
-      found+=("$(cat "$work/$label-$k/found" 2>/dev/null || echo -)")
+      found+=("$(secondsToFinding "$label-$k")")
     fi
   done
   all+=("${took[@]}") allFound+=("${found[@]}")
@@ -336,7 +340,7 @@ printTimes() {  # NAME [NOTE]
   [[ $name == all ]] && wholeRuns=all foundRuns=allFound
   local -n whole=$wholeRuns toFinding=$foundRuns
   local shown=() i  # to the finding, or the whole process where the finding gave no time
-  for i in "${!toFinding[@]}"; do [[ ${toFinding[i]} == - ]] && shown+=("${whole[i]}") || shown+=("${toFinding[i]}"); done
+  for i in "${!toFinding[@]}"; do shown+=("$(shownToFinding "${toFinding[i]}" "${whole[i]}")"); done
   [[ $name == all ]] || summary+=("$(printf '{"name": "%s", "seconds": [%s], "secondsToFinding": [%s]}' "$name" \
     "$(jsonSeconds "${whole[@]}")" "$(jsonSeconds "${toFinding[@]}")")")
   printf '%-34s %s  %s  %s\n' "$name" "$(medianSlowest "${shown[@]}")" "$(medianSlowest "${whole[@]}")" \
@@ -357,7 +361,7 @@ case $what in
         elapsed=$(cat "$work/differential-$m/seconds")  # the fuzzer process alone, start-up included
         times+=("$elapsed")
         # ... and to the finding, before its report (fuzz/findings.h's "found at")
-        toFinding=$(cat "$work/differential-$m/found" 2>/dev/null || echo "$elapsed")
+        toFinding=$(shownToFinding "$(secondsToFinding "differential-$m")" "$elapsed")
         foundTimes+=("$toFinding")
         # from-crash's verdict on the finding: the minimised vector's size.
         ops=$(grep -m1 -oE '^    wrote .* \(([0-9]+) ops\): reference passes, mutant:[^ ]+ fails' "$work/mutant-$m.txt" | grep -oE '\([0-9]+ ops' | tr -dc 0-9 || true)

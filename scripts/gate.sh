@@ -230,7 +230,7 @@ if (s.mutants.length !== Number(planted)) throw new Error(`${s.mutants.length} m
 if (s.missed !== 0 || missed.length) throw new Error(`not found in every run within ${s.secondsPerRun} s: ${missed.join(', ')}`);
 // Each run's report gave the time of its finding (fuzz/findings.h), after the start and before the end.
 const untimed = s.mutants.filter((m) => m.seconds.some((t, k) => !(m.secondsToFinding[k] > 0 && m.secondsToFinding[k] <= t)));
-if (untimed.length) throw new Error(`no time to the finding in [0, the whole run] for ${untimed.map((m) => m.name).join(', ')}`);
+if (untimed.length) throw new Error(`no time to the finding in (0, the whole run] for ${untimed.map((m) => m.name).join(', ')}`);
 const times = (key) => s.mutants.flatMap((m) => m[key]).sort((x, y) => x - y);
 const [found, whole] = [times('secondsToFinding'), times('seconds')];
 const brief = (t) => `median ${t[(t.length - 1) >> 1]} s, slowest ${t.at(-1)} s`;

@@ -43,6 +43,36 @@ grep -q "^FAIL  call/basic/body-leaves-a-scope-pushed  /vectors/4/ops/0/expect/e
 node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/r.json')); if (r.counts.fail < 1 || r.exitCode !== 1) process.exit(1)" \
   || { echo "FAIL: JSON report"; failures=$((failures + 1)); }
 grep -q '<failure message=' "$tmp/r.xml" || { echo "FAIL: JUnit report has no failure"; failures=$((failures + 1)); }
+# --max-failures N: the run stops once N vectors failed; the reports count
+# the vector runs not made, and the failures are the full run's first N.
+expectStop() {  # N NOT_RUN: the JSON and JUnit reports of a run stopped after N failures
+  node -e "
+    const [r, full] = ['$tmp/stop.json', '$tmp/r.json'].map((f) => JSON.parse(require('fs').readFileSync(f)));
+    const failed = (x) => x.results.filter((v) => v.status === 'fail').map((v) => v.id);
+    const s = r.stoppedEarly || {};
+    if (r.counts.fail !== $1 || s.afterFailures !== $1 || s.notRun !== $2 || r.results.length + $2 !== full.results.length) process.exit(1);
+    if (failed(r).join() !== failed(full).slice(0, $1).join() || r.exitCode !== 1) process.exit(1);" \
+    || { echo "FAIL: the JSON report of --max-failures $1"; failures=$((failures + 1)); }
+  grep -q "<testcase classname=\"(run)\" name=\"stopped early\" time=\"0\"><skipped message=\"stopped after $1 failing vector(s) (--max-failures): $2 vector run(s) not made\"/>" "$tmp/stop.xml" \
+    || { echo "FAIL: the JUnit report of --max-failures $1 has no skipped case for the runs not made"; failures=$((failures + 1)); }
+  grep -q "^stopped after $1 failing vector(s) (--max-failures): $2 vector run(s) not made$" "$tmp/out" \
+    || { echo "FAIL: no line saying the run stopped early"; failures=$((failures + 1)); }
+}
+full=$(node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/r.json')); const i = r.results.map((v) => v.status).indexOf('fail');
+  const j = r.results.map((v) => v.status).indexOf('fail', i + 1); console.log(r.results.length - i - 1, r.results.length - j - 1)")
+read -r afterFirst afterSecond <<<"$full"
+check "--max-failures 1 stops at the first failing vector" 1 "$mc" replay --target mutant:call-pops-top --max-failures 1 \
+  --json "$tmp/stop.json" --junit "$tmp/stop.xml" "$calls"
+expectStop 1 "$afterFirst"
+check "--max-failures 2 stops at the second" 1 "$mc" replay --target mutant:call-pops-top --max-failures 2 \
+  --json "$tmp/stop.json" --junit "$tmp/stop.xml" "$calls"
+expectStop 2 "$afterSecond"
+check "--max-failures on a passing corpus runs it all" 0 "$mc" replay --max-failures 1 --json "$tmp/stop.json" "$calls"
+node -e "const r = JSON.parse(require('fs').readFileSync('$tmp/stop.json')); if (r.stoppedEarly || r.results.length !== 26) process.exit(1)" \
+  || { echo "FAIL: a passing run with --max-failures was cut short"; failures=$((failures + 1)); }
+check "a malformed file counts as a failure for --max-failures" 1 "$mc" replay --max-failures 1 "$tmp/bad.json" "$calls"
+grep -q "^stopped after 1 failing vector(s) (--max-failures): 26 vector run(s) not made$" "$tmp/out" \
+  || { echo "FAIL: the malformed file did not stop the run"; failures=$((failures + 1)); }
 check "a mutant passes when its failures are expected" 0 "$mc" replay --target mutant:call-pops-top \
   -e <(node -e "
     const r = JSON.parse(require('fs').readFileSync('$tmp/r.json'));

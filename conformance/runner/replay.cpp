@@ -140,20 +140,24 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
     for (const auto& v : f.vectors) total += matchesFilter(v.id, options.filter);
   total *= options.repeat;
   std::size_t done = 0;
+  std::size_t failing = report.results.size();  // the malformed vectors and files count too
   std::set<std::string> seen;
   for (std::size_t round = 0; round < options.repeat; ++round)
     for (const auto& f : corpus.files)
       for (const auto& v : f.vectors) {
         if (!matchesFilter(v.id, options.filter)) continue;
-        seen.insert(v.id);
-        VectorResult r = runOne(v, target, options);
-        const bool killing = r.status == Status::Fail || r.status == Status::Error;
-        if (round == 0) report.results.push_back(std::move(r));
-        if (options.progress && (++done % 1000 == 0 || done == total)) options.progress(done, total);
-        if (killing && options.stopAtFirstFailure) {
+        if (options.maxFailures && failing >= options.maxFailures) {
+          report.notRun = total - done;
+          report.stoppedAfter = failing;
           report.seconds = secondsSince(start);
           return report;
         }
+        seen.insert(v.id);
+        VectorResult r = runOne(v, target, options);
+        failing += r.status == Status::Fail || r.status == Status::UnexpectedPass || r.status == Status::Error;
+        if (round == 0) report.results.push_back(std::move(r));
+        ++done;
+        if (options.progress && (done % 1000 == 0 || done == total)) options.progress(done, total);
       }
   if (options.expectations) {
     for (const auto& [id, known] : options.expectations->vectors)

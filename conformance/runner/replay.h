@@ -19,7 +19,9 @@ struct ReplayOptions {
   const Expectations* expectations = nullptr;
   std::size_t repeat = 1;                 // run the corpus this many times (throughput measurements)
   bool keepTrace = false;                 // keep every op's trace in the results
-  bool stopAtFirstFailure = false;        // for mutant runs: the first killing vector is enough
+  // Stop after this many vectors fail, pass unexpectedly or are malformed
+  // (what fails the run); the rest are counted in Report::notRun. 0: never.
+  std::size_t maxFailures = 0;
   std::function<void(std::size_t done, std::size_t total)> progress;  // called now and then
   // Called with every vector run (with its trace and end state), e.g. to
   // write an expectations file from it.

@@ -26,9 +26,16 @@ std::size_t Report::count(Status s) const {
   return n;
 }
 
-int Report::exitCode() const {
-  return count(Status::Fail) + count(Status::UnexpectedPass) + count(Status::Error) == 0 && nothingCompared.empty() ? 0 : 1;
+std::size_t Report::failing() const { return count(Status::Fail) + count(Status::UnexpectedPass) + count(Status::Error); }
+
+int Report::exitCode() const { return failing() == 0 && nothingCompared.empty() ? 0 : 1; }
+
+namespace {
+std::string stoppedEarly(const Report& report) {
+  return "stopped after " + std::to_string(report.stoppedAfter) + " failing vector(s) (--max-failures): " +
+         std::to_string(report.notRun) + " vector run(s) not made";
 }
+}  // namespace
 
 namespace {
 
@@ -90,6 +97,7 @@ void writeText(const Report& report, std::ostream& out, bool verbose) {
   out << "\n";
   for (const auto& [flag, n] : flags) out << "implementation-defined outcome \"" << flag << "\": " << n << " vector(s)\n";
   if (!report.nothingCompared.empty()) out << "nothing was compared: " << report.nothingCompared << "\n";
+  if (report.notRun) out << stoppedEarly(report) << "\n";
   out << report.results.size() << " vectors from " << report.files << " files against " << report.target << " in "
       << std::fixed << std::setprecision(3) << report.seconds << " s: "
       << (report.exitCode() == 0 ? "OK" : "FAILED") << "\n";
@@ -162,6 +170,7 @@ void writeJson(const Report& report, std::ostream& out) {
   }
   doc["results"] = results;
   if (!report.nothingCompared.empty()) doc["nothingCompared"] = report.nothingCompared;
+  if (report.notRun) doc["stoppedEarly"] = {{"afterFailures", report.stoppedAfter}, {"notRun", report.notRun}};
   doc["exitCode"] = report.exitCode();
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
 }
@@ -172,15 +181,22 @@ void writeJunit(const Report& report, std::ostream& out) {
   // A run that compared nothing is one failed test case of its own, so that
   // a CI reading only this file does not show it green (or empty).
   const std::size_t runFailure = report.nothingCompared.empty() ? 0 : 1;
+  // So is a run stopped early, as a skipped case: the vectors not run are
+  // not passes.
+  const std::size_t runSkipped = report.notRun ? 1 : 0;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"memconform " << xmlEscape(report.target) << "\" tests=\"" << report.results.size() + runFailure
+  out << "<testsuites name=\"memconform " << xmlEscape(report.target) << "\" tests=\"" << report.results.size() + runFailure + runSkipped
       << "\" failures=\"" << report.count(Status::Fail) + report.count(Status::UnexpectedPass) + runFailure << "\" errors=\""
-      << report.count(Status::Error) << "\" skipped=\"" << report.count(Status::Skipped) << "\" time=\"" << report.seconds
+      << report.count(Status::Error) << "\" skipped=\"" << report.count(Status::Skipped) + runSkipped << "\" time=\"" << report.seconds
       << "\">\n";
   if (runFailure)
     out << "  <testsuite name=\"(run)\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
         << "    <testcase classname=\"(run)\" name=\"nothing compared\" time=\"0\"><failure message=\""
         << xmlEscape("nothing was compared: " + report.nothingCompared) << "\"/></testcase>\n  </testsuite>\n";
+  if (runSkipped)
+    out << "  <testsuite name=\"(run)\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+        << "    <testcase classname=\"(run)\" name=\"stopped early\" time=\"0\"><skipped message=\""
+        << xmlEscape(stoppedEarly(report)) << "\"/></testcase>\n  </testsuite>\n";
   for (const auto& [area, results] : byArea) {
     std::size_t failures = 0, errors = 0, skipped = 0;
     for (const auto* r : results) {

@@ -47,6 +47,10 @@ struct Report {
   // skips everything must not pass CI. Empty if some vector reached a
   // verdict, or if a malformed vector already fails the run.
   std::string nothingCompared;
+  // Set when the run stopped early (ReplayOptions::maxFailures): the
+  // selected vector runs it did not make, and after how many failing vectors.
+  std::size_t notRun = 0, stoppedAfter = 0;
+  std::size_t failing() const;  // vectors that fail the run: fail, unexpected-pass, error
   std::size_t count(Status s) const;
   // 0 unless a vector failed, unexpectedly passed or was malformed, or the
   // run compared nothing.

@@ -109,6 +109,10 @@ int main(int argc, char** argv) {
   replayCmd->add_option("--junit", replay.junitPath, "write a JUnit XML report here");
   replayCmd->add_option("--repeat", replay.repeat, "run the corpus N times and print the throughput")
       ->check(CLI::PositiveNumber);
+  replayCmd->add_option("--max-failures", replay.maxFailures,
+                        "stop after N vectors fail, pass unexpectedly or are malformed; the report counts the vector "
+                        "runs not made (default 0: run them all)")
+      ->check(CLI::NonNegativeNumber);
   replayCmd->add_flag("-v,--verbose", replay.verbose, "print expected failures, skips and the op trace of failures");
   replayCmd->add_flag("--trace", replay.trace, "put every vector's op trace (each op's result and events) in the JSON report, passing vectors' too");
   replayCmd->add_option("--timeout", replay.timeoutSeconds, "cmd: targets: seconds a driver may take for one vector")

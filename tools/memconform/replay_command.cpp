@@ -150,6 +150,7 @@ int runReplay(const ReplayCommand& c) {
   options.expectations = c.expectations.empty() && c.dialect.empty() ? nullptr : &expectations;
   options.repeat = c.repeat;
   options.keepTrace = c.trace;
+  options.maxFailures = c.maxFailures;
   // Progress on stderr when a person watches (a terminal) or when asked.
   if (c.progress || isatty(STDERR_FILENO))
     options.progress = [](std::size_t done, std::size_t total) {
@@ -174,7 +175,7 @@ int runReplay(const ReplayCommand& c) {
   writeTo(c.jsonPath, [&](std::ostream& out) { writeJson(report, out); });
   writeTo(c.junitPath, [&](std::ostream& out) { writeJunit(report, out); });
   if (!c.dialect.empty()) {
-    const std::size_t differ = report.count(Status::Fail) + report.count(Status::UnexpectedPass) + report.count(Status::Error);
+    const std::size_t differ = report.failing();
     if (differ == 0) std::cout << target->name() << " conforms to dialect " << c.dialect << "\n";
     else std::cout << target->name() << " does not conform to dialect " << c.dialect << ": " << differ << " vector(s) differ\n";
   }
@@ -200,7 +201,7 @@ MutantOutcome runMutant(const MutantInfo& m, const Corpus& corpus) {
     dup2(err[1], STDERR_FILENO);
     auto target = makeTarget("mutant:" + std::string(m.name));
     ReplayOptions options;
-    options.stopAtFirstFailure = true;
+    options.maxFailures = 1;
     const Report report = replay(corpus, *target, options);
     nlohmann::json result{{"killed", false}};
     for (const auto& r : report.results)

@@ -22,6 +22,7 @@ struct ReplayCommand {
   std::string jsonPath;
   std::string junitPath;
   std::size_t repeat = 1;
+  std::size_t maxFailures = 0;  // stop after this many failing vectors; 0: never
   bool verbose = false;
   bool trace = false;  // every vector's op trace in the JSON report
   bool progress = false;

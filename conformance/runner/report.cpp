@@ -31,13 +31,11 @@ std::size_t Report::failing() const { return count(Status::Fail) + count(Status:
 int Report::exitCode() const { return failing() == 0 && nothingCompared.empty() ? 0 : 1; }
 
 namespace {
+
 std::string stoppedEarly(const Report& report) {
   return "stopped after " + std::to_string(report.stoppedAfter) + " failing vector(s) (--max-failures): " +
          std::to_string(report.notRun) + " vector run(s) not made";
 }
-}  // namespace
-
-namespace {
 
 constexpr Status kColumns[] = {Status::Pass, Status::Fail, Status::ExpectedFail, Status::UnexpectedPass, Status::Skipped,
                                Status::Error};

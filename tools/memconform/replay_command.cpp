@@ -152,14 +152,17 @@ int runReplay(const ReplayCommand& c) {
   options.keepTrace = c.trace;
   options.maxFailures = c.maxFailures;
   // Progress on stderr when a person watches (a terminal) or when asked.
+  bool progressLineOpen = false;  // a progress line without its newline yet
   if (c.progress || isatty(STDERR_FILENO))
-    options.progress = [](std::size_t done, std::size_t total) {
-      std::cerr << "\r" << done << "/" << total << " vectors" << (done == total ? "\n" : "") << std::flush;
+    options.progress = [&progressLineOpen](std::size_t done, std::size_t total) {
+      progressLineOpen = done != total;
+      std::cerr << "\r" << done << "/" << total << " vectors" << (progressLineOpen ? "" : "\n") << std::flush;
     };
   ExpectationsWriter written(c.target, options.expectations);
   if (!c.writeExpectations.empty())
     options.onRun = [&](const Vector& v, const VectorRun& run) { written.add(v, run); };
   Report report = replay(corpus, *target, options);
+  if (progressLineOpen) std::cerr << "\n";  // a run stopped early (--max-failures) ends its progress line
   warnOfTimeouts(report, c.timeoutSeconds);
   writeText(report, std::cout, c.verbose);
   if (!c.writeExpectations.empty()) {

@@ -154,7 +154,7 @@ Report replay(const Corpus& corpus, Target& target, const ReplayOptions& options
         }
         seen.insert(v.id);
         VectorResult r = runOne(v, target, options);
-        failing += r.status == Status::Fail || r.status == Status::UnexpectedPass || r.status == Status::Error;
+        failing += failsTheRun(r.status);
         if (round == 0) report.results.push_back(std::move(r));
         ++done;
         if (options.progress && (done % 1000 == 0 || done == total)) options.progress(done, total);

@@ -15,6 +15,8 @@ namespace memconform::conformance {
 
 enum class Status { Pass, Fail, ExpectedFail, UnexpectedPass, Skipped, Error };
 std::string_view statusName(Status s);  // "pass", "fail", "expected-fail", ...
+// Whether a vector with this status fails the run: fail, unexpected-pass, error.
+bool failsTheRun(Status s);
 
 struct VectorResult {
   std::string id;
@@ -50,7 +52,7 @@ struct Report {
   // Set when the run stopped early (ReplayOptions::maxFailures): the
   // selected vector runs it did not make, and after how many failing vectors.
   std::size_t notRun = 0, stoppedAfter = 0;
-  std::size_t failing() const;  // vectors that fail the run: fail, unexpected-pass, error
+  std::size_t failing() const;  // vectors that fail the run (failsTheRun)
   std::size_t count(Status s) const;
   // 0 unless a vector failed, unexpectedly passed or was malformed, or the
   // run compared nothing.

@@ -29,12 +29,15 @@ namespace {
 std::atomic<std::size_t> hugeBlockBytes{0};
 
 #ifdef MEMCONFORM_ASAN
-void adviseIfHuge(const volatile void* p, std::size_t n) {
-  if (n >= hugeBlockBytes.load(std::memory_order_relaxed)) adviseHugePages(const_cast<void*>(p), n);
-}
+void adviseIfHuge(const volatile void* p, std::size_t n) { adviseIfHugeHeapBlock(const_cast<void*>(p), n); }
 void noFreeHook(const volatile void*) {}  // ASan installs none without one
 #endif
 }  // namespace
+
+void adviseIfHugeHeapBlock(void* p, std::size_t n) {
+  const std::size_t from = hugeBlockBytes.load(std::memory_order_relaxed);
+  if (from != 0 && n >= from) adviseHugePages(p, n);
+}
 
 void adviseHugePagesForHeapBlocksOf(std::size_t bytes) {
   std::size_t none = 0;

@@ -12,11 +12,17 @@ namespace memconform {
 // ignored where refused.
 void adviseHugePages(void* p, std::size_t n);
 
-// Under ASan: every heap block of at least `bytes` is advised as the
-// allocator hands it out, before the caller writes it (a malloc hook; once
-// per process, the first call's size wins). For blocks that code we do not
-// build allocates (wabt keeps a module's memory in a std::vector, which
-// writes every byte when it grows). Without ASan it does nothing.
+// Every heap block of at least `bytes` is advised as the allocator hands it
+// out, before the caller writes it (once per process, the first call's size
+// wins). For blocks that code we do not build allocates (wabt keeps a
+// module's memory in a std::vector, which writes every byte when it grows).
+// Under ASan a malloc hook does it; without ASan, the global operator new of
+// the programs that link huge_heap_blocks.cpp (the memconform command, the
+// tests) calls adviseIfHugeHeapBlock. Elsewhere it does nothing.
 void adviseHugePagesForHeapBlocksOf(std::size_t bytes);
+
+// Advises [p, p + n) if adviseHugePagesForHeapBlocksOf asked for blocks of
+// n bytes or more; otherwise nothing.
+void adviseIfHugeHeapBlock(void* p, std::size_t n);
 
 }  // namespace memconform

@@ -1,8 +1,9 @@
 // core/huge_pages.h: large heap blocks that code we do not build allocates
 // (wabt's memory vector) are advised to be backed by huge pages as they are
 // handed out: by a malloc hook under ASan, by the operator new of
-// tools/memconform/huge_heap_blocks.cpp (linked here) without it. The kernel marks an advised range "hg" in /proc/self/smaps,
-// whether or not it then finds huge pages for it.
+// tools/memconform/huge_heap_blocks.cpp (linked here) without it. The
+// kernel marks an advised range "hg" in /proc/self/smaps, whether or not it
+// then finds huge pages for it.
 #include "core/huge_pages.h"
 
 #include <gtest/gtest.h>
@@ -13,7 +14,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-
 
 namespace memconform {
 namespace {

@@ -21,8 +21,9 @@ struct Block {
   std::size_t size;
 };
 
-// Allocates `count` blocks of each size, fills each with its own byte, and
-// checks that no two overlap and every byte is still its block's.
+// Allocates 200 blocks of each size (pooled, and larger ones passed on),
+// fills each with its own byte, and checks that no two overlap and every
+// byte is still its block's.
 TEST(NodePool, LiveBlocksOfEverySizeAreDistinctAlignedAndKeepTheirBytes) {
   std::pmr::memory_resource& pool = *nodePool();
   const std::vector<std::size_t> sizes = {1, 8, 16, 17, 24, 32, 40, 48, 64, 100, 1000, 1024, 1025, 5000};

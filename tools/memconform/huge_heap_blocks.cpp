@@ -5,10 +5,10 @@
 // module's memory in a std::vector, which zeroes and copies every byte as
 // it grows: on 4-KiB pages a growth to 2 GiB is a million page faults.
 // Release, grow/heap-sizes/from-32767-pages-request-2147418113 against
-// sqlite3.wasm: 14.6 s and 1,053,379 minor faults on 4-KiB pages, 5.8 s
-// and 6,173 advised (docs/PERFORMANCE.md, "Replaying against wasm
-// targets"). Under ASan its operator new stays, and a malloc hook advises
-// (core/huge_pages.cpp).
+// sqlite3.wasm: 14.6 s and 1,053,379 minor faults on 4-KiB pages, 6.8 s
+// and 7,723 advised (docs/PERFORMANCE.md, "Replaying against wasm
+// targets"). libstdc++'s operator new[] calls this one. Under ASan its
+// operator new stays, and a malloc hook advises (core/huge_pages.cpp).
 #include <cstdlib>
 #include <new>
 
@@ -27,5 +27,4 @@ void* operator new(std::size_t size) {
     handler();
   }
 }
-void* operator new[](std::size_t size) { return ::operator new(size); }
 #endif

@@ -310,17 +310,20 @@ bool bothFreeADanglingPointerAfterTheSameEvents(const Canonicalizer::Outcome& x,
 // Whether an op replaced the buffer without changing its length (grow(0)).
 bool replacedSameLength(const OpRun& r) { return hasGrow(r, false); }
 
-// A driver's access check report (the Node driver's, SAFE-2) on the op `b`
-// as the difference it is: "OP/SAFE-2/write:CLASS", the class of the region
-// the first access hit without its addresses, as a sanitizer's finding is
-// named by its kind ("heap-buffer-overflow"). The reference's accesses are
-// ASan's: it never reports one.
-std::optional<Difference> accessViolation(const OpRun& a, const OpRun& b, const Canonicalizer::Outcome& x,
-                                          const Canonicalizer::Outcome& y) {
-  if (!b.observed) return std::nullopt;
+// A driver's access check report (the Node driver's, SAFE-2) on the op `b`,
+// if it made one. The reference's accesses are ASan's: it never reports one.
+const Violation* accessReport(const OpRun& b) {
+  if (!b.observed) return nullptr;
   const auto v = std::find_if(b.observed->violations.begin(), b.observed->violations.end(),
                               [](const Violation& v) { return v.rule == "SAFE-2"; });
-  if (v == b.observed->violations.end()) return std::nullopt;
+  return v == b.observed->violations.end() ? nullptr : &*v;
+}
+
+// That report as the difference it is: "OP/SAFE-2/write:CLASS", the class
+// of the region the first access hit without its addresses, as a
+// sanitizer's finding is named by its kind ("heap-buffer-overflow").
+Difference accessViolation(const OpRun& a, const Violation* v, const Canonicalizer::Outcome& x,
+                           const Canonicalizer::Outcome& y) {
   static const std::regex report(R"(^(WRITE|READ) of size \d+ at \d+ \(([a-z-]+))");
   std::smatch m;
   const std::string kind = std::regex_search(v->message, m, report)
@@ -328,6 +331,17 @@ std::optional<Difference> accessViolation(const OpRun& a, const OpRun& b, const 
                                : "access";
   return Difference{a.op->pointer, std::string(opSpec(a.op->kind).name), "SAFE-2", Canonicalizer::outcomeText(x),
                     Canonicalizer::outcomeText(y) + "; SAFE-2: " + v->message, kind};
+}
+
+// Whether two runs of one op did the same, as canonical() reads it: the
+// same op, the same events, error and value (SameValue: NaN is NaN), or
+// the same reason it did not run. After the same history, the two sides'
+// canonical outcomes of such ops are the same (a shortcut of compareRuns).
+bool sameOutcome(const OpRun& a, const OpRun& b) {
+  if (a.op != b.op || a.observed.has_value() != b.observed.has_value()) return false;
+  if (!a.observed) return a.note == b.note;
+  const Observed &x = *a.observed, &y = *b.observed;
+  return x.error == y.error && x.events == y.events && sameValue(x.value, y.value);
 }
 
 // Whether a block of this op reaches past the memory's end: one whose
@@ -402,17 +416,36 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
   bool cachedViewsDetached = false;  // by a grow(0), on both sides, and not renewed since
   // Each op's, in the same strings, from one comparison to the next.
   thread_local Canonicalizer::Outcome x, y;
+  // While the two runs are op for op the same (sameOutcome), so are the
+  // canonicalizers' histories, and with them each op's canonical outcomes:
+  // no op is canonicalized until the first that differs (or a finding
+  // needs their text), and then those before it are, in order. Against
+  // the reference's own allocator (a mutant, the reference itself) most
+  // inputs never differ. A target's own allocator places blocks its way
+  // from the first alloc, and its comparison reads each op's refrees: it
+  // canonicalizes every op.
+  bool sameSoFar = !options.ownAllocator && !options.canonicalEveryOp;
+  std::size_t canonicalized = 0;  // ops canonicalized on both sides
+  const auto canonicalThrough = [&](std::size_t i) {  // x and y: op i's
+    for (; canonicalized <= i; ++canonicalized) {
+      left.canonical(reference.ops[canonicalized], x);
+      right.canonical(target.ops[canonicalized], y);
+    }
+  };
   const std::size_t n = std::min(reference.ops.size(), target.ops.size());
   for (std::size_t i = 0; i < n; ++i) {
     const OpRun& a = reference.ops[i];
     const OpRun& b = target.ops[i];
     const std::string_view name = opSpec(a.op->kind).name;
-    left.canonical(a, x);
-    right.canonical(b, y);
+    sameSoFar = sameSoFar && sameOutcome(a, b);
+    if (!sameSoFar) canonicalThrough(i);
     const bool overlapsArePlacement = options.ownAllocator && (pastTheEnd[0].any() || pastTheEnd[1].any());
     pastTheEnd[0].after(a);
     pastTheEnd[1].after(b);
-    if (auto access = accessViolation(a, b, x, y)) return access;  // whatever else differs or is not compared
+    if (const Violation* access = accessReport(b)) {  // whatever else differs or is not compared
+      canonicalThrough(i);
+      return accessViolation(a, access, x, y);
+    }
     const OpKind k = a.op->kind;
     const bool sizeDependent = k == OpKind::ByteLength || k == OpKind::ViewLength || k == OpKind::Resize ||
                                k == OpKind::Grow || k == OpKind::ZeroMemory || k == OpKind::MmapAlloc ||
@@ -438,7 +471,7 @@ std::optional<Difference> compareRuns(const VectorRun& reference, const VectorRu
     // free are compared, what follows it is the allocator's, even where
     // this op agrees (the heap is corrupt from there).
     if (options.ownAllocator && bothFreeADanglingPointerAfterTheSameEvents(x, y)) return std::nullopt;
-    if (!(x == y)) {
+    if (!sameSoFar && !(x == y)) {
       // An invariant the target broke on this op names the finding best.
       const bool violated = b.observed && !b.observed->violations.empty();
       return Difference{a.op->pointer, std::string(name), violated ? b.observed->violations.front().rule : firstRule(a.op->kind),

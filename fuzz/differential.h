@@ -45,6 +45,10 @@ struct CompareOptions {
   // are the allocator's, and what reports or depends on them (byteLength,
   // viewLength, resize, grow, zeroMemory, mmapAlloc) is not compared.
   bool ownAllocator = false;
+  // Canonicalize every op, even while both runs are op for op the same
+  // (see compareRuns): the comparison without its shortcut, for the test
+  // that the two agree.
+  bool canonicalEveryOp = false;
 };
 std::optional<Difference> compareRuns(const conformance::VectorRun& reference, const conformance::VectorRun& target,
                                       CompareOptions options = {});

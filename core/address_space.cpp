@@ -27,6 +27,7 @@ struct Reservation {
   std::size_t bytes = 0;      // reserved address space
   std::size_t committed = 0;  // [0, committed) is readable, writable, zero and poisoned
   std::size_t poisoned = 0;   // the shadow is poisoned below this (committed at some time)
+  KeptPages kept;  // AddressSpace::kept_
 };
 
 // Under ASan the bytes past a memory's end are poisoned, which stops every
@@ -77,17 +78,6 @@ ReservationCache& reservations() {
 
 bool setAccess(std::uint8_t* p, std::size_t n, int protection) { return n == 0 || mprotect(p, n, protection) == 0; }
 
-// Zeroes bytes that may be poisoned (the memory's own cleanup, not an access
-// on anybody's behalf): uninstrumented, a word at a time.
-MEMCONFORM_CALLER_ACCESS void zeroUnchecked(std::uint8_t* p, std::size_t n) {
-  volatile std::uint8_t* b = p;
-  while (n > 0 && reinterpret_cast<std::uintptr_t>(b) % 8 != 0) *b++ = 0, --n;
-  volatile std::uint64_t* w = reinterpret_cast<volatile std::uint64_t*>(const_cast<std::uint8_t*>(b));
-  for (; n >= 8; n -= 8) *w++ = 0;
-  b = reinterpret_cast<volatile std::uint8_t*>(w);
-  while (n > 0) *b++ = 0, --n;
-}
-
 }  // namespace
 
 AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved_(reserved) {
@@ -103,6 +93,7 @@ AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved
   }
   base_ = reused->base;
   poisonedBelow_ = reused->poisoned;
+  kept_ = reused->kept;
   // Missing pages are opened, zero; pages above the initial size are closed
   // unless they stay open (kKeepPagesOpen).
   const std::size_t was = reused->committed;
@@ -120,19 +111,37 @@ AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved
 AddressSpace::~AddressSpace() {
   if (base_ == nullptr) return;
   // Back to "zero and poisoned" where this memory changed it.
-  if (writtenEnd_ > writtenBegin_) {
-    if (writtenEnd_ - writtenBegin_ <= kZeroInPlace) {
-      zeroUnchecked(base_ + writtenBegin_, writtenEnd_ - writtenBegin_);
-    } else {
-      const std::size_t from = writtenBegin_ / kPageSize * kPageSize;
-      if (madvise(base_ + from, length_ - from, MADV_DONTNEED) != 0) {  // hands back zero pages
-        ReservationCache::release({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
-        return;
-      }
-    }
-  }
+  if (!zeroWritten()) return;
   if (unpoisonedEnd_ > unpoisonedBegin_) asan::poison(base_ + unpoisonedBegin_, unpoisonedEnd_ - unpoisonedBegin_);
-  reservations().give({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
+  reservations().give({base_, reserved_, open_, std::max(poisonedBelow_, open_), kept_});
+}
+
+bool AddressSpace::zeroWritten() {
+  KeptPages kept = kept_;
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < spanCount_; ++i) {
+    bytes += spans_[i].end - spans_[i].begin;
+    kept = {std::min(kept.begin, spans_[i].begin), std::max(kept.end, spans_[i].end), kept.sum + spans_[i].end - spans_[i].begin};
+  }
+  if (bytes <= kZeroInPlace && kept.bound() <= kKeptResident) {
+    kept_ = kept;
+    for (std::size_t i = 0; i < spanCount_; ++i) {
+      // The memory's own cleanup, not an access on anybody's behalf: what
+      // was freed is poisoned, so it is opened for the fill and closed again.
+      std::uint8_t* p = base_ + spans_[i].begin;
+      const std::size_t n = spans_[i].end - spans_[i].begin;
+      asan::unpoison(p, n);
+      std::memset(p, 0, n);
+      asan::poison(p, n);
+    }
+    return true;
+  }
+  // Every page this range has open, handed back as zero pages: those that
+  // earlier memories kept too.
+  kept_ = {};
+  if (open_ == 0 || madvise(base_, open_, MADV_DONTNEED) == 0) return true;
+  ReservationCache::release({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
+  return false;
 }
 
 bool AddressSpace::grow(std::size_t to) {
@@ -154,8 +163,25 @@ void AddressSpace::poisonFresh(std::size_t from, std::size_t to) {
 
 void AddressSpace::written(std::size_t from, std::size_t n) {
   if (n == 0) return;
+  const std::size_t to = from + n;
   writtenBegin_ = std::min(writtenBegin_, from);
-  writtenEnd_ = std::max(writtenEnd_, from + n);
+  writtenEnd_ = std::max(writtenEnd_, to);
+  // Into the span it touches or comes within a page of; a new one if there
+  // is none; into the nearest if all are taken. Spans may come to overlap:
+  // zeroed twice, no harm.
+  std::size_t nearest = 0, gap = SIZE_MAX;
+  for (std::size_t i = 0; i < spanCount_; ++i) {
+    const Span& s = spans_[i];
+    const std::size_t apart = to < s.begin ? s.begin - to : from > s.end ? from - s.end : 0;
+    if (apart < gap) nearest = i, gap = apart;
+  }
+  if (gap > kPageSize && spanCount_ < kSpans) {
+    spans_[spanCount_++] = {from, to};
+    return;
+  }
+  Span& s = spans_[nearest];
+  s.begin = std::min(s.begin, from);
+  s.end = std::max(s.end, to);
 }
 
 void AddressSpace::unpoisoned(std::size_t from, std::size_t n) {

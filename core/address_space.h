@@ -11,6 +11,8 @@
 // the same input different coverage from one execution to the next.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -18,6 +20,14 @@
 #include "core/memory_storage.h"
 
 namespace memconform {
+
+// The pages of a range that its memories zeroed in place since its pages
+// were last handed back to the kernel: at most `sum` bytes, all inside
+// [begin, end).
+struct KeptPages {
+  std::size_t begin = SIZE_MAX, end = 0, sum = 0;
+  std::size_t bound() const { return end > begin ? std::min(sum, end - begin) : 0; }
+};
 
 class AddressSpace final : public MemoryStorage {
  public:
@@ -47,15 +57,35 @@ class AddressSpace final : public MemoryStorage {
   // Poisons [from, to) where its shadow may not be poisoned yet.
   void poisonFresh(std::size_t from, std::size_t to);
 
-  // Up to this many written bytes are zeroed in place when the memory goes;
-  // more, and their pages are handed back to the kernel.
-  static constexpr std::size_t kZeroInPlace = 256 * 1024;
+  // Puts back what this memory wrote: zero, poisoned. False if the system
+  // refused (the range is unmapped then).
+  bool zeroWritten();
+
+  // Up to this many written bytes are zeroed in place when the memory goes,
+  // their pages kept: a fuzzer's next input writes there again, and a page
+  // handed back costs a fault when it does. More, and the range's pages are
+  // handed back to the kernel.
+  static constexpr std::size_t kZeroInPlace = 8 * 1024 * 1024;
+  // What the pages a range keeps may add up to (zeroing in place keeps
+  // pages wherever each memory wrote) before they are all handed back: the
+  // reservations kept (address_space.cpp) keep a fuzzer's RSS bounded.
+  static constexpr std::size_t kKeptResident = 16 * 1024 * 1024;
+  // The written bytes as a few disjoint spans (a string at the bottom of a
+  // 2 GiB memory and another at its top are two), so that what is zeroed
+  // in place is what was written, not everything between.
+  struct Span {
+    std::size_t begin, end;
+  };
+  static constexpr std::size_t kSpans = 8;
 
   std::uint8_t* base_ = nullptr;
   std::size_t reserved_ = 0;
   std::size_t length_ = 0;  // the memory's byteLength
   std::size_t open_ = 0;    // [0, open_) is readable and writable: length_, or more (address_space.cpp)
-  std::size_t writtenBegin_ = SIZE_MAX, writtenEnd_ = 0;
+  std::size_t writtenBegin_ = SIZE_MAX, writtenEnd_ = 0;  // the spans' hull
+  std::array<Span, kSpans> spans_{};
+  std::size_t spanCount_ = 0;
+  KeptPages kept_;  // the range's, kept with it
   std::size_t unpoisonedBegin_ = SIZE_MAX, unpoisonedEnd_ = 0;
   std::size_t poisonedBelow_ = 0;  // the shadow was poisoned below this before this memory
 };

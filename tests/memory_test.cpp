@@ -123,6 +123,62 @@ TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
   for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
 }
 
+// Rule MEM-2 (fresh pages are zero) for a memory that reuses the address
+// space of a dropped one, whatever that one wrote: bytes far apart (more
+// places than the memory keeps apart), a fill too long to zero in place,
+// and many memories' writes at different places (past what a range keeps
+// of its pages: handed back to the kernel).
+TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
+  const MemoryConfig config{512, 512};  // 32 MiB
+  constexpr Address kMiB = 1 << 20;
+  std::vector<std::pair<Address, std::size_t>> writes;  // the memory before's
+  auto dirty = [&](auto write) {
+    LinearMemory m(config);
+    m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
+    writes.clear();
+    write(m);
+    for (const auto& [at, n] : writes) m.internalFill(at, 0xa5, n);
+  };
+  auto startsZero = [&](const char* after) {
+    LinearMemory m(config);
+    for (const auto& [at, n] : writes)
+      for (const Address a : {at, static_cast<Address>(at + n / 2), static_cast<Address>(at + n - 1)})
+        ASSERT_EQ(byteAt(m, a), 0) << after << ": byte " << a;
+  };
+  dirty([&](LinearMemory&) {
+    for (Address i = 0; i < 15; ++i) writes.push_back({i * 2 * kMiB + i, 1 + i});
+  });
+  startsZero("bytes 2 MiB apart");
+  dirty([&](LinearMemory&) { writes.push_back({3 * kMiB + 5, 9 * kMiB}); });
+  startsZero("a 9-MiB fill");
+  for (Address i = 0; i < 40; ++i) {
+    dirty([&](LinearMemory&) { writes.push_back({(i * 7 % 31) * kMiB, kMiB}); });
+    startsZero("a 1-MiB fill");
+  }
+}
+
+// The pages a range keeps by zeroing in place (instead of handing them
+// back, so that the next memory's writes do not fault) are bounded: a
+// hundred memories that each write a MiB somewhere else in 128 MiB leave
+// no more than about 16 MiB of them (AddressSpace::kKeptResident).
+TEST(Memory, MEM_2_ZeroingInPlaceKeepsABoundedNumberOfPages) {
+  const MemoryConfig config{2048, 2048};  // 128 MiB
+  constexpr Address kMiB = 1 << 20;
+  { LinearMemory first(config); }  // the range and its shadow, before measuring
+  const std::uint64_t before = residentBytes();
+  for (Address i = 0; i < 100; ++i) {
+    LinearMemory m(config);
+    m.unpoison(0, m.byteLength());
+    m.internalFill((i * 37 % 127) * kMiB, 0x5a, kMiB);
+  }
+  const std::uint64_t after = residentBytes();
+  const std::uint64_t grown = after > before ? after - before : 0;
+  // The kept pages, the last memory's MiB, and the shadow of what was unpoisoned.
+  const std::uint64_t budget = 16 * kMiB + kMiB + (asan::enabled() ? 16 * kMiB : 0) + 8 * kMiB;
+  RecordProperty("rss_growth_bytes", std::to_string(grown));
+  EXPECT_LT(grown, budget) << "RSS grew by " << grown / kMiB << " MiB";
+}
+
 // Rule MEM-4.
 TEST(Memory, MEM_4_DefaultsAre16MiBGrowableTo2GiB) {
   LinearMemory m;

@@ -37,6 +37,9 @@ struct Reservation {
 // time). Without ASan they are closed, so that a stray access faults.
 constexpr bool kKeepPagesOpen = asan::enabled();
 
+// ASan's shadow byte describes 8 bytes: open from the first, up to a count.
+constexpr std::size_t kShadowGranule = 8;
+
 class ReservationCache {
  public:
   std::optional<Reservation> take(std::size_t bytes) {
@@ -127,9 +130,14 @@ bool AddressSpace::zeroWritten() {
     kept_ = kept;
     for (std::size_t i = 0; i < spanCount_; ++i) {
       // The memory's own cleanup, not an access on anybody's behalf: what
-      // was freed is poisoned, so it is opened for the fill and closed again.
-      std::uint8_t* p = base_ + spans_[i].begin;
-      const std::size_t n = spans_[i].end - spans_[i].begin;
+      // was freed is poisoned, so it is opened for the fill and closed again,
+      // in whole shadow granules: poisoning from inside one would leave its
+      // first bytes open for the next memory (a caller's poke at an odd
+      // address outside any block), where nothing is allocated (SAFE-2).
+      const std::size_t from = spans_[i].begin / kShadowGranule * kShadowGranule;
+      const std::size_t to = (spans_[i].end + kShadowGranule - 1) / kShadowGranule * kShadowGranule;
+      std::uint8_t* p = base_ + from;
+      const std::size_t n = to - from;
       asan::unpoison(p, n);
       std::memset(p, 0, n);
       asan::poison(p, n);

@@ -157,6 +157,23 @@ TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
   }
 }
 
+// Rule SAFE-2: a memory that reuses the address space of a dropped one is
+// poisoned everywhere, also next to a byte the caller poked at an odd
+// address outside any block (the shadow describes 8 bytes at a time).
+TEST(Memory, SAFE_2_AReusedMemoryIsPoisonedNextToWhatTheOneBeforeWrote) {
+  if (!asan::enabled()) GTEST_SKIP() << "poisoning is AddressSanitizer's";
+  const MemoryConfig config{3, 3};
+  const std::uint8_t b = 0x5a;
+  {
+    LinearMemory m(config);
+    m.callerWrite(1001, &b, 1);
+    m.callerWrite(70003, &b, 2);
+  }
+  LinearMemory again(config);
+  for (const Address a : {1000u, 1001u, 1002u, 1007u, 70000u, 70003u, 70005u})
+    EXPECT_TRUE(again.isPoisoned(a)) << a;
+}
+
 // The pages a range keeps by zeroing in place (instead of handing them
 // back, so that the next memory's writes do not fault) are bounded: a
 // hundred memories that each write a MiB somewhere else in 128 MiB leave

@@ -131,30 +131,24 @@ TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
 TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
   const MemoryConfig config{512, 512};  // 32 MiB
   constexpr Address kMiB = 1 << 20;
-  std::vector<std::pair<Address, std::size_t>> writes;  // the memory before's
-  auto dirty = [&](auto write) {
-    LinearMemory m(config);
-    m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
-    writes.clear();
-    write(m);
-    for (const auto& [at, n] : writes) m.internalFill(at, 0xa5, n);
-  };
-  auto startsZero = [&](const char* after) {
+  using Writes = std::vector<std::pair<Address, std::size_t>>;  // where, how many bytes
+  // A memory fills `writes`; the next one reads zero at each's first, middle and last byte.
+  auto dirtyThenReuse = [&](const Writes& writes, const char* what) {
+    {
+      LinearMemory m(config);
+      m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
+      for (const auto& [at, n] : writes) m.internalFill(at, 0xa5, n);
+    }
     LinearMemory m(config);
     for (const auto& [at, n] : writes)
       for (const Address a : {at, static_cast<Address>(at + n / 2), static_cast<Address>(at + n - 1)})
-        ASSERT_EQ(byteAt(m, a), 0) << after << ": byte " << a;
+        ASSERT_EQ(byteAt(m, a), 0) << what << ": byte " << a;
   };
-  dirty([&](LinearMemory&) {
-    for (Address i = 0; i < 15; ++i) writes.push_back({i * 2 * kMiB + i, 1 + i});
-  });
-  startsZero("bytes 2 MiB apart");
-  dirty([&](LinearMemory&) { writes.push_back({3 * kMiB + 5, 9 * kMiB}); });
-  startsZero("a 9-MiB fill");
-  for (Address i = 0; i < 40; ++i) {
-    dirty([&](LinearMemory&) { writes.push_back({(i * 7 % 31) * kMiB, kMiB}); });
-    startsZero("a 1-MiB fill");
-  }
+  Writes apart;
+  for (Address i = 0; i < 15; ++i) apart.push_back({i * 2 * kMiB + i, 1 + i});
+  dirtyThenReuse(apart, "bytes 2 MiB apart");
+  dirtyThenReuse({{3 * kMiB + 5, 9 * kMiB}}, "a 9-MiB fill");
+  for (Address i = 0; i < 40; ++i) dirtyThenReuse({{(i * 7 % 31) * kMiB, kMiB}}, "a 1-MiB fill");
 }
 
 // Rule SAFE-2: a memory that reuses the address space of a dropped one is

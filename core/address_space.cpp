@@ -92,7 +92,7 @@ AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved
     void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
       throw std::runtime_error("cannot reserve " + std::to_string(reserved_) + " bytes: " + std::strerror(errno));
-    reused = Reservation{static_cast<std::uint8_t*>(p), reserved_, 0, 0};
+    reused = Reservation{static_cast<std::uint8_t*>(p), reserved_, 0, 0, {}};
   }
   base_ = reused->base;
   poisonedBelow_ = reused->poisoned;
@@ -148,7 +148,7 @@ bool AddressSpace::zeroWritten() {
   // earlier memories kept too.
   kept_ = {};
   if (open_ == 0 || madvise(base_, open_, MADV_DONTNEED) == 0) return true;
-  ReservationCache::release({base_, reserved_, open_, std::max(poisonedBelow_, open_)});
+  ReservationCache::release({base_, reserved_, open_, std::max(poisonedBelow_, open_), {}});
   return false;
 }
 

@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/js_numbers.h"
 #include "core/mutants.h"
+#include "core/run_buffers.h"
 
 namespace memconform {
 namespace {
@@ -45,7 +46,9 @@ void writePointer(LinearMemory& memory, Address at, Address value) {
 }  // namespace
 
 ScopeStack::ScopeStack(LinearMemory& memory, Allocator& allocator, FunctionTable& table, EventLog* log)
-    : memory_(memory), allocator_(allocator), table_(table), log_(log) {}
+    : memory_(memory), allocator_(allocator), table_(table), log_(log) {
+  restart();
+}
 
 ScopeHandle ScopeStack::push() {
   const ScopeHandle h = nextHandle_++;
@@ -72,23 +75,20 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
   auto released = release(removed);
-  keepSpare(std::move(removed.entries));
+  if (spareEntries_.size() < kSpareEntryLists) {
+    removed.entries.clear();
+    spareEntries_.push_back(std::move(removed.entries));
+  }
   return released;
 }
 
-// A list that never allocated is not kept: kept lists are those that have
-// room, which the next inputs reuse, so that once kSpareEntryLists are kept
-// an input allocates lists only to free them (as libFuzzer wants it).
-void ScopeStack::keepSpare(std::vector<ScopeEntry>&& entries) {
-  if (spareEntries_.size() >= kSpareEntryLists || entries.capacity() == 0) return;
-  entries.clear();
-  spareEntries_.push_back(std::move(entries));
-}
-
+// Every run starts with the same buffers (run_buffers.h). The spare lists
+// go, as with a new stack: whether a push finds one depends on this run's
+// pops alone. The owners' map is a new one: its buckets are the pool's.
 void ScopeStack::restart() {
-  for (auto& s : scopes_) keepSpare(std::move(s.entries));
-  scopes_.clear();
-  owners_.clear();
+  emptyWithRoom(scopes_, kScopesRoom);
+  emptyWithRoom(spareEntries_, kSpareEntryLists);
+  owners_ = decltype(owners_)(nodePool());
   nextHandle_ = kFirstHandle;
 }
 

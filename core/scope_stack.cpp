@@ -6,7 +6,6 @@
 #include "core/errors.h"
 #include "core/js_numbers.h"
 #include "core/mutants.h"
-#include "core/run_buffers.h"
 
 namespace memconform {
 namespace {
@@ -46,9 +45,7 @@ void writePointer(LinearMemory& memory, Address at, Address value) {
 }  // namespace
 
 ScopeStack::ScopeStack(LinearMemory& memory, Allocator& allocator, FunctionTable& table, EventLog* log)
-    : memory_(memory), allocator_(allocator), table_(table), log_(log) {
-  restart();
-}
+    : memory_(memory), allocator_(allocator), table_(table), log_(log) {}
 
 ScopeHandle ScopeStack::push() {
   const ScopeHandle h = nextHandle_++;
@@ -75,20 +72,23 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
   auto released = release(removed);
-  if (spareEntries_.size() < kSpareEntryLists) {
-    removed.entries.clear();
-    spareEntries_.push_back(std::move(removed.entries));
-  }
+  keepSpare(std::move(removed.entries));
   return released;
 }
 
-// Every run starts with the same buffers (run_buffers.h). The spare lists
-// go, as with a new stack: whether a push finds one depends on this run's
-// pops alone. The owners' map is a new one: its buckets are the pool's.
+// A list that never allocated is not kept: kept lists are those that have
+// room, which the next inputs reuse, so that once kSpareEntryLists are kept
+// an input allocates lists only to free them (as libFuzzer wants it).
+void ScopeStack::keepSpare(std::vector<ScopeEntry>&& entries) {
+  if (spareEntries_.size() >= kSpareEntryLists || entries.capacity() == 0) return;
+  entries.clear();
+  spareEntries_.push_back(std::move(entries));
+}
+
 void ScopeStack::restart() {
-  emptyWithRoom(scopes_, kScopesRoom);
-  emptyWithRoom(spareEntries_, kSpareEntryLists);
-  owners_ = decltype(owners_)(nodePool());
+  for (auto& s : scopes_) keepSpare(std::move(s.entries));
+  scopes_.clear();
+  owners_.clear();
   nextHandle_ = kFirstHandle;
 }
 

@@ -73,8 +73,8 @@ class ScopeStack {
   // The scope that owns a live entry, if any.
   std::optional<ScopeHandle> ownerOf(ScopeEntry entry) const;
 
-  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned;
-  // Instance::restart).
+  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned),
+  // keeping the scopes' entry lists for the next pushes (Instance::restart).
   void restart();
 
  private:
@@ -82,13 +82,13 @@ class ScopeStack {
   void record(ScopeEntry entry);
   Result<void> release(const Scope& scope);
   void rollbackTo(std::size_t entryCount);  // undo a failed composite op (SAFE-4)
+  void keepSpare(std::vector<ScopeEntry>&& entries);  // for a later push, if few are kept
   static std::uint64_t key(ScopeEntry e) { return (std::uint64_t{e.kind == EntryKind::Function} << 32) | e.value; }
 
   LinearMemory& memory_;
   Allocator& allocator_;
   FunctionTable& table_;
   EventLog* log_;
-  static constexpr std::size_t kScopesRoom = 16;
   std::vector<Scope> scopes_;
   // Entry lists of popped scopes, kept for the next pushes (a few).
   static constexpr std::size_t kSpareEntryLists = 16;

@@ -72,24 +72,11 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
   auto released = release(removed);
-  keepSpare(std::move(removed.entries));
+  if (spareEntries_.size() < kSpareEntryLists) {
+    removed.entries.clear();
+    spareEntries_.push_back(std::move(removed.entries));
+  }
   return released;
-}
-
-// A list that never allocated is not kept: kept lists are those that have
-// room, which the next inputs reuse, so that once kSpareEntryLists are kept
-// an input allocates lists only to free them (as libFuzzer wants it).
-void ScopeStack::keepSpare(std::vector<ScopeEntry>&& entries) {
-  if (spareEntries_.size() >= kSpareEntryLists || entries.capacity() == 0) return;
-  entries.clear();
-  spareEntries_.push_back(std::move(entries));
-}
-
-void ScopeStack::restart() {
-  for (auto& s : scopes_) keepSpare(std::move(s.entries));
-  scopes_.clear();
-  owners_.clear();
-  nextHandle_ = kFirstHandle;
 }
 
 Result<void> ScopeStack::release(const Scope& scope) {

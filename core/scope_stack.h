@@ -73,16 +73,11 @@ class ScopeStack {
   // The scope that owns a live entry, if any.
   std::optional<ScopeHandle> ownerOf(ScopeEntry entry) const;
 
-  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned),
-  // keeping the scopes' entry lists for the next pushes (Instance::restart).
-  void restart();
-
  private:
   Result<void> requireTop(const char* what) const;
   void record(ScopeEntry entry);
   Result<void> release(const Scope& scope);
   void rollbackTo(std::size_t entryCount);  // undo a failed composite op (SAFE-4)
-  void keepSpare(std::vector<ScopeEntry>&& entries);  // for a later push, if few are kept
   static std::uint64_t key(ScopeEntry e) { return (std::uint64_t{e.kind == EntryKind::Function} << 32) | e.value; }
 
   LinearMemory& memory_;
@@ -95,8 +90,7 @@ class ScopeStack {
   std::vector<std::vector<ScopeEntry>> spareEntries_;
   // Which scope owns each entry; nodes from the shared pool (node_pool.h).
   std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};
-  static constexpr ScopeHandle kFirstHandle = 1;
-  ScopeHandle nextHandle_ = kFirstHandle;
+  ScopeHandle nextHandle_ = 1;
 };
 
 // SCOPE-9 without a scope (allocPtr): the same slots, owned by the caller.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/address_space.h"
 #include "core/asan_poison.h"
 #include "core/memory.h"
 #include "core/memory_storage.h"
@@ -18,6 +19,17 @@ namespace memconform {
 namespace {
 using testing::byteAt;
 using testing::errorOf;
+
+// A memory over bytes of its own as LinearMemory(config) makes them
+// (memory.cpp's ownAddressSpace), and where they start: a test of a memory
+// that reuses a dropped one's range checks that it did, or it would test
+// nothing.
+std::unique_ptr<LinearMemory> memoryAt(const MemoryConfig& config, const std::uint8_t*& base) {
+  auto storage = std::make_unique<AddressSpace>(std::size_t{config.maximumPages} * kPageSize,
+                                                std::size_t{config.initialPages} * kPageSize);
+  base = storage->base();
+  return std::make_unique<LinearMemory>(config, std::move(storage), GrowthFaults{}, nullptr);
+}
 
 // Rule MEM-1.
 TEST(Memory, MEM_1_ByteLengthIsPagesTimes65536) {
@@ -102,8 +114,10 @@ TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
 TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
   const MemoryConfig config{2, 3};
   const std::array<Address, 5> spots{0, 100, 65535, 65536, 131071};
+  const std::uint8_t *first = nullptr, *second = nullptr;
   {
-    LinearMemory m(config);
+    const auto owned = memoryAt(config, first);
+    LinearMemory& m = *owned;
     m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
     const std::uint8_t b = 0x5a;
     m.callerWrite(100, &b, 1);
@@ -116,7 +130,9 @@ TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
     EXPECT_EQ(byteAt(m, 0), 0);
     for (Address a : spots) m.callerWrite(a, &b, 1);  // left dirty for the next memory
   }
-  LinearMemory again(config);
+  const auto reused = memoryAt(config, second);
+  ASSERT_EQ(second, first) << "the second memory did not get the first one's range back";
+  LinearMemory& again = *reused;
   for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
   again.unpoison(0, again.byteLength());
   again.internalFill(0, 0, again.byteLength());
@@ -134,15 +150,17 @@ TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
   using Writes = std::vector<std::pair<Address, std::size_t>>;  // where, how many bytes
   // A memory fills `writes`; the next one reads zero at each's first, middle and last byte.
   auto dirtyThenReuse = [&](const Writes& writes, const char* what) {
+    const std::uint8_t *first = nullptr, *second = nullptr;
     {
-      LinearMemory m(config);
-      m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
-      for (const auto& [at, n] : writes) m.internalFill(at, 0xa5, n);
+      const auto m = memoryAt(config, first);
+      m->unpoison(0, m->byteLength());  // as if one live block covered it (SAFE-2)
+      for (const auto& [at, n] : writes) m->internalFill(at, 0xa5, n);
     }
-    LinearMemory m(config);
+    const auto m = memoryAt(config, second);
+    ASSERT_EQ(second, first) << what << ": the second memory did not get the first one's range back";
     for (const auto& [at, n] : writes)
       for (const Address a : {at, static_cast<Address>(at + n / 2), static_cast<Address>(at + n - 1)})
-        ASSERT_EQ(byteAt(m, a), 0) << what << ": byte " << a;
+        ASSERT_EQ(byteAt(*m, a), 0) << what << ": byte " << a;
   };
   Writes apart;
   for (Address i = 0; i < 15; ++i) apart.push_back({i * 2 * kMiB + i, 1 + i});
@@ -158,14 +176,16 @@ TEST(Memory, SAFE_2_AReusedMemoryIsPoisonedNextToWhatTheOneBeforeWrote) {
   if (!asan::enabled()) GTEST_SKIP() << "poisoning is AddressSanitizer's";
   const MemoryConfig config{3, 3};
   const std::uint8_t b = 0x5a;
+  const std::uint8_t *first = nullptr, *second = nullptr;
   {
-    LinearMemory m(config);
-    m.callerWrite(1001, &b, 1);
-    m.callerWrite(70003, &b, 2);
+    const auto m = memoryAt(config, first);
+    m->callerWrite(1001, &b, 1);
+    m->callerWrite(70003, &b, 2);
   }
-  LinearMemory again(config);
+  const auto again = memoryAt(config, second);
+  ASSERT_EQ(second, first) << "the second memory did not get the first one's range back";
   for (const Address a : {1000u, 1001u, 1002u, 1007u, 70000u, 70003u, 70005u})
-    EXPECT_TRUE(again.isPoisoned(a)) << a;
+    EXPECT_TRUE(again->isPoisoned(a)) << a;
 }
 
 // The pages a range keeps by zeroing in place (instead of handing them

@@ -21,14 +21,24 @@ using testing::byteAt;
 using testing::errorOf;
 
 // A memory over bytes of its own as LinearMemory(config) makes them
-// (memory.cpp's ownAddressSpace), and where they start: a test of a memory
-// that reuses a dropped one's range checks that it did, or it would test
-// nothing.
+// (memory.cpp's ownAddressSpace), and where they start.
 std::unique_ptr<LinearMemory> memoryAt(const MemoryConfig& config, const std::uint8_t*& base) {
   auto storage = std::make_unique<AddressSpace>(std::size_t{config.maximumPages} * kPageSize,
                                                 std::size_t{config.initialPages} * kPageSize);
   base = storage->base();
   return std::make_unique<LinearMemory>(config, std::move(storage), GrowthFaults{}, nullptr);
+}
+
+// Runs `dirty` on a memory, drops it, and runs `check` on the next memory
+// of `config`, which must get the dropped one's range back: a test of reuse
+// that did not reuse would test nothing.
+template <class Dirty, class Check>
+void reuseAfter(const MemoryConfig& config, Dirty&& dirty, Check&& check, const std::string& what = "") {
+  const std::uint8_t *first = nullptr, *second = nullptr;
+  dirty(*memoryAt(config, first));
+  const auto next = memoryAt(config, second);
+  ASSERT_EQ(second, first) << what << "the second memory did not get the first one's range back";
+  check(*next);
 }
 
 // Rule MEM-1.
@@ -114,10 +124,7 @@ TEST(Memory, MEM_3_GrowthPreservesEveryByte) {
 TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
   const MemoryConfig config{2, 3};
   const std::array<Address, 5> spots{0, 100, 65535, 65536, 131071};
-  const std::uint8_t *first = nullptr, *second = nullptr;
-  {
-    const auto owned = memoryAt(config, first);
-    LinearMemory& m = *owned;
+  auto dirty = [&](LinearMemory& m) {
     m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
     const std::uint8_t b = 0x5a;
     m.callerWrite(100, &b, 1);
@@ -129,14 +136,13 @@ TEST(Memory, MEM_2_AZeroFillClearsEveryWrittenByteAndReusedMemoryStartsZero) {
     m.internalFill(0, 0, 1);
     EXPECT_EQ(byteAt(m, 0), 0);
     for (Address a : spots) m.callerWrite(a, &b, 1);  // left dirty for the next memory
-  }
-  const auto reused = memoryAt(config, second);
-  ASSERT_EQ(second, first) << "the second memory did not get the first one's range back";
-  LinearMemory& again = *reused;
-  for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
-  again.unpoison(0, again.byteLength());
-  again.internalFill(0, 0, again.byteLength());
-  for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
+  };
+  reuseAfter(config, dirty, [&](LinearMemory& again) {
+    for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
+    again.unpoison(0, again.byteLength());
+    again.internalFill(0, 0, again.byteLength());
+    for (Address a : spots) EXPECT_EQ(byteAt(again, a), 0) << a;
+  });
 }
 
 // Rule MEM-2 (fresh pages are zero) for a memory that reuses the address
@@ -149,18 +155,16 @@ TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
   constexpr Address kMiB = 1 << 20;
   using Writes = std::vector<std::pair<Address, std::size_t>>;  // where, how many bytes
   // A memory fills `writes`; the next one reads zero at each's first, middle and last byte.
-  auto dirtyThenReuse = [&](const Writes& writes, const char* what) {
-    const std::uint8_t *first = nullptr, *second = nullptr;
-    {
-      const auto m = memoryAt(config, first);
-      m->unpoison(0, m->byteLength());  // as if one live block covered it (SAFE-2)
-      for (const auto& [at, n] : writes) m->internalFill(at, 0xa5, n);
-    }
-    const auto m = memoryAt(config, second);
-    ASSERT_EQ(second, first) << what << ": the second memory did not get the first one's range back";
-    for (const auto& [at, n] : writes)
-      for (const Address a : {at, static_cast<Address>(at + n / 2), static_cast<Address>(at + n - 1)})
-        ASSERT_EQ(byteAt(*m, a), 0) << what << ": byte " << a;
+  auto dirtyThenReuse = [&](const Writes& writes, const std::string& what) {
+    auto dirty = [&](LinearMemory& m) {
+      m.unpoison(0, m.byteLength());  // as if one live block covered it (SAFE-2)
+      for (const auto& [at, n] : writes) m.internalFill(at, 0xa5, n);
+    };
+    reuseAfter(config, dirty, [&](LinearMemory& m) {
+      for (const auto& [at, n] : writes)
+        for (const Address a : {at, static_cast<Address>(at + n / 2), static_cast<Address>(at + n - 1)})
+          ASSERT_EQ(byteAt(m, a), 0) << what << ": byte " << a;
+    }, what + ": ");
   };
   Writes apart;
   for (Address i = 0; i < 15; ++i) apart.push_back({i * 2 * kMiB + i, 1 + i});
@@ -176,16 +180,14 @@ TEST(Memory, SAFE_2_AReusedMemoryIsPoisonedNextToWhatTheOneBeforeWrote) {
   if (!asan::enabled()) GTEST_SKIP() << "poisoning is AddressSanitizer's";
   const MemoryConfig config{3, 3};
   const std::uint8_t b = 0x5a;
-  const std::uint8_t *first = nullptr, *second = nullptr;
-  {
-    const auto m = memoryAt(config, first);
-    m->callerWrite(1001, &b, 1);
-    m->callerWrite(70003, &b, 2);
-  }
-  const auto again = memoryAt(config, second);
-  ASSERT_EQ(second, first) << "the second memory did not get the first one's range back";
-  for (const Address a : {1000u, 1001u, 1002u, 1007u, 70000u, 70003u, 70005u})
-    EXPECT_TRUE(again->isPoisoned(a)) << a;
+  auto dirty = [&](LinearMemory& m) {
+    m.callerWrite(1001, &b, 1);
+    m.callerWrite(70003, &b, 2);
+  };
+  reuseAfter(config, dirty, [](LinearMemory& again) {
+    for (const Address a : {1000u, 1001u, 1002u, 1007u, 70000u, 70003u, 70005u})
+      EXPECT_TRUE(again.isPoisoned(a)) << a;
+  });
 }
 
 // The pages a range keeps by zeroing in place (instead of handing them

@@ -67,9 +67,15 @@ void eachInput(benchmark::State& state, Each each, const char* ifFailed) {
   state.counters["ops"] = benchmark::Counter(static_cast<double>(ops), benchmark::Counter::kIsRate);
 }
 
+// Every benchmark below decodes as the fuzz targets do: with one OpDecoder
+// kept across inputs, whose ops keep their buffers from one input to the next.
 void BM_FuzzScopeOpsDecode(benchmark::State& state) {
+  fuzz::OpDecoder decoder;
   eachInput(
-      state, [](const auto& input) -> std::optional<std::size_t> { return conformance::countOps(fuzz::decodeOps(input).ops); },
+      state,
+      [&](const auto& input) -> std::optional<std::size_t> {
+        return conformance::countOps(decoder.decode(input).vector().ops);
+      },
       "");
 }
 BENCHMARK(BM_FuzzScopeOpsDecode)->Unit(benchmark::kMillisecond);
@@ -77,10 +83,12 @@ BENCHMARK(BM_FuzzScopeOpsDecode)->Unit(benchmark::kMillisecond);
 // What LLVMFuzzerTestOneInput does when there is no finding.
 void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
   conformance::ReferenceTarget target;
+  fuzz::OpDecoder decoder;
   eachInput(
       state,
       [&](const auto& input) -> std::optional<std::size_t> {
-        const auto vector = fuzz::decodeOps(input);
+        const auto sequence = decoder.decode(input);
+        const conformance::Vector& vector = sequence.vector();
         const auto run = conformance::runVector(vector, target, fuzz::kSearchRun);
         if (!run.failures.empty() || run.status != conformance::VectorRun::Status::Completed) return std::nullopt;
         return conformance::countOps(vector.ops);
@@ -97,10 +105,12 @@ BENCHMARK(BM_FuzzScopeOpsDecodeAndRun)->Unit(benchmark::kMillisecond);
 void BM_FuzzDifferentialDecodeRunCompare(benchmark::State& state) {
   conformance::ReferenceTarget reference, other;
   conformance::VectorRun expected, actual;
+  fuzz::OpDecoder decoder;
   eachInput(
       state,
       [&](const auto& input) -> std::optional<std::size_t> {
-        const auto vector = fuzz::decodeOps(input);
+        const auto sequence = decoder.decode(input);
+        const conformance::Vector& vector = sequence.vector();
         conformance::runVector(vector, reference, expected);
         conformance::runVector(vector, other, actual);
         const bool differed = fuzz::compareRuns(expected, actual).has_value();

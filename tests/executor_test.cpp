@@ -150,6 +150,62 @@ TEST(Executor, AnInputRunIntoEmptiedRunsFreesWhatItAllocated) {
 #endif
 }
 
+// Each op of the trace records how many names were bound before it ran
+// (the expectations writer names values by the names bound then): a name
+// counts once its op succeeded; a call's body runs, and binds, before the
+// call's own record ends (CALL-1). Expected counts worked out by hand.
+TEST(Executor, EachOpOfTheTraceKnowsHowManyNamesWereBoundBeforeIt) {
+  const std::string text = R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[
+    {"id":"t/names","rules":["CALL-1"],"source":"decided","ops":[
+      {"op":"alloc","size":16,"as":"p"},
+      {"op":"alloc","size":4294967295,"as":"q","expect":{"error":"AllocFailed"}},
+      {"op":"call","body":[{"op":"scopedAlloc","size":8,"as":"b"}],"result":"b"},
+      {"op":"dealloc","ptr":"p"}]}]})";
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", text, errors);
+  ASSERT_TRUE(errors.empty()) << describe(errors.front());
+  const auto target = makeTarget("reference");
+  for (VectorRun run : {runVector(file.vectors.at(0), *target), VectorRun{}}) {
+    if (run.ops.empty()) {
+      // Into the records of a run before, as a fuzz target runs.
+      runVector(file.vectors.at(0), *target, run);
+      run.emptyKeepingBuffers();
+      runVector(file.vectors.at(0), *target, run);
+    }
+    std::vector<std::string> seen;
+    for (const auto& r : run.ops) seen.push_back(r.op->pointer + " " + std::to_string(r.namesBefore));
+    EXPECT_EQ(seen, (std::vector<std::string>{"/vectors/0/ops/0 0", "/vectors/0/ops/1 1", "/vectors/0/ops/2/body/0 1",
+                                              "/vectors/0/ops/2 2", "/vectors/0/ops/3 2"}));
+    std::vector<std::string> names;
+    for (const auto& [name, value] : run.names) names.push_back(name);
+    EXPECT_EQ(names, (std::vector<std::string>{"p", "b"}));
+  }
+}
+
+// An op whose argument the target cannot take ends the run as a vector
+// error; the trace holds the ops before it only, in a new run and in one
+// into the records of a run before (where the op had a record already).
+TEST(Executor, AnOpThatEndsTheRunWithAVectorErrorIsNotInTheTrace) {
+  const std::string text = R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[
+    {"id":"t/ok","rules":["SCOPE-3"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"},{"op":"alloc","size":8},{"op":"alloc","size":8}]},
+    {"id":"t/bad","rules":["SCOPE-3"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"},{"op":"alloc","size":-5},{"op":"alloc","size":8}]}]})";
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", text, errors);
+  ASSERT_TRUE(errors.empty()) << describe(errors.front());
+  const auto target = makeTarget("reference");
+  VectorRun into;
+  runVector(file.vectors.at(0), *target, into);
+  ASSERT_EQ(into.ops.size(), 3u);
+  runVector(file.vectors.at(1), *target, into);
+  const VectorRun fresh = runVector(file.vectors.at(1), *target);
+  for (const VectorRun* run : {static_cast<const VectorRun*>(&into), &fresh}) {
+    EXPECT_EQ(run->status, VectorRun::Status::Error);
+    EXPECT_NE(run->reason.find("argument \"size\""), std::string::npos) << run->reason;
+    ASSERT_EQ(run->ops.size(), 1u);
+    EXPECT_EQ(run->ops[0].op->pointer, "/vectors/1/ops/0");
+  }
+}
+
 // An emptied run holds no value of its runs: the records and outcomes
 // that emptyKeepingBuffers() empties are those its runs used since it last
 // did (the lists kept aside are as long as the longest run). Run b moves

@@ -56,6 +56,11 @@ struct VectorRun {
   // (or of one kept aside), or nothing (the op did not run), its buffers
   // then kept aside.
   void setObserved(OpRun& r, const Observed* observed);
+  // The record's outcome, to fill in place: with the buffers of an earlier
+  // run's outcome if there is one (contents not reset).
+  Observed& observedOf(OpRun& r);
+  // Takes back the record addOp() gave last (its op threw before it ended).
+  void dropLastOp();
   void endOps();
   // Empties the run as restart() does, and frees what its records hold of
   // this run (values, violations) while keeping their buffers. A

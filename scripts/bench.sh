@@ -29,7 +29,8 @@
 #   fuzz_scope_ops against the stand-in (bench/fuzz_standin.cpp), and
 #     fuzz_differential (reference against itself) against fuzz_scope_ops,
 #     in exec/s (fuzz preset: libFuzzer, ASan + UBSan); the latter again on
-#     the same inputs (the corpus fuzz_scope_ops grew), without libFuzzer;
+#     the same inputs (the corpus fuzz_scope_ops grew, and the committed
+#     seed corpus, the same in every run), without libFuzzer;
 #     and one of those inputs decoded and run in the release preset against
 #     one execution of the stand-in under the fuzz preset (the floor)
 # A benchmark's figure is the median of its repetitions; "spread" is the
@@ -107,14 +108,19 @@ echo "== one fuzz input, decoded and run, on the inputs fuzz_scope_ops grew: fuz
 # fresh heap, spread 38-65% against 3-6% with 10 MB (five 0.05-s
 # repetitions, 2026-12-06). The fuzz preset's benchmarks get a name of their
 # own in the CSV.
+# The pair runs twice: on the corpus this run grew (longer inputs, as a
+# fuzzer meets them; they differ from run to run), and on the committed
+# seed corpus, the same inputs in every run ("fuzz-preset-seeds:").
 warmup=0.5
 inputs=$work/fuzz_scope_ops/corpus
 [[ -n $(ls -A "$inputs" 2>/dev/null) ]] || inputs=corpus/fuzz_scope_ops
-ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0:quarantine_size_mb=10 MEMCONFORM_BENCH_INPUTS=$inputs build/fuzz/bin/memconform_bench \
-  --benchmark_filter='^BM_Fuzz(ScopeOpsDecodeAndRun|DifferentialDecodeRunCompare)$' "${benchmark_flags[@]}" \
-  --benchmark_min_warmup_time="$warmup" \
-  --benchmark_format=csv 2>"$out/benchmarks.err" | sed 's/^"BM_/"fuzz-preset:BM_/' >>"$out/benchmarks.csv" ||
-  { cat "$out/benchmarks.err"; exit 1; }
+for set in "fuzz-preset:$inputs" "fuzz-preset-seeds:corpus/fuzz_scope_ops"; do
+  ASAN_OPTIONS=malloc_context_size=0:detect_leaks=0:quarantine_size_mb=10 MEMCONFORM_BENCH_INPUTS=${set#*:} build/fuzz/bin/memconform_bench \
+    --benchmark_filter='^BM_Fuzz(ScopeOpsDecodeAndRun|DifferentialDecodeRunCompare)$' "${benchmark_flags[@]}" \
+    --benchmark_min_warmup_time="$warmup" \
+    --benchmark_format=csv 2>"$out/benchmarks.err" | sed "s/^\"BM_/\"${set%%:*}:BM_/" >>"$out/benchmarks.csv" ||
+    { cat "$out/benchmarks.err"; exit 1; }
+done
 MEMCONFORM_BENCH_INPUTS=$inputs build/release/bin/memconform_bench --benchmark_filter='^BM_FuzzScopeOpsDecodeAndRun$' \
   "${benchmark_flags[@]}" --benchmark_min_warmup_time="$warmup" --benchmark_format=csv >>"$out/benchmarks.csv" 2>"$out/benchmarks.err" ||
   { cat "$out/benchmarks.err"; exit 1; }
@@ -197,6 +203,9 @@ pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT
   row "the same inputs, fuzz preset: fuzz_differential / fuzz_scope_ops" \
     "$(rate fuzz-preset:BM_FuzzDifferentialDecodeRunCompare)" "$(rate fuzz-preset:BM_FuzzScopeOpsDecodeAndRun)" \
     inputs/s "$(spread fuzz-preset:BM_FuzzDifferentialDecodeRunCompare fuzz-preset:BM_FuzzScopeOpsDecodeAndRun)"
+  row "the committed seed corpus, fuzz preset: fuzz_differential / fuzz_scope_ops" \
+    "$(rate fuzz-preset-seeds:BM_FuzzDifferentialDecodeRunCompare)" "$(rate fuzz-preset-seeds:BM_FuzzScopeOpsDecodeAndRun)" \
+    inputs/s "$(spread fuzz-preset-seeds:BM_FuzzDifferentialDecodeRunCompare fuzz-preset-seeds:BM_FuzzScopeOpsDecodeAndRun)"
   # The floor under the first row: decoding and running one input with no
   # instrumentation at all, against the stand-in's whole execution under
   # libFuzzer, ASan and UBSan. Above 2.2, no setting of the instrumentation

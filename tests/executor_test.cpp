@@ -210,7 +210,8 @@ TEST(Executor, AnOpThatEndsTheRunWithAVectorErrorIsNotInTheTrace) {
 // that emptyKeepingBuffers() empties are those its runs used since it last
 // did (the lists kept aside are as long as the longest run). Run b moves
 // a's list values into the outcomes kept aside (its last two ops do not
-// run: q is never bound) and holds one in a record of its own.
+// run: q is never bound) and holds one in a record of its own. Run c,
+// shorter than a, leaves a's values in the records past its own.
 TEST(Executor, AnEmptiedRunHoldsNoValueOfTheRunsSinceItWasEmptiedBefore) {
 #ifndef MEMCONFORM_ASAN
   GTEST_SKIP() << "counts the heap's bytes through AddressSanitizer";
@@ -222,11 +223,12 @@ TEST(Executor, AnEmptiedRunHoldsNoValueOfTheRunsSinceItWasEmptiedBefore) {
     {"id":"t/a","rules":["PEEK-1"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"},)" +
                            peek + "," + peek + "," + peek + "," + peek + R"(]},
     {"id":"t/b","rules":["PEEK-1"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"},)" + peek +
-                           R"(,{"op":"alloc","size":4294967295,"as":"q","expect":{"error":"AllocFailed"}},)" + peekQ + "," + peekQ + "]}]}";
+                           R"(,{"op":"alloc","size":4294967295,"as":"q","expect":{"error":"AllocFailed"}},)" + peekQ + "," + peekQ + R"(]},
+    {"id":"t/c","rules":["PEEK-1"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"}]}]})";
   std::vector<LoadError> errors;
   const VectorFile file = loadVectorFile("t.json", text, errors);
   ASSERT_TRUE(errors.empty()) << describe(errors.front());
-  const Vector &a = file.vectors.at(0), &b = file.vectors.at(1);
+  const Vector &a = file.vectors.at(0), &b = file.vectors.at(1), &c = file.vectors.at(2);
   const auto target = makeTarget("reference");
   VectorRun run;
   runVector(a, *target, run);
@@ -238,6 +240,12 @@ TEST(Executor, AnEmptiedRunHoldsNoValueOfTheRunsSinceItWasEmptiedBefore) {
   // Again: a takes back what the first emptying emptied, b sets it aside.
   runVector(a, *target, run);
   runVector(b, *target, run);
+  run.emptyKeepingBuffers();
+  EXPECT_EQ(__sanitizer_get_current_allocated_bytes(), empty);
+  // A shorter run last: the records past its end still hold a's values.
+  runVector(a, *target, run);
+  runVector(c, *target, run);
+  ASSERT_EQ(run.ops.size(), 1u);
   run.emptyKeepingBuffers();
   EXPECT_EQ(__sanitizer_get_current_allocated_bytes(), empty);
 #endif

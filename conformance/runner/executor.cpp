@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "conformance/runner/args.h"
@@ -226,7 +228,7 @@ class Executor {
   // did not run.
   void trace(const Op& op, const Observed* observed, std::string note) {
     if (!options_.keepTrace) return;
-    OpRun& r = run_.addOp();
+    OpRun& r = run_.ops.next();
     r.op = &op;
     run_.setObserved(r, observed);
     r.note = std::move(note);
@@ -275,7 +277,7 @@ class Executor {
     OpRun* record = nullptr;
     bool done = false;
     ~InTrace() {
-      if (record && !done) run.dropLastOp();
+      if (record && !done) run.ops.dropLast();
     }
   };
 
@@ -289,7 +291,7 @@ class Executor {
     const auto before = target_.contentsVersion();
     InTrace inTrace{run_};
     if (options_.keepTrace) {
-      inTrace.record = &run_.addOp();
+      inTrace.record = &run_.ops.next();
       inTrace.record->op = &op;
       inTrace.record->note.clear();
     }
@@ -431,23 +433,49 @@ void VectorRun::restart() {
   knownFailures.clear();
   failedAsListed.clear();
   flags.clear();
-  spare_.used = 0;
+  ops.restart();
   names.clear();
   endState.reset();
+}
+
+OpRecords& OpRecords::operator=(const OpRecords& other) {
+  if (this != &other) {
+    records_.assign(other.begin(), other.end());
+    size_ = filled_ = other.size_;
+  }
+  return *this;
+}
+
+OpRecords::OpRecords(OpRecords&& other) noexcept
+    : records_(std::move(other.records_)), size_(std::exchange(other.size_, 0)), filled_(std::exchange(other.filled_, 0)) {}
+
+OpRecords& OpRecords::operator=(OpRecords&& other) noexcept {
+  records_ = std::move(other.records_);
+  size_ = std::exchange(other.size_, 0);
+  filled_ = std::exchange(other.filled_, 0);
+  return *this;
+}
+
+const OpRun& OpRecords::at(std::size_t i) const {
+  if (i >= size_) throw std::out_of_range("op record " + std::to_string(i) + " of " + std::to_string(size_));
+  return records_[i];
 }
 
 // Each op gets the record of the op in its place in the run before, so that
 // running an input again allocates nothing (libFuzzer runs an input that
 // allocated more than it freed again, and checks for leaks if that run
 // does too).
-OpRun& VectorRun::addOp() {
-  if (spare_.used < ops.size()) return ops[spare_.used++];
-  ++spare_.used;
-  if (spare_.records.empty()) return ops.emplace_back();
-  ops.push_back(std::move(spare_.records.back()));
-  spare_.records.pop_back();
-  spare_.emptyRecords = std::min(spare_.emptyRecords, spare_.records.size());
-  return ops.back();
+OpRun& OpRecords::next() {
+  if (size_ == records_.size()) records_.emplace_back();
+  filled_ = std::max(filled_, ++size_);
+  return records_[size_ - 1];
+}
+
+void OpRecords::emptyOutcomes() {
+  // A note is moved in, which frees the one before: it needs nothing here.
+  for (std::size_t i = 0; i < filled_; ++i)
+    if (auto& observed = records_[i].observed) observed->reset();
+  size_ = filled_ = 0;
 }
 
 void VectorRun::setObserved(OpRun& r, const Observed* observed) {
@@ -469,20 +497,10 @@ Observed& VectorRun::observedOf(OpRun& r) {
   return *r.observed;
 }
 
-void VectorRun::dropLastOp() { --spare_.used; }
-
-void VectorRun::endOps() {
-  for (; ops.size() > spare_.used; ops.pop_back()) spare_.records.push_back(std::move(ops.back()));
-}
-
 void VectorRun::emptyKeepingBuffers() {
   restart();
-  endOps();
-  // A note is moved in, which frees the one before: it needs nothing here.
-  for (std::size_t i = spare_.emptyRecords; i < spare_.records.size(); ++i)
-    if (auto& observed = spare_.records[i].observed) observed->reset();
+  ops.emptyOutcomes();
   for (std::size_t i = spare_.emptyOutcomes; i < spare_.outcomes.size(); ++i) spare_.outcomes[i].reset();
-  spare_.emptyRecords = spare_.records.size();
   spare_.emptyOutcomes = spare_.outcomes.size();
 }
 
@@ -494,16 +512,11 @@ VectorRun runVector(const Vector& vector, Target& target, RunOptions options) {
 
 void runVector(const Vector& vector, Target& target, VectorRun& run, RunOptions options) {
   run.restart();
-  // Releases the target's instance, and leaves `run` with the records of
-  // its own ops, however the run ends.
+  // Releases the target's instance, however the run ends.
   struct Finish {
     Target& target;
-    VectorRun& run;
-    ~Finish() {
-      target.finish();
-      run.endOps();
-    }
-  } finish{target, run};
+    ~Finish() { target.finish(); }
+  } finish{target};
   try {
     target.start(vector);
     Executor(vector, target, run, options).runAll();

@@ -165,19 +165,18 @@ TEST(Executor, EachOpOfTheTraceKnowsHowManyNamesWereBoundBeforeIt) {
   const VectorFile file = loadVectorFile("t.json", text, errors);
   ASSERT_TRUE(errors.empty()) << describe(errors.front());
   const auto target = makeTarget("reference");
-  for (VectorRun run : {runVector(file.vectors.at(0), *target), VectorRun{}}) {
-    if (run.ops.empty()) {
-      // Into the records of a run before, as a fuzz target runs.
-      runVector(file.vectors.at(0), *target, run);
-      run.emptyKeepingBuffers();
-      runVector(file.vectors.at(0), *target, run);
-    }
+  const VectorRun fresh = runVector(file.vectors.at(0), *target);
+  VectorRun into;  // into the records of a run before, as a fuzz target runs
+  runVector(file.vectors.at(0), *target, into);
+  into.emptyKeepingBuffers();
+  runVector(file.vectors.at(0), *target, into);
+  for (const VectorRun* run : {&fresh, static_cast<const VectorRun*>(&into)}) {
     std::vector<std::string> seen;
-    for (const auto& r : run.ops) seen.push_back(r.op->pointer + " " + std::to_string(r.namesBefore));
+    for (const auto& r : run->ops) seen.push_back(r.op->pointer + " " + std::to_string(r.namesBefore));
     EXPECT_EQ(seen, (std::vector<std::string>{"/vectors/0/ops/0 0", "/vectors/0/ops/1 1", "/vectors/0/ops/2/body/0 1",
                                               "/vectors/0/ops/2 2", "/vectors/0/ops/3 2"}));
     std::vector<std::string> names;
-    for (const auto& [name, value] : run.names) names.push_back(name);
+    for (const auto& [name, value] : run->names) names.push_back(name);
     EXPECT_EQ(names, (std::vector<std::string>{"p", "b"}));
   }
 }

@@ -140,6 +140,19 @@ perSecond() {
   [[ -n $v ]] || v=$(items "$1")
   echo "${v:-?}"
 }
+# A user counter (a column the CSV header names, "allocs/input") of the row
+# named exactly, from the header above that row; nothing if there is none.
+# The median's, or the one run's (as perSecond).
+counter() {
+  local v name
+  for name in "$1_median" "$1"; do
+    v=$(awk -F, -v name="\"$name\"" -v column="\"$2\"" '
+      $1 == "name" {c = 0; for (i = 1; i <= NF; i++) if ($i == column) c = i; next}
+      $1 == name && c && $c != "" {print $c; exit}' "$out/benchmarks.csv")
+    [[ -n $v ]] && break
+  done
+  echo "$v"
+}
 # ns per item of a benchmark, and items per second rounded, from perSecond.
 ns() { perSecond "$1" | awk '{if ($1 == "?") print "?"; else printf "%.1f\n", 1e9 / $1}'; }
 rate() { perSecond "$1" | awk '{if ($1 == "?") print "?"; else printf "%.0f\n", $1}'; }
@@ -215,6 +228,12 @@ pair() {  # MEASURE BENCHMARK BASELINE-BENCHMARK UNIT
     "$(awk -v v="$(ns BM_FuzzScopeOpsDecodeAndRun)" 'BEGIN {if (v == "?") print "?"; else printf "%.2f", v / 1000}')" \
     "$(awk -v e="$standin" 'BEGIN {if (e == "?" || e == 0) print "?"; else printf "%.2f", 1e6 / e}')" us/input \
     "$(spread BM_FuzzScopeOpsDecodeAndRun)"
+  # Heap allocations (operator new) of that input against the ops it runs:
+  # the ratio is allocations per op, which issue 22 asks to be none.
+  allocs=$(awk -v a="$(counter BM_FuzzScopeOpsDecodeAndRun allocs/input)" 'BEGIN {if (a == "") print "?"; else printf "%.2f", a}')
+  opsPerInput=$(awk -v o="$(counter BM_FuzzScopeOpsDecodeAndRun ops)" -v i="$(perSecond BM_FuzzScopeOpsDecodeAndRun)" \
+    'BEGIN {if (o == "" || i == "?" || i == 0) print "?"; else printf "%.2f", o / i}')
+  row "one fuzz_scope_ops input, release: heap allocations / ops run" "$allocs" "$opsPerInput" per-input
   echo
   printf '%-22s %12s %14s\n' "fuzz target, $seconds s" "exec/s" "peak RSS (MB)"
   for t in fuzz_scope_ops fuzz_differential fuzz_resize fuzz_peek_poke fuzz_vector_json fuzz_wasm fuzz_standin fuzz_empty; do

@@ -7,6 +7,30 @@ void InvariantChecker::report(std::string rule, std::string message) {
   current_.push_back(Violation{std::move(rule), std::move(message)});
 }
 
+void InvariantChecker::restart(std::uint64_t initialByteLength) {
+  byteLength_ = initialByteLength;
+  live_.clear();
+  installed_.clear();
+  for (auto& s : scopes_) keepEntries(s.entries);
+  scopes_.clear();
+  for (auto& rel : releasing_) keepEntries(rel.pending);
+  releasing_.clear();
+  opLocal_.clear();
+  scopesAtOpStart_ = 0;
+  current_.clear();
+  all_.clear();
+}
+
+void InvariantChecker::keepEntries(std::vector<ScopeEntry>& entries) {
+  // A list that never held an entry has no buffer to give: kept, it would
+  // take a place, and a later push would allocate into it all the same
+  // (with a restarted checker, in an input that then frees less than it
+  // allocated).
+  if (entries.capacity() == 0 || spareEntries_.size() == kSpareEntryLists) return;
+  entries.clear();
+  spareEntries_.push_back(std::move(entries));
+}
+
 std::vector<Violation> InvariantChecker::observe(const OpRecord& r) {
   current_.clear();
   opLocal_.clear();
@@ -143,11 +167,7 @@ void InvariantChecker::endOfOp(const OpRecord& r) {
         report("LEAK-1", std::string(r.op) + ": " + describe(e) + " of popped scope " +
                              std::to_string(rel.handle) + " was not released (leaked)");
     }
-  for (auto& rel : releasing_)
-    if (spareEntries_.size() < kSpareEntryLists) {
-      rel.pending.clear();
-      spareEntries_.push_back(std::move(rel.pending));
-    }
+  for (auto& rel : releasing_) keepEntries(rel.pending);
   releasing_.clear();
   if (r.failed) {
     // SAFE-4: a failed op leaves no allocation, slot or scope behind.

@@ -58,6 +58,9 @@ struct OpRecord {
 class InvariantChecker {
  public:
   explicit InvariantChecker(std::uint64_t initialByteLength) : byteLength_(initialByteLength) {}
+  // As InvariantChecker(initialByteLength), keeping the buffers grown: a
+  // checker used for sequence after sequence (the executor's, while fuzzing).
+  void restart(std::uint64_t initialByteLength);
 
   // Checks one op; returns its violations (also kept in violations()).
   std::vector<Violation> observe(const OpRecord& record);
@@ -88,6 +91,7 @@ class InvariantChecker {
   std::optional<ScopeHandle> ownerOnStack(ScopeEntry entry) const;
   void endOfOp(const OpRecord& r);
   void report(std::string rule, std::string message);
+  void keepEntries(std::vector<ScopeEntry>& entries);  // emptied, for the next push
 
   std::uint64_t byteLength_;
   // The maps' and sets' nodes come from the shared pool (node_pool.h): an

@@ -85,13 +85,15 @@ int main(int argc, char** argv) {
   }
   conformance::ReferenceTarget target;
   fuzz::OpDecoder decoder;
+  conformance::VectorRun run;  // kept from input to input, as fuzz_scope_ops keeps it
   const std::size_t size = countersEnd - countersBegin;
   // The counters of one execution of `bytes`, right after one of `before`.
   auto coverage = [&](const std::vector<std::uint8_t>& before, const std::vector<std::uint8_t>& bytes) {
     for (const auto* input : {&before, &bytes}) {
       std::memset(countersBegin, 0, size);
       const auto sequence = decoder.decode(*input);
-      conformance::runVector(sequence.vector(), target, fuzz::kSearchRun);
+      conformance::runVector(sequence.vector(), target, run, fuzz::kSearchRun);
+      run.emptyKeepingBuffers();
     }
     return std::vector<std::uint8_t>(countersBegin, countersEnd);
   };

@@ -15,7 +15,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static fuzz::OpDecoder decoder;
   const auto sequence = decoder.decode({data, size});
   const conformance::Vector& vector = sequence.vector();
-  const conformance::VectorRun run = conformance::runVector(vector, target, fuzz::kSearchRun);
+  // Into the same run input after input, so that the executor's buffers
+  // (its checker, names, op buffers) grow once; emptied as the input ends,
+  // so that the input frees what it allocated (libFuzzer runs one that does
+  // not again).
+  static conformance::VectorRun run;
+  conformance::runVector(vector, target, run, fuzz::kSearchRun);
   if (auto finding = fuzz::findingOf("reference", run)) {
     // Again with JSON pointers, for the report.
     conformance::Vector numbered = vector;
@@ -23,5 +28,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const conformance::VectorRun again = conformance::runVector(numbered, target);
     fuzz::reportAndAbort(fuzz::findingOf("reference", again).value_or(*finding), again);
   }
+  run.emptyKeepingBuffers();
   return 0;
 }

@@ -49,8 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& ceiling = vector.setup.faults.failAbovePages;
   ceiling = std::min(ceiling.value_or(kGrowthCeilingPages), kGrowthCeilingPages);
   const std::uint64_t trapsBefore = target->traps();
-  const conformance::VectorRun run = conformance::runVector(vector, *target, fuzz::kSearchRun);
+  // Into the same run input after input, emptied as it ends (as fuzz_scope_ops).
+  static conformance::VectorRun run;
+  conformance::runVector(vector, *target, run, fuzz::kSearchRun);
   auto finding = fuzz::findingOf(target->name(), run);
+  run.emptyKeepingBuffers();
   if (!finding && target->traps() == trapsBefore) return 0;
   // Again with JSON pointers, for the report.
   conformance::Vector numbered = vector;

@@ -4,9 +4,12 @@
 
 namespace memconform::conformance {
 
-void Args::add(std::string_view name, Value value) {
+void Args::add(std::string_view name, Value value) { addSlot(name) = std::move(value); }
+
+Value& Args::addSlot(std::string_view name) {
   if (size_ == kMax) throw VectorError("more than " + std::to_string(kMax) + " arguments");
-  items_[size_++] = {name, std::move(value)};
+  items_[size_].first = name;
+  return items_[size_++].second;
 }
 
 const Value* Args::find(std::string_view name) const {

@@ -86,21 +86,24 @@ void Bindings::truncate(std::size_t size) {
 
 namespace {
 
-std::optional<Value> resolveName(const NameRef& ref, const Bindings& bindings, std::string& why) {
+bool resolveName(const NameRef& ref, const Bindings& bindings, std::string& why, Value& into) {
   const Value* bound = bindings.find(ref.name);
   if (!bound) {
     why = "name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)";
-    return std::nullopt;
+    return false;
   }
-  if (ref.offset == 0 && ref.shift == 0) return *bound;
+  if (ref.offset == 0 && ref.shift == 0) {
+    into = *bound;
+    return true;
+  }
   const auto* d = bound->get<double>();
   if (!d) {
     why = "name \"" + ref.name + "\" is " + toText(*bound) + ", not a number, so it takes no offset";
-    return std::nullopt;
+    return false;
   }
   const double x = *d + static_cast<double>(ref.offset);
-  if (ref.shift == 0) return Value(x);
-  return Value(std::floor(x / std::ldexp(1.0, ref.shift)));  // `>> shift` of a non-negative address
+  into = Value(ref.shift == 0 ? x : std::floor(x / std::ldexp(1.0, ref.shift)));  // `>> shift` of a non-negative address
+  return true;
 }
 
 std::string patternText(const EventPattern& p, const Bindings& b) {
@@ -239,16 +242,28 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
 }  // namespace
 
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why) {
-  if (const auto* v = std::get_if<Value>(&e.form)) return *v;
-  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings, why);
-  if (const auto* r = std::get_if<Repeat>(&e.form)) return Value(r->take());
-  std::vector<Value> list;
-  for (const auto& item : std::get<std::vector<Expr>>(e.form)) {
-    auto v = tryResolve(item, bindings, why);
-    if (!v) return std::nullopt;
-    list.push_back(std::move(*v));
+  Value value;
+  if (!resolveInto(e, bindings, why, value)) return std::nullopt;
+  return value;
+}
+
+bool resolveInto(const Expr& e, const Bindings& bindings, std::string& why, Value& into) {
+  if (const auto* v = std::get_if<Value>(&e.form)) {
+    into = *v;
+    return true;
   }
-  return Value(std::move(list));
+  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings, why, into);
+  if (const auto* r = std::get_if<Repeat>(&e.form)) {
+    into = Value(r->take());
+    return true;
+  }
+  const auto& items = std::get<std::vector<Expr>>(e.form);
+  auto* list = std::get_if<std::vector<Value>>(&into.data);
+  if (!list) list = &into.data.emplace<std::vector<Value>>();
+  list->resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (!resolveInto(items[i], bindings, why, (*list)[i])) return false;
+  return true;
 }
 
 bool allocatorGrowthUnchecked(const Op& op, const Observed& observed) {

@@ -85,6 +85,9 @@ struct Observed {
 // and `why` if a name is unbound at run time (the op that binds it failed)
 // or takes an offset it cannot: reported, never a crash.
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why);
+// The same into `into`, whose buffers (a list's, a string's) it reuses;
+// false and `why` as tryResolve's nullopt (`into` then holds a part).
+bool resolveInto(const Expr& e, const Bindings& bindings, std::string& why, Value& into);
 
 std::string describe(const Observed& o);
 std::string describeEvents(const std::vector<Event>& events);  // resource events only

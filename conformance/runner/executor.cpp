@@ -16,12 +16,61 @@ Attribution attributionOf(OpKind kind) {
   return opSpec(kind).ownership == Ownership::TopScope ? Attribution::TopScope : Attribution::Caller;
 }
 
+}  // namespace
+
+// What an Executor works with during a run: its invariant checker, the
+// names bound, the buffers of an op's arguments and outcome. A VectorRun
+// keeps it for the next run into it (VectorRun::executorState), so that a
+// fuzz target running input after input grows them once, not once per
+// input (issue 22: no heap allocation per op; 44 per fuzz_scope_ops input
+// before, bench/fuzz_input_bench.cpp's allocs/input).
+struct ExecutorState {
+  InvariantChecker checker{0};
+  Bindings bindings;
+  Bindings knownNames;  // bound by known outcomes only (withKnownNames)
+  // runOp's arguments and outcome, reused from op to op.
+  Args opArgs;
+  Observed opObserved;
+  // announceAfter's: the arguments of the op it announces, and the names
+  // that the ops before it bind.
+  Args aheadArgs;
+  std::vector<std::string_view> pendingNames;
+  std::string rule;  // the vector's rules, for failures
+
+  // Nothing of the run before is left, values and violations freed; the
+  // buffers stay. A run starts from here, and an emptied VectorRun keeps it
+  // so (an input frees what it allocated).
+  void restart(std::uint64_t byteLength) {
+    checker.restart(byteLength);
+    bindings.truncate(0);
+    knownNames.truncate(0);
+    opArgs.clearValues();
+    opObserved.reset();
+    aheadArgs.clearValues();
+    pendingNames.clear();
+    rule.clear();
+  }
+};
+
+void ExecutorStateDeleter::operator()(ExecutorState* state) const { delete state; }
+
+ExecutorState& VectorRun::executorState() {
+  if (!spare_.executor) spare_.executor.reset(new ExecutorState);
+  return *spare_.executor;
+}
+
+namespace {
+
 class Executor {
  public:
   Executor(const Vector& vector, Target& target, VectorRun& run, RunOptions options)
-      : vector_(vector), target_(target), ownAllocator_(target.wellBehavedCaller()), run_(run), checker_(target.byteLength()),
-        announces_(target.announces()), options_(options) {
-    for (const auto& r : vector.rules) rule_ += (rule_.empty() ? "" : " ") + r;
+      : vector_(vector), target_(target), ownAllocator_(target.wellBehavedCaller()), run_(run),
+        state_(run.executorState()), announces_(target.announces()), options_(options) {
+    state_.restart(target.byteLength());
+    for (const auto& r : vector.rules) {
+      if (!rule_.empty()) rule_ += ' ';
+      rule_ += r;
+    }
   }
 
   void runAll() {
@@ -132,11 +181,8 @@ class Executor {
   // one names a value that an earlier failed op never bound.
   bool resolveArgs(const Op& op, Args& args, std::string& why) {
     args.clear();
-    for (const auto& [name, expr] : op.args) {
-      auto value = tryResolve(expr, bindings_, why);
-      if (!value) return false;
-      args.add(name, std::move(*value));
-    }
+    for (const auto& [name, expr] : op.args)
+      if (!resolveInto(expr, bindings_, why, args.addSlot(name))) return false;  // into the slot's buffers
     return true;
   }
 
@@ -385,20 +431,17 @@ class Executor {
   Target& target_;
   const bool ownAllocator_;  // the target's wellBehavedCaller(), asked once per run
   VectorRun& run_;
-  InvariantChecker checker_;
-  Bindings bindings_;
-  Bindings knownNames_;  // bound by known outcomes only (withKnownNames)
-  // runOp's arguments and outcome, reused from op to op: the slots and
-  // buffers are made once per run, not once per op.
-  Args opArgs_;
-  Observed opObserved_;
-  // announceAfter's: the arguments of the op it announces, and the names
-  // that the ops before it bind.
+  ExecutorState& state_;  // kept by run_ from run to run
+  InvariantChecker& checker_ = state_.checker;
+  Bindings& bindings_ = state_.bindings;
+  Bindings& knownNames_ = state_.knownNames;
+  Args& opArgs_ = state_.opArgs;
+  Observed& opObserved_ = state_.opObserved;
   const bool announces_;
-  Args aheadArgs_;
-  std::vector<std::string_view> pendingNames_;
+  Args& aheadArgs_ = state_.aheadArgs;
+  std::vector<std::string_view>& pendingNames_ = state_.pendingNames;
   std::size_t namesBefore_ = 0;  // of the op being concluded
-  std::string rule_;
+  std::string& rule_ = state_.rule;
   RunOptions options_;
 };
 
@@ -499,6 +542,7 @@ Observed& VectorRun::observedOf(OpRun& r) {
 
 void VectorRun::emptyKeepingBuffers() {
   restart();
+  if (spare_.executor) spare_.executor->restart(0);
   ops.emptyOutcomes();
   for (std::size_t i = spare_.emptyOutcomes; i < spare_.outcomes.size(); ++i) spare_.outcomes[i].reset();
   spare_.emptyOutcomes = spare_.outcomes.size();

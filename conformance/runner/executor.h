@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -81,6 +82,11 @@ struct OpTrace {
   std::string events;  // describeEvents
 };
 
+struct ExecutorState;  // executor.cpp
+struct ExecutorStateDeleter {
+  void operator()(ExecutorState* state) const;
+};
+
 struct VectorRun {
   enum class Status { Completed, Skipped, Error } status = Status::Completed;
   std::string reason;  // why skipped, or the vector error
@@ -115,6 +121,9 @@ struct VectorRun {
   // records freed only by the next input make of every input that leaves
   // more in them than the input before.
   void emptyKeepingBuffers();
+  // The executor's state for a run into this one: its checker, names and
+  // buffers, kept from run to run (emptied with the rest).
+  ExecutorState& executorState();
 
  private:
   // Outcomes of earlier runs, not carried by a copy of the run.
@@ -124,6 +133,7 @@ struct VectorRun {
     // empties only those above: the list is as long as the longest input's
     // run needed, most inputs are shorter.
     std::size_t emptyOutcomes = 0;
+    std::unique_ptr<ExecutorState, ExecutorStateDeleter> executor;
     Spare() = default;
     Spare(const Spare&) {}
     Spare& operator=(const Spare&) { return *this; }

@@ -35,8 +35,16 @@ class Args {
  public:
   static constexpr std::size_t kMax = 4;
   void add(std::string_view name, Value value);
+  // Adds `name` and returns its slot, which holds what an earlier op left in
+  // it (to overwrite, reusing its buffers).
+  Value& addSlot(std::string_view name);
   // Empties the list; the slots keep their old values until add() replaces them.
   void clear() { size_ = 0; }
+  // Empties the list and frees the slots' values (a buffer kept past its run).
+  void clearValues() {
+    for (auto& item : items_) item.second = Value();
+    size_ = 0;
+  }
   const Value* find(std::string_view name) const;
   Value* find(std::string_view name) { return const_cast<Value*>(std::as_const(*this).find(name)); }
   std::size_t size() const { return size_; }
@@ -140,8 +148,10 @@ class Target {
   // failure (its pop) is an Error that replaces the body's outcome.
   virtual Result<Value> call(const Op& op, const std::function<Value()>& body) = 0;
   // Replaces `into`'s contents with the events recorded since the previous
-  // call. The executor passes the same buffer for every op, so that a
-  // target that copies into it allocates nothing once it has grown.
+  // call. The executor passes the same buffer for every op and keeps it from
+  // run to run, so that a target that copies into it allocates nothing once
+  // it has grown. Copy, do not swap: a buffer swapped in stays with the
+  // executor past the run, and one swapped out leaves it with none.
   virtual void takeEvents(std::vector<Event>& into) = 0;
   // Appends what the implementation's own access check saw the op just
   // executed (or the call just ended) touch outside what it may (SAFE-2; a

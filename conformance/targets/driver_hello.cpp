@@ -48,7 +48,7 @@ protocol::Hello startDriver(DriverProcess& driver, int version) {
 }
 
 void DriverTarget::takeEvents(std::vector<Event>& into) {
-  into.swap(events_);
+  into.assign(events_.begin(), events_.end());  // copied: each buffer stays with its owner (PluginTarget::takeEvents)
   events_.clear();
 }
 

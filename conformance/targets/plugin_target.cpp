@@ -119,10 +119,7 @@ void PluginTarget::finish() {
   if (instance_) table_->destroy(instance_);
   instance_ = nullptr;
   addressAfter_.reset();  // the last op's, held past the run otherwise
-  // takeEvents swaps buffers with the runner's, which a run frees: the one
-  // left here may be this run's, so it goes too (a fuzz input frees what
-  // it allocated).
-  std::vector<Event>().swap(events_);
+  events_.clear();  // its buffer stays for the next run, as the runner's does
 }
 
 void PluginTarget::onEvent(const memconform_event& e) {
@@ -397,7 +394,10 @@ Result<Value> PluginTarget::call(const Op& op, const std::function<Value()>& bod
 }
 
 void PluginTarget::takeEvents(std::vector<Event>& into) {
-  into.swap(events_);
+  // Copied, not swapped: each buffer stays with its owner, so that neither
+  // allocates once grown, and a fuzz input that grows neither frees what it
+  // allocated (the runner keeps its buffer from run to run).
+  into.assign(events_.begin(), events_.end());
   events_.clear();
 }
 

@@ -85,6 +85,7 @@ class ScopeStack {
   FunctionTable& table_;
   EventLog* log_;
   std::vector<Scope> scopes_;
+  static constexpr std::size_t kScopesAtFirst = 8;  // room the first push makes
   // Entry lists of popped scopes, kept for the next pushes (a few).
   static constexpr std::size_t kSpareEntryLists = 16;
   std::vector<std::vector<ScopeEntry>> spareEntries_;

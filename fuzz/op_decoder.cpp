@@ -278,8 +278,8 @@ class OpDecoder::Decoder {
   // PEEK-5: now and then a list of addresses, possibly empty.
   Expr addressOrList() {
     if (in_.byte() >= 48) return address();
-    std::vector<Expr> list;
-    for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(address());
+    std::vector<Expr> list(in_.byte() % 4);  // the list is made whole: one malloc
+    for (auto& item : list) item = address();
     return Expr{std::move(list)};
   }
 
@@ -372,8 +372,8 @@ class OpDecoder::Decoder {
   Expr accessAddress(std::string_view type) {
     if (!limits_.wellBehaved) return addressOrList();
     if (in_.byte() >= 48) return ownedAddress(width(type));
-    std::vector<Expr> list;
-    for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(ownedAddress(width(type)));
+    std::vector<Expr> list(in_.byte() % 4);
+    for (auto& item : list) item = ownedAddress(width(type));
     return Expr{std::move(list)};
   }
   // What the caller does with a block it just allocated: fills it, so that
@@ -572,6 +572,7 @@ class OpDecoder::Decoder {
         if (!o.as.empty()) {
           Op& read = emit(followUps_, OpKind::Peek);
           std::vector<Expr> slots;
+          slots.reserve(o.as.size());
           for (const auto& n : o.as) slots.push_back(name(n));
           read.args["address"] = Expr{std::move(slots)};
           read.args["type"] = str(o.args["safePtrSize"].form.index() == 0 && *std::get<Value>(o.args["safePtrSize"].form).get<bool>() ? "i64" : "i32");
@@ -581,8 +582,8 @@ class OpDecoder::Decoder {
       case 17: {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAllocMainArgv);
-        std::vector<Expr> list;
-        for (std::size_t i = in_.byte() % 4; i > 0; --i) list.push_back(in_.byte() % 64 == 63 ? longString() : str(in_.pick(kStrings)));
+        std::vector<Expr> list(in_.byte() % 4);
+        for (auto& item : list) item = in_.byte() % 64 == 63 ? longString() : str(in_.pick(kStrings));
         const double slots = double(list.size() + 1);
         o.args["list"] = Expr{std::move(list)};
         bindPointer(o);
@@ -593,6 +594,7 @@ class OpDecoder::Decoder {
         if (!rawGrown_) {
           Op& read = emit(followUps_, OpKind::Peek);
           std::vector<Expr> entries;
+          entries.reserve(static_cast<std::size_t>(slots));
           for (double i = 0; i < slots; ++i) entries.push_back(name(o.as.front(), static_cast<std::int64_t>(4 * i)));
           read.args["address"] = Expr{std::move(entries)};
           read.args["type"] = str("*");  // pointers, compared by what they point to (fuzz/differential.cpp)

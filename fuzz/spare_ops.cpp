@@ -35,8 +35,14 @@ void SpareOps::makeRoom(Op& op) const {
 void SpareOps::keep(conformance::Vector& vector) {
   keep(vector.ops, 0);
   std::vector<Op> ops = std::move(vector.ops);
+  // The rule and tag lists stay too, with what they hold: the decoder sets
+  // the same ones for every input, into their buffer and node.
+  auto rules = std::move(vector.rules);
+  auto tags = std::move(vector.tags);
   vector = conformance::Vector{};
   vector.ops = std::move(ops);
+  vector.rules = std::move(rules);
+  vector.tags = std::move(tags);
 }
 
 Op& SpareOps::add(std::vector<Op>& out) {

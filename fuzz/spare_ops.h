@@ -28,8 +28,10 @@ class SpareOps {
   // an op has at most.
   void make(std::size_t count);
   // Keeps every op of `vector` and of their bodies, emptied, and makes the
-  // rest of it new (whatever a caller changed); its op list stays, empty,
-  // with its capacity. Whatever the sequence's values allocated is freed.
+  // rest of it new (whatever a caller changed) but for its rules and tags,
+  // which stay as they are for the next decode to set again; its op list
+  // stays, empty, with its capacity. Whatever the sequence's values
+  // allocated is freed.
   void keep(conformance::Vector& vector);
   // Keeps the ops of `ops` from `first` on (and their bodies), emptied;
   // `ops` ends before `first`.

@@ -11,24 +11,14 @@ void InvariantChecker::restart(std::uint64_t initialByteLength) {
   byteLength_ = initialByteLength;
   live_.clear();
   installed_.clear();
-  for (auto& s : scopes_) keepEntries(s.entries);
+  for (auto& s : scopes_) spareEntries_.keep(s.entries);
   scopes_.clear();
-  for (auto& rel : releasing_) keepEntries(rel.pending);
+  for (auto& rel : releasing_) spareEntries_.keep(rel.pending);
   releasing_.clear();
   opLocal_.clear();
   scopesAtOpStart_ = 0;
   current_.clear();
   all_.clear();
-}
-
-void InvariantChecker::keepEntries(std::vector<ScopeEntry>& entries) {
-  // A list that never held an entry has no buffer to give: kept, it would
-  // take a place, and a later push would allocate into it all the same
-  // (with a restarted checker, in an input that then frees less than it
-  // allocated).
-  if (entries.capacity() == 0 || spareEntries_.size() == kSpareEntryLists) return;
-  entries.clear();
-  spareEntries_.push_back(std::move(entries));
 }
 
 std::vector<Violation> InvariantChecker::observe(const OpRecord& r) {
@@ -139,11 +129,7 @@ void InvariantChecker::onRelease(ScopeEntry entry, const OpRecord& r) {
 void InvariantChecker::onPush(const PushEvent& e, const OpRecord& r) {
   if (std::any_of(scopes_.begin(), scopes_.end(), [&](const ModelScope& s) { return s.handle == e.scope; }))
     report("LEAK-1", std::string(r.op) + ": scope " + std::to_string(e.scope) + " pushed while already on the stack");
-  scopes_.push_back(ModelScope{e.scope, {}});
-  if (!spareEntries_.empty()) {  // no malloc per push
-    scopes_.back().entries = std::move(spareEntries_.back());
-    spareEntries_.pop_back();
-  }
+  scopes_.push_back(ModelScope{e.scope, spareEntries_.take()});  // no malloc per push
 }
 
 void InvariantChecker::onPop(const PopEvent& e, const OpRecord& r) {
@@ -167,7 +153,7 @@ void InvariantChecker::endOfOp(const OpRecord& r) {
         report("LEAK-1", std::string(r.op) + ": " + describe(e) + " of popped scope " +
                              std::to_string(rel.handle) + " was not released (leaked)");
     }
-  for (auto& rel : releasing_) keepEntries(rel.pending);
+  for (auto& rel : releasing_) spareEntries_.keep(rel.pending);
   releasing_.clear();
   if (r.failed) {
     // SAFE-4: a failed op leaves no allocation, slot or scope behind.

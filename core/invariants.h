@@ -18,6 +18,7 @@
 
 #include "core/events.h"
 #include "core/node_pool.h"
+#include "core/spare_entry_lists.h"
 
 namespace memconform {
 
@@ -91,7 +92,6 @@ class InvariantChecker {
   std::optional<ScopeHandle> ownerOnStack(ScopeEntry entry) const;
   void endOfOp(const OpRecord& r);
   void report(std::string rule, std::string message);
-  void keepEntries(std::vector<ScopeEntry>& entries);  // emptied, for the next push
 
   std::uint64_t byteLength_;
   // The maps' and sets' nodes come from the shared pool (node_pool.h): an
@@ -100,9 +100,7 @@ class InvariantChecker {
   std::pmr::set<TableIndex> installed_{nodePool()};
   std::vector<ModelScope> scopes_;
   std::vector<Releasing> releasing_;
-  // Entry lists of scopes released, kept for the next pushes (a few).
-  static constexpr std::size_t kSpareEntryLists = 16;
-  std::vector<std::vector<ScopeEntry>> spareEntries_;
+  SpareEntryLists spareEntries_;  // of scopes released, for the next pushes
   // Made during the current failed op; must be gone again by its end (SAFE-4).
   std::pmr::set<ScopeEntry> opLocal_{nodePool()};
   std::size_t scopesAtOpStart_ = 0;

@@ -50,11 +50,7 @@ ScopeStack::ScopeStack(LinearMemory& memory, Allocator& allocator, FunctionTable
 ScopeHandle ScopeStack::push() {
   const ScopeHandle h = nextHandle_++;
   if (scopes_.capacity() == 0) scopes_.reserve(kScopesAtFirst);  // one malloc, not one per doubling
-  scopes_.push_back(Scope{h, {}});
-  if (!spareEntries_.empty()) {  // a popped scope's list, emptied: no malloc per push
-    scopes_.back().entries = std::move(spareEntries_.back());
-    spareEntries_.pop_back();
-  }
+  scopes_.push_back(Scope{h, spareEntries_.take()});  // a popped scope's list: no malloc per push
   if (log_) log_->record(PushEvent{h});
   return h;
 }
@@ -73,13 +69,7 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
   auto released = release(removed);
-  // Kept for a later push if it has a buffer to give (a scope that recorded
-  // nothing has none).
-  if (removed.entries.capacity() != 0 && spareEntries_.size() < kSpareEntryLists) {
-    if (spareEntries_.capacity() == 0) spareEntries_.reserve(kSpareEntryLists);
-    removed.entries.clear();
-    spareEntries_.push_back(std::move(removed.entries));
-  }
+  spareEntries_.keep(removed.entries);
   return released;
 }
 

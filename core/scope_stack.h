@@ -17,6 +17,7 @@
 #include "core/function_table.h"
 #include "core/memory.h"
 #include "core/node_pool.h"
+#include "core/spare_entry_lists.h"
 
 namespace memconform {
 
@@ -86,9 +87,7 @@ class ScopeStack {
   EventLog* log_;
   std::vector<Scope> scopes_;
   static constexpr std::size_t kScopesAtFirst = 8;  // room the first push makes
-  // Entry lists of popped scopes, kept for the next pushes (a few).
-  static constexpr std::size_t kSpareEntryLists = 16;
-  std::vector<std::vector<ScopeEntry>> spareEntries_;
+  SpareEntryLists spareEntries_;  // of popped scopes, for the next pushes
   // Which scope owns each entry; nodes from the shared pool (node_pool.h).
   std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};
   ScopeHandle nextHandle_ = 1;

@@ -1,0 +1,28 @@
+// Emptied scope entry lists kept for reuse: a popped scope's list goes to
+// the next push, so that pushing allocates nothing once the lists have
+// grown. The scope stack keeps them (SCOPE-6's entries) and so does the
+// invariant checker's model of it (invariants.h).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/events.h"
+
+namespace memconform {
+
+class SpareEntryLists {
+ public:
+  // A kept list (empty, with its buffer), or a new one.
+  std::vector<ScopeEntry> take();
+  // Keeps `entries`, emptied, unless it has no buffer to give (a scope that
+  // recorded nothing: kept, it would take a place, and the push that took
+  // it would allocate all the same) or kMax lists are kept already.
+  void keep(std::vector<ScopeEntry>& entries);
+
+ private:
+  static constexpr std::size_t kMax = 16;
+  std::vector<std::vector<ScopeEntry>> lists_;
+};
+
+}  // namespace memconform

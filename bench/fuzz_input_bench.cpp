@@ -25,6 +25,7 @@
 #include "conformance/targets/reference_target.h"
 #include "core/errors.h"
 #include "core/instance.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
 #include "fuzz/op_decoder.h"
@@ -96,6 +97,7 @@ void BM_FuzzScopeOpsDecodeAndRun(benchmark::State& state) {
   eachInput(
       state,
       [&](const auto& input) -> std::optional<std::size_t> {
+        fuzz::forgetCheckedTypes();
         const auto sequence = decoder.decode(input);
         const conformance::Vector& vector = sequence.vector();
         conformance::runVector(vector, target, run, fuzz::kSearchRun);
@@ -120,6 +122,7 @@ void BM_FuzzDifferentialDecodeRunCompare(benchmark::State& state) {
   eachInput(
       state,
       [&](const auto& input) -> std::optional<std::size_t> {
+        fuzz::forgetCheckedTypes();
         const auto sequence = decoder.decode(input);
         const conformance::Vector& vector = sequence.vector();
         conformance::runVector(vector, reference, expected);

@@ -30,6 +30,7 @@
 
 #include "conformance/runner/executor.h"
 #include "conformance/targets/reference_target.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/findings.h"
 #include "fuzz/op_decoder.h"
 
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   auto coverage = [&](const std::vector<std::uint8_t>& before, const std::vector<std::uint8_t>& bytes) {
     for (const auto* input : {&before, &bytes}) {
       std::memset(countersBegin, 0, size);
+      fuzz::forgetCheckedTypes();  // as the fuzz targets do
       const auto sequence = decoder.decode(*input);
       conformance::runVector(sequence.vector(), target, run, fuzz::kSearchRun);
       run.emptyKeepingBuffers();

@@ -23,6 +23,7 @@
 #include "conformance/targets/factory.h"
 #include "conformance/targets/reference_target.h"
 #include "core/asan_poison.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/differential.h"
 #include "fuzz/findings.h"
 #include "fuzz/known_findings.h"
@@ -198,6 +199,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static fuzz::OpDecoder decoder(fuzz::limitsFor(*other));
   ++inputs;
   const auto sequence = decoder.decode({data, size});

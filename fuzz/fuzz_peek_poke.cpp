@@ -18,6 +18,7 @@
 
 #include "core/errors.h"
 #include "core/memory.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/planted.h"
 #include "core/peek_poke.h"
 
@@ -122,6 +123,7 @@ bool sameAsModel(const JsNumeric& got, const ModelType& t, std::uint64_t bits) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static const Mutant planted = fuzz::plantedFromEnvironment();
   PlantMutant guard(planted);
   FuzzedDataProvider in(data, size);

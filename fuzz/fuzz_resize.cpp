@@ -18,6 +18,7 @@
 #include "core/events.h"
 #include "core/js_numbers.h"
 #include "core/memory.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/planted.h"
 #include "core/resize_policy.h"
 
@@ -41,6 +42,7 @@ double request(FuzzedDataProvider& in, double oldSize) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static const Mutant planted = fuzz::plantedFromEnvironment();
   PlantMutant guard(planted);
   FuzzedDataProvider in(data, size);

@@ -5,12 +5,14 @@
 #include <cstdint>
 
 #include "conformance/targets/reference_target.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/findings.h"
 #include "fuzz/op_decoder.h"
 
 using namespace memconform;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static conformance::ReferenceTarget target;
   static fuzz::OpDecoder decoder;
   const auto sequence = decoder.decode({data, size});

@@ -11,10 +11,12 @@
 #include "conformance/runner/executor.h"
 #include "conformance/runner/loader.h"
 #include "conformance/targets/reference_target.h"
+#include "fuzz/checked_types.h"
 
 using namespace memconform::conformance;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  memconform::fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static ReferenceTarget target;
   std::vector<LoadError> errors;
   const VectorFile file = loadVectorFile("fuzz.json", std::string_view(reinterpret_cast<const char*>(data), size), errors);

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "conformance/targets/wasm_target.h"
+#include "fuzz/checked_types.h"
 #include "fuzz/findings.h"
 #include "fuzz/op_decoder.h"
 
@@ -42,6 +43,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::forgetCheckedTypes();  // coverage from this input alone (checked_types.h)
   static fuzz::OpDecoder decoder(fuzz::limitsFor(*target));
   const auto sequence = decoder.decode({data, size});
   sequence.fitTo(*target);

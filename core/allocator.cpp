@@ -14,10 +14,17 @@ bool isPowerOfTwo(std::uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 }  // namespace
 
 Allocator::Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, AllocatorConfig config)
-    : memory_(memory), resize_(std::move(resize)), log_(log), config_(config) {
-  if (config_.heapBase == 0 || config_.heapBase % kMinAlignment != 0 || config_.redzone % kMinAlignment != 0)
+    : memory_(memory), resize_(std::move(resize)), log_(log) {
+  restart(config);
+}
+
+void Allocator::restart(AllocatorConfig config) {
+  if (config.heapBase == 0 || config.heapBase % kMinAlignment != 0 || config.redzone % kMinAlignment != 0)
     raise(fail(ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8"));
+  config_ = config;
   break_ = config_.heapBase;
+  blocks_.clear();
+  freeRanges_.clear();
 }
 
 Address Allocator::malloc(std::uint64_t size) {

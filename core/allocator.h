@@ -91,6 +91,10 @@ class Allocator {
   std::size_t liveCount() const { return blocks_.size(); }
   std::map<Address, std::uint64_t> live() const;  // ptr -> requested size
 
+  // Back to a new allocator with `config`: no blocks, the break at its
+  // heapBase (Instance::restart). InvalidArgument as the constructor.
+  void restart(AllocatorConfig config);
+
  private:
   struct Block {
     std::uint64_t size;       // requested bytes

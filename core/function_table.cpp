@@ -19,7 +19,12 @@ bool isValidSignature(const std::string& signature) {
   return std::all_of(rest.begin(), rest.end(), [&](char c) { return kArgs.find(c) != std::string_view::npos; });
 }
 
-FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(log), reserved_(reservedSlots) {
+FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(log) { restart(reservedSlots); }
+
+void FunctionTable::restart(std::uint32_t reservedSlots) {
+  reserved_ = reservedSlots;
+  slots_.clear();
+  freeIndexes_.clear();
   for (std::uint32_t i = 0; i < reservedSlots; ++i) slots_.emplace_back(FunctionRef{"<reserved>", "v"});
 }
 

@@ -38,6 +38,9 @@ class FunctionTable {
   std::size_t length() const { return slots_.size(); }
   std::vector<TableIndex> installed() const;  // excluding reserved slots
 
+  // Back to a new table with `reservedSlots` reserved (Instance::restart).
+  void restart(std::uint32_t reservedSlots);
+
  private:
   // install as upstream's free list works (table-free-list-upstream).
   Result<TableIndex> installLikeUpstream(FunctionRef fn);

@@ -22,6 +22,26 @@ Instance::Instance(InstanceConfig config, std::unique_ptr<MemoryStorage> storage
   checkGrowthParams(config_.growth);
 }
 
+// The new config checked in the constructor's order, so that a bad one
+// fails the same way.
+void Instance::restart(InstanceConfig config) {
+  release();
+  config_ = std::move(config);
+  memory_.restart(config_.memory, config_.faults);
+  allocator_.restart(config_.allocator);
+  table_.restart(config_.reservedTableSlots);
+  checkGrowthParams(config_.growth);
+}
+
+void Instance::release() {
+  memory_.release();
+  config_.faults = {};
+  allocator_.restart(config_.allocator);
+  table_.restart(config_.reservedTableSlots);
+  scopes_.restart();
+  log_.clear();
+}
+
 Result<void> Instance::dealloc(Address ptr) {
   const bool releasesOwned = planted(Mutant::DeallocOwnedEntry) || speaks(Variant::ReleaseOwnedEntry);
   if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !releasesOwned)

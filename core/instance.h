@@ -38,6 +38,20 @@ class Instance {
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
+  // Whether the memory is the instance's own (the first constructor).
+  bool ownsMemory() const { return memory_.ownsStorage(); }
+  // Only an instance over its own memory: back, in place, to what
+  // Instance(config) starts as, keeping what its parts allocated for the
+  // next run (a fuzzer starts one per input). The errors of the
+  // constructor; the instance is unusable after one.
+  void restart(InstanceConfig config);
+  // What a run left goes, as restart() lets it go: the memory's bytes (back
+  // to its kept range) and faults, blocks, scopes and their entries,
+  // functions, events; the parts keep their capacity. Then only restart()
+  // may follow. A run that releases frees what it allocated (libFuzzer
+  // runs an input that does not again, and checks it for leaks).
+  void release();
+
   // Every operation that can fail returns a Result (errors.h).
   // Allocation. dealloc / uninstallFunction of an entry that a live scope
   // owns is an InvalidState error: only its scope's pop may release it (LEAK-1).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 
@@ -30,17 +31,39 @@ std::unique_ptr<MemoryStorage> ownAddressSpace(const MemoryConfig& config) {
 }  // namespace
 
 LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* log)
-    : LinearMemory(config, ownAddressSpace(config), std::move(faults), log) {}
+    : LinearMemory(config, ownAddressSpace(config), std::move(faults), log) {
+  ownsStorage_ = true;
+}
 
 LinearMemory::LinearMemory(MemoryConfig config, std::unique_ptr<MemoryStorage> storage, GrowthFaults faults,
                            EventLog* log)
-    : config_(checked(config)),
-      faults_(std::move(faults)),
-      log_(log),
-      storage_(std::move(storage)),
-      pages_(config_.initialPages),
-      // The glue fills its cache while the module starts, from the initial buffer.
-      accessorCache_(std::in_place, 0, std::uint64_t{config_.initialPages} * kPageSize) {}
+    : config_(checked(config)), faults_(std::move(faults)), log_(log), storage_(std::move(storage)) {
+  startCounting();
+}
+
+void LinearMemory::restart(MemoryConfig config, GrowthFaults faults) {
+  if (!ownsStorage_) throw std::logic_error("LinearMemory::restart over bytes it does not own");
+  release();  // first: its range is kept for the new bytes (address_space.h)
+  storage_ = ownAddressSpace(config);
+  config_ = config;
+  faults_ = std::move(faults);
+  startCounting();
+}
+
+void LinearMemory::release() {
+  storage_.reset();
+  faults_ = {};
+}
+
+void LinearMemory::startCounting() {
+  pages_ = config_.initialPages;
+  generation_ = 0;
+  runtimeViews_ = 0;
+  // The glue fills its cache while the module starts, from the initial buffer.
+  accessorCache_.emplace(0, byteLength());
+  growCalls_ = 0;
+  callerWrites_ = 0;
+}
 
 bool LinearMemory::faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const {
   if (faults_.failAbovePages && newPages > *faults_.failAbovePages) return true;

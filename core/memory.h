@@ -54,6 +54,18 @@ class LinearMemory {
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
 
+  // Whether the bytes are this memory's own (the first constructor).
+  bool ownsStorage() const { return ownsStorage_; }
+  // Only a memory that owns its bytes: back to what LinearMemory(config,
+  // faults, log) starts as. Its bytes go back zeroed and poisoned, and the
+  // new ones come from the same kept range when the maximum is the same
+  // (address_space.h). InvalidArgument for bad limits, as the constructor
+  // (the memory is unusable then).
+  void restart(MemoryConfig config, GrowthFaults faults);
+  // Its bytes go back as restart() gives them back, and its faults: the
+  // memory is unusable until restart().
+  void release();
+
   std::uint64_t byteLength() const { return std::uint64_t{pages_} * kPageSize; }  // MEM-1
   std::uint32_t pages() const { return pages_; }
   std::uint32_t maximumPages() const { return config_.maximumPages; }
@@ -123,6 +135,7 @@ class LinearMemory {
   bool isPoisoned(Address address) const;
 
  private:
+  void startCounting();  // a new memory's pages, generations and counts
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
   void written(Address address, std::uint64_t n);
   std::size_t insideMemory(Address address, std::size_t n) const;  // how much of [address, +n) is inside
@@ -135,6 +148,7 @@ class LinearMemory {
   GrowthFaults faults_;
   EventLog* log_;
   std::unique_ptr<MemoryStorage> storage_;
+  bool ownsStorage_ = false;
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;
   std::uint64_t runtimeViews_ = 0;  // the generation of the runtime's views

@@ -73,6 +73,13 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   return released;
 }
 
+void ScopeStack::restart() {
+  for (auto& s : scopes_) spareEntries_.keep(s.entries);
+  scopes_.clear();
+  owners_.clear();
+  nextHandle_ = kFirstHandle;
+}
+
 Result<void> ScopeStack::release(const Scope& scope) {
   // SCOPE-6: last in, first out (the planted pop-fifo: first in, first out);
   // each entry by the kind it was recorded with.

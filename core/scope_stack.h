@@ -74,6 +74,10 @@ class ScopeStack {
   // The scope that owns a live entry, if any.
   std::optional<ScopeHandle> ownerOf(ScopeEntry entry) const;
 
+  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned),
+  // keeping the scopes' entry lists for the next pushes (Instance::restart).
+  void restart();
+
  private:
   Result<void> requireTop(const char* what) const;
   void record(ScopeEntry entry);
@@ -90,7 +94,8 @@ class ScopeStack {
   SpareEntryLists spareEntries_;  // of popped scopes, for the next pushes
   // Which scope owns each entry; nodes from the shared pool (node_pool.h).
   std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};
-  ScopeHandle nextHandle_ = 1;
+  static constexpr ScopeHandle kFirstHandle = 1;
+  ScopeHandle nextHandle_ = kFirstHandle;
 };
 
 // SCOPE-9 without a scope (allocPtr): the same slots, owned by the caller.

@@ -55,12 +55,23 @@ void ReferenceTarget::start(const Vector& vector) {
   const Setup& setup = vector.setup;
   Speaking speaking(*this);
   views_.clear();
-  instance_.reset();
   InstanceConfig config;
   config.memory = setup.memory;
   config.growth = setup.growth;
   config.faults = setup.faults;
   config.allocator = allocator_;
+  if (instance_ && instance_->ownsMemory()) {
+    // The last run's instance, started again in place: no setup per run
+    // beyond that (a fuzzer runs one per input).
+    try {
+      instance_->restart(std::move(config));
+    } catch (...) {
+      instance_.reset();
+      throw;
+    }
+    return;
+  }
+  instance_.reset();
   instance_ = makeInstance(config);
 }
 
@@ -72,7 +83,10 @@ void ReferenceTarget::finish() {
   Speaking speaking(*this);
   views_ = {};
   addressAfter_.reset();  // the last op's, held past the run otherwise
-  instance_.reset();
+  // Kept for the next start, emptied, if it is over its own memory; one over
+  // another's (a wasm module's, WasmTarget) goes before that memory does.
+  if (instance_ && instance_->ownsMemory()) instance_->release();
+  else instance_.reset();
 }
 
 Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/run_buffers.h"
+
 namespace memconform {
 
 using Address = std::uint32_t;  // wasm32 linear-memory address
@@ -74,14 +76,18 @@ std::string describe(const Event& e);
 // Where components report events.
 class EventLog {
  public:
+  EventLog() { restart(); }
   void record(const Event& e) { events_.push_back(e); }
   const std::vector<Event>& events() const { return events_; }
   std::size_t size() const { return events_.size(); }
   // Events recorded since `mark` (a previous size()).
   std::vector<Event> since(std::size_t mark) const;
   void clear() { events_.clear(); }
+  // Empty, with the room a new log has (run_buffers.h; Instance::restart).
+  void restart() { emptyWithRoom(events_, kRoom); }
 
  private:
+  static constexpr std::size_t kRoom = 64;
   std::vector<Event> events_;
 };
 

@@ -5,6 +5,7 @@
 
 #include "core/dialects.h"
 #include "core/errors.h"
+#include "core/run_buffers.h"
 
 namespace memconform {
 
@@ -23,8 +24,9 @@ FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(
 
 void FunctionTable::restart(std::uint32_t reservedSlots) {
   reserved_ = reservedSlots;
-  slots_.clear();
-  freeIndexes_.clear();
+  // Every run starts with the same buffers (run_buffers.h).
+  emptyWithRoom(slots_, reservedSlots + kInstalledRoom);
+  emptyWithRoom(freeIndexes_, kInstalledRoom);
   for (std::uint32_t i = 0; i < reservedSlots; ++i) slots_.emplace_back(FunctionRef{"<reserved>", "v"});
 }
 

@@ -47,6 +47,7 @@ class FunctionTable {
 
   EventLog* log_;
   std::uint32_t reserved_;
+  static constexpr std::size_t kInstalledRoom = 16;
   std::vector<std::optional<FunctionRef>> slots_;
   std::vector<TableIndex> freeIndexes_;  // a stack: the last freed is reused first
 };

@@ -39,7 +39,7 @@ void Instance::release() {
   allocator_.restart(config_.allocator);
   table_.restart(config_.reservedTableSlots);
   scopes_.restart();
-  log_.clear();
+  log_.restart();
 }
 
 Result<void> Instance::dealloc(Address ptr) {

@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/js_numbers.h"
 #include "core/mutants.h"
+#include "core/run_buffers.h"
 
 namespace memconform {
 namespace {
@@ -45,11 +46,12 @@ void writePointer(LinearMemory& memory, Address at, Address value) {
 }  // namespace
 
 ScopeStack::ScopeStack(LinearMemory& memory, Allocator& allocator, FunctionTable& table, EventLog* log)
-    : memory_(memory), allocator_(allocator), table_(table), log_(log) {}
+    : memory_(memory), allocator_(allocator), table_(table), log_(log) {
+  restart();
+}
 
 ScopeHandle ScopeStack::push() {
   const ScopeHandle h = nextHandle_++;
-  if (scopes_.capacity() == 0) scopes_.reserve(kScopesAtFirst);  // one malloc, not one per doubling
   scopes_.push_back(Scope{h, spareEntries_.take()});  // a popped scope's list: no malloc per push
   if (log_) log_->record(PushEvent{h});
   return h;
@@ -73,10 +75,13 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   return released;
 }
 
+// Every run starts with the same buffers (run_buffers.h). The spare lists
+// go, as with a new stack: whether a push finds one depends on this run's
+// pops alone. The owners' map is a new one: its buckets are the pool's.
 void ScopeStack::restart() {
-  for (auto& s : scopes_) spareEntries_.keep(s.entries);
-  scopes_.clear();
-  owners_.clear();
+  emptyWithRoom(scopes_, kScopesRoom);
+  spareEntries_ = SpareEntryLists();
+  owners_ = decltype(owners_)(nodePool());
   nextHandle_ = kFirstHandle;
 }
 

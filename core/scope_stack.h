@@ -74,8 +74,8 @@ class ScopeStack {
   // The scope that owns a live entry, if any.
   std::optional<ScopeHandle> ownerOf(ScopeEntry entry) const;
 
-  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned),
-  // keeping the scopes' entry lists for the next pushes (Instance::restart).
+  // Back to a new stack (SCOPE-1: handles from 1 again, nothing owned;
+  // Instance::restart).
   void restart();
 
  private:
@@ -90,7 +90,7 @@ class ScopeStack {
   FunctionTable& table_;
   EventLog* log_;
   std::vector<Scope> scopes_;
-  static constexpr std::size_t kScopesAtFirst = 8;  // room the first push makes
+  static constexpr std::size_t kScopesRoom = 8;  // room each run starts with
   SpareEntryLists spareEntries_;  // of popped scopes, for the next pushes
   // Which scope owns each entry; nodes from the shared pool (node_pool.h).
   std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};

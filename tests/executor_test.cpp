@@ -182,8 +182,9 @@ TEST(Executor, AnInputRunIntoEmptiedRunsFreesWhatItAllocated) {
     // the next run, 47 (dialect) and 41 (plugin); with the plugin target
     // keeping the event buffer it swapped in, 484. With the reference's
     // instance kept from run to run (Instance::release), 691 and 89 if it
-    // is emptied only as the next run starts; 95 and 89 if it keeps the
-    // entry lists that never allocated as spares.
+    // is emptied only as the next run starts; 95 and 89 if it keeps its
+    // scopes' entry lists for the next run (they go with each run now, as
+    // does any buffer a run grew past its first room: core/run_buffers.h).
     EXPECT_LT(more, inputs.size() / 100) << more << " of " << inputs.size() << " inputs ended with more mallocs than frees";
   }
   __sanitizer_install_malloc_and_free_hooks(nullptr, nullptr);

@@ -83,32 +83,30 @@ bool boolean(const Args& a, std::string_view name, bool fallback) {
   wrong(name, *v, "true or false");
 }
 
-std::vector<std::string_view> strings(const Args& a, std::string_view name) {
+void strings(const Args& a, std::string_view name, std::vector<std::string_view>& into) {
   const Value& v = required(a, name);
-  std::vector<std::string_view> out;
+  into.clear();
   if (const auto* list = v.get<std::vector<Value>>())
     for (const auto& e : *list)
-      if (const auto* s = e.get<std::string>()) out.push_back(*s);
+      if (const auto* s = e.get<std::string>()) into.push_back(*s);
       else wrong(name, v, "a list of strings");
   else wrong(name, v, "a list of strings");
-  return out;
 }
 
-Addresses addresses(const Args& a, std::string_view name) {
+void addresses(const Args& a, std::string_view name, Addresses& into) {
   const Value& v = required(a, name);
   auto one = [&](const Value& e) -> std::int64_t {
     const auto* d = e.get<double>();
     if (!d || std::trunc(*d) != *d || std::fabs(*d) > 9007199254740992.0) wrong(name, e, "an integer address");
     return static_cast<std::int64_t>(*d);
   };
-  Addresses out;
-  if (const auto* list = v.get<std::vector<Value>>()) {
-    out.isList = true;
-    for (const auto& e : *list) out.list.push_back(one(e));
+  into.list.clear();
+  into.isList = v.get<std::vector<Value>>() != nullptr;
+  if (into.isList) {
+    for (const auto& e : *v.get<std::vector<Value>>()) into.list.push_back(one(e));
   } else {
-    out.one = one(v);
+    into.one = one(v);
   }
-  return out;
 }
 
 std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger) {

@@ -24,8 +24,9 @@ JsNumeric numeric(const Args& a, std::string_view name);
 std::string string(const Args& a, std::string_view name);
 std::string string(const Args& a, std::string_view name, const std::string& fallback);
 bool boolean(const Args& a, std::string_view name, bool fallback);
-// Views of the list's strings, valid while `a` is.
-std::vector<std::string_view> strings(const Args& a, std::string_view name);
+// Views of the list's strings, valid while `a` is, into `into` (emptied
+// first; a target keeps it from op to op, so that its buffer is reused).
+void strings(const Args& a, std::string_view name, std::vector<std::string_view>& into);
 // The list of addresses a peek of a list is given (PEEK-5: the caller's
 // list, Target::addressAfter); null for a peek of one address or another op.
 const Value* peekedList(OpKind kind, const Args& a);
@@ -37,7 +38,8 @@ struct Addresses {
   std::vector<std::int64_t> list;  // when isList
   std::span<const std::int64_t> all() const { return isList ? std::span<const std::int64_t>(list) : std::span(&one, 1); }
 };
-Addresses addresses(const Args& a, std::string_view name);
+// Into `into`, as strings() fills its list.
+void addresses(const Args& a, std::string_view name, Addresses& into);
 // A Handle of `kind`, or a plain integer (which never names a live handle).
 std::optional<Handle> handle(const Args& a, std::string_view name, Handle::Kind kind, std::uint64_t& orInteger);
 

@@ -283,7 +283,8 @@ Result<Value> PluginTarget::run(const Op& op, const Args& a) {
       return sink.items.empty() ? Value(double(p)) : Value(std::move(sink.items));
     }
     case OpKind::ScopedAllocMainArgv: {
-      const auto list = args::strings(a, "list");
+      std::vector<std::string_view> list;
+      args::strings(a, "list", list);
       std::vector<const char*> texts;
       std::vector<std::size_t> lengths;
       for (const auto& s : list) {
@@ -317,7 +318,8 @@ Result<Value> PluginTarget::run(const Op& op, const Args& a) {
       return Value(Undefined{});
     case OpKind::Peek:
     case OpKind::Poke: {
-      const auto addresses = args::addresses(a, "address");
+      args::Addresses addresses;
+      args::addresses(a, "address", addresses);
       const bool isList = addresses.isList;
       const double oneAt = double(addresses.one);  // one address: no allocation
       const std::vector<double> listAt(addresses.list.begin(), addresses.list.end());

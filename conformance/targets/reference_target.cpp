@@ -83,6 +83,7 @@ void ReferenceTarget::finish() {
   Speaking speaking(*this);
   views_ = {};
   addressAfter_.reset();  // the last op's, held past the run otherwise
+  strings_.clear();       // views of the last op's arguments
   // Kept for the next start, emptied, if it is over its own memory; one over
   // another's (a wasm module's, WasmTarget) goes before that memory does.
   if (instance_ && instance_->ownsMemory()) instance_->release();
@@ -188,7 +189,8 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
     }
     case OpKind::ViewSet: return valueOf(view(a).set(args::number(a, "index"), args::numeric(a, "value")), asUndefined);
     case OpKind::Peek: {
-      const auto addresses = args::addresses(a, "address");
+      const args::Addresses& addresses = addresses_;
+      args::addresses(a, "address", addresses_);
       const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
       if (!type) return type.error();
       if (!addresses.isList) return valueOf(peekValue(in.memory(), addresses.one, *type), valueOrUndefined);
@@ -199,7 +201,8 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
       });
     }
     case OpKind::Poke: {
-      const auto addresses = args::addresses(a, "address");
+      const args::Addresses& addresses = addresses_;
+      args::addresses(a, "address", addresses_);
       const auto type = parsePeekType(args::string(a, "type", std::string(kDefaultPeekType)));
       // Upstream looks at the type in its loop over the addresses
       // (peek-poke-unchecked): poke([], v, "x") is no error.
@@ -231,7 +234,8 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
                      addressList);
     }
     case OpKind::ScopedAllocMainArgv:
-      return valueOf(in.scopes().scopedAllocMainArgv(args::strings(a, "list")), asNumber);
+      args::strings(a, "list", strings_);
+      return valueOf(in.scopes().scopedAllocMainArgv(strings_), asNumber);
     case OpKind::InstallFunction:
     case OpKind::ScopedInstallFunction: {
       FunctionRef fn{args::string(a, "name", "fn"), args::string(a, "signature")};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/runner/args.h"
 #include "conformance/runner/target.h"
 #include "core/dialects.h"
 #include "core/instance.h"
@@ -61,6 +62,10 @@ class ReferenceTarget : public Target {
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
   std::optional<Value> addressAfter_;  // of the last op, if it was a peek of a list
+  // An op's addresses and strings, read from its arguments into buffers kept
+  // from op to op (args.h): no allocation per peek, poke or argv once grown.
+  args::Addresses addresses_;
+  std::vector<std::string_view> strings_;
 };
 
 }  // namespace memconform::conformance

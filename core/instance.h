@@ -47,7 +47,8 @@ class Instance {
   void restart(InstanceConfig config);
   // What a run left goes, as restart() lets it go: the memory's bytes (back
   // to its kept range) and faults, blocks, scopes and their entries,
-  // functions, events; the parts keep their capacity. Then only restart()
+  // functions, events; the parts keep buffers of the room a new part has
+  // (run_buffers.h), and nothing else of the run. Then only restart()
   // may follow. A run that releases frees what it allocated (libFuzzer
   // runs an input that does not again, and checks it for leaks).
   void release();

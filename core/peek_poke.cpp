@@ -117,6 +117,7 @@ Result<std::vector<PeekedValue>> peekValues(const LinearMemory& memory, std::spa
   static constexpr std::int64_t kZero = 0;
   if (addresses.empty() && speaks(Variant::PeekEmptyListReadsZero)) addresses = std::span(&kZero, 1);
   std::vector<PeekedValue> values;
+  values.reserve(addresses.size());  // one allocation, not one per doubling
   if (upstreamAccess(memory)) {
     for (std::int64_t a : addresses) {
       auto v = upstreamPeek(memory, a, type);

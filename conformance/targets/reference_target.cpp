@@ -18,6 +18,7 @@ std::optional<ElementType> viewKind(const std::string& name) {
 Value addressList(const std::vector<Address>& list) {
   if (list.size() == 1) return Value(double(list.front()));
   std::vector<Value> out;
+  out.reserve(list.size());
   for (Address a : list) out.emplace_back(double(a));
   return Value(std::move(out));
 }
@@ -196,6 +197,7 @@ Result<Value> ReferenceTarget::run(OpKind kind, const Args& a) {
       if (!addresses.isList) return valueOf(peekValue(in.memory(), addresses.one, *type), valueOrUndefined);
       return valueOf(peekValues(in.memory(), addresses.list, *type), [](const std::vector<PeekedValue>& values) {
         std::vector<Value> out;
+        out.reserve(values.size());
         for (const auto& v : values) out.push_back(valueOrUndefined(v));
         return Value(std::move(out));
       });

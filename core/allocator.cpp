@@ -23,6 +23,10 @@ void Allocator::restart(AllocatorConfig config) {
     raise(fail(ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8"));
   config_ = config;
   break_ = config_.heapBase;
+  release();
+}
+
+void Allocator::release() {
   blocks_.clear();
   freeRanges_.clear();
 }

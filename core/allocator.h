@@ -94,6 +94,8 @@ class Allocator {
   // Back to a new allocator with `config`: no blocks, the break at its
   // heapBase (Instance::restart). InvalidArgument as the constructor.
   void restart(AllocatorConfig config);
+  // The run's blocks and free ranges go, nothing else (Instance::release).
+  void release();
 
  private:
   struct Block {

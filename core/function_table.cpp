@@ -24,10 +24,14 @@ FunctionTable::FunctionTable(EventLog* log, std::uint32_t reservedSlots) : log_(
 
 void FunctionTable::restart(std::uint32_t reservedSlots) {
   reserved_ = reservedSlots;
-  // Every run starts with the same buffers (run_buffers.h).
-  emptyWithRoom(slots_, reservedSlots + kInstalledRoom);
-  emptyWithRoom(freeIndexes_, kInstalledRoom);
+  release();
   for (std::uint32_t i = 0; i < reservedSlots; ++i) slots_.emplace_back(FunctionRef{"<reserved>", "v"});
+}
+
+void FunctionTable::release() {
+  // Every run starts with the same buffers (run_buffers.h).
+  emptyWithRoom(slots_, reserved_ + kInstalledRoom);
+  emptyWithRoom(freeIndexes_, kInstalledRoom);
 }
 
 Result<TableIndex> FunctionTable::install(FunctionRef fn) {

@@ -40,6 +40,9 @@ class FunctionTable {
 
   // Back to a new table with `reservedSlots` reserved (Instance::restart).
   void restart(std::uint32_t reservedSlots);
+  // The run's slots and free indexes go, the reserved ones too; the
+  // buffers keep a new table's room (Instance::release).
+  void release();
 
  private:
   // install as upstream's free list works (table-free-list-upstream).

@@ -36,8 +36,8 @@ void Instance::restart(InstanceConfig config) {
 void Instance::release() {
   memory_.release();
   config_.faults = {};
-  allocator_.restart(config_.allocator);
-  table_.restart(config_.reservedTableSlots);
+  allocator_.release();
+  table_.release();
   scopes_.restart();
   log_.restart();
 }

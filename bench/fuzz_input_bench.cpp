@@ -125,8 +125,8 @@ void BM_FuzzDifferentialDecodeRunCompare(benchmark::State& state) {
         fuzz::forgetCheckedTypes();
         const auto sequence = decoder.decode(input);
         const conformance::Vector& vector = sequence.vector();
-        conformance::runVector(vector, reference, expected);
-        conformance::runVector(vector, other, actual);
+        conformance::runVector(vector, reference, expected, fuzz::kCompareRun);
+        conformance::runVector(vector, other, actual, fuzz::kCompareRun);
         const bool differed = fuzz::compareRuns(expected, actual).has_value();
         expected.emptyKeepingBuffers();
         actual.emptyKeepingBuffers();

@@ -31,7 +31,8 @@ Result<void> fillLikeUpstream(LinearMemory& memory, double start, double end) {
 
 Result<double> alignMemory(double size, double alignment) {
   if (!(alignment > 0) && !speaks(Variant::AlignUnchecked))
-    return fail(ErrorKind::InvalidArgument, "alignMemory(): alignment " + jsNumberToString(alignment) + " must be positive");
+    return fail(ErrorKind::InvalidArgument,
+                [&] { return "alignMemory(): alignment " + jsNumberToString(alignment) + " must be positive"; });
   return ceilToMultiple(size, alignment);
 }
 
@@ -42,7 +43,8 @@ Result<std::int64_t> zeroMemory(LinearMemory& memory, std::int64_t address, doub
     return address;  // upstream returns ptr as given (or, zero-memory-returns-heap, HEAPU8)
   }
   if (!(size >= 0) || std::trunc(size) != size)
-    return fail(ErrorKind::InvalidArgument, "zeroMemory(): size " + jsNumberToString(size) + " is not a non-negative integer");
+    return fail(ErrorKind::InvalidArgument,
+                [&] { return "zeroMemory(): size " + jsNumberToString(size) + " is not a non-negative integer"; });
   const auto bytes = size > 4294967296.0 ? std::uint64_t{1} << 33 : static_cast<std::uint64_t>(size);
   if (auto r = memory.checkAccess(address, bytes, "zeroMemory"); !r) return std::move(r).error();
   memory.callerFill(static_cast<Address>(address), 0, bytes);  // ALIGN-2

@@ -37,7 +37,7 @@ void FunctionTable::release() {
 Result<TableIndex> FunctionTable::install(FunctionRef fn) {
   if (speaks(Variant::TableFreeListUpstream)) return installLikeUpstream(std::move(fn));
   if (!isValidSignature(fn.signature))
-    return fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
+    return fail(ErrorKind::InvalidArgument, [&] { return "invalid function signature \"" + fn.signature + "\""; });
   TableIndex index;
   if (!freeIndexes_.empty()) {
     index = freeIndexes_.back();  // SCOPE-11: the most recently freed index first
@@ -58,12 +58,13 @@ Result<FunctionRef> FunctionTable::uninstall(TableIndex index) {
     // free list with no error, so it can be handed out twice.
     freeIndexes_.push_back(index);
     if (index >= slots_.size())
-      return fail(ErrorKind::RangeError, "WebAssembly.Table.get(): invalid address " + std::to_string(index));
+      return fail(ErrorKind::RangeError, [&] { return "WebAssembly.Table.get(): invalid address " + std::to_string(index); });
     slots_[index].reset();
     return FunctionRef{};
   }
   if (index < reserved_ || !isInstalled(index))
-    return fail(ErrorKind::InvalidArgument, "uninstallFunction(" + std::to_string(index) + "): no installed function there");
+    return fail(ErrorKind::InvalidArgument,
+                [&] { return "uninstallFunction(" + std::to_string(index) + "): no installed function there"; });
   FunctionRef fn = std::move(*slots_[index]);
   slots_[index].reset();
   freeIndexes_.push_back(index);
@@ -89,7 +90,7 @@ Result<TableIndex> FunctionTable::installLikeUpstream(FunctionRef fn) {
     // jsFuncToWasm throws: only a new slot goes back on the free list; a
     // reused one is lost to later installs.
     if (!reused) freeIndexes_.push_back(index);
-    return fail(ErrorKind::InvalidArgument, "invalid function signature \"" + fn.signature + "\"");
+    return fail(ErrorKind::InvalidArgument, [&] { return "invalid function signature \"" + fn.signature + "\""; });
   }
   if (index >= slots_.size()) slots_.resize(index + 1);
   slots_[index] = std::move(fn);

@@ -45,15 +45,19 @@ void Instance::release() {
 Result<void> Instance::dealloc(Address ptr) {
   const bool releasesOwned = planted(Mutant::DeallocOwnedEntry) || speaks(Variant::ReleaseOwnedEntry);
   if (const auto owner = scopes_.ownerOf({EntryKind::Allocation, ptr}); owner && !releasesOwned)
-    return fail(ErrorKind::InvalidState, "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
-                                      ", which releases it when popped (LEAK-1)");
+    return fail(ErrorKind::InvalidState, [&] {
+      return "dealloc(" + std::to_string(ptr) + "): owned by scope " + std::to_string(*owner) +
+             ", which releases it when popped (LEAK-1)";
+    });
   return allocator_.dealloc(ptr);
 }
 
 Result<FunctionRef> Instance::uninstallFunction(TableIndex index) {
   if (const auto owner = scopes_.ownerOf({EntryKind::Function, index}); owner && !speaks(Variant::ReleaseOwnedEntry))
-    return fail(ErrorKind::InvalidState, "uninstallFunction(" + std::to_string(index) + "): owned by scope " +
-                                      std::to_string(*owner) + ", which uninstalls it when popped (LEAK-1)");
+    return fail(ErrorKind::InvalidState, [&] {
+      return "uninstallFunction(" + std::to_string(index) + "): owned by scope " + std::to_string(*owner) +
+             ", which uninstalls it when popped (LEAK-1)";
+    });
   return table_.uninstall(index);
 }
 
@@ -62,9 +66,10 @@ Result<std::uint32_t> Instance::grow(double deltaPages) {
   if (!delta) return delta;
   const auto old = memory_.grow(*delta);
   if (!old)
-    return fail(ErrorKind::RangeError, "WebAssembly.Memory.grow(" + std::to_string(*delta) + "): cannot grow " +
-                                    std::to_string(memory_.pages()) + " pages past the maximum of " +
-                                    std::to_string(memory_.maximumPages()));
+    return fail(ErrorKind::RangeError, [&] {
+      return "WebAssembly.Memory.grow(" + std::to_string(*delta) + "): cannot grow " + std::to_string(memory_.pages()) +
+             " pages past the maximum of " + std::to_string(memory_.maximumPages());
+    });
   return *old;
 }
 

@@ -79,8 +79,9 @@ float fround(double x) {
 
 Result<BigInt> bigIntFromNumber(double x) {
   if (!std::isfinite(x) || std::trunc(x) != x)
-    return fail(ErrorKind::RangeError,
-         "The number " + jsNumberToString(x) + " cannot be converted to a BigInt because it is not an integer");
+    return fail(ErrorKind::RangeError, [&] {
+      return "The number " + jsNumberToString(x) + " cannot be converted to a BigInt because it is not an integer";
+    });
   if (std::fabs(x) < 18446744073709551616.0) {
     BigInt b;
     b.negative = x < 0;
@@ -97,10 +98,10 @@ Result<BigInt> bigIntFromNumber(double x) {
 
 Result<std::uint32_t> enforceRangeUint32(double x) {
   if (!std::isfinite(x))
-    return fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)");
+    return fail(ErrorKind::TypeError, [&] { return "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)"; });
   const double t = std::trunc(x);
   if (t < 0 || t > 4294967295.0)
-    return fail(ErrorKind::TypeError, "value " + jsNumberToString(x) + " is outside the range of unsigned long");
+    return fail(ErrorKind::TypeError, [&] { return "value " + jsNumberToString(x) + " is outside the range of unsigned long"; });
   return static_cast<std::uint32_t>(t);
 }
 

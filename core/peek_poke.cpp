@@ -93,7 +93,7 @@ Result<PeekType> parsePeekType(std::string_view name) {
   if (name == "i64") return PeekType{ElementType::I64};
   if (name == "f32" || name == "float") return PeekType{ElementType::F32};
   if (name == "f64" || name == "double") return PeekType{ElementType::F64};
-  return fail(ErrorKind::InvalidType, "Invalid type for peek/poke: \"" + std::string(name) + "\"");
+  return fail(ErrorKind::InvalidType, [&] { return "Invalid type for peek/poke: \"" + std::string(name) + "\""; });
 }
 
 std::int64_t alignedAddress(std::int64_t address, PeekType type) {

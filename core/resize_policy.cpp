@@ -15,10 +15,10 @@ void checkGrowthParams(const GrowthParams& p) {
                   p.overgrowthCap >= 0 && std::isfinite(p.alignment) && p.alignment > 0 &&
                   std::isfinite(p.maxHeapSize) && p.maxHeapSize > 0;
   if (!ok)
-    raise(fail(ErrorKind::InvalidArgument, "growth parameters step=" + jsNumberToString(p.geometricStep) +
+    raise(Error{ErrorKind::InvalidArgument, "growth parameters step=" + jsNumberToString(p.geometricStep) +
                                                " cap=" + jsNumberToString(p.overgrowthCap) +
                                                " alignment=" + jsNumberToString(p.alignment) +
-                                               " max=" + jsNumberToString(p.maxHeapSize) + " (GROW-6)"));
+                                               " max=" + jsNumberToString(p.maxHeapSize) + " (GROW-6)"});
 }
 
 double alignUp(double x, double multiple) {

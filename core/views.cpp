@@ -45,10 +45,10 @@ std::optional<ElementType> elementTypeFromTypedArrayName(std::string_view name) 
 Result<std::uint64_t> elementBits(ElementType t, const JsNumeric& value) {
   if (isBigIntElement(t)) {
     if (const auto* b = std::get_if<BigInt>(&value)) return b->wrap64();  // ToBigInt64 / ToBigUint64
-    return fail(ErrorKind::TypeError, "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt");
+    return fail(ErrorKind::TypeError, [&] { return "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt"; });
   }
   if (const auto* b = std::get_if<BigInt>(&value))
-    return fail(ErrorKind::TypeError, "Cannot convert a BigInt value (" + b->toString() + ") to a number");
+    return fail(ErrorKind::TypeError, [&] { return "Cannot convert a BigInt value (" + b->toString() + ") to a number"; });
   const double x = std::get<double>(value);
   switch (t) {
     case ElementType::I8: return static_cast<std::uint8_t>(toInt8(x));
@@ -148,16 +148,21 @@ Result<View> heapForSize(LinearMemory& memory, double bits, bool isUnsigned, Eve
   else if (bits == 64) t = isUnsigned ? ElementType::U64 : ElementType::I64;
   else
     return fail(ErrorKind::InvalidArgument,
-                "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64");
+                [&] { return "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64"; });
   return View(memory, t, log);
 }
 
 Result<View> heapForSize(LinearMemory& memory, std::string_view typedArrayConstructor, EventLog* log) {
   const auto t = elementTypeFromTypedArrayName(typedArrayConstructor);
-  if (!t) return fail(ErrorKind::InvalidArgument, "heapForSize(): \"" + std::string(typedArrayConstructor) + "\" is not a typed-array constructor");
+  if (!t)
+    return fail(ErrorKind::InvalidArgument, [&] {
+      return "heapForSize(): \"" + std::string(typedArrayConstructor) + "\" is not a typed-array constructor";
+    });
   if ((*t == ElementType::F32 || *t == ElementType::F64) && speaks(Variant::NoFloatViews))
-    return fail(ErrorKind::InvalidArgument, "Invalid heapForSize() size: " + std::string(typedArrayConstructor) +
-                                                " (upstream takes the integer typed arrays only)");
+    return fail(ErrorKind::InvalidArgument, [&] {
+      return "Invalid heapForSize() size: " + std::string(typedArrayConstructor) +
+             " (upstream takes the integer typed arrays only)";
+    });
   return View(memory, *t, log);
 }
 

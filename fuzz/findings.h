@@ -22,9 +22,13 @@ struct Finding {
 };
 
 // How fuzz_scope_ops runs an input while it searches: without the per-op
-// trace, which only a finding needs (that input then runs again, numbered,
-// for its report). The benchmark of a fuzz execution runs the same way.
-inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false};
+// trace or error messages, which only a finding's report needs (that input
+// then runs again, numbered, with both). The benchmark of a fuzz execution
+// runs the same way.
+inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false, .errorMessages = false};
+// How fuzz_differential runs both sides while it searches: with the trace,
+// which compareRuns reads, and without error messages (it compares kinds).
+inline constexpr conformance::RunOptions kCompareRun{.errorMessages = false};
 
 // The first failure of a single run (an invariant violation or a malformed
 // generated sequence), if any.

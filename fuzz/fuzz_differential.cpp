@@ -219,9 +219,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ranNow.emptyKeepingBuffers();
     }
   } emptied;
-  conformance::runVector(vector, *reference, expected);
+  conformance::runVector(vector, *reference, expected, fuzz::kCompareRun);
   if (!ranBefore) {
-    conformance::runVector(vector, *other, ranNow);
+    conformance::runVector(vector, *other, ranNow, fuzz::kCompareRun);
     if (remembered) remembered->remember(form, vector, ranNow);
   }
   const conformance::VectorRun& actual = ranBefore ? *ranBefore : ranNow;

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <random>
 #include <string>
 #include <tuple>
@@ -18,7 +17,9 @@
 #include "core/asan_poison.h"
 #include "fuzz/differential.h"
 #include "fuzz/op_decoder.h"
+#include "fuzz/findings.h"
 #include "tests/fuzz_inputs.h"
+#include "tests/heap_calls.h"
 
 #ifdef MEMCONFORM_ASAN
 #include <sanitizer/allocator_interface.h>
@@ -121,18 +122,6 @@ TEST(Executor, ARunOnAnInstanceStartedAgainShowsWhatARunOnANewOneShows) {
   EXPECT_GT(grown, 100u);
 }
 
-#ifdef MEMCONFORM_ASAN
-// Heap calls while `counting` is set (ASan's hooks: every malloc and free).
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> mallocs{0}, frees{0};
-void countMalloc(const volatile void*, std::size_t) {
-  if (counting.load(std::memory_order_relaxed)) mallocs.fetch_add(1, std::memory_order_relaxed);
-}
-void countFree(const volatile void*) {
-  if (counting.load(std::memory_order_relaxed)) frees.fetch_add(1, std::memory_order_relaxed);
-}
-#endif
-
 // libFuzzer runs an input that ends with more mallocs than frees a second
 // time, and scans the heap for leaks if that run does too. fuzz_differential
 // runs input after input into the same two VectorRuns and empties them as
@@ -145,7 +134,6 @@ TEST(Executor, AnInputRunIntoEmptiedRunsFreesWhatItAllocated) {
 #ifndef MEMCONFORM_ASAN
   GTEST_SKIP() << "counts heap calls through AddressSanitizer's hooks";
 #else
-  ASSERT_NE(__sanitizer_install_malloc_and_free_hooks(countMalloc, countFree), 0);
   std::vector<std::vector<std::uint8_t>> inputs = testing::fuzzInputs();
   const auto reference = makeTarget("reference");
   // A target in the reference itself, and one in a plugin (the events it
@@ -159,18 +147,16 @@ TEST(Executor, AnInputRunIntoEmptiedRunsFreesWhatItAllocated) {
     // fuzz_differential's work on one input; whether it ended with more
     // mallocs than frees.
     auto leftMore = [&](const std::vector<std::uint8_t>& bytes) {
-      mallocs = 0, frees = 0, counting = true;
-      {
+      const testing::HeapCalls calls = testing::heapCallsOf([&] {
         const auto sequence = decoder.decode(bytes);
         sequence.fitTo(*other);
-        runVector(sequence.vector(), *reference, expected);
-        runVector(sequence.vector(), *other, actual);
+        runVector(sequence.vector(), *reference, expected, fuzz::kCompareRun);
+        runVector(sequence.vector(), *other, actual, fuzz::kCompareRun);
         (void)fuzz::compareRuns(expected, actual, {.ownAllocator = other->wellBehavedCaller()});
         expected.emptyKeepingBuffers();
         actual.emptyKeepingBuffers();
-      }
-      counting = false;
-      return mallocs > frees;
+      });
+      return calls.mallocs > calls.frees;
     };
     for (const auto& bytes : inputs) leftMore(bytes);  // the buffers grow to what the inputs need
     std::shuffle(inputs.begin(), inputs.end(), std::mt19937(9));
@@ -187,7 +173,6 @@ TEST(Executor, AnInputRunIntoEmptiedRunsFreesWhatItAllocated) {
     // does any buffer a run grew past its first room: core/run_buffers.h).
     EXPECT_LT(more, inputs.size() / 100) << more << " of " << inputs.size() << " inputs ended with more mallocs than frees";
   }
-  __sanitizer_install_malloc_and_free_hooks(nullptr, nullptr);
 #endif
 }
 

@@ -561,6 +561,7 @@ void runVector(const Vector& vector, Target& target, VectorRun& run, RunOptions 
     Target& target;
     ~Finish() { target.finish(); }
   } finish{target};
+  const ErrorMessages messages(options.errorMessages);
   try {
     target.start(vector);
     Executor(vector, target, run, options).runAll();

@@ -55,7 +55,6 @@ ResizeOutcome resizeHeap(LinearMemory& memory, const GrowthParams& params, doubl
     out.finalByteLength = memory.byteLength();
     return out;
   }
-  out.attempts.reserve(3);  // at most three (GROW-3): one malloc
   for (double cutDown = 1; cutDown <= 4; cutDown *= 2) {  // GROW-3: cutDown 1, 2, 4
     double overGrownHeapSize = oldSize * (1 + params.geometricStep / cutDown);
     if (!planted(Mutant::NoOvergrowthCap))

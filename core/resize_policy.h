@@ -4,8 +4,9 @@
 // them (core is compiled with -ffp-contract=off so no step is fused).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "core/events.h"
 #include "core/memory.h"
@@ -33,10 +34,28 @@ struct ResizeAttempt {
   bool operator==(const ResizeAttempt&) const = default;
 };
 
+// A resize's attempts in order: at most three (GROW-3), kept in place, so
+// that a resize allocates nothing.
+class ResizeAttempts {
+ public:
+  static constexpr std::size_t kMost = 3;
+  void push_back(ResizeAttempt a) { items_.at(size_++) = a; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const ResizeAttempt& operator[](std::size_t i) const { return items_[i]; }
+  const ResizeAttempt& back() const { return items_.at(size_ - 1); }
+  const ResizeAttempt* begin() const { return items_.data(); }
+  const ResizeAttempt* end() const { return items_.data() + size_; }
+
+ private:
+  std::array<ResizeAttempt, kMost> items_{};
+  std::size_t size_ = 0;
+};
+
 // The observable outcome of a resize: result, ordered attempts, final size.
 struct ResizeOutcome {
   bool result = false;
-  std::vector<ResizeAttempt> attempts;
+  ResizeAttempts attempts;
   std::uint64_t finalByteLength = 0;
 };
 

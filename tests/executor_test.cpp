@@ -276,6 +276,28 @@ TEST(Executor, AnEmptiedRunHoldsNoValueOfTheRunsSinceItWasEmptiedBefore) {
 #endif
 }
 
+// A run without the trace asks the target for the caller's list after a
+// peek (a copy of it) only where the op's check reads it, and then checks
+// it as a traced run does: the 3.41 and 3.54 releases empty the list
+// (peek-empties-list), the reference leaves it as it was (PEEK-5).
+TEST(Executor, PEEK_5_ARunWithoutTheTraceChecksTheCallersListWhereTheOpExpectsIt) {
+  const std::string text = R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[
+    {"id":"t/list","rules":["PEEK-5"],"source":"decided","ops":[{"op":"alloc","size":16,"as":"p"},
+      {"op":"peek","address":["p","p+4"],"type":"i32"},
+      {"op":"peek","address":["p","p+4"],"type":"i32","expect":{"value":[0,0],"addressAfter":["p","p+4"]}}]}]})";
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", text, errors);
+  ASSERT_TRUE(errors.empty()) << describe(errors.front());
+  const Vector& v = file.vectors.at(0);
+  for (const RunOptions options : {RunOptions{}, fuzz::kSearchRun}) {
+    SCOPED_TRACE(options.keepTrace ? "traced" : "untraced");
+    EXPECT_TRUE(runVector(v, *makeTarget("reference"), options).failures.empty());
+    const VectorRun emptied = runVector(v, *makeTarget("reference?dialect=sqlite-wasm-3.54"), options);
+    ASSERT_EQ(emptied.failures.size(), 1u);
+    EXPECT_EQ(emptied.failures[0].pointer, "/vectors/0/ops/2/expect/addressAfter");
+  }
+}
+
 // A run that ends before its first op (a setup the target refuses) keeps
 // nothing of the run before it.
 TEST(Executor, ARunIntoAnEarlierRunThatEndsAtTheSetupShowsNoOpOrName) {

@@ -263,6 +263,13 @@ class Executor {
   }
 
   // The expectations file's known outcome of `op`, if it lists one.
+  // Whether the op's check reads the caller's list after it (PEEK-5): its
+  // expectation does, or what the expectations file lists for it.
+  bool readsAddressAfter(const Op& op) const {
+    const KnownOutcome* known = knownOutcome(op);
+    return (op.expect && op.expect->outcome.addressAfter) || (known && known->outcome.addressAfter);
+  }
+
   const KnownOutcome* knownOutcome(const Op& op) const {
     if (!options_.known || options_.known->ops.empty()) return nullptr;
     const auto it = options_.known->ops.find(op.pointer.substr(vector_.pointer.size()));
@@ -344,7 +351,8 @@ class Executor {
     Observed& observed = inTrace.record ? run_.observedOf(*inTrace.record) : opObserved_;
     observed.reset();
     take(target_.execute(op, args), observed);
-    if (op.kind == OpKind::Peek && !observed.error) observed.addressAfter = target_.addressAfter();
+    if (op.kind == OpKind::Peek && !observed.error && (inTrace.record || readsAddressAfter(op)))
+      observed.addressAfter = target_.addressAfter();
     // Into the same buffer for every op (Target::takeEvents: a target may
     // swap its own with it), then copied into the op's record.
     target_.takeEvents(opObserved_.events);

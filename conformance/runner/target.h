@@ -139,9 +139,10 @@ class Target {
   // so that it runs them while the runner concludes the ones before. False
   // (the default) if the target takes no more announcements now.
   virtual bool announce(const Op&, const Args&) { return false; }
-  // After an execute() of a peek of a list that succeeded: the caller's
-  // list as the call left it (PEEK-5: as it was), if the target can tell
-  // (capability caller-list); nullopt otherwise.
+  // Right after an execute() of a peek of a list that succeeded, while its
+  // arguments live: the caller's list as the call left it (PEEK-5: as it
+  // was), if the target can tell (capability caller-list); nullopt
+  // otherwise. A run that keeps no trace asks only if the op expects it.
   virtual std::optional<Value> addressAfter() { return std::nullopt; }
   // scopedAllocCall(body) for the call op `op`: the body's exceptions (a
   // VectorThrow) pass through the target's own finally; the call's own

@@ -118,7 +118,7 @@ void PluginTarget::start(const Vector& vector) {
 void PluginTarget::finish() {
   if (instance_) table_->destroy(instance_);
   instance_ = nullptr;
-  addressAfter_.reset();  // the last op's, held past the run otherwise
+  peekedList_ = nullptr;  // a view of the last op's arguments
   events_.clear();  // its buffer stays for the next run, as the runner's does
 }
 
@@ -196,8 +196,7 @@ bool PluginTarget::supports(OpKind kind) const {
 }
 
 Result<Value> PluginTarget::execute(const Op& op, const Args& args) {
-  addressAfter_.reset();
-  if (const Value* list = args::peekedList(op.kind, args)) addressAfter_ = *list;
+  peekedList_ = args::peekedList(op.kind, args);
   return run(op, args);
 }
 

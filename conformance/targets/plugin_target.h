@@ -30,7 +30,8 @@ class PluginTarget : public Target {
   Result<Value> execute(const Op& op, const Args& args) override;
   // The plugin gets a read-only copy of a peek's list (const double *): the
   // caller's list is the one passed (caller-list, declared for every plugin).
-  std::optional<Value> addressAfter() override { return addressAfter_; }
+  // PEEK-5: the plugin is given a copy of the list; the caller's stays as it was.
+  std::optional<Value> addressAfter() override { return peekedList_ ? std::optional<Value>(*peekedList_) : std::nullopt; }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
@@ -59,7 +60,9 @@ class PluginTarget : public Target {
   memconform_instance* instance_ = nullptr;
   std::vector<Event> events_;
   std::string message_;
-  std::optional<Value> addressAfter_;  // of the last op, if it was a peek of a list
+  // The last op's list, if it was a peek of one: a view of its arguments,
+  // copied only if addressAfter() is asked for it.
+  const Value* peekedList_ = nullptr;
 };
 
 }  // namespace memconform::conformance

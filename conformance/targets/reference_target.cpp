@@ -83,7 +83,7 @@ std::unique_ptr<Instance> ReferenceTarget::makeInstance(const InstanceConfig& co
 void ReferenceTarget::finish() {
   Speaking speaking(*this);
   views_ = {};
-  addressAfter_.reset();  // the last op's, held past the run otherwise
+  peekedList_ = nullptr;  // a view of the last op's arguments
   strings_.clear();       // views of the last op's arguments
   // Kept for the next start, emptied, if it is over its own memory; one over
   // another's (a wasm module's, WasmTarget) goes before that memory does.
@@ -93,12 +93,16 @@ void ReferenceTarget::finish() {
 
 Result<Value> ReferenceTarget::execute(const Op& op, const Args& args) {
   Speaking speaking(*this);
-  addressAfter_.reset();
+  peekedList_ = args::peekedList(op.kind, args);
+  return run(op.kind, args);
+}
+
+std::optional<Value> ReferenceTarget::addressAfter() {
+  Speaking speaking(*this);
+  if (!peekedList_) return std::nullopt;
   // PEEK-5: the caller's list is left as it was; upstream shifts every
   // address off it (peek-empties-list).
-  if (const Value* list = args::peekedList(op.kind, args))
-    addressAfter_ = speaks(Variant::PeekEmptiesList) ? Value(std::vector<Value>{}) : *list;
-  return run(op.kind, args);
+  return speaks(Variant::PeekEmptiesList) ? Value(std::vector<Value>{}) : *peekedList_;
 }
 
 Result<Value> ReferenceTarget::call(const Op&, const std::function<Value()>& body) {

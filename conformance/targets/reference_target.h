@@ -31,7 +31,7 @@ class ReferenceTarget : public Target {
   void start(const Vector& vector) override;
   void finish() override;
   Result<Value> execute(const Op& op, const Args& args) override;
-  std::optional<Value> addressAfter() override { return addressAfter_; }
+  std::optional<Value> addressAfter() override;
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;
@@ -61,7 +61,9 @@ class ReferenceTarget : public Target {
   AllocatorConfig allocator_;
   std::unique_ptr<Instance> instance_;
   std::vector<View> views_;
-  std::optional<Value> addressAfter_;  // of the last op, if it was a peek of a list
+  // The last op's list, if it was a peek of one: a view of its arguments,
+  // copied only if addressAfter() is asked for it.
+  const Value* peekedList_ = nullptr;
   // An op's addresses and strings, read from its arguments into buffers kept
   // from op to op (args.h): no allocation per peek, poke or argv once grown.
   args::Addresses addresses_;

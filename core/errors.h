@@ -17,6 +17,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/messages.h"
+
 namespace memconform {
 
 enum class ErrorKind {
@@ -56,36 +58,18 @@ class GlueError : public std::runtime_error {
   Error error_;
 };
 
-// Whether failing operations on this thread build their messages. They do
-// unless an ErrorMessages object says otherwise while it lives: a fuzzer's
-// search run (RunOptions::errorMessages) only asks which ops failed, and
-// runs a failing input again, messages and all, for its report. Without
-// them a failing op allocates nothing (issue 22: no per-op allocation).
-class ErrorMessages {
- public:
-  static bool wanted() { return !off_; }
-  explicit ErrorMessages(bool wanted) : before_(off_) { off_ = !wanted; }
-  ~ErrorMessages() { off_ = before_; }
-  ErrorMessages(const ErrorMessages&) = delete;
-  ErrorMessages& operator=(const ErrorMessages&) = delete;
-
- private:
-  static inline thread_local bool off_ = false;
-  bool before_;
-};
-
 // The Error of a failing operation: `return fail(kind, "...")`, or
 // `fail(kind, [&] { return "..." + std::to_string(n); })` for a message
-// that takes formatting, built only if ErrorMessages::wanted(). A message
+// that takes formatting, built only if Messages::wanted(). A message
 // given as a std::string was built already (a driver's, a trap's): kept.
 inline Error fail(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 inline Error fail(ErrorKind kind, const char* message) {
-  return Error{kind, ErrorMessages::wanted() ? std::string(message) : std::string()};
+  return Error{kind, Messages::wanted() ? std::string(message) : std::string()};
 }
 template <class MakeMessage>
   requires std::is_invocable_r_v<std::string, MakeMessage&>
 Error fail(ErrorKind kind, MakeMessage&& makeMessage) {
-  return Error{kind, ErrorMessages::wanted() ? std::string(makeMessage()) : std::string()};
+  return Error{kind, Messages::wanted() ? std::string(makeMessage()) : std::string()};
 }
 
 // Throws `error` as a GlueError: a refused setup, or value() of a failed Result.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/messages.h"
 #include "core/node_pool.h"
 #include "core/spare_entry_lists.h"
 
@@ -63,11 +64,12 @@ class InvariantChecker {
   // checker used for sequence after sequence (the executor's, while fuzzing).
   void restart(std::uint64_t initialByteLength);
 
-  // Checks one op; returns its violations (also kept in violations()).
-  std::vector<Violation> observe(const OpRecord& record);
+  // Checks one op; returns its violations (also kept in violations()),
+  // valid until the next observe(), finish() or restart().
+  const std::vector<Violation>& observe(const OpRecord& record);
   // LEAK-2 at the end of a sequence: every scope still open is leaked, with
   // its entries.
-  std::vector<Violation> finish();
+  const std::vector<Violation>& finish();
 
   const std::vector<Violation>& violations() const { return all_; }
   std::size_t level() const { return scopes_.size(); }
@@ -91,7 +93,12 @@ class InvariantChecker {
   bool isLive(ScopeEntry entry) const;
   std::optional<ScopeHandle> ownerOnStack(ScopeEntry entry) const;
   void endOfOp(const OpRecord& r);
-  void report(std::string rule, std::string message);
+  // A violation of `rule`; its message, `makeMessage()`, is built only if
+  // messages are wanted (messages.h).
+  template <class MakeMessage>
+  void report(std::string_view rule, MakeMessage&& makeMessage) {
+    current_.push_back(Violation{std::string(rule), Messages::wanted() ? std::string(makeMessage()) : std::string()});
+  }
 
   std::uint64_t byteLength_;
   // The maps' and sets' nodes come from the shared pool (node_pool.h): an

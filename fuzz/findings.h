@@ -25,10 +25,10 @@ struct Finding {
 // trace or error messages, which only a finding's report needs (that input
 // then runs again, numbered, with both). The benchmark of a fuzz execution
 // runs the same way.
-inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false, .errorMessages = false};
+inline constexpr conformance::RunOptions kSearchRun{.keepTrace = false, .messages = false};
 // How fuzz_differential runs both sides while it searches: with the trace,
 // which compareRuns reads, and without error messages (it compares kinds).
-inline constexpr conformance::RunOptions kCompareRun{.errorMessages = false};
+inline constexpr conformance::RunOptions kCompareRun{.messages = false};
 
 // The first failure of a single run (an invariant violation or a malformed
 // generated sequence), if any.

@@ -79,7 +79,7 @@ class Executor {
     // Most ops bind at most one name; a long generated vector grows past this.
     bindings_.reserve(std::min<std::size_t>(ops, 1024));
     runOps(vector_.ops);
-    const auto leaks = checker_.finish();  // LEAK-2
+    const auto& leaks = checker_.finish();  // LEAK-2
     const bool knownEnd = options_.known && options_.known->final;
     std::optional<TargetState> state;
     if (vector_.final || knownEnd || options_.keepEndState) state = target_.state();
@@ -186,10 +186,12 @@ class Executor {
     return true;
   }
 
-  // Feeds the events since the last record to the invariant checker as one op.
-  std::vector<Violation> record(std::string_view name, Attribution attribution, bool failed,
-                                std::span<const Event> events, std::optional<std::uint64_t> contentsBefore,
-                                std::uint64_t byteLength, std::optional<OpRecord::ScopeToPop> mustPop = std::nullopt) {
+  // Feeds the events since the last record to the invariant checker as one
+  // op; its violations, valid until the next record.
+  const std::vector<Violation>& record(std::string_view name, Attribution attribution, bool failed,
+                                       std::span<const Event> events, std::optional<std::uint64_t> contentsBefore,
+                                       std::uint64_t byteLength,
+                                       std::optional<OpRecord::ScopeToPop> mustPop = std::nullopt) {
     return checker_.observe(OpRecord{name, attribution, failed, events, byteLength, contentsBefore,
                                      contentsBefore ? target_.contentsVersion() : std::nullopt, mustPop});
   }
@@ -358,7 +360,7 @@ class Executor {
     target_.takeEvents(opObserved_.events);
     if (&observed != &opObserved_) observed.events.assign(opObserved_.events.begin(), opObserved_.events.end());
     observed.byteLength = target_.byteLength();
-    const auto violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
+    const auto& violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
                                    before, observed.byteLength, namedScope(op, args));
     observed.violations.assign(violations.begin(), violations.end());  // copied in, as take() copies the message
     target_.takeAccessViolations(observed.violations);
@@ -396,7 +398,7 @@ class Executor {
       take(target_.call(op, [&]() -> Value {
         bodyStarted = true;
         target_.takeEvents(pushed);
-        auto violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
+        const auto& violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message, {}});
         runOps(op.body);
         const auto it = op.args.find("result");
@@ -569,7 +571,7 @@ void runVector(const Vector& vector, Target& target, VectorRun& run, RunOptions 
     Target& target;
     ~Finish() { target.finish(); }
   } finish{target};
-  const ErrorMessages messages(options.errorMessages);
+  const Messages messages(options.messages);
   try {
     target.start(vector);
     Executor(vector, target, run, options).runAll();

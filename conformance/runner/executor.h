@@ -152,10 +152,11 @@ struct RunOptions {
   // VectorRun::ops. A caller that only asks whether the run failed (a fuzz
   // target, which runs a failing input again for its report) leaves it out.
   bool keepTrace = true;
-  // Observed::message of the reference's failing ops (ErrorMessages in
-  // core/errors.h). Such a caller leaves them out too: a failing op then
-  // allocates nothing for its message, and its outcome is its error kind.
-  bool errorMessages = true;
+  // The messages of the reference's failing ops (Observed::message) and of
+  // the invariant checker's violations (core/messages.h). Such a caller
+  // leaves them out too: a failing op or a violation then allocates nothing
+  // for its message; its error kind or rule is the same.
+  bool messages = true;
   // What an expectations file knows of this vector's failures (per op): an
   // op that fails exactly as listed is a known failure, not a failure.
   const KnownFailures* known = nullptr;

@@ -1,22 +1,25 @@
-// core/errors.h: a failing operation's message is built only while messages
-// are wanted (ErrorMessages; RunOptions::errorMessages turns them off for a
-// fuzzer's search runs). Its kind, which vectors and drivers compare, is the
-// same either way.
+// core/messages.h: a failing operation's message (errors.h) and an
+// invariant violation's (invariants.h) are built only while messages are
+// wanted (RunOptions::messages turns them off for a fuzzer's search runs).
+// The error's kind, which vectors and drivers compare, and the violation's
+// rule are the same either way.
 #include "core/errors.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "core/instance.h"
+#include "core/invariants.h"
 #include "tests/heap_calls.h"
 #include "tests/support.h"
 
 namespace memconform {
 namespace {
 
-TEST(ErrorMessages, AMessageIsBuiltOnlyWhileMessagesAreWanted) {
+TEST(Messages, AMessageIsBuiltOnlyWhileMessagesAreWanted) {
   int built = 0;
   auto make = [&] {
     ++built;
@@ -25,7 +28,7 @@ TEST(ErrorMessages, AMessageIsBuiltOnlyWhileMessagesAreWanted) {
   EXPECT_EQ(fail(ErrorKind::InvalidArgument, make).message, "dealloc(8): not a live allocation");
   EXPECT_EQ(built, 1);
   {
-    const ErrorMessages off(false);
+    const Messages off(false);
     const Error e = fail(ErrorKind::InvalidArgument, make);
     EXPECT_EQ(e.kind, ErrorKind::InvalidArgument);
     EXPECT_EQ(e.message, "");
@@ -38,24 +41,24 @@ TEST(ErrorMessages, AMessageIsBuiltOnlyWhileMessagesAreWanted) {
             "scopedAllocPop(): no active scope");
 }
 
-TEST(ErrorMessages, ASettingLastsAsLongAsItsObjectThenTheOneBeforeIsBack) {
-  EXPECT_TRUE(ErrorMessages::wanted());
+TEST(Messages, ASettingLastsAsLongAsItsObjectThenTheOneBeforeIsBack) {
+  EXPECT_TRUE(Messages::wanted());
   {
-    const ErrorMessages off(false);
-    EXPECT_FALSE(ErrorMessages::wanted());
+    const Messages off(false);
+    EXPECT_FALSE(Messages::wanted());
     {
-      const ErrorMessages on(true);
-      EXPECT_TRUE(ErrorMessages::wanted());
+      const Messages on(true);
+      EXPECT_TRUE(Messages::wanted());
     }
-    EXPECT_FALSE(ErrorMessages::wanted());
+    EXPECT_FALSE(Messages::wanted());
   }
-  EXPECT_TRUE(ErrorMessages::wanted());
+  EXPECT_TRUE(Messages::wanted());
 }
 
 // A refused setup is not an op of a run: its GlueError says why whatever
 // the setting (the executor reports it as the run's error).
-TEST(ErrorMessages, ARefusedSetupSaysWhyWithMessagesOff) {
-  const ErrorMessages off(false);
+TEST(Messages, ARefusedSetupSaysWhyWithMessagesOff) {
+  const Messages off(false);
   InstanceConfig config;
   config.memory = {4, 2};
   try {
@@ -64,6 +67,19 @@ TEST(ErrorMessages, ARefusedSetupSaysWhyWithMessagesOff) {
   } catch (const GlueError& e) {
     EXPECT_NE(std::string(e.what()).find("memory limits initial=4 maximum=2"), std::string::npos) << e.what();
   }
+}
+
+// LEAK-1: a pop of a scope that is not on the stack.
+TEST(Messages, AViolationKeepsItsRuleAndBuildsItsMessageOnlyWhileMessagesAreWanted) {
+  const std::vector<Event> events{PopEvent{7}};
+  const OpRecord pop{"scopedAllocPop", Attribution::Caller, false, events, 65536, {}, {}, {}};
+  InvariantChecker loud(65536);
+  ASSERT_EQ(loud.observe(pop).size(), 1u);
+  EXPECT_EQ(loud.violations().at(0), (Violation{"LEAK-1", "scopedAllocPop: scope 7 popped but not on the stack"}));
+  const Messages off(false);
+  InvariantChecker quiet(65536);
+  ASSERT_EQ(quiet.observe(pop).size(), 1u);
+  EXPECT_EQ(quiet.violations().at(0), (Violation{"LEAK-1", ""}));
 }
 
 // One failing op of each kind the reference's ops fail with in fuzzing
@@ -84,12 +100,12 @@ std::array<ErrorKind, 10> failingOps(Instance& instance) {
           kind(instance.zeroMemory(past, 8))};
 }
 
-TEST(ErrorMessages, WithMessagesOffTheReferencesFailingOpsHaveTheirKindsAndAllocateNothing) {
+TEST(Messages, WithMessagesOffTheReferencesFailingOpsHaveTheirKindsAndAllocateNothing) {
   Instance instance(testing::smallConfig());
   const auto withMessages = failingOps(instance);  // also grows the event log's buffer
   for (ErrorKind k : withMessages) EXPECT_NE(k, ErrorKind::Thrown);
   instance.events().clear();
-  const ErrorMessages off(false);
+  const Messages off(false);
   std::array<ErrorKind, 10> without{};
 #ifdef MEMCONFORM_ASAN
   const testing::HeapCalls calls = testing::heapCallsOf([&] { without = failingOps(instance); });
@@ -97,7 +113,7 @@ TEST(ErrorMessages, WithMessagesOffTheReferencesFailingOpsHaveTheirKindsAndAlloc
   // The same ops with messages: each builds one, too long to fit in a string's own bytes.
   instance.events().clear();
   const testing::HeapCalls loud = testing::heapCallsOf([&] {
-    const ErrorMessages on(true);
+    const Messages on(true);
     (void)failingOps(instance);
   });
   EXPECT_GE(loud.mallocs, withMessages.size());

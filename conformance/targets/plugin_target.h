@@ -30,8 +30,9 @@ class PluginTarget : public Target {
   Result<Value> execute(const Op& op, const Args& args) override;
   // The plugin gets a read-only copy of a peek's list (const double *): the
   // caller's list is the one passed (caller-list, declared for every plugin).
-  // PEEK-5: the plugin is given a copy of the list; the caller's stays as it was.
-  std::optional<Value> addressAfter() override { return peekedList_ ? std::optional<Value>(*peekedList_) : std::nullopt; }
+  std::optional<Value> addressAfter() override {
+    return peekedList_ ? std::optional<Value>(*peekedList_) : std::nullopt;
+  }
   Result<Value> call(const Op& op, const std::function<Value()>& body) override;
   void takeEvents(std::vector<Event>& into) override;
   std::uint64_t byteLength() override;

@@ -20,7 +20,8 @@ Allocator::Allocator(LinearMemory& memory, ResizeFn resize, EventLog* log, Alloc
 
 void Allocator::restart(AllocatorConfig config) {
   if (config.heapBase == 0 || config.heapBase % kMinAlignment != 0 || config.redzone % kMinAlignment != 0)
-    raise(Error{ErrorKind::InvalidArgument, "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8"});
+    raise(Error{ErrorKind::InvalidArgument,
+                "allocator heapBase must be a non-zero multiple of 8 and redzone a multiple of 8"});
   config_ = config;
   break_ = config_.heapBase;
   release();
@@ -82,7 +83,8 @@ Address Allocator::mallocFromJs(std::uint64_t size) {
 
 Result<Address> Allocator::alloc(std::uint64_t size) {
   const Address p = speaks(Variant::AllocSizeWraps) ? mallocFromJs(size) : malloc(size);
-  if (p == 0) return fail(ErrorKind::AllocFailed, [&] { return "allocation of " + std::to_string(size) + " bytes failed"; });
+  if (p == 0)
+    return fail(ErrorKind::AllocFailed, [&] { return "allocation of " + std::to_string(size) + " bytes failed"; });
   return p;
 }
 
@@ -157,7 +159,8 @@ Result<void> Allocator::dealloc(Address ptr) {
     return {};
   }
   if (it == blocks_.end())
-    return fail(ErrorKind::InvalidArgument, [&] { return "dealloc(" + std::to_string(ptr) + "): not a live allocation"; });
+    return fail(ErrorKind::InvalidArgument,
+                [&] { return "dealloc(" + std::to_string(ptr) + "): not a live allocation"; });
   const Block block = it->second;
   blocks_.erase(it);
   if (config_.heap) {

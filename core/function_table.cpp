@@ -58,7 +58,8 @@ Result<FunctionRef> FunctionTable::uninstall(TableIndex index) {
     // free list with no error, so it can be handed out twice.
     freeIndexes_.push_back(index);
     if (index >= slots_.size())
-      return fail(ErrorKind::RangeError, [&] { return "WebAssembly.Table.get(): invalid address " + std::to_string(index); });
+      return fail(ErrorKind::RangeError,
+                  [&] { return "WebAssembly.Table.get(): invalid address " + std::to_string(index); });
     slots_[index].reset();
     return FunctionRef{};
   }

@@ -98,10 +98,12 @@ Result<BigInt> bigIntFromNumber(double x) {
 
 Result<std::uint32_t> enforceRangeUint32(double x) {
   if (!std::isfinite(x))
-    return fail(ErrorKind::TypeError, [&] { return "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)"; });
+    return fail(ErrorKind::TypeError,
+                [&] { return "value " + jsNumberToString(x) + " is not a finite number (EnforceRange)"; });
   const double t = std::trunc(x);
   if (t < 0 || t > 4294967295.0)
-    return fail(ErrorKind::TypeError, [&] { return "value " + jsNumberToString(x) + " is outside the range of unsigned long"; });
+    return fail(ErrorKind::TypeError,
+                [&] { return "value " + jsNumberToString(x) + " is outside the range of unsigned long"; });
   return static_cast<std::uint32_t>(t);
 }
 

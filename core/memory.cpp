@@ -16,8 +16,8 @@ namespace {
 MemoryConfig checked(MemoryConfig config) {
   if (config.maximumPages > kWasm32MaxPages || config.initialPages > config.maximumPages)
     raise(Error{ErrorKind::InvalidArgument, "memory limits initial=" + std::to_string(config.initialPages) +
-                                               " maximum=" + std::to_string(config.maximumPages) +
-                                               " pages: need initial <= maximum <= 65536"});
+                                                " maximum=" + std::to_string(config.maximumPages) +
+                                                " pages: need initial <= maximum <= 65536"});
   return config;
 }
 
@@ -107,8 +107,8 @@ std::uint64_t LinearMemory::accessorGeneration() const {
 Result<void> LinearMemory::checkAccess(std::int64_t address, std::uint64_t length, const char* what) const {
   if (address >= 0 && contains(static_cast<std::uint64_t>(address), length)) return {};
   return fail(ErrorKind::OutOfBounds, [&] {
-    return std::string("out of bounds ") + what + ": access at " + std::to_string(address) + "+" + std::to_string(length) +
-           " > byteLength " + std::to_string(byteLength());
+    return std::string("out of bounds ") + what + ": access at " + std::to_string(address) + "+" +
+           std::to_string(length) + " > byteLength " + std::to_string(byteLength());
   });
 }
 

@@ -16,9 +16,9 @@ void checkGrowthParams(const GrowthParams& p) {
                   std::isfinite(p.maxHeapSize) && p.maxHeapSize > 0;
   if (!ok)
     raise(Error{ErrorKind::InvalidArgument, "growth parameters step=" + jsNumberToString(p.geometricStep) +
-                                               " cap=" + jsNumberToString(p.overgrowthCap) +
-                                               " alignment=" + jsNumberToString(p.alignment) +
-                                               " max=" + jsNumberToString(p.maxHeapSize) + " (GROW-6)"});
+                                                " cap=" + jsNumberToString(p.overgrowthCap) +
+                                                " alignment=" + jsNumberToString(p.alignment) +
+                                                " max=" + jsNumberToString(p.maxHeapSize) + " (GROW-6)"});
 }
 
 double alignUp(double x, double multiple) {

@@ -66,7 +66,8 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   if (planted(Mutant::PopHandlePopsTop) && contains(scope)) scope = scopes_.back().handle;
   auto it = std::find_if(scopes_.begin(), scopes_.end(), [&](const Scope& s) { return s.handle == scope; });
   if (it == scopes_.end())
-    return fail(ErrorKind::InvalidState, [&] { return "scopedAllocPop(" + std::to_string(scope) + "): not an active scope"; });
+    return fail(ErrorKind::InvalidState,
+                [&] { return "scopedAllocPop(" + std::to_string(scope) + "): not an active scope"; });
   Scope removed = std::move(*it);
   scopes_.erase(it);  // SCOPE-5: the scopes above it stay, unchanged
   if (log_) log_->record(PopEvent{scope});
@@ -116,7 +117,8 @@ Result<void> ScopeStack::release(const Scope& scope) {
 
 Result<void> ScopeStack::setLevel(double value) const {
   if (planted(Mutant::LevelWritable)) return {};
-  return fail(ErrorKind::ReadOnly, [&] { return "scopedAlloc.level is read-only (tried to set " + jsNumberToString(value) + ")"; });
+  return fail(ErrorKind::ReadOnly,
+              [&] { return "scopedAlloc.level is read-only (tried to set " + jsNumberToString(value) + ")"; });
 }
 
 Result<void> ScopeStack::requireTop(const char* what) const {

@@ -45,10 +45,12 @@ std::optional<ElementType> elementTypeFromTypedArrayName(std::string_view name) 
 Result<std::uint64_t> elementBits(ElementType t, const JsNumeric& value) {
   if (isBigIntElement(t)) {
     if (const auto* b = std::get_if<BigInt>(&value)) return b->wrap64();  // ToBigInt64 / ToBigUint64
-    return fail(ErrorKind::TypeError, [&] { return "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt"; });
+    return fail(ErrorKind::TypeError,
+                [&] { return "Cannot convert " + jsNumberToString(std::get<double>(value)) + " to a BigInt"; });
   }
   if (const auto* b = std::get_if<BigInt>(&value))
-    return fail(ErrorKind::TypeError, [&] { return "Cannot convert a BigInt value (" + b->toString() + ") to a number"; });
+    return fail(ErrorKind::TypeError,
+                [&] { return "Cannot convert a BigInt value (" + b->toString() + ") to a number"; });
   const double x = std::get<double>(value);
   switch (t) {
     case ElementType::I8: return static_cast<std::uint8_t>(toInt8(x));
@@ -147,8 +149,9 @@ Result<View> heapForSize(LinearMemory& memory, double bits, bool isUnsigned, Eve
   else if (bits == 32) t = isUnsigned ? ElementType::U32 : ElementType::I32;
   else if (bits == 64) t = isUnsigned ? ElementType::U64 : ElementType::I64;
   else
-    return fail(ErrorKind::InvalidArgument,
-                [&] { return "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64"; });
+    return fail(ErrorKind::InvalidArgument, [&] {
+      return "Invalid heapForSize() size " + jsNumberToString(bits) + ": expecting 8, 16, 32, or 64";
+    });
   return View(memory, t, log);
 }
 

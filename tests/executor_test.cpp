@@ -16,8 +16,8 @@
 #include "conformance/targets/factory.h"
 #include "core/asan_poison.h"
 #include "fuzz/differential.h"
-#include "fuzz/op_decoder.h"
 #include "fuzz/findings.h"
+#include "fuzz/op_decoder.h"
 #include "tests/fuzz_inputs.h"
 #include "tests/heap_calls.h"
 

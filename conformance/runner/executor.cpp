@@ -264,7 +264,6 @@ class Executor {
       if (!bindings_.contains(name) && !knownNames_.contains(name)) knownNames_.set(name, value);
   }
 
-  // The expectations file's known outcome of `op`, if it lists one.
   // Whether the op's check reads the caller's list after it (PEEK-5): its
   // expectation does, or what the expectations file lists for it.
   bool readsAddressAfter(const Op& op) const {
@@ -272,6 +271,7 @@ class Executor {
     return (op.expect && op.expect->outcome.addressAfter) || (known && known->outcome.addressAfter);
   }
 
+  // The expectations file's known outcome of `op`, if it lists one.
   const KnownOutcome* knownOutcome(const Op& op) const {
     if (!options_.known || options_.known->ops.empty()) return nullptr;
     const auto it = options_.known->ops.find(op.pointer.substr(vector_.pointer.size()));
@@ -360,8 +360,8 @@ class Executor {
     target_.takeEvents(opObserved_.events);
     if (&observed != &opObserved_) observed.events.assign(opObserved_.events.begin(), opObserved_.events.end());
     observed.byteLength = target_.byteLength();
-    const auto& violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(), observed.events,
-                                   before, observed.byteLength, namedScope(op, args));
+    const auto& violations = record(opSpec(op.kind).name, attributionOf(op.kind), observed.error.has_value(),
+                                    observed.events, before, observed.byteLength, namedScope(op, args));
     observed.violations.assign(violations.begin(), violations.end());  // copied in, as take() copies the message
     target_.takeAccessViolations(observed.violations);
     conclude(op, observed, inTrace.record);
@@ -398,7 +398,8 @@ class Executor {
       take(target_.call(op, [&]() -> Value {
         bodyStarted = true;
         target_.takeEvents(pushed);
-        const auto& violations = record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
+        const auto& violations =
+            record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
         for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message, {}});
         runOps(op.body);
         const auto it = op.args.find("result");

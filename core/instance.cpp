@@ -27,7 +27,7 @@ Instance::Instance(InstanceConfig config, std::unique_ptr<MemoryStorage> storage
 void Instance::restart(InstanceConfig config) {
   release();
   config_ = std::move(config);
-  memory_.restart(config_.memory, config_.faults);
+  memory_.restart(config_.memory, std::move(config_.faults));  // the memory's alone (MEM-5): moved, not copied
   allocator_.restart(config_.allocator);
   table_.restart(config_.reservedTableSlots);
   checkGrowthParams(config_.growth);

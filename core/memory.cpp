@@ -21,38 +21,42 @@ MemoryConfig checked(MemoryConfig config) {
   return config;
 }
 
-// The reference's own bytes: the maximum reserved, the initial pages open
-// (after the limits are checked: a bad maximum reserves nothing).
-std::unique_ptr<MemoryStorage> ownAddressSpace(const MemoryConfig& config) {
-  const MemoryConfig c = checked(config);
-  return std::make_unique<AddressSpace>(std::size_t{c.maximumPages} * kPageSize, std::size_t{c.initialPages} * kPageSize);
-}
-
 }  // namespace
 
 LinearMemory::LinearMemory(MemoryConfig config, GrowthFaults faults, EventLog* log)
-    : LinearMemory(config, ownAddressSpace(config), std::move(faults), log) {
-  ownsStorage_ = true;
+    : config_(checked(config)), faults_(std::move(faults)), log_(log), ownsStorage_(true) {
+  openOwnStorage();
+  startCounting();
 }
 
 LinearMemory::LinearMemory(MemoryConfig config, std::unique_ptr<MemoryStorage> storage, GrowthFaults faults,
                            EventLog* log)
-    : config_(checked(config)), faults_(std::move(faults)), log_(log), storage_(std::move(storage)) {
+    : config_(checked(config)), faults_(std::move(faults)), log_(log), foreign_(std::move(storage)) {
+  storage_ = foreign_.get();
   startCounting();
 }
 
 void LinearMemory::restart(MemoryConfig config, GrowthFaults faults) {
   if (!ownsStorage_) throw std::logic_error("LinearMemory::restart over bytes it does not own");
   release();  // first: its range is kept for the new bytes (address_space.h)
-  storage_ = ownAddressSpace(config);
-  config_ = config;
+  config_ = checked(config);  // a bad maximum reserves nothing
   faults_ = std::move(faults);
+  openOwnStorage();
   startCounting();
 }
 
 void LinearMemory::release() {
-  storage_.reset();
+  storage_ = nullptr;
+  own_.reset();
+  foreign_.reset();
   faults_ = {};
+}
+
+// The reference's own bytes (MEM-1..3): the maximum reserved, the initial
+// pages open.
+void LinearMemory::openOwnStorage() {
+  own_.emplace(std::size_t{config_.maximumPages} * kPageSize, std::size_t{config_.initialPages} * kPageSize);
+  storage_ = &*own_;
 }
 
 void LinearMemory::startCounting() {

@@ -135,7 +135,8 @@ class LinearMemory {
   bool isPoisoned(Address address) const;
 
  private:
-  void startCounting();  // a new memory's pages, generations and counts
+  void openOwnStorage();  // config_'s maximum reserved, its initial pages open
+  void startCounting();   // a new memory's pages, generations and counts
   bool faultInjected(std::uint64_t ordinal, std::uint64_t newPages) const;
   void written(Address address, std::uint64_t n);
   std::size_t insideMemory(Address address, std::size_t n) const;  // how much of [address, +n) is inside
@@ -147,7 +148,12 @@ class LinearMemory {
   MemoryConfig config_;
   GrowthFaults faults_;
   EventLog* log_;
-  std::unique_ptr<MemoryStorage> storage_;
+  // The bytes: another's (foreign_, a wasm module's), or the memory's own
+  // address space, made in place: restarting the memory makes no object
+  // (a fuzzer restarts one per input).
+  std::unique_ptr<MemoryStorage> foreign_;
+  std::optional<AddressSpace> own_;
+  MemoryStorage* storage_ = nullptr;  // whichever is there; none after release()
   bool ownsStorage_ = false;
   std::uint32_t pages_ = 0;
   std::uint64_t generation_ = 0;

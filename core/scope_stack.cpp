@@ -76,12 +76,14 @@ Result<void> ScopeStack::pop(ScopeHandle scope) {
   return released;
 }
 
-// Every run starts with the same buffers (run_buffers.h). The spare lists
-// go, as with a new stack: whether a push finds one depends on this run's
-// pops alone. The owners' map is a new one: its buckets are the pool's.
+// Every run starts with the same buffers (run_buffers.h): the lists of the
+// scopes left on the stack join the spare ones, and those are refilled to
+// the same lists of the same room. The owners' map is a new one: its
+// buckets are the pool's.
 void ScopeStack::restart() {
+  for (Scope& s : scopes_) spareEntries_.keep(s.entries);
   emptyWithRoom(scopes_, kScopesRoom);
-  spareEntries_ = SpareEntryLists();
+  spareEntries_.refill(kSpareLists, kEntriesRoom);
   owners_ = decltype(owners_)(nodePool());
   nextHandle_ = kFirstHandle;
 }

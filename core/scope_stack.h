@@ -92,6 +92,9 @@ class ScopeStack {
   std::vector<Scope> scopes_;
   static constexpr std::size_t kScopesRoom = 8;  // room each run starts with
   SpareEntryLists spareEntries_;  // of popped scopes, for the next pushes
+  // Each run starts with this many spare lists of this many entries: no
+  // malloc for a run's first pushes and their first entries.
+  static constexpr std::size_t kSpareLists = 8, kEntriesRoom = 8;
   // Which scope owns each entry; nodes from the shared pool (node_pool.h).
   std::pmr::unordered_map<std::uint64_t, ScopeHandle> owners_{nodePool()};
   static constexpr ScopeHandle kFirstHandle = 1;

@@ -1,6 +1,9 @@
 #include "core/spare_entry_lists.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "core/run_buffers.h"
 
 namespace memconform {
 
@@ -9,6 +12,13 @@ std::vector<ScopeEntry> SpareEntryLists::take() {
   std::vector<ScopeEntry> list = std::move(lists_.back());
   lists_.pop_back();
   return list;
+}
+
+void SpareEntryLists::refill(std::size_t count, std::size_t room) {
+  count = std::min(count, kMax);
+  if (lists_.capacity() == 0) lists_.reserve(kMax);
+  lists_.resize(count);
+  for (auto& list : lists_) emptyWithRoom(list, room);
 }
 
 void SpareEntryLists::keep(std::vector<ScopeEntry>& entries) {

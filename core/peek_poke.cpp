@@ -83,6 +83,23 @@ Result<std::uint64_t> pokeBits(const JsNumeric& value, PeekType type) {
   return elementBits(type.element, value);
 }
 
+// PEEK-5: the whole list checked, then one value per address, in order,
+// into `values` (empty; JsNumeric or PeekedValue): peek() and peekValues()
+// fill their results here, with no list in between.
+template <class T>
+Result<void> peekInto(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type,
+                      std::vector<T>& values) {
+  if (planted(Mutant::PeekNoBoundsCheck)) {
+    for (std::int64_t a : addresses) values.emplace_back(peek(memory, a, type).value());  // the mutant never fails
+    return {};
+  }
+  if (auto r = checkPeekAccess(memory, addresses, type, "peek"); !r) return std::move(r).error();
+  values.reserve(addresses.size());  // one allocation, not one per doubling
+  for (std::int64_t a : addresses)
+    values.emplace_back(loadElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element));  // checked
+  return {};
+}
+
 }  // namespace
 
 Result<PeekType> parsePeekType(std::string_view name) {
@@ -117,18 +134,16 @@ Result<std::vector<PeekedValue>> peekValues(const LinearMemory& memory, std::spa
   static constexpr std::int64_t kZero = 0;
   if (addresses.empty() && speaks(Variant::PeekEmptyListReadsZero)) addresses = std::span(&kZero, 1);
   std::vector<PeekedValue> values;
-  values.reserve(addresses.size());  // one allocation, not one per doubling
-  if (upstreamAccess(memory)) {
-    for (std::int64_t a : addresses) {
-      auto v = upstreamPeek(memory, a, type);
-      if (!v) return std::move(v).error();
-      values.push_back(std::move(*v));
-    }
+  if (!upstreamAccess(memory)) {
+    if (auto r = peekInto(memory, addresses, type, values); !r) return std::move(r).error();
     return values;
   }
-  auto all = peek(memory, addresses, type);
-  if (!all) return std::move(all).error();
-  for (auto& v : *all) values.emplace_back(std::move(v));
+  values.reserve(addresses.size());  // one allocation, not one per doubling
+  for (std::int64_t a : addresses) {
+    auto v = upstreamPeek(memory, a, type);
+    if (!v) return std::move(v).error();
+    values.push_back(std::move(*v));
+  }
   return values;
 }
 
@@ -141,16 +156,8 @@ Result<JsNumeric> peek(const LinearMemory& memory, std::int64_t address, PeekTyp
 }
 
 Result<std::vector<JsNumeric>> peek(const LinearMemory& memory, std::span<const std::int64_t> addresses, PeekType type) {
-  if (planted(Mutant::PeekNoBoundsCheck)) {
-    std::vector<JsNumeric> values;
-    for (std::int64_t a : addresses) values.push_back(peek(memory, a, type).value());  // the mutant never fails
-    return values;
-  }
-  if (auto r = checkPeekAccess(memory, addresses, type, "peek"); !r) return std::move(r).error();
   std::vector<JsNumeric> values;
-  values.reserve(addresses.size());
-  for (std::int64_t a : addresses)
-    values.push_back(loadElement(memory, static_cast<Address>(alignedAddress(a, type)), type.element));  // checked above
+  if (auto r = peekInto(memory, addresses, type, values); !r) return std::move(r).error();
   return values;
 }
 

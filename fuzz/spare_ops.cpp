@@ -46,17 +46,20 @@ void SpareOps::keep(conformance::Vector& vector) {
 }
 
 Op& SpareOps::add(std::vector<Op>& out) {
-  Op& op = out.emplace_back();
   if (ops_.empty()) {
+    Op& op = out.emplace_back();
     makeRoom(op);
     return op;
   }
-  // A new op, with the empty buffers of a kept one.
-  Op& spare = ops_.back();
-  op.pointer = std::move(spare.pointer);
-  op.args = std::move(spare.args);
-  op.as = std::move(spare.as);
+  // A kept op moved in, and what keep() left in it made new: not a new op
+  // with the kept buffers moved into it, whose value-initialization zeroes
+  // all of it first (a memset, which ASan checks).
+  Op& op = out.emplace_back(std::move(ops_.back()));
   ops_.pop_back();
+  op.kind = {};
+  op.expect.reset();
+  op.rule.clear();
+  op.anyOutcome = false;
   return op;
 }
 

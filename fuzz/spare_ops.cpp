@@ -17,6 +17,12 @@ void SpareOps::keep(std::vector<Op>& ops, std::size_t first) {
     op.args.clear();
     op.as.clear();
     std::vector<Op>().swap(op.body);
+    // The rest as a new op has it (whatever a caller set: an expectation
+    // is freed here too), so that add() takes it as it is.
+    op.kind = {};
+    op.expect.reset();
+    op.rule.clear();
+    op.anyOutcome = false;
     ops_.push_back(std::move(op));
   }
   ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(first), ops.end());
@@ -51,15 +57,11 @@ Op& SpareOps::add(std::vector<Op>& out) {
     makeRoom(op);
     return op;
   }
-  // A kept op moved in, and what keep() left in it made new: not a new op
-  // with the kept buffers moved into it, whose value-initialization zeroes
-  // all of it first (a memset, which ASan checks).
+  // A kept op (a new one but for its buffers' room) moved in whole: not a
+  // new op with the kept buffers moved into it, whose value-initialization
+  // zeroes all of it first (a memset, which ASan checks).
   Op& op = out.emplace_back(std::move(ops_.back()));
   ops_.pop_back();
-  op.kind = {};
-  op.expect.reset();
-  op.rule.clear();
-  op.anyOutcome = false;
   return op;
 }
 

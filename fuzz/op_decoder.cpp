@@ -148,6 +148,7 @@ class OpDecoder::Decoder {
     for (std::size_t i = 0; i < open; ++i) {
       emit(v.ops, OpKind::Pop).rule = "LEAK-2";  // marks the closing pops
     }
+    spare_.finishInPlace();  // the last input's ops past this one's are kept
     // The model is done with: the next input starts from empty lists.
     pointers_.clear();
     scopes_.clear();
@@ -167,9 +168,12 @@ class OpDecoder::Decoder {
   void fitTo(const conformance::Target& target) {
     fit(vector_, target, [&](std::vector<Op>& ops, std::size_t first) { spare_.keep(ops, first); });
   }
-  // The sequence is done with: its ops go to the spare ones (SpareOps does
-  // the taking apart).
-  void release() { spare_.keep(vector_); }
+  // The sequence is done with: its ops are emptied, where they are, for the
+  // next input (SpareOps does the taking apart).
+  void release() {
+    spare_.empty(vector_);
+    emptied_ = true;
+  }
 
  private:
   // Starts on a new input (the model's lists and followUps_ are empty).
@@ -181,7 +185,9 @@ class OpDecoder::Decoder {
     popsByNumber_ = false;
     scopesUnknown_ = false;
     pops_ = 0;
-    spare_.keep(vector_);  // a no-op, unless the last Sequence is still alive
+    if (!emptied_) spare_.empty(vector_);  // the last Sequence is still alive
+    emptied_ = false;
+    spare_.reuseInPlace(vector_.ops);
   }
 
   Setup setup() {
@@ -460,8 +466,7 @@ class OpDecoder::Decoder {
   // The next op, and any op that belongs with it (a read after a write).
   void append(std::vector<Op>& out, std::size_t depth) {
     next(out, depth);
-    for (auto& f : followUps_) out.push_back(std::move(f));
-    followUps_.clear();
+    spare_.append(out, followUps_);
   }
 
   // Emits the next op at the end of `out` and returns it.
@@ -845,6 +850,7 @@ class OpDecoder::Decoder {
   static constexpr std::size_t kNamesPerOp = 4;
   SpareOps spare_{kNamesPerOp};
   std::size_t budget_ = limits_.maxOps;
+  bool emptied_ = true;  // vector_ is as release() leaves it
   std::size_t counter_ = 0;
   std::vector<std::string> pointers_, scopes_, functions_;
   std::vector<std::pair<std::string, std::string>> views_;

@@ -1,29 +1,34 @@
 #include "fuzz/spare_ops.h"
 
+#include <utility>
+
 #include "conformance/runner/target.h"
 
 namespace memconform::fuzz {
 
 using conformance::Op;
 
+void SpareOps::emptyOp(Op& op) {
+  keep(op.body, 0);
+  // Emptied now: what the op's values allocated (lists of addresses or
+  // strings) is freed before the execution that made it ends. Only the
+  // name and argument buffers stay; a body's buffer goes (calls are few).
+  op.pointer.clear();
+  op.args.clear();
+  op.as.clear();
+  std::vector<Op>().swap(op.body);
+  // The rest as a new op has it (whatever a caller set: an expectation
+  // is freed here too), so that add() takes it as it is.
+  op.kind = {};
+  op.expect.reset();
+  op.rule.clear();
+  op.anyOutcome = false;
+}
+
 void SpareOps::keep(std::vector<Op>& ops, std::size_t first) {
   for (std::size_t i = first; i < ops.size(); ++i) {
-    Op& op = ops[i];
-    keep(op.body, 0);
-    // Emptied now: what the op's values allocated (lists of addresses or
-    // strings) is freed before the execution that made it ends. Only the
-    // name and argument buffers stay; a body's buffer goes (calls are few).
-    op.pointer.clear();
-    op.args.clear();
-    op.as.clear();
-    std::vector<Op>().swap(op.body);
-    // The rest as a new op has it (whatever a caller set: an expectation
-    // is freed here too), so that add() takes it as it is.
-    op.kind = {};
-    op.expect.reset();
-    op.rule.clear();
-    op.anyOutcome = false;
-    ops_.push_back(std::move(op));
+    emptyOp(ops[i]);
+    ops_.push_back(std::move(ops[i]));
   }
   ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(first), ops.end());
 }
@@ -38,8 +43,8 @@ void SpareOps::makeRoom(Op& op) const {
   op.args.reserve(conformance::Args::kMax);
 }
 
-void SpareOps::keep(conformance::Vector& vector) {
-  keep(vector.ops, 0);
+void SpareOps::empty(conformance::Vector& vector) {
+  for (Op& op : vector.ops) emptyOp(op);
   std::vector<Op> ops = std::move(vector.ops);
   // The rule and tag lists stay too, with what they hold: the decoder sets
   // the same ones for every input, into their buffer and node.
@@ -51,7 +56,19 @@ void SpareOps::keep(conformance::Vector& vector) {
   vector.tags = std::move(tags);
 }
 
+void SpareOps::reuseInPlace(std::vector<Op>& ops) {
+  inPlace_ = &ops;
+  taken_ = 0;
+}
+
+void SpareOps::finishInPlace() {
+  if (inPlace_ != nullptr) keep(*inPlace_, taken_);
+  inPlace_ = nullptr;
+}
+
 Op& SpareOps::add(std::vector<Op>& out) {
+  if (hasOpInPlace(out)) return out[taken_++];
+  taken(out);
   if (ops_.empty()) {
     Op& op = out.emplace_back();
     makeRoom(op);
@@ -63,6 +80,20 @@ Op& SpareOps::add(std::vector<Op>& out) {
   Op& op = out.emplace_back(std::move(ops_.back()));
   ops_.pop_back();
   return op;
+}
+
+void SpareOps::append(std::vector<Op>& out, std::vector<Op>& ops) {
+  for (Op& op : ops) {
+    if (hasOpInPlace(out)) {
+      // The emptied op in its place is kept, with its buffers.
+      ops_.push_back(std::move(out[taken_]));
+      out[taken_++] = std::move(op);
+    } else {
+      taken(out);
+      out.push_back(std::move(op));
+    }
+  }
+  ops.clear();  // moved from: no buffers left
 }
 
 }  // namespace memconform::fuzz

@@ -5,6 +5,12 @@
 // frees again, under a full leak check): ops are kept emptied, and all of
 // them are made up front (make()).
 //
+// A sequence's own op list (reuseInPlace) keeps its ops where they are,
+// emptied, and the next input's ops are made in them: no op is moved to the
+// spare ones and back (two moves of 168 bytes per op, which ASan checks).
+// Only the ops one input has more or fewer than the last come from or go to
+// the spare ones.
+//
 // Outside the coverage allowlist, as is the whole decoder: whether an op is
 // reused or new, and how many are kept, depends on the inputs decoded
 // before, not on this one. Counted as coverage, it gave the same input
@@ -27,25 +33,40 @@ class SpareOps {
   // Makes `count` ops to keep, each with room for the names and arguments
   // an op has at most.
   void make(std::size_t count);
-  // Keeps every op of `vector` and of their bodies, emptied, and makes the
-  // rest of it new (whatever a caller changed) but for its rules and tags,
-  // which stay as they are for the next decode to set again; its op list
-  // stays, empty, with its capacity. Whatever the sequence's values
-  // allocated is freed.
-  void keep(conformance::Vector& vector);
+  // Empties every op of `vector` in place (their bodies' ops are kept here)
+  // and makes the rest of it new (whatever a caller changed) but for its
+  // rules and tags, which stay as they are for the next decode to set again.
+  // Whatever the sequence's values allocated is freed. Its ops stay in its
+  // list, for reuseInPlace.
+  void empty(conformance::Vector& vector);
+  // From now on add(ops) and append(ops, ...) take the ops already in `ops`
+  // (emptied), first to last, before any kept one; finishInPlace() keeps
+  // the ones not taken.
+  void reuseInPlace(std::vector<conformance::Op>& ops);
+  void finishInPlace();
   // Keeps the ops of `ops` from `first` on (and their bodies), emptied;
   // `ops` ends before `first`.
   void keep(std::vector<conformance::Op>& ops, std::size_t first);
   // A default op at the end of `out`: with a kept op's emptied buffers, if
   // there is one.
   conformance::Op& add(std::vector<conformance::Op>& out);
+  // Moves the ops of `ops` to the end of `out`; `ops` ends empty.
+  void append(std::vector<conformance::Op>& out, std::vector<conformance::Op>& ops);
 
  private:
   // Room for the names and arguments an op has at most.
   void makeRoom(conformance::Op& op) const;
+  // An op as new, but for its name and argument buffers (and their room).
+  void emptyOp(conformance::Op& op);
+  // Whether `out` is the list reused in place, and it has an op not taken.
+  bool hasOpInPlace(const std::vector<conformance::Op>& out) const { return &out == inPlace_ && taken_ < out.size(); }
+  // One more op of `out` taken, if it is the list reused in place.
+  void taken(const std::vector<conformance::Op>& out) { taken_ += &out == inPlace_; }
 
   std::size_t namesPerOp_;
   std::vector<conformance::Op> ops_;  // their bodies are empty
+  std::vector<conformance::Op>* inPlace_ = nullptr;
+  std::size_t taken_ = 0;  // of inPlace_'s ops
 };
 
 }  // namespace memconform::fuzz

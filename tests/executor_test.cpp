@@ -207,6 +207,31 @@ TEST(Executor, EachOpOfTheTraceKnowsHowManyNamesWereBoundBeforeIt) {
   }
 }
 
+// The executor gives a long string (Repeat) back once the target is done
+// with it, as an argument of its own and as an item of a list
+// (scopedAllocMainArgv), so that the next op that passes the same one does
+// not expand it again. Each text here is this test's own: the strings kept
+// by other tests are not taken.
+TEST(Executor, GivesBackTheLongStringsOfItsArgumentsAlsoInsideAList) {
+  const std::string text = R"({"schema":"memconform-vectors/1","area":"t","description":"d","vectors":[
+    {"id":"t/own","rules":["SCOPE-8"],"source":"decided","ops":[{"op":"push","as":"s"},
+      {"op":"scopedAllocCString","value":{"repeat":"own-argument","count":1024},"as":"c"},{"op":"pop"}]},
+    {"id":"t/listed","rules":["SCOPE-10"],"source":"decided","ops":[{"op":"push","as":"s"},
+      {"op":"scopedAllocMainArgv","list":["a",{"repeat":"in-a-list","count":1024}],"as":"v"},{"op":"pop"}]}]})";
+  std::vector<LoadError> errors;
+  const VectorFile file = loadVectorFile("t.json", text, errors);
+  ASSERT_TRUE(errors.empty()) << describe(errors.front());
+  const auto target = makeTarget("reference");
+  for (const Vector& vector : file.vectors) {
+    SCOPED_TRACE(vector.id);
+    const std::size_t before = Repeat::kept();
+    const VectorRun run = runVector(vector, *target);
+    ASSERT_EQ(run.status, VectorRun::Status::Completed) << run.reason;
+    ASSERT_TRUE(run.failures.empty()) << run.failures.front().actual;
+    EXPECT_EQ(Repeat::kept(), before + 1);
+  }
+}
+
 // An op whose argument the target cannot take ends the run as a vector
 // error; the trace holds the ops before it only, in a new run and in one
 // into the records of a run before (where the op had a record already).

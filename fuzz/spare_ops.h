@@ -48,7 +48,8 @@ class SpareOps {
   // `ops` ends before `first`.
   void keep(std::vector<conformance::Op>& ops, std::size_t first);
   // A default op at the end of `out`: with a kept op's emptied buffers, if
-  // there is one.
+  // there is one. In the list reused in place, its next op not taken, where
+  // it is.
   conformance::Op& add(std::vector<conformance::Op>& out);
   // Moves the ops of `ops` to the end of `out`; `ops` ends empty.
   void append(std::vector<conformance::Op>& out, std::vector<conformance::Op>& ops);

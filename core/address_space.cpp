@@ -30,13 +30,6 @@ struct Reservation {
   KeptPages kept;  // AddressSpace::kept_
 };
 
-// Under ASan the bytes past a memory's end are poisoned, which stops every
-// access the implementation makes there (SAFE-2), so their pages stay open:
-// closing them when a smaller memory reuses the range, and opening them again
-// when it grows, cost a system call each (an mprotect was 2% of a fuzzer's
-// time). Without ASan they are closed, so that a stray access faults.
-constexpr bool kKeepPagesOpen = asan::enabled();
-
 // ASan's shadow byte describes 8 bytes: open from the first, up to a count.
 constexpr std::size_t kShadowGranule = 8;
 
@@ -97,13 +90,19 @@ AddressSpace::AddressSpace(std::size_t reserved, std::size_t initial) : reserved
   base_ = reused->base;
   poisonedBelow_ = reused->poisoned;
   kept_ = reused->kept;
-  // Missing pages are opened, zero; pages above the initial size are closed
-  // unless they stay open (kKeepPagesOpen).
+  // Missing pages are opened, zero. The pages past the initial size stay
+  // open: closing them, and opening them again when the memory grows, cost a
+  // system call each (an mprotect was 2% of a fuzzer's time), and closing
+  // pages that were in use flushes them from every core's TLB. Without ASan,
+  // that was 59% of the time of a fuzz input (docs/PERFORMANCE.md,
+  // 2026-12-07, late night). Under ASan the bytes past the end are poisoned,
+  // which stops every access the implementation makes there (SAFE-2);
+  // without it, there as inside freed blocks, the reference's own bounds
+  // checks stand alone (a release build is for speed, an ASan build for
+  // finding bugs).
   const std::size_t was = reused->committed;
-  open_ = initial < was && kKeepPagesOpen ? was : initial;
-  const bool ok = initial < was ? setAccess(base_ + open_, was - open_, PROT_NONE)
-                                : setAccess(base_ + was, initial - was, PROT_READ | PROT_WRITE);
-  if (!ok) {
+  open_ = std::max(initial, was);
+  if (!setAccess(base_ + was, open_ - was, PROT_READ | PROT_WRITE)) {
     ReservationCache::release(*reused);
     throw std::runtime_error(std::string("cannot commit the initial memory: ") + std::strerror(errno));
   }

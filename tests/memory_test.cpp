@@ -173,6 +173,24 @@ TEST(Memory, MEM_2_AReusedMemoryStartsZeroWhereverTheOneBeforeWrote) {
   for (Address i = 0; i < 40; ++i) dirtyThenReuse({{(i * 7 % 31) * kMiB, kMiB}}, "a 1-MiB fill");
 }
 
+// Rule MEM-2 (grown pages are zero) for a smaller memory that reuses the
+// range of a larger one: the pages past its end stay open (address_space.cpp)
+// with what the larger one wrote zeroed, and growing into them reads zero.
+TEST(Memory, MEM_2_GrowingIntoPagesALargerMemoryWroteReadsZero) {
+  const std::array<Address, 4> spots{65536, 65537, 3 * 65536 + 100, 4 * 65536 - 1};
+  const std::uint8_t *first = nullptr, *second = nullptr;
+  {
+    const auto large = memoryAt({4, 4}, first);
+    large->unpoison(0, large->byteLength());  // as if one live block covered it (SAFE-2)
+    for (Address a : spots) large->internalFill(a, 0xa5, 1);
+  }
+  const auto small = memoryAt({1, 4}, second);
+  ASSERT_EQ(second, first) << "the smaller memory did not get the larger one's range back";
+  EXPECT_EQ(small->byteLength(), 65536u);
+  ASSERT_TRUE(small->grow(3));
+  for (Address a : spots) EXPECT_EQ(byteAt(*small, a), 0) << a;
+}
+
 // Rule SAFE-2: a memory that reuses the address space of a dropped one is
 // poisoned everywhere, also next to a byte the caller poked at an odd
 // address outside any block (the shadow describes 8 bytes at a time).

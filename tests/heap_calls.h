@@ -25,6 +25,13 @@ inline void countMalloc(const volatile void*, std::size_t) {
 inline void countFree(const volatile void*) {
   if (counting.load(std::memory_order_relaxed)) frees.fetch_add(1, std::memory_order_relaxed);
 }
+// Once per process: a static of heapCallsOf, a template, would be one per
+// body's type, and each pair installed again counts every call once more
+// (a test after another one counted twice as many).
+inline bool installHooks() {
+  static const bool installed = __sanitizer_install_malloc_and_free_hooks(countMalloc, countFree) != 0;
+  return installed;
+}
 }  // namespace heap_calls_detail
 
 // The mallocs and frees that `body` makes on this thread's watch (the test
@@ -33,8 +40,7 @@ inline void countFree(const volatile void*) {
 template <class Body>
 HeapCalls heapCallsOf(Body&& body) {
   namespace d = heap_calls_detail;
-  static const bool installed = __sanitizer_install_malloc_and_free_hooks(d::countMalloc, d::countFree) != 0;
-  if (!installed) return {~std::size_t{0}, 0};  // an impossible count: the test fails and says so
+  if (!d::installHooks()) return {~std::size_t{0}, 0};  // an impossible count: the test fails and says so
   d::mallocs = 0, d::frees = 0, d::counting = true;
   body();
   d::counting = false;

@@ -8,8 +8,37 @@ void Args::add(std::string_view name, Value value) { addSlot(name) = std::move(v
 
 Value& Args::addSlot(std::string_view name) {
   if (size_ == kMax) throw VectorError("more than " + std::to_string(kMax) + " arguments");
+  keepList(size_);
   items_[size_].first = name;
   return items_[size_++].second;
+}
+
+Value& Args::addListSlot(std::string_view name) {
+  if (size_ == kMax) throw VectorError("more than " + std::to_string(kMax) + " arguments");
+  items_[size_].first = name;
+  Value& slot = items_[size_].second;
+  if (!std::holds_alternative<std::vector<Value>>(slot.data))
+    slot.data.emplace<std::vector<Value>>(std::move(spareLists_[size_]));
+  ++size_;
+  return slot;
+}
+
+void Args::keepList(std::size_t i) {
+  auto* list = std::get_if<std::vector<Value>>(&items_[i].second.data);
+  if (!list) return;
+  // One buffer per slot, the larger: a list that did not come from the
+  // spare (a name bound to a whole list) does not add one.
+  if (list->capacity() > spareLists_[i].capacity()) std::swap(*list, spareLists_[i]);
+  spareLists_[i].clear();
+  items_[i].second = Value();
+}
+
+void Args::clearValues() {
+  for (std::size_t i = 0; i < kMax; ++i) {
+    keepList(i);
+    items_[i].second = Value();
+  }
+  size_ = 0;
 }
 
 const Value* Args::find(std::string_view name) const {

@@ -86,21 +86,15 @@ void Bindings::truncate(std::size_t size) {
 
 namespace {
 
-bool resolveName(const NameRef& ref, const Bindings& bindings, std::string& why, Value& into) {
+bool resolveName(const NameRef& ref, const Bindings& bindings, Value& into) {
   const Value* bound = bindings.find(ref.name);
-  if (!bound) {
-    why = "name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)";
-    return false;
-  }
+  if (!bound) return false;
   if (ref.offset == 0 && ref.shift == 0) {
     into = *bound;
     return true;
   }
   const auto* d = bound->get<double>();
-  if (!d) {
-    why = "name \"" + ref.name + "\" is " + toText(*bound) + ", not a number, so it takes no offset";
-    return false;
-  }
+  if (!d) return false;
   const double x = *d + static_cast<double>(ref.offset);
   into = Value(ref.shift == 0 ? x : std::floor(x / std::ldexp(1.0, ref.shift)));  // `>> shift` of a non-negative address
   return true;
@@ -243,16 +237,22 @@ std::vector<Failure> checkOutcome(const Op& op, const std::string& rule, const O
 
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why) {
   Value value;
-  if (!resolveInto(e, bindings, why, value)) return std::nullopt;
-  return value;
+  const NameRef* unresolved = nullptr;
+  if (resolveInto(e, bindings, value, unresolved)) return value;
+  why = whyUnresolved(*unresolved, bindings);
+  return std::nullopt;
 }
 
-bool resolveInto(const Expr& e, const Bindings& bindings, std::string& why, Value& into) {
+bool resolveInto(const Expr& e, const Bindings& bindings, Value& into, const NameRef*& unresolved) {
   if (const auto* v = std::get_if<Value>(&e.form)) {
     into = *v;
     return true;
   }
-  if (const auto* r = std::get_if<NameRef>(&e.form)) return resolveName(*r, bindings, why, into);
+  if (const auto* r = std::get_if<NameRef>(&e.form)) {
+    if (resolveName(*r, bindings, into)) return true;
+    unresolved = r;
+    return false;
+  }
   if (const auto* r = std::get_if<Repeat>(&e.form)) {
     into = Value(r->take());
     return true;
@@ -262,8 +262,14 @@ bool resolveInto(const Expr& e, const Bindings& bindings, std::string& why, Valu
   if (!list) list = &into.data.emplace<std::vector<Value>>();
   list->resize(items.size());
   for (std::size_t i = 0; i < items.size(); ++i)
-    if (!resolveInto(items[i], bindings, why, (*list)[i])) return false;
+    if (!resolveInto(items[i], bindings, (*list)[i], unresolved)) return false;
   return true;
+}
+
+std::string whyUnresolved(const NameRef& ref, const Bindings& bindings) {
+  const Value* bound = bindings.find(ref.name);
+  if (!bound) return "name \"" + ref.name + "\" is not bound (the op that binds it did not succeed)";
+  return "name \"" + ref.name + "\" is " + toText(*bound) + ", not a number, so it takes no offset";
 }
 
 bool allocatorGrowthUnchecked(const Op& op, const Observed& observed) {

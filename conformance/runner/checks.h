@@ -86,8 +86,12 @@ struct Observed {
 // or takes an offset it cannot: reported, never a crash.
 std::optional<Value> tryResolve(const Expr& e, const Bindings& bindings, std::string& why);
 // The same into `into`, whose buffers (a list's, a string's) it reuses;
-// false and `why` as tryResolve's nullopt (`into` then holds a part).
-bool resolveInto(const Expr& e, const Bindings& bindings, std::string& why, Value& into);
+// false as tryResolve's nullopt (`into` then holds a part), with
+// `unresolved` the name it could not resolve. Why is built only on demand,
+// by whyUnresolved() (while `bindings` are unchanged): a fuzz target's ops
+// often name what a failed op left unbound, and need no message.
+bool resolveInto(const Expr& e, const Bindings& bindings, Value& into, const NameRef*& unresolved);
+std::string whyUnresolved(const NameRef& ref, const Bindings& bindings);
 
 std::string describe(const Observed& o);
 std::string describeEvents(const std::vector<Event>& events);  // resource events only

@@ -1,6 +1,7 @@
 #include "conformance/runner/executor.h"
 
 #include <algorithm>
+#include <deque>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,13 @@ struct ExecutorState {
   Args aheadArgs;
   std::vector<std::string_view> pendingNames;
   std::string rule;  // the vector's rules, for failures
+  // runCall's, one per depth of calls: the call's outcome, and the events
+  // of its push and of its pop.
+  struct CallBuffers {
+    Observed observed;
+    std::vector<Event> pushed, popped;
+  };
+  std::deque<CallBuffers> calls;  // a deque: a call's stay where they are while its body's calls add theirs
 
   // Nothing of the run before is left, values and violations freed; the
   // buffers stay. A run starts from here, and an emptied VectorRun keeps it
@@ -49,6 +57,11 @@ struct ExecutorState {
     aheadArgs.clearValues();
     pendingNames.clear();
     rule.clear();
+    for (auto& call : calls) {
+      call.observed.reset();
+      call.pushed.clear();
+      call.popped.clear();
+    }
   }
 };
 
@@ -140,12 +153,12 @@ class Executor {
   std::size_t announceAfter(const std::vector<Op>& ops, std::size_t i) {
     pendingNames_.assign(ops[i].as.begin(), ops[i].as.end());
     std::size_t next = i + 1;
-    std::string why;
+    const NameRef* unresolved = nullptr;
     for (; next < ops.size() && next - i <= kAnnounced; ++next) {
       const Op& op = ops[next];
       if (op.kind == OpKind::Call || op.kind == OpKind::Throw) break;
       if (!std::all_of(op.args.begin(), op.args.end(), [&](const auto& arg) { return fixedAhead(arg.second); })) break;
-      if (!resolveArgs(op, aheadArgs_, why) || !target_.announce(op, aheadArgs_)) break;
+      if (!resolveArgs(op, aheadArgs_, unresolved) || !target_.announce(op, aheadArgs_)) break;
       pendingNames_.insert(pendingNames_.end(), op.as.begin(), op.as.end());
     }
     return next;
@@ -177,12 +190,14 @@ class Executor {
     observed.message = outcome.error().message;
   }
 
-  // The op's arguments with names resolved, into `args`; false and `why` if
+  // The op's arguments with names resolved, into `args`; false and the name if
   // one names a value that an earlier failed op never bound.
-  bool resolveArgs(const Op& op, Args& args, std::string& why) {
+  bool resolveArgs(const Op& op, Args& args, const NameRef*& unresolved) {
     args.clear();
-    for (const auto& [name, expr] : op.args)
-      if (!resolveInto(expr, bindings_, why, args.addSlot(name))) return false;  // into the slot's buffers
+    for (const auto& [name, expr] : op.args) {
+      Value& slot = std::holds_alternative<std::vector<Expr>>(expr.form) ? args.addListSlot(name) : args.addSlot(name);
+      if (!resolveInto(expr, bindings_, slot, unresolved)) return false;  // into the slot's buffers
+    }
     return true;
   }
 
@@ -307,11 +322,13 @@ class Executor {
   }
 
   // An op whose arguments name a value that an earlier failed op never bound
-  // cannot run; that is a failure of this op, not a crash.
-  void unresolvable(const Op& op, const std::string& why) {
+  // cannot run; that is a failure of this op, not a crash. Why is said only
+  // where a report keeps it: a generated op is skipped without a failure.
+  void unresolvable(const Op& op, const NameRef& unresolved) {
     namesBefore_ = bindings_.size();
     if (!op.anyOutcome) {
-      Failure f{op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", why, {}};
+      std::string why = whyUnresolved(unresolved, bindings_);
+      Failure f{op.pointer, std::string(opSpec(op.kind).name), rule_, "an op that can run", std::move(why), {}};
       const KnownOutcome* known = knownOutcome(op);
       if (known && known->notRun) {
         run_.failedAsListed.insert(op.pointer.substr(vector_.pointer.size()));
@@ -321,7 +338,7 @@ class Executor {
         run_.failures.push_back(std::move(f));
       }
     }
-    trace(op, nullptr, "not run: " + why);
+    if (options_.keepTrace) trace(op, nullptr, "not run: " + whyUnresolved(unresolved, bindings_));
   }
 
   // With a trace, the op's record, added now so that the op's outcome is
@@ -337,10 +354,9 @@ class Executor {
   };
 
   void runOp(const Op& op) {
-    std::string why;
     Args& args = opArgs_;
-    if (!resolveArgs(op, args, why)) {
-      unresolvable(op, why);
+    if (const NameRef* unresolved = nullptr; !resolveArgs(op, args, unresolved)) {
+      unresolvable(op, *unresolved);
       return;
     }
     const auto before = target_.contentsVersion();
@@ -391,45 +407,68 @@ class Executor {
     for (std::size_t i = 0; i < items->size(); ++i) recycleLongStrings((*items)[i], (*values)[i]);
   }
 
+  // What a call's body is given, and tells the call when it is done.
+  struct CallBody {
+    const Op& op;
+    std::vector<Event>& pushed;  // the call's own push, before the body
+    bool started = false;
+    std::optional<std::string> unboundResult;  // why the body left the call's result unbound
+  };
+
+  // The body of a call, inside the target's scopedAllocCall: the call's
+  // push is recorded first, then the body's ops run; the call's result.
+  Value runBody(CallBody& call) {
+    call.started = true;
+    target_.takeEvents(call.pushed);
+    const auto& violations =
+        record("call (push)", Attribution::Caller, false, call.pushed, std::nullopt, target_.byteLength());
+    for (const auto& v : violations)
+      run_.failures.push_back({call.op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message, {}});
+    runOps(call.op.body);
+    const auto it = call.op.args.find("result");
+    if (it == call.op.args.end()) return Value(Undefined{});
+    std::string why;
+    if (auto result = tryResolve(it->second, bindings_, why)) return std::move(*result);
+    call.unboundResult = why;  // the body failed to bind it; the call itself still returns
+    return Value(Undefined{});
+  }
+
   // scopedAllocCall: the push and the pop are records of their own, the body's
   // ops are checked one by one in between (CALL-1, CALL-2).
   void runCall(const Op& op) {
+    if (state_.calls.size() == callDepth_) state_.calls.emplace_back();
+    ExecutorState::CallBuffers& buffers = state_.calls[callDepth_];
+    Observed& observed = buffers.observed;
+    std::vector<Event>& pushed = buffers.pushed;
+    std::vector<Event>& popped = buffers.popped;
+    observed.reset();
+    pushed.clear();
+    popped.clear();
+    struct Depth {
+      std::size_t& depth;
+      ~Depth() { --depth; }
+    } depth{++callDepth_};
     std::optional<VectorThrow> unwinding;
-    std::optional<std::string> unboundResult;
-    Observed observed;
-    bool bodyStarted = false;
-    std::vector<Event> pushed;  // the call's own push, before the body
+    CallBody body{op, pushed};
     try {
-      take(target_.call(op, [&]() -> Value {
-        bodyStarted = true;
-        target_.takeEvents(pushed);
-        const auto& violations =
-            record("call (push)", Attribution::Caller, false, pushed, std::nullopt, target_.byteLength());
-        for (const auto& v : violations) run_.failures.push_back({op.pointer, "call", v.rule, "no " + v.rule + " violation", v.message, {}});
-        runOps(op.body);
-        const auto it = op.args.find("result");
-        if (it == op.args.end()) return Value(Undefined{});
-        std::string why;
-        if (auto result = tryResolve(it->second, bindings_, why)) return std::move(*result);
-        unboundResult = why;  // the body failed to bind it; the call itself still returns
-        return Value(Undefined{});
-      }), observed);
+      // Two pointers: std::function keeps them in place, with no malloc per call.
+      take(target_.call(op, [this, &body]() { return runBody(body); }), observed);
     } catch (const VectorThrow& t) {
       observed.error = ErrorKind::Thrown;
       observed.message = "thrown by the vector";
       if (t.frames > 1) unwinding = VectorThrow{t.frames - 1};
     }
-    if (unboundResult && !op.anyOutcome)
-      run_.failures.push_back({op.pointer + "/result", "call", rule_, "a result that can be evaluated", *unboundResult, {}});
-    std::vector<Event> popped;
+    if (body.unboundResult && !op.anyOutcome)
+      run_.failures.push_back(
+          {op.pointer + "/result", "call", rule_, "a result that can be evaluated", *body.unboundResult, {}});
     target_.takeEvents(popped);
     observed.byteLength = target_.byteLength();
     const bool failed = observed.error && *observed.error != ErrorKind::Thrown;  // SAFE-4: Thrown is not a failure
-    observed.violations = record(bodyStarted ? "call (pop)" : "call", Attribution::Caller, failed, popped, std::nullopt,
-                                 observed.byteLength, pushedScope(pushed));
+    observed.violations = record(body.started ? "call (pop)" : "call", Attribution::Caller, failed, popped,
+                                 std::nullopt, observed.byteLength, pushedScope(pushed));
     target_.takeAccessViolations(observed.violations);
     // The call's own events: its push, then its pop and what that released.
-    observed.events = std::move(pushed);
+    observed.events.assign(pushed.begin(), pushed.end());
     observed.events.insert(observed.events.end(), popped.begin(), popped.end());
     conclude(op, observed);
     if (unwinding) throw *unwinding;
@@ -439,7 +478,7 @@ class Executor {
     const auto it = op.args.find("frames");
     const auto frames = it == op.args.end() ? 1 : static_cast<std::size_t>(*std::get<Value>(it->second.form).get<double>());
     namesBefore_ = bindings_.size();
-    trace(op, nullptr, "thrown through " + std::to_string(frames) + " call(s)");
+    if (options_.keepTrace) trace(op, nullptr, "thrown through " + std::to_string(frames) + " call(s)");
     throw VectorThrow{frames};
   }
 
@@ -457,6 +496,7 @@ class Executor {
   Args& aheadArgs_ = state_.aheadArgs;
   std::vector<std::string_view>& pendingNames_ = state_.pendingNames;
   std::size_t namesBefore_ = 0;  // of the op being concluded
+  std::size_t callDepth_ = 0;    // of the call running (state_.calls)
   std::string& rule_ = state_.rule;
   RunOptions options_;
 };

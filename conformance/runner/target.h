@@ -37,14 +37,17 @@ class Args {
   void add(std::string_view name, Value value);
   // Adds `name` and returns its slot, which holds what an earlier op left in
   // it (to overwrite, reusing its buffers).
+  // A list that addSlot() overwrites leaves its buffer with the slot.
   Value& addSlot(std::string_view name);
+  // addSlot() for a list: the slot holds one, in the buffer of the last
+  // list the slot held (lists come and go as ops change: no malloc each
+  // time).
+  Value& addListSlot(std::string_view name);
   // Empties the list; the slots keep their old values until add() replaces them.
   void clear() { size_ = 0; }
-  // Empties the list and frees the slots' values (a buffer kept past its run).
-  void clearValues() {
-    for (auto& item : items_) item.second = Value();
-    size_ = 0;
-  }
+  // Empties the list and frees the slots' values (a run frees what it
+  // allocated), keeping a list buffer per slot for the next run.
+  void clearValues();
   const Value* find(std::string_view name) const;
   Value* find(std::string_view name) { return const_cast<Value*>(std::as_const(*this).find(name)); }
   std::size_t size() const { return size_; }
@@ -54,6 +57,10 @@ class Args {
 
  private:
   std::array<std::pair<std::string_view, Value>, kMax> items_;
+  // Slot i's list buffer, while the slot holds no list: at most one per
+  // slot, so that a run ends with as many as the runs before left.
+  void keepList(std::size_t i);
+  std::array<std::vector<Value>, kMax> spareLists_;  // empty
   std::size_t size_ = 0;
 };
 

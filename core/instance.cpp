@@ -2,8 +2,9 @@
 
 #include "core/dialects.h"
 #include "core/errors.h"
-#include "core/mutants.h"
 #include "core/js_numbers.h"
+#include "core/mutants.h"
+#include "core/run_buffers.h"
 
 namespace memconform {
 
@@ -24,10 +25,12 @@ Instance::Instance(InstanceConfig config, std::unique_ptr<MemoryStorage> storage
 
 // The new config checked in the constructor's order, so that a bad one
 // fails the same way.
-void Instance::restart(InstanceConfig config) {
+void Instance::restart(const InstanceConfig& config) {
   release();
-  config_ = std::move(config);
-  memory_.restart(config_.memory, std::move(config_.faults));  // the memory's alone (MEM-5): moved, not copied
+  // Copied into the buffers the last config left: the fault list (only
+  // the memory's faults_ are used, MEM-5).
+  copyKeepingBuffers(config_, config);
+  memory_.restart(config_.memory, config_.faults);
   allocator_.restart(config_.allocator);
   table_.restart(config_.reservedTableSlots);
   checkGrowthParams(config_.growth);
@@ -35,7 +38,7 @@ void Instance::restart(InstanceConfig config) {
 
 void Instance::release() {
   memory_.release();
-  config_.faults = {};
+  copyKeepingBuffers(config_.faults, GrowthFaults{});
   allocator_.release();
   table_.release();
   scopes_.restart();

@@ -44,7 +44,7 @@ class Instance {
   // Instance(config) starts as, keeping what its parts allocated for the
   // next run (a fuzzer starts one per input). The errors of the
   // constructor; the instance is unusable after one.
-  void restart(InstanceConfig config);
+  void restart(const InstanceConfig& config);
   // What a run left goes, as restart() lets it go: the memory's bytes (back
   // to its kept range) and faults, blocks, scopes and their entries,
   // functions, events; the parts keep buffers of the room a new part has

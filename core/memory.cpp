@@ -9,6 +9,7 @@
 #include "core/asan_poison.h"
 #include "core/dialects.h"
 #include "core/errors.h"
+#include "core/run_buffers.h"
 
 namespace memconform {
 namespace {
@@ -36,11 +37,11 @@ LinearMemory::LinearMemory(MemoryConfig config, std::unique_ptr<MemoryStorage> s
   startCounting();
 }
 
-void LinearMemory::restart(MemoryConfig config, GrowthFaults faults) {
+void LinearMemory::restart(MemoryConfig config, const GrowthFaults& faults) {
   if (!ownsStorage_) throw std::logic_error("LinearMemory::restart over bytes it does not own");
   release();  // first: its range is kept for the new bytes (address_space.h)
   config_ = checked(config);  // a bad maximum reserves nothing
-  faults_ = std::move(faults);
+  copyKeepingBuffers(faults_, faults);
   openOwnStorage();
   startCounting();
 }
@@ -49,7 +50,7 @@ void LinearMemory::release() {
   storage_ = nullptr;
   own_.reset();
   foreign_.reset();
-  faults_ = {};
+  copyKeepingBuffers(faults_, GrowthFaults{});
 }
 
 // The reference's own bytes (MEM-1..3): the maximum reserved, the initial

@@ -61,9 +61,10 @@ class LinearMemory {
   // new ones come from the same kept range when the maximum is the same
   // (address_space.h). InvalidArgument for bad limits, as the constructor
   // (the memory is unusable then).
-  void restart(MemoryConfig config, GrowthFaults faults);
-  // Its bytes go back as restart() gives them back, and its faults: the
-  // memory is unusable until restart().
+  // The faults are copied into the buffer the last ones left.
+  void restart(MemoryConfig config, const GrowthFaults& faults);
+  // Its bytes go back as restart() gives them back, and its faults (their
+  // list's buffer is kept): the memory is unusable until restart().
   void release();
 
   std::uint64_t byteLength() const { return std::uint64_t{pages_} * kPageSize; }  // MEM-1

@@ -23,4 +23,13 @@ template <class T, class A>
   v.reserve(room);
 }
 
+// `to` as a copy of `from`, in the buffers `to` has (a list's, if it has
+// room): a config or fault list kept from run to run. Not inlined, and not
+// counted as coverage, as emptyWithRoom: whether the buffer has room
+// depends on the runs before.
+template <class T>
+[[gnu::noinline]] void copyKeepingBuffers(T& to, const T& from) {
+  to = from;
+}
+
 }  // namespace memconform

@@ -136,7 +136,7 @@ class OpDecoder::Decoder {
     v.rules = {"LEAK-1", "LEAK-2", "SAFE-1", "SAFE-3", "SAFE-4"};
     v.source = "decided";
     v.tags = {"from-fuzz"};
-    v.setup = setup();
+    setup(v.setup);
     emit(v.ops, OpKind::ByteLength).as = {"end"};
     while (!in_.empty() && budget_ > 0) append(v.ops, 0);
     // Close every scope the sequence left open, so that LEAK-2 at the end
@@ -190,8 +190,13 @@ class OpDecoder::Decoder {
     spare_.reuseInPlace(vector_.ops);
   }
 
-  Setup setup() {
-    Setup s;
+  // Into `s`, as new but for its fault list's buffer, kept from input to
+  // input (a run's target copies the list into buffers it keeps too).
+  void setup(Setup& s) {
+    std::vector<std::uint64_t> failAttempts = std::move(s.faults.failAttempts);
+    failAttempts.clear();
+    s = Setup{};
+    s.faults.failAttempts = std::move(failAttempts);
     s.memory.initialPages = std::min(limits_.minInitialPages + in_.byte() % limits_.maxInitialPages, kWasm32MaxPages);
     static constexpr std::array<std::uint32_t, 5> extra{0, 1, 4, 16, 64};
     s.memory.maximumPages = std::min(s.memory.initialPages + in_.pick(extra), kWasm32MaxPages);
@@ -205,7 +210,8 @@ class OpDecoder::Decoder {
       // (SCOPE-3). Room to grow and no injected faults leave that to the
       // size asked for, as for a caller of a real module.
       s.memory.maximumPages = std::min(s.memory.initialPages + kWellBehavedRoomPages, kWasm32MaxPages);
-      s.faults = {};
+      s.faults.failAttempts.clear();
+      s.faults.failAbovePages.reset();
     }
     s.memory.maximumPages = std::min(s.memory.maximumPages, limits_.maxMaximumPages);
     if (limits_.onlyMaximumPages) s.memory = {limits_.minInitialPages, limits_.onlyMaximumPages};
@@ -224,7 +230,6 @@ class OpDecoder::Decoder {
                                          initial > 65536 ? initial - 65536 : 65536, initial + 65537};
       s.growth.maxHeapSize = maxima[(g >> 5) % 4];
     }
-    return s;
   }
 
   // A new generated op at the end of `out` (with the buffers of an op of an
@@ -284,7 +289,7 @@ class OpDecoder::Decoder {
   // PEEK-5: now and then a list of addresses, possibly empty.
   Expr addressOrList() {
     if (in_.byte() >= 48) return address();
-    std::vector<Expr> list(in_.byte() % 4);  // the list is made whole: one malloc
+    std::vector<Expr> list = spare_.list(in_.byte() % 4);  // made whole, in a kept buffer
     for (auto& item : list) item = address();
     return Expr{std::move(list)};
   }
@@ -378,7 +383,7 @@ class OpDecoder::Decoder {
   Expr accessAddress(std::string_view type) {
     if (!limits_.wellBehaved) return addressOrList();
     if (in_.byte() >= 48) return ownedAddress(width(type));
-    std::vector<Expr> list(in_.byte() % 4);
+    std::vector<Expr> list = spare_.list(in_.byte() % 4);
     for (auto& item : list) item = ownedAddress(width(type));
     return Expr{std::move(list)};
   }
@@ -586,9 +591,8 @@ class OpDecoder::Decoder {
         // The caller reads its out-parameters back (SCOPE-9: they start zeroed).
         if (!o.as.empty()) {
           Op& read = emit(followUps_, OpKind::Peek);
-          std::vector<Expr> slots;
-          slots.reserve(o.as.size());
-          for (const auto& n : o.as) slots.push_back(name(n));
+          std::vector<Expr> slots = spare_.list(o.as.size());
+          for (std::size_t i = 0; i < o.as.size(); ++i) slots[i] = name(o.as[i]);
           read.args.emplace("address", Expr{std::move(slots)});
           read.args.emplace("type", str(safePtrSize ? "i64" : "i32"));
         }
@@ -597,7 +601,7 @@ class OpDecoder::Decoder {
       case 17: {
         if (noScopeYet()) return push(out);  // SCOPE-2
         Op& o = emit(out, OpKind::ScopedAllocMainArgv);
-        std::vector<Expr> list(in_.byte() % 4);
+        std::vector<Expr> list = spare_.list(in_.byte() % 4);
         for (auto& item : list) item = in_.byte() % 64 == 63 ? longString() : str(in_.pick(kStrings));
         const double slots = double(list.size() + 1);
         o.args.emplace("list", Expr{std::move(list)});
@@ -608,9 +612,9 @@ class OpDecoder::Decoder {
         // when upstream's pokes may have gone to a detached view.
         if (!rawGrown_) {
           Op& read = emit(followUps_, OpKind::Peek);
-          std::vector<Expr> entries;
-          entries.reserve(static_cast<std::size_t>(slots));
-          for (double i = 0; i < slots; ++i) entries.push_back(name(o.as.front(), static_cast<std::int64_t>(4 * i)));
+          std::vector<Expr> entries = spare_.list(static_cast<std::size_t>(slots));
+          for (std::size_t i = 0; i < entries.size(); ++i)
+            entries[i] = name(o.as.front(), static_cast<std::int64_t>(4 * i));
           read.args.emplace("address", Expr{std::move(entries)});
           read.args.emplace("type", str("*"));  // pointers, compared by what they point to (fuzz/differential.cpp)
         }
@@ -806,6 +810,7 @@ class OpDecoder::Decoder {
       case 37: case 38: {
         if (depth >= limits_.maxCallDepth) return emit(out, OpKind::Level);
         Op& o = emit(out, OpKind::Call);
+        o.body = spare_.body();
         // CALL-1: the call pushes a scope of its own and pops exactly that
         // one at the end, even while an exception passes through it.
         const bool runs = unwinding_ == 0;

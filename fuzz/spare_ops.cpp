@@ -10,13 +10,16 @@ using conformance::Op;
 
 void SpareOps::emptyOp(Op& op) {
   keep(op.body, 0);
-  // Emptied now: what the op's values allocated (lists of addresses or
-  // strings) is freed before the execution that made it ends. Only the
-  // name and argument buffers stay; a body's buffer goes (calls are few).
+  // Emptied now: what the op's values allocated (strings, and what its
+  // lists hold) is freed before the execution that made it ends. Only the
+  // name and argument buffers stay, and the buffers of its lists and body,
+  // kept for list() and body().
   op.pointer.clear();
+  for (auto& [name, arg] : op.args)
+    if (auto* items = std::get_if<std::vector<conformance::Expr>>(&arg.form)) keepBuffer(*items, lists_);
   op.args.clear();
   op.as.clear();
-  std::vector<Op>().swap(op.body);
+  keepBuffer(op.body, bodies_);
   // The rest as a new op has it (whatever a caller set: an expectation
   // is freed here too), so that add() takes it as it is.
   op.kind = {};
@@ -50,10 +53,14 @@ void SpareOps::empty(conformance::Vector& vector) {
   // the same ones for every input, into their buffer and node.
   auto rules = std::move(vector.rules);
   auto tags = std::move(vector.tags);
+  // And the buffer of the setup's fault list, emptied.
+  auto failAttempts = std::move(vector.setup.faults.failAttempts);
+  failAttempts.clear();
   vector = conformance::Vector{};
   vector.ops = std::move(ops);
   vector.rules = std::move(rules);
   vector.tags = std::move(tags);
+  vector.setup.faults.failAttempts = std::move(failAttempts);
 }
 
 void SpareOps::reuseInPlace(std::vector<Op>& ops) {
@@ -95,5 +102,29 @@ void SpareOps::append(std::vector<Op>& out, std::vector<Op>& ops) {
   }
   ops.clear();  // moved from: no buffers left
 }
+
+template <class T>
+void SpareOps::keepBuffer(std::vector<T>& items, std::vector<std::vector<T>>& kept) {
+  if (items.capacity() == 0) return;
+  items.clear();
+  kept.push_back(std::move(items));
+  items = {};
+}
+
+template <class T>
+std::vector<T> SpareOps::takeBuffer(std::vector<std::vector<T>>& kept) {
+  if (kept.empty()) return {};
+  std::vector<T> items = std::move(kept.back());
+  kept.pop_back();
+  return items;
+}
+
+std::vector<conformance::Expr> SpareOps::list(std::size_t size) {
+  auto items = takeBuffer(lists_);
+  items.resize(size);
+  return items;
+}
+
+std::vector<Op> SpareOps::body() { return takeBuffer(bodies_); }
 
 }  // namespace memconform::fuzz

@@ -35,9 +35,10 @@ class SpareOps {
   void make(std::size_t count);
   // Empties every op of `vector` in place (their bodies' ops are kept here)
   // and makes the rest of it new (whatever a caller changed) but for its
-  // rules and tags, which stay as they are for the next decode to set again.
-  // Whatever the sequence's values allocated is freed. Its ops stay in its
-  // list, for reuseInPlace.
+  // rules and tags, which stay as they are for the next decode to set again,
+  // and the buffer of its setup's fault list (emptied). Whatever the
+  // sequence's values allocated is freed. Its ops stay in its list, for
+  // reuseInPlace.
   void empty(conformance::Vector& vector);
   // From now on add(ops) and append(ops, ...) take the ops already in `ops`
   // (emptied), first to last, before any kept one; finishInPlace() keeps
@@ -53,12 +54,28 @@ class SpareOps {
   conformance::Op& add(std::vector<conformance::Op>& out);
   // Moves the ops of `ops` to the end of `out`; `ops` ends empty.
   void append(std::vector<conformance::Op>& out, std::vector<conformance::Op>& ops);
+  // An empty list of `size` items for an argument, in the buffer of a list
+  // an earlier op had, if one is kept: ops give their arguments' lists back
+  // as they are emptied. Kept lists are never freed, and there are at most
+  // as many as one input had, so only an input with more lists than any
+  // before allocates them (libFuzzer then runs it again to see that the
+  // second run frees what it allocates).
+  std::vector<conformance::Expr> list(std::size_t size);
+  // An empty body for a call, in the buffer of a body an earlier call had,
+  // if one is kept (kept as lists are).
+  std::vector<conformance::Op> body();
 
  private:
   // Room for the names and arguments an op has at most.
   void makeRoom(conformance::Op& op) const;
   // An op as new, but for its name and argument buffers (and their room).
   void emptyOp(conformance::Op& op);
+  // Keeps the buffer of `items` (emptied) in `kept`, if it has one; and
+  // takes one back (or none: an empty list).
+  template <class T>
+  static void keepBuffer(std::vector<T>& items, std::vector<std::vector<T>>& kept);
+  template <class T>
+  static std::vector<T> takeBuffer(std::vector<std::vector<T>>& kept);
   // Whether `out` is the list reused in place, and it has an op not taken.
   bool hasOpInPlace(const std::vector<conformance::Op>& out) const { return &out == inPlace_ && taken_ < out.size(); }
   // One more op of `out` taken, if it is the list reused in place.
@@ -66,6 +83,8 @@ class SpareOps {
 
   std::size_t namesPerOp_;
   std::vector<conformance::Op> ops_;  // their bodies are empty
+  std::vector<std::vector<conformance::Expr>> lists_;  // empty, with their buffers
+  std::vector<std::vector<conformance::Op>> bodies_;   // the same
   std::vector<conformance::Op>* inPlace_ = nullptr;
   std::size_t taken_ = 0;  // of inPlace_'s ops
 };

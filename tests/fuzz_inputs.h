@@ -13,13 +13,19 @@
 
 namespace memconform::testing {
 
-inline std::vector<std::vector<std::uint8_t>> fuzzInputs() {
+// The seed corpora alone: inputs as a fuzzer grows them.
+inline std::vector<std::vector<std::uint8_t>> seedInputs() {
   std::vector<std::vector<std::uint8_t>> out;
   for (const char* dir : {"corpus/fuzz_scope_ops", "corpus/fuzz_differential"})
     for (const auto& e : std::filesystem::directory_iterator(std::string(MEMCONFORM_SOURCE_DIR) + "/" + dir)) {
       std::ifstream in(e.path(), std::ios::binary);
       out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
+  return out;
+}
+
+inline std::vector<std::vector<std::uint8_t>> fuzzInputs() {
+  std::vector<std::vector<std::uint8_t>> out = seedInputs();
   std::mt19937 random(4);
   constexpr std::uint8_t kScopeOps[] = {0, 1, 3, 4, 5, 37, 38, 6};
   for (int i = 0; i < 3000; ++i) {

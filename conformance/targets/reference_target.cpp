@@ -56,7 +56,7 @@ void ReferenceTarget::start(const Vector& vector) {
   const Setup& setup = vector.setup;
   Speaking speaking(*this);
   views_.clear();
-  InstanceConfig config;
+  InstanceConfig& config = config_;  // its fault list into the buffer the last run's left
   config.memory = setup.memory;
   config.growth = setup.growth;
   config.faults = setup.faults;
@@ -65,7 +65,7 @@ void ReferenceTarget::start(const Vector& vector) {
     // The last run's instance, started again in place: no setup per run
     // beyond that (a fuzzer runs one per input).
     try {
-      instance_->restart(std::move(config));
+      instance_->restart(config);
     } catch (...) {
       instance_.reset();
       throw;

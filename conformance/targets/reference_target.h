@@ -60,6 +60,7 @@ class ReferenceTarget : public Target {
   std::string spec_;  // the name of a target speaking a dialect
   AllocatorConfig allocator_;
   std::unique_ptr<Instance> instance_;
+  InstanceConfig config_;  // the last run's, kept for its buffers
   std::vector<View> views_;
   // The last op's list, if it was a peek of one: a view of its arguments,
   // copied only if addressAfter() is asked for it.

@@ -449,7 +449,7 @@ class Executor {
       ~Depth() { --depth; }
     } depth{++callDepth_};
     std::optional<VectorThrow> unwinding;
-    CallBody body{op, pushed};
+    CallBody body{op, pushed, false, std::nullopt};
     try {
       // Two pointers: std::function keeps them in place, with no malloc per call.
       take(target_.call(op, [this, &body]() { return runBody(body); }), observed);
